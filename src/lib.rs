@@ -1,0 +1,18 @@
+//! kg: a knowledge-graph store for news.
+//!
+//! Articles are read (`extract::article`) and turned into extraction records
+//! of people, roles, institutions, places and events (`extract`), which
+//! `ingest` merges into a property `graph` with the provenance of every fact.
+//! The graph is saved and loaded by `store`, queried with a Cypher subset
+//! (`cypher`, results in `table`), driven statement by statement by `session`
+//! from the command line (`cli`), scripts or the `repl`, and exported to
+//! Graphviz by `dot`.
+
+pub mod cli;
+pub mod cypher;
+pub mod error;
+pub mod extract;
+pub mod graph;
+pub mod table;
+
+pub use error::Error;

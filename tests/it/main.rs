@@ -1,0 +1,2 @@
+//! The single integration-test binary.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
