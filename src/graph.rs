@@ -210,7 +210,12 @@ impl Graph {
     }
 
     /// Adds a fully built relationship between two existing nodes.
-    pub fn insert_rel(&mut self, start: NodeId, end: NodeId, rel: Rel) -> Result<RelId, GraphError> {
+    pub fn insert_rel(
+        &mut self,
+        start: NodeId,
+        end: NodeId,
+        rel: Rel,
+    ) -> Result<RelId, GraphError> {
         self.require_node(start)?;
         self.require_node(end)?;
         let rel_type = rel.rel_type.clone();
@@ -392,7 +397,10 @@ impl Graph {
     pub fn add_label(&mut self, id: NodeId, label: &str) -> Result<bool, GraphError> {
         let added = self.node_mut(id)?.labels.insert(label.to_string());
         if added {
-            self.by_label.entry(label.to_string()).or_default().insert(id);
+            self.by_label
+                .entry(label.to_string())
+                .or_default()
+                .insert(id);
         }
         Ok(added)
     }
@@ -409,7 +417,11 @@ impl Graph {
     }
 
     /// Records where a node was read; duplicates are ignored.
-    pub fn add_node_provenance(&mut self, id: NodeId, provenance: Provenance) -> Result<(), GraphError> {
+    pub fn add_node_provenance(
+        &mut self,
+        id: NodeId,
+        provenance: Provenance,
+    ) -> Result<(), GraphError> {
         let node = self.node_mut(id)?;
         if !node.provenance.contains(&provenance) {
             node.provenance.push(provenance);
@@ -418,7 +430,11 @@ impl Graph {
     }
 
     /// Records where a relationship was read; duplicates are ignored.
-    pub fn add_rel_provenance(&mut self, id: RelId, provenance: Provenance) -> Result<(), GraphError> {
+    pub fn add_rel_provenance(
+        &mut self,
+        id: RelId,
+        provenance: Provenance,
+    ) -> Result<(), GraphError> {
         let rel = self
             .inner
             .edge_weight_mut(edge_index(id))
@@ -517,7 +533,10 @@ impl Graph {
             self.by_label.entry(label.clone()).or_default().insert(id);
         }
         if let Some(Value::String(name)) = node.properties.get("name") {
-            self.by_folded_name.entry(fold(name)).or_default().insert(id);
+            self.by_folded_name
+                .entry(fold(name))
+                .or_default()
+                .insert(id);
         }
         for key in INDEXED_KEYS {
             if let Some(index_key) = node.properties.get(key).and_then(IndexKey::of) {
@@ -577,14 +596,19 @@ mod tests {
         let mut graph = Graph::new();
         let tan = graph.add_node(["Person"], props(&[("name", "Phùng Sĩ Tấn".into())]));
         let army = graph.add_node(["Institution"], props(&[("name", "Army".into())]));
-        let rel = graph.add_rel(tan, army, "MEMBER_OF", BTreeMap::new()).unwrap();
+        let rel = graph
+            .add_rel(tan, army, "MEMBER_OF", BTreeMap::new())
+            .unwrap();
 
         assert_eq!(graph.nodes_by_folded_name("phung si tan"), vec![tan]);
         assert_eq!(
             graph.nodes_by_property("name", &"Army".into()),
             Some(vec![army])
         );
-        assert_eq!(graph.rels_with_type("MEMBER_OF").collect::<Vec<_>>(), vec![rel]);
+        assert_eq!(
+            graph.rels_with_type("MEMBER_OF").collect::<Vec<_>>(),
+            vec![rel]
+        );
 
         graph.set_node_property(tan, "name", "Tấn".into()).unwrap();
         assert!(graph.nodes_by_folded_name("phung si tan").is_empty());
@@ -592,7 +616,10 @@ mod tests {
 
         graph.add_label(tan, "Officer").unwrap();
         graph.remove_label(tan, "Person").unwrap();
-        assert_eq!(graph.nodes_with_label("Officer").collect::<Vec<_>>(), vec![tan]);
+        assert_eq!(
+            graph.nodes_with_label("Officer").collect::<Vec<_>>(),
+            vec![tan]
+        );
         assert_eq!(graph.label_count("Person"), 0);
 
         assert_eq!(

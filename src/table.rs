@@ -203,7 +203,11 @@ fn render_nested(item: &Item) -> String {
         Item::Date(d) => d.to_string(),
         Item::List(items) => format!(
             "[{}]",
-            items.iter().map(render_nested).collect::<Vec<_>>().join(", ")
+            items
+                .iter()
+                .map(render_nested)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Item::Map(map) => render_map(map.iter().map(|(k, v)| (k.as_str(), render_nested(v)))),
         Item::Node(node) => render_node(node),
@@ -247,7 +251,14 @@ fn render_properties(properties: &BTreeMap<String, Value>) -> String {
 fn render_node(node: &NodeItem) -> String {
     let labels: String = node.labels.iter().map(|l| format!(":{l}")).collect();
     let props = render_properties(&node.properties);
-    format!("({labels}{})", if labels.is_empty() { props.trim_start().to_string() } else { props })
+    format!(
+        "({labels}{})",
+        if labels.is_empty() {
+            props.trim_start().to_string()
+        } else {
+            props
+        }
+    )
 }
 
 fn render_rel(rel: &RelItem) -> String {

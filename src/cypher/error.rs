@@ -48,7 +48,12 @@ pub struct QueryError {
 }
 
 impl QueryError {
-    pub fn new(phase: Phase, kind: ErrorKind, code: &str, message: impl Into<String>) -> QueryError {
+    pub fn new(
+        phase: Phase,
+        kind: ErrorKind,
+        code: &str,
+        message: impl Into<String>,
+    ) -> QueryError {
         QueryError {
             phase,
             kind,

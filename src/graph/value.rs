@@ -196,14 +196,21 @@ mod tests {
         assert_eq!(Date::parse("2024"), Some(Date::year(2024)));
         assert_eq!(Date::parse("2024-11"), Date::month(2024, 11));
         assert_eq!(Date::parse("2024-02-29"), Date::day(2024, 2, 29));
-        for bad in ["2023-02-29", "2024-13", "24", "2024-1-01", "2024-01-01-01", "x"] {
+        for bad in [
+            "2023-02-29",
+            "2024-13",
+            "24",
+            "2024-1-01",
+            "2024-01-01-01",
+            "x",
+        ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn coarser_dates_sort_first_within_their_period() {
-        let mut dates = vec![
+        let mut dates = [
             Date::parse("2024-01-01").unwrap(),
             Date::parse("2024-01").unwrap(),
             Date::parse("2023-12-31").unwrap(),
