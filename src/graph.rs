@@ -113,6 +113,12 @@ pub enum GraphError {
     /// Deleting a node that still has relationships without DETACH.
     #[error("node {0} still has relationships; delete them first or use DETACH DELETE")]
     NodeHasRelationships(NodeId),
+    /// Two elements with one id when rebuilding a saved graph.
+    #[error("{0} appears twice")]
+    DuplicateId(String),
+    /// An id far beyond the number of elements when rebuilding a saved graph.
+    #[error("{0} has an id out of range")]
+    IdOutOfRange(String),
 }
 
 /// The in-memory property graph with its indexes.
@@ -123,6 +129,8 @@ pub struct Graph {
     by_type: BTreeMap<String, BTreeSet<RelId>>,
     by_folded_name: HashMap<String, BTreeSet<NodeId>>,
     by_property: HashMap<(String, IndexKey), BTreeSet<NodeId>>,
+    /// Bumped by every mutation, so callers can tell whether to save.
+    changes: u64,
 }
 
 /// The hashable form of an indexed property value.
@@ -140,6 +148,21 @@ impl IndexKey {
             _ => None,
         }
     }
+}
+
+/// The folded keys a node is found under by name: its `name`, its
+/// `title` (roles) and each string of its `aliases` list.
+fn folded_names(node: &Node) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for key in ["name", "title"] {
+        if let Some(Value::String(text)) = node.properties.get(key) {
+            names.insert(fold(text));
+        }
+    }
+    if let Some(Value::List(aliases)) = node.properties.get("aliases") {
+        names.extend(aliases.iter().filter_map(Value::as_str).map(fold));
+    }
+    names
 }
 
 fn node_index(id: NodeId) -> NodeIndex<u32> {
@@ -162,6 +185,12 @@ impl Graph {
     /// An empty graph.
     pub fn new() -> Graph {
         Graph::default()
+    }
+
+    /// A counter that grows with every change to the graph: equal counts
+    /// mean nothing changed in between.
+    pub fn change_count(&self) -> u64 {
+        self.changes
     }
 
     pub fn node_count(&self) -> usize {
@@ -188,6 +217,7 @@ impl Graph {
 
     /// Adds a fully built node (labels, properties and provenance).
     pub fn insert_node(&mut self, node: Node) -> NodeId {
+        self.changes += 1;
         let id = node_id(self.inner.add_node(node));
         self.index_node(id);
         id
@@ -218,6 +248,7 @@ impl Graph {
     ) -> Result<RelId, GraphError> {
         self.require_node(start)?;
         self.require_node(end)?;
+        self.changes += 1;
         let rel_type = rel.rel_type.clone();
         let id = rel_id(self.inner.add_edge(node_index(start), node_index(end), rel));
         self.by_type.entry(rel_type).or_default().insert(id);
@@ -290,8 +321,8 @@ impl Graph {
             .collect()
     }
 
-    /// Nodes whose `name` folds to the same key as `name`
-    /// (case- and diacritics-insensitive), ascending by id.
+    /// Nodes whose `name`, `title` or one of whose `aliases` folds to the
+    /// same key as `name` (case- and diacritics-insensitive), ascending by id.
     pub fn nodes_by_folded_name(&self, name: &str) -> Vec<NodeId> {
         self.by_folded_name
             .get(&fold(name))
@@ -435,10 +466,7 @@ impl Graph {
         id: RelId,
         provenance: Provenance,
     ) -> Result<(), GraphError> {
-        let rel = self
-            .inner
-            .edge_weight_mut(edge_index(id))
-            .ok_or(GraphError::NoSuchRel(id))?;
+        let rel = self.rel_mut(id)?;
         if !rel.provenance.contains(&provenance) {
             rel.provenance.push(provenance);
         }
@@ -453,10 +481,7 @@ impl Graph {
         key: &str,
         value: Value,
     ) -> Result<Option<Value>, GraphError> {
-        let rel = self
-            .inner
-            .edge_weight_mut(edge_index(id))
-            .ok_or(GraphError::NoSuchRel(id))?;
+        let rel = self.rel_mut(id)?;
         Ok(if value == Value::Null {
             rel.properties.remove(key)
         } else {
@@ -470,16 +495,14 @@ impl Graph {
         id: RelId,
         properties: BTreeMap<String, Value>,
     ) -> Result<(), GraphError> {
-        let rel = self
-            .inner
-            .edge_weight_mut(edge_index(id))
-            .ok_or(GraphError::NoSuchRel(id))?;
+        let rel = self.rel_mut(id)?;
         rel.properties = properties;
         Ok(())
     }
 
     /// Removes a relationship and returns it.
     pub fn remove_rel(&mut self, id: RelId) -> Result<Rel, GraphError> {
+        self.changes += 1;
         let rel = self
             .inner
             .remove_edge(edge_index(id))
@@ -496,6 +519,7 @@ impl Graph {
         if self.degree(id) > 0 {
             return Err(GraphError::NodeHasRelationships(id));
         }
+        self.changes += 1;
         self.unindex_node(id);
         self.inner
             .remove_node(node_index(id))
@@ -511,6 +535,104 @@ impl Graph {
         self.remove_node(id)
     }
 
+    /// Rebuilds a graph from its elements keeping their ids (used when
+    /// loading a saved graph), and rebuilds every index.
+    ///
+    /// Fails when two elements share an id or a relationship names a node
+    /// that is not given.
+    pub fn from_elements(
+        nodes: Vec<(NodeId, Node)>,
+        rels: Vec<(RelId, NodeId, NodeId, Rel)>,
+    ) -> Result<Graph, GraphError> {
+        // Ids far beyond the element count can only come from a damaged
+        // file; refusing them bounds the memory a rebuild may take.
+        let node_limit = nodes.len() * 2 + 1024;
+        let rel_limit = rels.len() * 2 + 1024;
+        let mut slots: Vec<Option<Node>> = Vec::new();
+        for (id, node) in nodes {
+            let index = id.0 as usize;
+            if index >= node_limit {
+                return Err(GraphError::IdOutOfRange(format!("node {id}")));
+            }
+            if slots.len() <= index {
+                slots.resize_with(index + 1, || None);
+            }
+            if slots[index].replace(node).is_some() {
+                return Err(GraphError::DuplicateId(format!("node {id}")));
+            }
+        }
+        let mut graph = Graph::new();
+        let mut holes = Vec::new();
+        for (index, slot) in slots.into_iter().enumerate() {
+            let is_hole = slot.is_none();
+            let id = node_id(graph.inner.add_node(slot.unwrap_or_default()));
+            debug_assert_eq!(id.0 as usize, index);
+            if is_hole {
+                holes.push(id);
+            }
+        }
+        let mut rel_slots: Vec<Option<(NodeId, NodeId, Rel)>> = Vec::new();
+        for (id, start, end, rel) in rels {
+            for endpoint in [start, end] {
+                if holes.contains(&endpoint) || !graph.contains_node(endpoint) {
+                    return Err(GraphError::NoSuchNode(endpoint));
+                }
+            }
+            let index = id.0 as usize;
+            if index >= rel_limit {
+                return Err(GraphError::IdOutOfRange(format!("relationship {id}")));
+            }
+            if rel_slots.len() <= index {
+                rel_slots.resize_with(index + 1, || None);
+            }
+            if rel_slots[index].replace((start, end, rel)).is_some() {
+                return Err(GraphError::DuplicateId(format!("relationship {id}")));
+            }
+        }
+        let mut rel_holes = Vec::new();
+        for slot in rel_slots {
+            // A hole needs some endpoint; node 0 exists whenever any
+            // relationship exists, because relationships need nodes.
+            let (start, end, rel, is_hole) = match slot {
+                Some((start, end, rel)) => (start, end, rel, false),
+                None => {
+                    let placeholder = Rel {
+                        rel_type: String::new(),
+                        properties: BTreeMap::new(),
+                        provenance: Vec::new(),
+                    };
+                    (NodeId(0), NodeId(0), placeholder, true)
+                }
+            };
+            let id = rel_id(
+                graph
+                    .inner
+                    .add_edge(node_index(start), node_index(end), rel),
+            );
+            if is_hole {
+                rel_holes.push(id);
+            }
+        }
+        for id in rel_holes {
+            graph.inner.remove_edge(edge_index(id));
+        }
+        for id in holes {
+            graph.inner.remove_node(node_index(id));
+        }
+        let node_ids: Vec<NodeId> = graph.node_ids().collect();
+        for id in node_ids {
+            graph.index_node(id);
+        }
+        let rel_ids: Vec<RelId> = graph.rel_ids().collect();
+        for id in rel_ids {
+            if let Some(rel) = graph.rel(id) {
+                let rel_type = rel.rel_type.clone();
+                graph.by_type.entry(rel_type).or_default().insert(id);
+            }
+        }
+        Ok(graph)
+    }
+
     fn require_node(&self, id: NodeId) -> Result<(), GraphError> {
         if self.contains_node(id) {
             Ok(())
@@ -520,9 +642,17 @@ impl Graph {
     }
 
     fn node_mut(&mut self, id: NodeId) -> Result<&mut Node, GraphError> {
+        self.changes += 1;
         self.inner
             .node_weight_mut(node_index(id))
             .ok_or(GraphError::NoSuchNode(id))
+    }
+
+    fn rel_mut(&mut self, id: RelId) -> Result<&mut Rel, GraphError> {
+        self.changes += 1;
+        self.inner
+            .edge_weight_mut(edge_index(id))
+            .ok_or(GraphError::NoSuchRel(id))
     }
 
     fn index_node(&mut self, id: NodeId) {
@@ -532,11 +662,8 @@ impl Graph {
         for label in &node.labels {
             self.by_label.entry(label.clone()).or_default().insert(id);
         }
-        if let Some(Value::String(name)) = node.properties.get("name") {
-            self.by_folded_name
-                .entry(fold(name))
-                .or_default()
-                .insert(id);
+        for name in folded_names(node) {
+            self.by_folded_name.entry(name).or_default().insert(id);
         }
         for key in INDEXED_KEYS {
             if let Some(index_key) = node.properties.get(key).and_then(IndexKey::of) {
@@ -557,8 +684,7 @@ impl Graph {
                 ids.remove(&id);
             }
         }
-        if let Some(Value::String(name)) = node.properties.get("name") {
-            let key = fold(name);
+        for key in folded_names(node) {
             if let Some(ids) = self.by_folded_name.get_mut(&key) {
                 ids.remove(&id);
                 if ids.is_empty() {

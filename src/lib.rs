@@ -13,6 +13,8 @@ pub mod cypher;
 pub mod error;
 pub mod extract;
 pub mod graph;
+pub mod ingest;
+pub mod store;
 pub mod table;
 
 pub use error::Error;
