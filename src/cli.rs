@@ -1,13 +1,18 @@
-//! The command line: clap subcommands mapped onto the library.
+//! The command line: clap subcommands mapped onto the library. Results go
+//! to `out`, warnings to `err`; `main.rs` owns the real streams.
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::{Error, Result};
-use crate::extract;
+use crate::extract::{self, Extraction};
+use crate::session::{self, Session};
+use crate::table::Format;
+use crate::{ingest, store};
 
 /// kg: a knowledge-graph store for news.
 #[derive(Debug, Parser)]
@@ -22,6 +27,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Read articles (files or folders, recursively; `-` for stdin) into the graph.
+    Ingest {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Extract people, roles, institutions, places and events without touching any graph.
     Extract {
         #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
@@ -30,6 +40,57 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Run one Cypher statement.
+    Query {
+        #[command(flatten)]
+        settings: QuerySettings,
+        query: String,
+    },
+    /// Run scripted query files (statements separated by `;`).
+    Run {
+        #[command(flatten)]
+        settings: QuerySettings,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// The interactive shell.
+    Repl {
+        #[command(flatten)]
+        settings: QuerySettings,
+    },
+    /// Export a subgraph (what --query returns, else the whole graph).
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Dot)]
+        format: ExportFormat,
+        /// A query whose nodes, relationships and paths are exported.
+        #[arg(long)]
+        query: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// Counts per label and relationship type, file size and load time.
+    Stats,
+}
+
+/// Options shared by the commands that run queries.
+#[derive(Debug, Args)]
+pub struct QuerySettings {
+    /// How results are printed.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Bind `$NAME`; VALUE is JSON (`3`, `"x"`, `[1,2]`) or else a plain string.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Print how long each statement took.
+    #[arg(long)]
+    pub timing: bool,
+    /// Stop a statement after this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Upper bound for variable-length patterns written without one.
+    #[arg(long, default_value_t = 15)]
+    pub max_hops: u32,
 }
 
 /// Output of `kg extract`.
@@ -41,8 +102,20 @@ pub enum ExtractFormat {
     Text,
 }
 
-/// Parses `args` and runs the command, writing results to `out`.
-pub fn run<I, T>(args: I, out: &mut dyn Write) -> Result<()>
+/// Output of `kg export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Graphviz DOT.
+    Dot,
+}
+
+fn write_error(e: std::io::Error) -> Error {
+    Error::io("<output>", e)
+}
+
+/// Parses `args` and runs the command, writing results to `out` and
+/// warnings to `err`.
+pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> Result<()>
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -50,31 +123,208 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
-            write!(out, "{e}").map_err(|e| Error::io("<stdout>", e))?;
+            write!(out, "{e}").map_err(write_error)?;
             return Ok(());
         }
-        Err(e) => return Err(Error::Usage(e.to_string())),
+        Err(e) => return Err(Error::Usage(e.to_string().trim_end().to_string())),
     };
+    let graph = cli.graph.as_path();
     match cli.command {
-        Command::Extract { format, paths } => run_extract(format, &paths, out),
+        Command::Ingest { paths } => run_ingest(graph, &paths, out, err),
+        Command::Extract { format, paths } => run_extract(format, &paths, out, err),
+        Command::Query { settings, query } => {
+            let mut session = open_session(graph, &settings)?;
+            session.execute(&query, out)
+        }
+        Command::Run { settings, files } => {
+            let mut session = open_session(graph, &settings)?;
+            for file in files {
+                let script = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
+                session
+                    .run_script(&script, out)
+                    .map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
+            }
+            Ok(())
+        }
+        Command::Repl { settings } => crate::repl::run(open_session(graph, &settings)?, out),
+        Command::Export {
+            format: ExportFormat::Dot,
+            query,
+            output,
+        } => {
+            let mut session = Session::open(graph, query.is_some())?;
+            let text = session.export_dot(query.as_deref())?;
+            match output {
+                Some(path) => std::fs::write(&path, text).map_err(|e| Error::io(&path, e)),
+                None => out.write_all(text.as_bytes()).map_err(write_error),
+            }
+        }
+        Command::Stats => run_stats(graph, out),
     }
 }
 
-fn run_extract(format: ExtractFormat, paths: &[PathBuf], out: &mut dyn Write) -> Result<()> {
-    let (articles, _warnings) = extract::read_paths(paths);
+fn open_session(graph: &Path, settings: &QuerySettings) -> Result<Session> {
+    let mut session = Session::open(graph, true)?;
+    session.format = settings.format;
+    session.timing = settings.timing;
+    session.options.max_hops = settings.max_hops;
+    if let Some(seconds) = settings.timeout {
+        let timeout = Duration::try_from_secs_f64(seconds)
+            .map_err(|_| Error::Usage(format!("--timeout {seconds} is not a number of seconds")))?;
+        session.timeout = Some(timeout);
+    }
+    for param in &settings.params {
+        let (name, value) = session::parse_param(param)?;
+        session.params.insert(name, value);
+    }
+    Ok(session)
+}
+
+fn read_articles(paths: &[PathBuf], err: &mut dyn Write) -> Result<Vec<extract::Article>> {
+    let (articles, warnings) = extract::read_paths(paths);
+    for warning in warnings {
+        writeln!(
+            err,
+            "kg: warning: {}: {}",
+            warning.path.display(),
+            warning.message
+        )
+        .map_err(write_error)?;
+    }
+    Ok(articles)
+}
+
+fn run_ingest(
+    graph: &Path,
+    paths: &[PathBuf],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let mut session = Session::open(graph, true)?;
+    let articles = read_articles(paths, err)?;
     let extractions = extract::extract_all(&articles);
-    let stdout_err = |e| Error::io("<stdout>", e);
+    let report = ingest::ingest(session.graph_mut(), &articles, &extractions)?;
+    if report.nodes > 0 || report.rels > 0 || !graph.exists() {
+        session.save()?;
+    }
+    writeln!(
+        out,
+        "ingested {} article{} ({} already present): +{} nodes, +{} relationships; graph {} now has {} nodes, {} relationships",
+        report.articles,
+        if report.articles == 1 { "" } else { "s" },
+        report.skipped_articles,
+        report.nodes,
+        report.rels,
+        graph.display(),
+        session.graph().node_count(),
+        session.graph().rel_count()
+    )
+    .map_err(write_error)
+}
+
+fn run_extract(
+    format: ExtractFormat,
+    paths: &[PathBuf],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let articles = read_articles(paths, err)?;
+    let extractions = extract::extract_all(&articles);
     for extraction in &extractions {
         match format {
             ExtractFormat::Json => {
                 serde_json::to_writer(&mut *out, &extraction.record)
-                    .map_err(|e| Error::io("<stdout>", e.into()))?;
-                writeln!(out).map_err(stdout_err)?;
+                    .map_err(|e| write_error(e.into()))?;
+                writeln!(out).map_err(write_error)?;
             }
-            ExtractFormat::Text => {
-                writeln!(out, "{}", extraction.record.article).map_err(stdout_err)?;
-            }
+            ExtractFormat::Text => write_extraction_text(extraction, out).map_err(write_error)?,
         }
     }
     Ok(())
+}
+
+/// A readable summary of one article's extraction.
+fn write_extraction_text(extraction: &Extraction, out: &mut dyn Write) -> std::io::Result<()> {
+    let record = &extraction.record;
+    let name_of = |id: &str| -> String {
+        let persons = record.persons.iter().map(|p| (&p.id, &p.name));
+        let institutions = record.institutions.iter().map(|i| (&i.id, &i.name));
+        let places = record.places.iter().map(|p| (&p.id, &p.name));
+        persons
+            .chain(institutions)
+            .chain(places)
+            .find(|(entity_id, _)| entity_id.as_str() == id)
+            .map_or_else(|| id.to_string(), |(_, name)| name.clone())
+    };
+    writeln!(
+        out,
+        "== {} ({})",
+        record.article,
+        record.date.as_deref().unwrap_or("no date")
+    )?;
+    for person in &record.persons {
+        let rank = person
+            .rank
+            .as_deref()
+            .map(|r| format!(" [{r}]"))
+            .unwrap_or_default();
+        writeln!(out, "person       {}{rank}", person.name)?;
+    }
+    for role in &record.roles {
+        let of = role
+            .institution
+            .as_deref()
+            .map(|i| format!(" @ {}", name_of(i)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "role         {}: {}{of}",
+            name_of(&role.person),
+            role.title
+        )?;
+    }
+    for institution in &record.institutions {
+        let country = institution
+            .country
+            .as_deref()
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default();
+        writeln!(out, "institution  {}{country}", institution.name)?;
+    }
+    for place in &record.places {
+        writeln!(out, "place        {}", place.name)?;
+    }
+    for event in &record.events {
+        let who: Vec<String> = event.participants.iter().map(|p| name_of(p)).collect();
+        let place = event
+            .place
+            .as_deref()
+            .map(|p| format!(" in {}", name_of(p)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "event        {} {}{place}: {}",
+            event.event_type,
+            event.date.as_deref().unwrap_or("undated"),
+            who.join(", ")
+        )?;
+    }
+    writeln!(out)
+}
+
+fn run_stats(graph: &Path, out: &mut dyn Write) -> Result<()> {
+    let started = Instant::now();
+    let loaded = store::load(graph)?;
+    let load_time = started.elapsed();
+    let size = std::fs::metadata(graph)
+        .map_err(|e| Error::io(graph, e))?
+        .len();
+    writeln!(
+        out,
+        "graph: {} ({size} bytes, loaded in {:.1} ms)",
+        graph.display(),
+        load_time.as_secs_f64() * 1000.0
+    )
+    .map_err(write_error)?;
+    session::write_stats(&loaded, out).map_err(write_error)
 }

@@ -23,6 +23,9 @@ pub enum Error {
         #[source]
         source: QueryError,
     },
+    /// Reading or writing the graph file failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     /// The graph refused a change.
     #[error(transparent)]
     Graph(#[from] GraphError),

@@ -10,10 +10,13 @@
 
 pub mod cli;
 pub mod cypher;
+pub mod dot;
 pub mod error;
 pub mod extract;
 pub mod graph;
 pub mod ingest;
+pub mod repl;
+pub mod session;
 pub mod store;
 pub mod table;
 

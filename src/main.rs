@@ -7,20 +7,22 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match kg::cli::run(std::env::args_os(), &mut out) {
-        Ok(()) => {
-            let _ = out.flush();
-            ExitCode::SUCCESS
-        }
+    let mut err = std::io::stderr();
+    let result = kg::cli::run(std::env::args_os(), &mut out, &mut err);
+    let flushed = out.flush();
+    match result {
+        Ok(()) => match flushed {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                let _ = writeln!(err, "kg: <stdout>: {e}");
+                ExitCode::FAILURE
+            }
+            _ => ExitCode::SUCCESS,
+        },
         Err(kg::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            let _ = out.flush();
-            #[allow(clippy::print_stderr)]
-            {
-                eprintln!("kg: {e}");
-            }
+            let _ = writeln!(err, "kg: {e}");
             ExitCode::FAILURE
         }
     }
