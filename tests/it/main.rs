@@ -1,2 +1,6 @@
-//! The single integration-test binary.
+//! The single integration-test binary: one module per area.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod dot;
+mod store;
