@@ -50,6 +50,9 @@ pub enum Command {
     Run {
         #[command(flatten)]
         settings: QuerySettings,
+        /// Print each statement before its result.
+        #[arg(long)]
+        echo: bool,
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -136,8 +139,13 @@ where
             let mut session = open_session(graph, &settings)?;
             session.execute(&query, out)
         }
-        Command::Run { settings, files } => {
+        Command::Run {
+            settings,
+            echo,
+            files,
+        } => {
             let mut session = open_session(graph, &settings)?;
+            session.echo = echo;
             for file in files {
                 let script = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
                 session

@@ -22,6 +22,8 @@ pub struct Session {
     _lock: Option<WriteLock>,
     pub format: Format,
     pub timing: bool,
+    /// Print each statement of a script before its result.
+    pub echo: bool,
     pub params: Params,
     pub options: Options,
     /// A per-statement time limit.
@@ -75,6 +77,7 @@ impl Session {
             _lock: lock,
             format: Format::Table,
             timing: false,
+            echo: false,
             params: Params::new(),
             options: Options::default(),
             timeout: None,
@@ -117,7 +120,13 @@ impl Session {
     pub fn run_script(&mut self, script: &str, out: &mut dyn Write) -> Result<()> {
         let statements = cypher::split_script(script).map_err(|e| Error::query(e, script))?;
         for (_, statement) in statements {
+            if self.echo {
+                writeln!(out, "kg> {};", statement.trim()).map_err(|e| Error::io("<output>", e))?;
+            }
             self.execute(statement, out)?;
+            if self.echo {
+                writeln!(out).map_err(|e| Error::io("<output>", e))?;
+            }
         }
         Ok(())
     }

@@ -25,9 +25,17 @@ fn temp_graph() -> (tempfile::TempDir, PathBuf) {
 #[test]
 fn help_lists_every_subcommand() {
     let (_dir, graph) = temp_graph();
-    let output = kg(&graph).arg("--help").assert().success().get_output().stdout.clone();
+    let output = kg(&graph)
+        .arg("--help")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let help = String::from_utf8(output).unwrap();
-    for command in ["ingest", "extract", "query", "run", "repl", "export", "stats"] {
+    for command in [
+        "ingest", "extract", "query", "run", "repl", "export", "stats",
+    ] {
         assert!(help.contains(command), "missing {command} in:\n{help}");
     }
 }
@@ -52,7 +60,12 @@ fn ingest_then_query_lists_people_with_their_titles() {
         .success()
         .stdout(predicate::str::contains("ingested 2 articles"));
     let output = kg(&graph)
-        .args(["query", "--format", "json", "MATCH (p:Person)-[:HOLDS]->(r:Role) RETURN p.name, r.title"])
+        .args([
+            "query",
+            "--format",
+            "json",
+            "MATCH (p:Person)-[:HOLDS]->(r:Role) RETURN p.name, r.title",
+        ])
         .assert()
         .success()
         .get_output()
@@ -67,7 +80,9 @@ fn ingest_then_query_lists_people_with_their_titles() {
     let has = |name: &str, title_word: &str| {
         rows.iter().any(|row| {
             row["p.name"].as_str().is_some_and(|n| n.contains(name))
-                && row["r.title"].as_str().is_some_and(|t| t.contains(title_word))
+                && row["r.title"]
+                    .as_str()
+                    .is_some_and(|t| t.contains(title_word))
         })
     };
     assert!(has("Phùng Sĩ Tấn", "Deputy Chief"), "{rows:?}");
@@ -84,7 +99,9 @@ fn ingesting_the_same_articles_twice_changes_nothing() {
         .arg(articles())
         .assert()
         .success()
-        .stdout(predicate::str::contains("ingested 0 articles (2 already present)"));
+        .stdout(predicate::str::contains(
+            "ingested 0 articles (2 already present)",
+        ));
     assert_eq!(std::fs::read(&graph).unwrap(), first);
 }
 
@@ -92,19 +109,39 @@ fn ingesting_the_same_articles_twice_changes_nothing() {
 fn query_formats_and_params() {
     let (_dir, graph) = temp_graph();
     kg(&graph)
-        .args(["query", "CREATE (:Person {name: 'Ana'}), (:Person {name: 'Bo'})"])
+        .args([
+            "query",
+            "CREATE (:Person {name: 'Ana'}), (:Person {name: 'Bo'})",
+        ])
         .assert()
         .success();
     kg(&graph)
-        .args(["query", "--format", "csv", "--param", "n=Ana", "MATCH (p:Person {name: $n}) RETURN p.name AS name"])
+        .args([
+            "query",
+            "--format",
+            "csv",
+            "--param",
+            "n=Ana",
+            "MATCH (p:Person {name: $n}) RETURN p.name AS name",
+        ])
         .assert()
         .success()
         .stdout("name\nAna\n");
     kg(&graph)
-        .args(["query", "--format", "json", "MATCH (p:Person {name: 'Bo'}) RETURN p"])
+        .args([
+            "query",
+            "--format",
+            "json",
+            "MATCH (p:Person {name: 'Bo'}) RETURN p",
+        ])
         .assert()
         .success()
-        .stdout(predicate::str::is_match(r#"^\{"p":\{"id":\d+,"labels":\["Person"\],"properties":\{"name":"Bo"\}\}\}\n$"#).unwrap());
+        .stdout(
+            predicate::str::is_match(
+                r#"^\{"p":\{"id":\d+,"labels":\["Person"\],"properties":\{"name":"Bo"\}\}\}\n$"#,
+            )
+            .unwrap(),
+        );
     kg(&graph)
         .args(["query", "MATCH (p:Person) RETURN count(*) AS people"])
         .assert()
@@ -149,12 +186,22 @@ fn run_executes_a_script_and_saves() {
 fn export_writes_dot_of_a_query() {
     let (dir, graph) = temp_graph();
     kg(&graph)
-        .args(["query", "CREATE (:Person {name: 'Ana'})-[:HOLDS]->(:Role {title: 'Minister'})"])
+        .args([
+            "query",
+            "CREATE (:Person {name: 'Ana'})-[:HOLDS]->(:Role {title: 'Minister'})",
+        ])
         .assert()
         .success();
     let out = dir.path().join("out.dot");
     kg(&graph)
-        .args(["export", "--format", "dot", "--query", "MATCH (p)-[h:HOLDS]->(r) RETURN p, h, r", "-o"])
+        .args([
+            "export",
+            "--format",
+            "dot",
+            "--query",
+            "MATCH (p)-[h:HOLDS]->(r) RETURN p, h, r",
+            "-o",
+        ])
         .arg(&out)
         .assert()
         .success();

@@ -11,13 +11,19 @@ use kg::graph::{Graph, Value};
 fn tricky_graph() -> Graph {
     let mut graph = Graph::new();
     let mut props = BTreeMap::new();
-    props.insert("name".to_string(), Value::from("Ana \"La Jefa\" O\\Brien\nline two"));
+    props.insert(
+        "name".to_string(),
+        Value::from("Ana \"La Jefa\" O\\Brien\nline two"),
+    );
     let person = graph.add_node(["Person"], props);
     let mut props = BTreeMap::new();
     props.insert("name".to_string(), Value::from("Việt Nam"));
     let place = graph.add_node(["Place"], props);
     let mut rel_props = BTreeMap::new();
-    rel_props.insert("evidence".to_string(), Value::from("She said \"hello\" in Hà Nội."));
+    rel_props.insert(
+        "evidence".to_string(),
+        Value::from("She said \"hello\" in Hà Nội."),
+    );
     graph.add_rel(person, place, "VISITED", rel_props).unwrap();
     graph.add_node(["Unnamed"], BTreeMap::new());
     graph
@@ -26,7 +32,10 @@ fn tricky_graph() -> Graph {
 /// Whether Graphviz is installed; CI installs it, so there it must be.
 fn dot_available() -> bool {
     let found = Command::new("dot").arg("-V").output().is_ok();
-    assert!(found || std::env::var_os("CI").is_none(), "CI must install graphviz (`dot`)");
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "CI must install graphviz (`dot`)"
+    );
     if !found {
         eprintln!("skipping Graphviz validation: `dot` is not installed");
     }
@@ -41,7 +50,12 @@ fn render_svg(dot_text: &str) -> String {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(dot_text.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dot_text.as_bytes())
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(
         output.status.success(),
@@ -55,8 +69,14 @@ fn render_svg(dot_text: &str) -> String {
 fn whole_graph_export_is_valid_graphviz() {
     let text = to_dot(&Subgraph::whole(&tricky_graph()));
     assert!(text.starts_with("digraph kg {"));
-    assert!(text.contains(r#"n0 -> n1 [label="VISITED", tooltip="She said \"hello\" in Hà Nội."];"#), "{text}");
-    assert!(text.contains(r#"Ana \"La Jefa\" O\\Brien\nline two"#), "{text}");
+    assert!(
+        text.contains(r#"n0 -> n1 [label="VISITED", tooltip="She said \"hello\" in Hà Nội."];"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"Ana \"La Jefa\" O\\Brien\nline two"#),
+        "{text}"
+    );
     if dot_available() {
         let svg = render_svg(&text);
         assert!(svg.contains("<svg"), "{svg}");
@@ -67,5 +87,8 @@ fn whole_graph_export_is_valid_graphviz() {
 #[test]
 fn export_is_deterministic() {
     let graph = tricky_graph();
-    assert_eq!(to_dot(&Subgraph::whole(&graph)), to_dot(&Subgraph::whole(&graph)));
+    assert_eq!(
+        to_dot(&Subgraph::whole(&graph)),
+        to_dot(&Subgraph::whole(&graph))
+    );
 }

@@ -10,7 +10,10 @@ use proptest::prelude::*;
 
 fn every_value_type() -> BTreeMap<String, Value> {
     let mut nested = BTreeMap::new();
-    nested.insert("inner".to_string(), Value::List(vec![Value::Int(1), Value::Null]));
+    nested.insert(
+        "inner".to_string(),
+        Value::List(vec![Value::Int(1), Value::Null]),
+    );
     let values = [
         ("null_in_list", Value::List(vec![Value::Null])),
         ("bool", Value::Bool(true)),
@@ -20,10 +23,20 @@ fn every_value_type() -> BTreeMap<String, Value> {
         ("year", Value::Date(Date::year(2024))),
         ("month", Value::Date(Date::month(2024, 11).unwrap())),
         ("day", Value::Date(Date::day(2025, 8, 18).unwrap())),
-        ("list", Value::List(vec![Value::from("a"), Value::Float(1.0), Value::Bool(false)])),
+        (
+            "list",
+            Value::List(vec![
+                Value::from("a"),
+                Value::Float(1.0),
+                Value::Bool(false),
+            ]),
+        ),
         ("map", Value::Map(nested)),
     ];
-    values.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    values
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
 }
 
 fn sample_graph() -> Graph {
@@ -31,14 +44,18 @@ fn sample_graph() -> Graph {
     let person = graph.add_node(["Person"], every_value_type());
     let place = graph.add_node(["Place", "Country"], BTreeMap::new());
     let doomed = graph.add_node(["Doomed"], BTreeMap::new());
-    let rel = graph.add_rel(person, place, "VISITED", every_value_type()).unwrap();
+    let rel = graph
+        .add_rel(person, place, "VISITED", every_value_type())
+        .unwrap();
     let provenance = Provenance {
         article: "dev-001".to_string(),
         sentence: 3,
         start: 120,
         end: 134,
     };
-    graph.add_node_provenance(person, provenance.clone()).unwrap();
+    graph
+        .add_node_provenance(person, provenance.clone())
+        .unwrap();
     graph.add_rel_provenance(rel, provenance).unwrap();
     // A hole in the ids: the survivors must keep theirs.
     graph.remove_node(doomed).unwrap();
@@ -46,8 +63,14 @@ fn sample_graph() -> Graph {
 }
 
 fn assert_same_graph(a: &Graph, b: &Graph) {
-    assert_eq!(a.node_ids().collect::<Vec<_>>(), b.node_ids().collect::<Vec<_>>());
-    assert_eq!(a.rel_ids().collect::<Vec<_>>(), b.rel_ids().collect::<Vec<_>>());
+    assert_eq!(
+        a.node_ids().collect::<Vec<_>>(),
+        b.node_ids().collect::<Vec<_>>()
+    );
+    assert_eq!(
+        a.rel_ids().collect::<Vec<_>>(),
+        b.rel_ids().collect::<Vec<_>>()
+    );
     for id in a.node_ids() {
         assert_eq!(a.node(id), b.node(id), "node {id}");
     }
@@ -67,11 +90,17 @@ fn round_trip_keeps_every_value_type_provenance_and_ids() {
     assert_same_graph(&graph, &loaded);
     // Indexes are rebuilt on load.
     assert_eq!(loaded.nodes_with_label("Country").count(), 1);
-    assert_eq!(loaded.nodes_by_folded_name("phung si tan \"quoted\"").len(), 0);
+    assert_eq!(
+        loaded.nodes_by_folded_name("phung si tan \"quoted\"").len(),
+        0
+    );
     assert_eq!(loaded.rels_with_type("VISITED").count(), 1);
     // Saving again over the old file works and leaves no temporary files.
     store::save(&loaded, &path).unwrap();
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("kg.graph")]);
 }
 
@@ -81,9 +110,16 @@ fn load_damaged(bytes: &[u8]) -> StoreError {
     let path = dir.path().join("damaged.graph");
     std::fs::write(&path, bytes).unwrap();
     let error = store::load(&path).expect_err("damaged file must not load");
-    assert_eq!(std::fs::read(&path).unwrap(), bytes, "the file must stay untouched");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the file must stay untouched"
+    );
     let message = error.to_string();
-    assert!(message.contains("damaged.graph"), "message names the file: {message}");
+    assert!(
+        message.contains("damaged.graph"),
+        "message names the file: {message}"
+    );
     error
 }
 
@@ -92,7 +128,10 @@ fn truncated_file_is_refused() {
     let bytes = store::encode(&sample_graph()).unwrap();
     for cut in [3, 20, bytes.len() / 2, bytes.len() - 1] {
         let error = load_damaged(&bytes[..cut]);
-        assert!(matches!(error, StoreError::Truncated { .. }), "cut at {cut}: {error}");
+        assert!(
+            matches!(error, StoreError::Truncated { .. }),
+            "cut at {cut}: {error}"
+        );
         assert!(error.to_string().contains("truncated"));
     }
 }
@@ -146,7 +185,11 @@ fn crc32fast_hash(bytes: &[u8]) -> u32 {
     for &byte in bytes {
         crc ^= u32::from(byte);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -170,7 +213,10 @@ fn locked_graph_refuses_a_second_writer() {
     let path = dir.path().join("kg.graph");
     let _first = store::WriteLock::acquire(&path).unwrap();
     let second = store::WriteLock::acquire(&path);
-    assert!(matches!(second, Err(StoreError::Locked { .. })), "{second:?}");
+    assert!(
+        matches!(second, Err(StoreError::Locked { .. })),
+        "{second:?}"
+    );
 }
 
 #[test]
@@ -181,7 +227,10 @@ fn rebuilding_refuses_dangling_relationships() {
         properties: BTreeMap::new(),
         provenance: Vec::new(),
     };
-    let result = Graph::from_elements(vec![(NodeId(0), node)], vec![(RelId(0), NodeId(0), NodeId(7), rel)]);
+    let result = Graph::from_elements(
+        vec![(NodeId(0), node)],
+        vec![(RelId(0), NodeId(0), NodeId(7), rel)],
+    );
     assert!(result.is_err());
 }
 
@@ -190,9 +239,12 @@ fn value_strategy() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::Int),
-        any::<f64>().prop_filter("NaN never equals itself", |f| !f.is_nan()).prop_map(Value::Float),
+        any::<f64>()
+            .prop_filter("NaN never equals itself", |f| !f.is_nan())
+            .prop_map(Value::Float),
         ".*".prop_map(Value::String),
-        (1000i32..3000, 1u8..=12, 1u8..=28).prop_map(|(y, m, d)| Value::Date(Date::day(y, m, d).unwrap())),
+        (1000i32..3000, 1u8..=12, 1u8..=28)
+            .prop_map(|(y, m, d)| Value::Date(Date::day(y, m, d).unwrap())),
     ];
     leaf.prop_recursive(4, 32, 6, |inner| {
         prop_oneof![
