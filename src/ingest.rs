@@ -12,7 +12,7 @@
 //! **Architecture Invariant:** ingesting an article already in the graph
 //! (same article id) changes nothing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::extract::record::Mention;
 use crate::extract::{Article, Extraction};
@@ -72,6 +72,9 @@ struct ArticleIngest<'a> {
     article_node: NodeId,
     /// Local ids of this record to nodes.
     local: HashMap<String, NodeId>,
+    /// Nodes already linked to this article by `MENTIONED_IN` (two records
+    /// can resolve to one node).
+    mentioned: HashSet<NodeId>,
 }
 
 impl<'a> ArticleIngest<'a> {
@@ -105,6 +108,7 @@ impl<'a> ArticleIngest<'a> {
             known,
             article_node,
             local: HashMap::new(),
+            mentioned: HashSet::new(),
         }
     }
 
@@ -307,12 +311,7 @@ impl<'a> ArticleIngest<'a> {
         let mut sentences: Vec<u32> = mentions.iter().map(|m| m.sentence).collect();
         sentences.sort_unstable();
         sentences.dedup();
-        let existing = self
-            .graph
-            .adjacent(node, Direction::Outgoing)
-            .into_iter()
-            .find(|a| a.end == self.article_node && self.rel_type_is(a.rel, "MENTIONED_IN"));
-        if existing.is_some() {
+        if !self.mentioned.insert(node) {
             return Ok(());
         }
         let mut props = BTreeMap::new();

@@ -3,4 +3,5 @@
 
 mod cli;
 mod dot;
+mod ingest;
 mod store;
