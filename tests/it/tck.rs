@@ -473,13 +473,17 @@ fn install_quiet_panic_hook() {
 /// Runs a scenario on its own thread: a panic becomes a failure, and a
 /// scenario that outlives `SCENARIO_HARD_LIMIT` is abandoned.
 fn run_guarded(scenario: Scenario, graphs_dir: PathBuf) -> Run {
+    run_guarded_with(scenario, graphs_dir, cypher::execute)
+}
+
+fn run_guarded_with(scenario: Scenario, graphs_dir: PathBuf, engine: Engine) -> Run {
     let (tx, rx) = mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name(SCENARIO_THREAD.into())
         .stack_size(64 * 1024 * 1024)
         .spawn(move || {
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                run_scenario(&scenario, &graphs_dir)
+                run_scenario(&scenario, &graphs_dir, engine)
             }));
             let run = result.unwrap_or_else(|payload| {
                 let message = payload
@@ -523,8 +527,13 @@ fn fail(category: impl Into<String>, detail: impl Into<String>) -> Run {
     }
 }
 
+/// The query engine under test; a plain fn so the harness's own tests can
+/// drive the steps with a fake one.
+type Engine = fn(&mut Graph, &str, &Params, &Options) -> Result<Table, QueryError>;
+
 /// The state the steps of one scenario act on.
 struct World {
+    engine: Engine,
     graph: Graph,
     params: Params,
     /// The result of the last `executing query` or `executing control query`.
@@ -539,11 +548,12 @@ fn execute(world: &mut World, query: &str) -> Result<Table, QueryError> {
         deadline: Some(Instant::now() + QUERY_TIME_LIMIT),
         ..Options::default()
     };
-    cypher::execute(&mut world.graph, query, &world.params, &options)
+    (world.engine)(&mut world.graph, query, &world.params, &options)
 }
 
-fn run_scenario(scenario: &Scenario, graphs_dir: &Path) -> Run {
+fn run_scenario(scenario: &Scenario, graphs_dir: &Path, engine: Engine) -> Run {
     let mut world = World {
+        engine,
         graph: Graph::new(),
         params: Params::new(),
         last: None,
@@ -946,6 +956,7 @@ fn tck_error_steps_parse() {
 #[test]
 fn tck_errors_compare_type_phase_and_detail() {
     let world_with = |result: Result<Table, QueryError>| World {
+        engine: cypher::execute,
         graph: Graph::new(),
         params: Params::new(),
         last: Some(result),
@@ -1056,4 +1067,236 @@ fn tck_result_modes() {
             .is_some_and(|m| m.lists_as_bags && m.ordered)
     );
     assert!(result_mode("the result should be, sorted:").is_none());
+}
+
+/// A fake engine that understands just enough to drive the step machinery:
+/// `CREATE (:L {k: <int>})` adds a node, `MATCH (n) RETURN n.k` lists the
+/// property, `MATCH (n) DELETE n` deletes every node, `FAIL` is a compile-time
+/// syntax error, `PANIC` panics, and `RETURN $p` returns a parameter.
+fn fake_engine(
+    graph: &mut Graph,
+    query: &str,
+    params: &Params,
+    _options: &Options,
+) -> Result<Table, QueryError> {
+    use kg::graph::Value;
+    use kg::table::Item;
+    let query = query.trim();
+    if let Some(rest) = query.strip_prefix("CREATE (:") {
+        let (label, rest) = rest.split_once(" {k: ").unwrap();
+        let k: i64 = rest.trim_end_matches("})").parse().unwrap();
+        graph.add_node([label], BTreeMap::from([("k".to_string(), Value::Int(k))]));
+        return Ok(Table::default());
+    }
+    match query {
+        "MATCH (n) RETURN n.k" => Ok(Table {
+            columns: vec!["n.k".into()],
+            rows: graph
+                .node_ids()
+                .map(|id| {
+                    vec![Item::from(
+                        graph.node(id).unwrap().properties.get("k").unwrap(),
+                    )]
+                })
+                .collect(),
+        }),
+        "MATCH (n) DELETE n" => {
+            let ids: Vec<_> = graph.node_ids().collect();
+            for id in ids {
+                graph.detach_remove_node(id).unwrap();
+            }
+            Ok(Table::default())
+        }
+        "RETURN $p" => Ok(Table {
+            columns: vec!["$p".into()],
+            rows: vec![vec![Item::from(params.get("p").unwrap())]],
+        }),
+        "FAIL" => Err(QueryError::new(
+            Phase::Compile,
+            ErrorKind::SyntaxError,
+            "UnexpectedSyntax",
+            "fake",
+        )),
+        "PANIC" => panic!("fake engine panics"),
+        other => panic!("fake engine cannot run {other}"),
+    }
+}
+
+fn run_fake(text: &str) -> Vec<Run> {
+    gherkin::parse_feature(text)
+        .unwrap()
+        .scenarios
+        .iter()
+        .map(|s| run_scenario(s, Path::new("/nonexistent"), fake_engine))
+        .collect()
+}
+
+#[test]
+fn tck_steps_drive_queries_side_effects_and_control_queries() {
+    let runs = run_fake(
+        r#"
+Feature: fake
+  Scenario: [1] create, then check with a control query
+    Given an empty graph
+    And having executed:
+      """
+      CREATE (:A {k: 1})
+      """
+    When executing query:
+      """
+      CREATE (:B {k: 2})
+      """
+    Then the result should be empty
+    And the side effects should be:
+      | +nodes      | 1 |
+      | +properties | 1 |
+      | +labels     | 1 |
+    When executing control query:
+      """
+      MATCH (n) RETURN n.k
+      """
+    Then the result should be, in any order:
+      | n.k |
+      | 2   |
+      | 1   |
+
+  Scenario: [2] wrong side effects fail
+    Given an empty graph
+    When executing query:
+      """
+      CREATE (:B {k: 2})
+      """
+    Then the result should be empty
+    And no side effects
+
+  Scenario: [3] deletes count removed properties and labels
+    Given any graph
+    And having executed:
+      """
+      CREATE (:A {k: 1})
+      """
+    When executing query:
+      """
+      MATCH (n) DELETE n
+      """
+    Then the result should be empty
+    And the side effects should be:
+      | -nodes      | 1 |
+      | -properties | 1 |
+      | -labels     | 1 |
+
+  Scenario: [4] parameters
+    Given any graph
+    And parameters are:
+      | p | [1, 'x'] |
+    When executing query:
+      """
+      RETURN $p
+      """
+    Then the result should be, in order:
+      | $p       |
+      | [1, 'x'] |
+    And no side effects
+
+  Scenario: [5] expected error raised
+    Given any graph
+    When executing query:
+      """
+      FAIL
+      """
+    Then a SyntaxError should be raised at compile time: UnexpectedSyntax
+
+  Scenario: [6] error where a result is expected
+    Given any graph
+    When executing query:
+      """
+      FAIL
+      """
+    Then the result should be empty
+
+  Scenario: [8] a graph element cannot be a parameter
+    Given any graph
+    And parameters are:
+      | p | (:A) |
+    When executing query:
+      """
+      RETURN $p
+      """
+    Then the result should be empty
+
+  Scenario: [9] unknown steps are harness errors
+    Given a graph with a unicorn
+"#,
+    );
+    let outcome = |i: usize| &runs[i].outcome;
+    let category = |i: usize| match outcome(i) {
+        Outcome::Fail { category, .. } => category.clone(),
+        other => format!("{other:?}"),
+    };
+    assert_eq!(outcome(0), &Outcome::Pass, "{:?}", outcome(0));
+    assert_eq!(category(1), "wrong side effects");
+    assert_eq!(outcome(2), &Outcome::Pass, "{:?}", outcome(2));
+    assert_eq!(outcome(3), &Outcome::Pass, "{:?}", outcome(3));
+    assert_eq!(outcome(4), &Outcome::Pass);
+    assert!(runs[4].some_error_raised);
+    assert_eq!(
+        category(5),
+        "error instead of result: SyntaxError/UnexpectedSyntax"
+    );
+    assert!(matches!(outcome(6), Outcome::NotRun(_)));
+    assert_eq!(category(7), "harness: unsupported step");
+    // The panic is caught by run_guarded, not run_scenario.
+    install_quiet_panic_hook();
+    let panicking = gherkin::parse_feature(
+        "Feature: p\n  Scenario: [7] panic\n    When executing query:\n      \"\"\"\n      PANIC\n      \"\"\"\n",
+    )
+    .unwrap()
+    .scenarios
+    .remove(0);
+    let run = run_guarded_with(panicking, PathBuf::from("/nonexistent"), fake_engine);
+    assert!(
+        matches!(&run.outcome, Outcome::Fail { category, detail } if category == "panic" && detail.contains("fake engine panics")),
+        "{:?}",
+        run.outcome
+    );
+}
+
+#[test]
+fn tck_every_expected_value_in_the_tck_parses() {
+    let features_dir = std::env::var_os("TCK_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tck/features"));
+    if !features_dir.is_dir() {
+        return;
+    }
+    let mut files = Vec::new();
+    collect_features(&features_dir, &mut files);
+    let mut problems = Vec::new();
+    let mut cells = 0;
+    for path in files {
+        let feature = gherkin::parse_feature(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for scenario in &feature.scenarios {
+            for step in &scenario.steps {
+                let value_rows: &[Vec<String>] = if result_mode(&step.text).is_some() {
+                    step.table.get(1..).unwrap_or_default()
+                } else if step.text == "parameters are:" {
+                    &step.table
+                } else {
+                    continue;
+                };
+                let skip_first = usize::from(step.text == "parameters are:");
+                for cell in value_rows
+                    .iter()
+                    .flat_map(|row| row.iter().skip(skip_first))
+                {
+                    cells += 1;
+                    if let Err(e) = values::parse(cell) {
+                        problems.push(format!("{}:{} `{cell}`: {e}", path.display(), step.line));
+                    }
+                }
+            }
+        }
+    }
+    assert!(cells > 1000, "only {cells} cells read");
+    assert!(problems.is_empty(), "{problems:#?}");
 }
