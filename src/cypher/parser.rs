@@ -521,7 +521,7 @@ fn projection(pair: Pair<'_, Rule>) -> Result<Projection> {
         }
         let mut ic = Children::new(item);
         let expr_pair = ic.take(Rule::expression)?;
-        let text = expr_pair.as_str().to_string();
+        let text = expr_pair.as_str().trim_end().to_string();
         let expr = expression(expr_pair)?;
         let alias = if ic.optional(Rule::AS).is_some() {
             Some(variable(ic.take(Rule::variable)?)?)
