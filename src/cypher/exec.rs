@@ -1008,8 +1008,3 @@ fn aggregate(
     }
     Ok(out)
 }
-
-/// Whether an expression is a bare variable reference.
-pub fn is_variable(e: &Expr) -> bool {
-    matches!(e.kind, ExprKind::Var(_))
-}

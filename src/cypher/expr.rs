@@ -326,11 +326,9 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
                 }
                 let falses = items.len() - trues - nulls;
                 let result = match quantifier {
-                    Quantifier::All => {
-                        (falses == 0)
-                            .then_some(nulls == 0)
-                            .map_or(Some(false), |all| if all { Some(true) } else { None })
-                    }
+                    Quantifier::All => (falses == 0)
+                        .then_some(nulls == 0)
+                        .map_or(Some(false), |all| if all { Some(true) } else { None }),
                     Quantifier::Any => {
                         if trues > 0 {
                             Some(true)
