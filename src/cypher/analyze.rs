@@ -452,7 +452,9 @@ impl Analyzer {
             }
         }
         if let Some(w) = &p.where_clause {
-            self.expr(w, &out, false);
+            let mut where_scope = scope.clone();
+            where_scope.extend(out.iter().map(|(k, v)| (k.clone(), *v)));
+            self.expr(w, &where_scope, false);
         }
         out
     }

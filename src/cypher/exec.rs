@@ -345,26 +345,32 @@ impl Exec<'_> {
         }
         let skip = self.count_argument(p.skip.as_ref(), "SKIP")?.unwrap_or(0);
         let limit = self.count_argument(p.limit.as_ref(), "LIMIT")?;
-        let mut rows: Vec<Vec<Val>> = produced
+        let mut kept: Vec<(Vec<Val>, Vec<Val>, Vec<(usize, Val)>)> = produced
             .into_iter()
             .skip(skip)
             .take(limit.unwrap_or(usize::MAX))
-            .map(|(_, out, _)| out)
             .collect();
         if let Some(w) = &p.where_clause {
+            // WITH ... WHERE sees the projected names and the earlier ones.
             let reader = self.reader();
-            let mut kept = Vec::new();
-            for r in rows {
+            let mut where_names = input.names.clone();
+            where_names.extend(item_names.iter().cloned());
+            let mut filtered = Vec::new();
+            for (row, out, aggs) in kept {
+                let mut full = row.clone();
+                full.resize(input.names.len(), Val::Null);
+                full.extend(out.iter().cloned());
                 let env = Env::Row {
-                    names: &item_names,
-                    row: &r,
+                    names: &where_names,
+                    row: &full,
                 };
                 if eval(w, &env, &reader)? == Val::Bool(true) {
-                    kept.push(r);
+                    filtered.push((row, out, aggs));
                 }
             }
-            rows = kept;
+            kept = filtered;
         }
+        let rows: Vec<Vec<Val>> = kept.into_iter().map(|(_, out, _)| out).collect();
         Ok(Rows {
             names: item_names,
             rows,

@@ -28,7 +28,12 @@ fn debug_parse() {
 fn debug_steps() {
     let mut g = Graph::new();
     run(&mut g, "CREATE (:A {num: 1})").unwrap();
-    for q in ["MATCH (a) RETURN a", "MATCH (a) WITH a RETURN a", "MATCH (a) WITH a MATCH (b) RETURN b", "MATCH (a) MATCH (b) RETURN a"] {
+    for q in [
+        "MATCH (a) RETURN a",
+        "MATCH (a) WITH a RETURN a",
+        "MATCH (a) WITH a MATCH (b) RETURN b",
+        "MATCH (a) MATCH (b) RETURN a",
+    ] {
         println!("{q}: {:?}", run(&mut g, q).map(|t| t.columns));
     }
 }

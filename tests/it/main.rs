@@ -1,4 +1,4 @@
 //! The single integration-test binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-mod tck;
 mod cypher;
+mod tck;
