@@ -1,6 +1,15 @@
 //! The Cypher subset: parse → analyze → plan → execute.
 
+pub mod analyze;
+pub mod ast;
 pub mod error;
+mod exec;
+mod expr;
+mod functions;
+pub mod parser;
+mod pattern;
+mod plan;
+pub mod value;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -43,36 +52,50 @@ impl Options {
     }
 }
 
-/// Runs one statement against the graph.
+/// Parses one statement into its syntax tree.
+pub fn parse(query: &str) -> Result<ast::Statement, QueryError> {
+    parser::parse(query)
+}
+
+/// Runs one statement against the graph: parse, check, plan and execute.
 pub fn execute(
-    _graph: &mut Graph,
-    _query: &str,
-    _params: &Params,
-    _options: &Options,
+    graph: &mut Graph,
+    query: &str,
+    params: &Params,
+    options: &Options,
 ) -> Result<Table, QueryError> {
-    Err(QueryError::new(
-        Phase::Compile,
-        ErrorKind::Internal,
-        "NotImplemented",
-        "the query engine is not built yet",
-    ))
+    let statement = parser::parse(query)?;
+    if let Some(first) = analyze::analyze(&statement).into_iter().next() {
+        return Err(first);
+    }
+    exec::execute(graph, &statement, params, options)
+}
+
+/// The error of a cancelled or timed-out query.
+pub(crate) fn cancelled() -> QueryError {
+    QueryError::new(
+        Phase::Runtime,
+        ErrorKind::Cancelled,
+        "Cancelled",
+        "the query was cancelled or ran out of time",
+    )
 }
 
 /// Splits a script into its statements (`;`-separated, `;` inside strings
 /// and comments ignored), each with its byte offset in the script.
+/// Statements that are only white space or comments are left out.
 pub fn split_script(script: &str) -> Result<Vec<(usize, &str)>, QueryError> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, c) in script.char_indices() {
-        if c == ';' {
-            if !script[start..i].trim().is_empty() {
-                out.push((start, &script[start..i]));
-            }
-            start = i + 1;
+    let ends = parser::semicolons(script)?
+        .into_iter()
+        .chain(std::iter::once(script.len()));
+    for end in ends {
+        let text = &script[start..end];
+        if parser::has_content(text) {
+            out.push((start, text));
         }
-    }
-    if !script[start..].trim().is_empty() {
-        out.push((start, &script[start..]));
+        start = (end + 1).min(script.len());
     }
     Ok(out)
 }

@@ -68,6 +68,14 @@ impl QueryError {
         self
     }
 
+    /// Adds a span unless the error already points somewhere more precise.
+    pub fn with_span_if_none(mut self, span: Span) -> QueryError {
+        if self.span.is_none() {
+            self.span = Some(span);
+        }
+        self
+    }
+
     /// The error with the offending line of `query` and a caret under the
     /// place it points at (1-based line and column).
     pub fn render(&self, query: &str) -> String {

@@ -1,0 +1,1267 @@
+//! Text → `ast`: the pest parser generated from `grammar/cypher.pest` and
+//! one function per grammar rule turning its pairs into AST nodes.
+//! Syntax errors say what was expected, with user-facing rule names.
+
+use pest::iterators::{Pair, Pairs};
+use pest::Parser as _;
+
+use super::ast::*;
+use super::error::{ErrorKind, Phase, QueryError};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/cypher.pest"]
+pub struct CypherParser;
+
+type Result<T> = std::result::Result<T, QueryError>;
+
+/// Parses one statement (a trailing `;` is allowed).
+pub fn parse(query: &str) -> Result<Statement> {
+    let mut pairs = CypherParser::parse(Rule::query, query).map_err(syntax_error)?;
+    let query_pair = pairs.next().ok_or_else(|| internal("empty parse", 0))?;
+    let mut children = Children::new(query_pair);
+    statement(children.take(Rule::statement)?)
+}
+
+/// Byte offsets of the top-level `;` in a script.
+pub fn semicolons(script: &str) -> Result<Vec<usize>> {
+    let pairs = CypherParser::parse(Rule::script, script).map_err(syntax_error)?;
+    Ok(pairs
+        .flatten()
+        .filter(|p| p.as_rule() == Rule::semicolon)
+        .map(|p| p.as_span().start())
+        .collect())
+}
+
+fn syntax_error(error: pest::error::Error<Rule>) -> QueryError {
+    let position = match error.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let message = match &error.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            let mut names: Vec<&str> = positives.iter().map(rule_name).collect();
+            names.sort_unstable();
+            names.dedup();
+            match names.len() {
+                0 => "unexpected input".to_string(),
+                1 => format!("expected {}", names[0]),
+                n => format!("expected {} or {}", names[..n - 1].join(", "), names[n - 1]),
+            }
+        }
+        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+    };
+    QueryError::new(
+        Phase::Compile,
+        ErrorKind::SyntaxError,
+        "UnexpectedSyntax",
+        message,
+    )
+    .with_span(Span {
+        start: position,
+        end: position,
+    })
+}
+
+/// The user-facing name of a grammar rule, for "expected ..." messages.
+fn rule_name(rule: &Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of input",
+        Rule::WHITESPACE => "white space",
+        Rule::COMMENT | Rule::comment_text => "a comment",
+        Rule::query | Rule::statement | Rule::single_query => "a query",
+        Rule::script => "a script",
+        Rule::semicolon => "`;`",
+        Rule::union => "`UNION`",
+        Rule::match_clause => "`MATCH`",
+        Rule::where_clause => "`WHERE`",
+        Rule::unwind_clause => "`UNWIND`",
+        Rule::create_clause => "`CREATE`",
+        Rule::merge_clause => "`MERGE`",
+        Rule::merge_action => "`ON CREATE` or `ON MATCH`",
+        Rule::set_clause => "`SET`",
+        Rule::set_property | Rule::property_target => "a property like `n.name`",
+        Rule::set_merge => "`+=`",
+        Rule::set_replace => "`=`",
+        Rule::set_labels => "labels like `n:Label`",
+        Rule::postfix_base => "a variable",
+        Rule::delete_clause => "`DELETE`",
+        Rule::remove_clause => "`REMOVE`",
+        Rule::with_clause => "`WITH`",
+        Rule::return_clause => "`RETURN`",
+        Rule::projection | Rule::projection_items | Rule::projection_item => {
+            "an expression to return"
+        }
+        Rule::star => "`*`",
+        Rule::order_by => "`ORDER BY`",
+        Rule::sort_item => "a sort expression",
+        Rule::skip => "`SKIP`",
+        Rule::limit => "`LIMIT`",
+        Rule::pattern | Rule::pattern_part | Rule::path_chain => "a pattern",
+        Rule::shortest_path => "`shortestPath(...)`",
+        Rule::node_pattern => "a node pattern `(...)`",
+        Rule::node_labels | Rule::label_check => "a label `:Label`",
+        Rule::rel_pattern => "a relationship pattern `-[...]-`",
+        Rule::left_arrow => "`<`",
+        Rule::right_arrow => "`>`",
+        Rule::rel_detail => "`[`",
+        Rule::rel_types => "a relationship type `:TYPE`",
+        Rule::range => "a length `*min..max`",
+        Rule::range_from | Rule::range_to | Rule::range_exact | Rule::unsigned_integer => {
+            "an integer"
+        }
+        Rule::range_dots => "`..`",
+        Rule::pattern_properties => "a property map",
+        Rule::label_name => "a label name",
+        Rule::expression
+        | Rule::or_expr
+        | Rule::xor_expr
+        | Rule::and_expr
+        | Rule::not_expr
+        | Rule::comparison
+        | Rule::predicate_expr
+        | Rule::add_expr
+        | Rule::mul_expr
+        | Rule::pow_expr
+        | Rule::unary_expr
+        | Rule::postfix_expr
+        | Rule::paren_expression
+        | Rule::slice_from
+        | Rule::slice_to
+        | Rule::case_operand => "an expression",
+        Rule::comparison_op => "a comparison operator",
+        Rule::is_null | Rule::is_not_null => "`IS NULL`",
+        Rule::in_suffix => "`IN`",
+        Rule::starts_with => "`STARTS WITH`",
+        Rule::ends_with => "`ENDS WITH`",
+        Rule::contains => "`CONTAINS`",
+        Rule::regex_match => "`=~`",
+        Rule::add_op => "`+` or `-`",
+        Rule::mul_op => "`*`, `/` or `%`",
+        Rule::unary_op => "`-`",
+        Rule::property_lookup => "`.`",
+        Rule::property_key => "a property name",
+        Rule::index | Rule::slice => "`[`",
+        Rule::count_star => "`count(*)`",
+        Rule::list_comprehension => "a list comprehension",
+        Rule::quantifier | Rule::quantifier_name => "a quantifier like `all(...)`",
+        Rule::function_call => "a function call",
+        Rule::function_name => "a function name",
+        Rule::case_expr => "`CASE`",
+        Rule::case_when => "`WHEN`",
+        Rule::case_else => "`ELSE`",
+        Rule::parameter => "a parameter `$name`",
+        Rule::variable => "a variable",
+        Rule::list_literal => "a list",
+        Rule::map_literal => "a map `{...}`",
+        Rule::map_entry => "a map entry `key: value`",
+        Rule::boolean => "`true` or `false`",
+        Rule::null_literal => "`null`",
+        Rule::float => "a number",
+        Rule::integer => "an integer",
+        Rule::string_literal => "a string",
+        Rule::symbolic_name | Rule::schema_name | Rule::escaped_name => "a name",
+        Rule::MATCH => "`MATCH`",
+        Rule::OPTIONAL => "`OPTIONAL`",
+        Rule::WHERE => "`WHERE`",
+        Rule::UNWIND => "`UNWIND`",
+        Rule::AS => "`AS`",
+        Rule::CREATE => "`CREATE`",
+        Rule::MERGE => "`MERGE`",
+        Rule::ON => "`ON`",
+        Rule::SET => "`SET`",
+        Rule::DETACH => "`DETACH`",
+        Rule::DELETE => "`DELETE`",
+        Rule::REMOVE => "`REMOVE`",
+        Rule::WITH => "`WITH`",
+        Rule::RETURN => "`RETURN`",
+        Rule::DISTINCT => "`DISTINCT`",
+        Rule::ORDER => "`ORDER`",
+        Rule::BY => "`BY`",
+        Rule::ASCENDING | Rule::ASC => "`ASC`",
+        Rule::DESCENDING | Rule::DESC => "`DESC`",
+        Rule::SKIP => "`SKIP`",
+        Rule::LIMIT => "`LIMIT`",
+        Rule::UNION => "`UNION`",
+        Rule::ALL => "`ALL`",
+        Rule::OR => "`OR`",
+        Rule::XOR => "`XOR`",
+        Rule::AND => "`AND`",
+        Rule::NOT => "`NOT`",
+        Rule::IS => "`IS`",
+        Rule::NULL => "`NULL`",
+        Rule::IN => "`IN`",
+        Rule::STARTS => "`STARTS`",
+        Rule::ENDS => "`ENDS`",
+        Rule::CONTAINS => "`CONTAINS`",
+        Rule::COUNT => "`count`",
+        Rule::CASE => "`CASE`",
+        Rule::WHEN => "`WHEN`",
+        Rule::THEN => "`THEN`",
+        Rule::ELSE => "`ELSE`",
+        Rule::END => "`END`",
+        Rule::SHORTEST_PATH => "`shortestPath`",
+        Rule::ALL_SHORTEST_PATHS => "`allShortestPaths`",
+        Rule::clause => "a clause",
+        Rule::set_item => "a SET item",
+        Rule::remove_item => "a REMOVE item",
+        Rule::dash => "`-`",
+        Rule::predicate_suffix => "a predicate",
+        Rule::postfix => "`.`, `[` or `:`",
+        Rule::atom => "an expression",
+        Rule::literal => "a literal",
+        Rule::number | Rule::exponent => "a number",
+        Rule::hex_integer | Rule::octal_integer | Rule::decimal_integer => "an integer",
+        Rule::ident_start | Rule::ident_char => "a name",
+        Rule::reserved => "a keyword",
+    }
+}
+
+fn internal(what: &str, at: usize) -> QueryError {
+    QueryError::new(
+        Phase::Compile,
+        ErrorKind::Internal,
+        "ParserMismatch",
+        format!("internal parser error: {what}"),
+    )
+    .with_span(Span { start: at, end: at })
+}
+
+fn compile_error(code: &str, message: impl Into<String>, span: Span) -> QueryError {
+    QueryError::new(Phase::Compile, ErrorKind::SyntaxError, code, message).with_span(span)
+}
+
+fn span_of(pair: &Pair<'_, Rule>) -> Span {
+    let s = pair.as_span();
+    Span {
+        start: s.start(),
+        end: s.end(),
+    }
+}
+
+/// A cursor over a pair's children that turns a grammar/parser mismatch
+/// into an internal error instead of a panic.
+struct Children<'i> {
+    pairs: std::iter::Peekable<Pairs<'i, Rule>>,
+    end: usize,
+}
+
+impl<'i> Children<'i> {
+    fn new(pair: Pair<'i, Rule>) -> Children<'i> {
+        let end = pair.as_span().end();
+        Children {
+            pairs: pair.into_inner().peekable(),
+            end,
+        }
+    }
+
+    fn next(&mut self) -> Result<Pair<'i, Rule>> {
+        self.pairs
+            .next()
+            .ok_or_else(|| internal("missing child", self.end))
+    }
+
+    fn take(&mut self, rule: Rule) -> Result<Pair<'i, Rule>> {
+        let pair = self.next()?;
+        if pair.as_rule() == rule {
+            Ok(pair)
+        } else {
+            Err(internal(
+                &format!("expected {rule:?}, found {:?}", pair.as_rule()),
+                pair.as_span().start(),
+            ))
+        }
+    }
+
+    /// Takes the next child when it has the given rule.
+    fn optional(&mut self, rule: Rule) -> Option<Pair<'i, Rule>> {
+        if self.peek_rule() == Some(rule) {
+            self.pairs.next()
+        } else {
+            None
+        }
+    }
+
+    fn peek_rule(&mut self) -> Option<Rule> {
+        self.pairs.peek().map(|p| p.as_rule())
+    }
+}
+
+fn statement(pair: Pair<'_, Rule>) -> Result<Statement> {
+    let mut children = Children::new(pair);
+    let first = single_query(children.take(Rule::single_query)?)?;
+    let mut unions = Vec::new();
+    while let Some(u) = children.optional(Rule::union) {
+        let all = u.into_inner().any(|p| p.as_rule() == Rule::ALL);
+        unions.push((all, single_query(children.take(Rule::single_query)?)?));
+    }
+    Ok(Statement { first, unions })
+}
+
+fn single_query(pair: Pair<'_, Rule>) -> Result<SingleQuery> {
+    let span = span_of(&pair);
+    let clauses = pair.into_inner().map(clause).collect::<Result<_>>()?;
+    Ok(SingleQuery { clauses, span })
+}
+
+fn clause(pair: Pair<'_, Rule>) -> Result<Clause> {
+    let span = span_of(&pair);
+    let rule = pair.as_rule();
+    let mut c = Children::new(pair);
+    Ok(match rule {
+        Rule::match_clause => {
+            let optional = c.optional(Rule::OPTIONAL).is_some();
+            c.take(Rule::MATCH)?;
+            let pattern = pattern(c.take(Rule::pattern)?)?;
+            let where_clause = c
+                .optional(Rule::where_clause)
+                .map(where_clause)
+                .transpose()?;
+            Clause::Match(Match {
+                optional,
+                pattern,
+                where_clause,
+                span,
+            })
+        }
+        Rule::unwind_clause => {
+            c.take(Rule::UNWIND)?;
+            let expr = expression(c.take(Rule::expression)?)?;
+            c.take(Rule::AS)?;
+            let var = variable(c.take(Rule::variable)?)?;
+            Clause::Unwind { expr, var, span }
+        }
+        Rule::create_clause => {
+            c.take(Rule::CREATE)?;
+            Clause::Create {
+                pattern: pattern(c.take(Rule::pattern)?)?,
+                span,
+            }
+        }
+        Rule::merge_clause => {
+            c.take(Rule::MERGE)?;
+            let part = pattern_part(c.take(Rule::pattern_part)?)?;
+            let mut actions = Vec::new();
+            while let Some(action) = c.optional(Rule::merge_action) {
+                let mut a = Children::new(action);
+                a.take(Rule::ON)?;
+                let on_create = a.next()?.as_rule() == Rule::CREATE;
+                let mut sc = Children::new(a.take(Rule::set_clause)?);
+                sc.take(Rule::SET)?;
+                actions.push((on_create, set_items(sc)?));
+            }
+            Clause::Merge(Merge {
+                pattern: part,
+                actions,
+                span,
+            })
+        }
+        Rule::set_clause => {
+            c.take(Rule::SET)?;
+            Clause::Set {
+                items: set_items(c)?,
+                span,
+            }
+        }
+        Rule::delete_clause => {
+            let detach = c.optional(Rule::DETACH).is_some();
+            c.take(Rule::DELETE)?;
+            let mut exprs = Vec::new();
+            while c.peek_rule().is_some() {
+                exprs.push(expression(c.take(Rule::expression)?)?);
+            }
+            Clause::Delete {
+                detach,
+                exprs,
+                span,
+            }
+        }
+        Rule::remove_clause => {
+            c.take(Rule::REMOVE)?;
+            let mut items = Vec::new();
+            while c.peek_rule().is_some() {
+                let item = c.next()?;
+                items.push(match item.as_rule() {
+                    Rule::set_labels => {
+                        let (var, labels) = var_labels(item)?;
+                        RemoveItem::Labels { var, labels }
+                    }
+                    _ => {
+                        let (target, key) = property_target(item)?;
+                        RemoveItem::Property { target, key }
+                    }
+                });
+            }
+            Clause::Remove { items, span }
+        }
+        Rule::with_clause => {
+            c.take(Rule::WITH)?;
+            let mut p = projection(c.take(Rule::projection)?)?;
+            p.where_clause = c
+                .optional(Rule::where_clause)
+                .map(where_clause)
+                .transpose()?;
+            p.span = span;
+            Clause::With(p)
+        }
+        Rule::return_clause => {
+            c.take(Rule::RETURN)?;
+            let mut p = projection(c.take(Rule::projection)?)?;
+            p.span = span;
+            Clause::Return(p)
+        }
+        other => {
+            return Err(internal(
+                &format!("unexpected clause {other:?}"),
+                span.start,
+            ))
+        }
+    })
+}
+
+/// The items of a `SET` clause, given a cursor positioned after `SET`.
+fn set_items(mut c: Children<'_>) -> Result<Vec<SetItem>> {
+    let mut items = Vec::new();
+    while c.peek_rule().is_some() {
+        let item = c.next()?;
+        items.push(set_item(item)?);
+    }
+    Ok(items)
+}
+
+fn set_item(item: Pair<'_, Rule>) -> Result<SetItem> {
+    let at = item.as_span().start();
+    match item.as_rule() {
+        Rule::set_property => {
+            let mut c = Children::new(item);
+            let (target, key) = property_target(c.take(Rule::property_target)?)?;
+            let value = expression(c.take(Rule::expression)?)?;
+            Ok(SetItem::Property { target, key, value })
+        }
+        Rule::set_merge | Rule::set_replace => {
+            let merge = item.as_rule() == Rule::set_merge;
+            let mut c = Children::new(item);
+            let var = variable(c.take(Rule::variable)?)?;
+            let value = expression(c.take(Rule::expression)?)?;
+            Ok(if merge {
+                SetItem::Merge { var, value }
+            } else {
+                SetItem::Replace { var, value }
+            })
+        }
+        Rule::set_labels => {
+            let (var, labels) = var_labels(item)?;
+            Ok(SetItem::Labels { var, labels })
+        }
+        Rule::SET => Err(internal("SET keyword as item", at)),
+        other => Err(internal(&format!("unexpected set item {other:?}"), at)),
+    }
+}
+
+fn var_labels(pair: Pair<'_, Rule>) -> Result<(Ident, Vec<Ident>)> {
+    let mut c = Children::new(pair);
+    let var = variable(c.take(Rule::variable)?)?;
+    let labels = node_labels(c.take(Rule::node_labels)?)?;
+    Ok((var, labels))
+}
+
+/// `n.a.b` → (the expression `n.a`, the key `b`).
+fn property_target(pair: Pair<'_, Rule>) -> Result<(Expr, Ident)> {
+    let mut c = Children::new(pair);
+    let base = c.take(Rule::postfix_base)?;
+    let base_span = span_of(&base);
+    let inner = Children::new(base).next()?;
+    let mut expr = match inner.as_rule() {
+        Rule::variable => {
+            let v = variable(inner)?;
+            Expr {
+                kind: ExprKind::Var(v.name),
+                span: v.span,
+            }
+        }
+        _ => paren_expression(inner)?,
+    };
+    let mut lookups = Vec::new();
+    while let Some(p) = c.optional(Rule::property_lookup) {
+        lookups.push(p);
+    }
+    let last = lookups
+        .pop()
+        .ok_or_else(|| internal("property target without key", base_span.start))?;
+    for lookup in lookups {
+        let end = lookup.as_span().end();
+        let key = property_key(Children::new(lookup).take(Rule::property_key)?)?;
+        expr = Expr {
+            kind: ExprKind::Property(Box::new(expr), key.name),
+            span: Span {
+                start: base_span.start,
+                end,
+            },
+        };
+    }
+    let key = property_key(Children::new(last).take(Rule::property_key)?)?;
+    Ok((expr, key))
+}
+
+fn where_clause(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let mut c = Children::new(pair);
+    c.take(Rule::WHERE)?;
+    expression(c.take(Rule::expression)?)
+}
+
+fn projection(pair: Pair<'_, Rule>) -> Result<Projection> {
+    let span = span_of(&pair);
+    let mut c = Children::new(pair);
+    let distinct = c.optional(Rule::DISTINCT).is_some();
+    let mut star = false;
+    let mut items = Vec::new();
+    for item in c.take(Rule::projection_items)?.into_inner() {
+        if item.as_rule() == Rule::star {
+            star = true;
+            continue;
+        }
+        let mut ic = Children::new(item);
+        let expr_pair = ic.take(Rule::expression)?;
+        let text = expr_pair.as_str().trim_end().to_string();
+        let expr = expression(expr_pair)?;
+        let alias = if ic.optional(Rule::AS).is_some() {
+            Some(variable(ic.take(Rule::variable)?)?)
+        } else {
+            None
+        };
+        items.push(ProjectionItem { expr, alias, text });
+    }
+    let mut order_by = Vec::new();
+    if let Some(order) = c.optional(Rule::order_by) {
+        for item in order.into_inner() {
+            if item.as_rule() != Rule::sort_item {
+                continue;
+            }
+            let mut sc = Children::new(item);
+            let expr = expression(sc.take(Rule::expression)?)?;
+            let descending = matches!(sc.peek_rule(), Some(Rule::DESC | Rule::DESCENDING));
+            order_by.push(SortItem { expr, descending });
+        }
+    }
+    let skip = c
+        .optional(Rule::skip)
+        .map(|p| {
+            let mut sc = Children::new(p);
+            sc.take(Rule::SKIP)?;
+            expression(sc.take(Rule::expression)?)
+        })
+        .transpose()?;
+    let limit = c
+        .optional(Rule::limit)
+        .map(|p| {
+            let mut sc = Children::new(p);
+            sc.take(Rule::LIMIT)?;
+            expression(sc.take(Rule::expression)?)
+        })
+        .transpose()?;
+    Ok(Projection {
+        distinct,
+        star,
+        items,
+        order_by,
+        skip,
+        limit,
+        where_clause: None,
+        span,
+    })
+}
+
+// ---------------------------------------------------------------- patterns
+
+fn pattern(pair: Pair<'_, Rule>) -> Result<Vec<PatternPart>> {
+    pair.into_inner().map(pattern_part).collect()
+}
+
+fn pattern_part(pair: Pair<'_, Rule>) -> Result<PatternPart> {
+    let span = span_of(&pair);
+    let mut c = Children::new(pair);
+    let var = c.optional(Rule::variable).map(variable).transpose()?;
+    let (kind, chain) = match c.optional(Rule::shortest_path) {
+        Some(sp) => {
+            let mut sc = Children::new(sp);
+            let kind = if sc.next()?.as_rule() == Rule::SHORTEST_PATH {
+                PathKind::Shortest
+            } else {
+                PathKind::AllShortest
+            };
+            (kind, sc.take(Rule::path_chain)?)
+        }
+        None => (PathKind::All, c.take(Rule::path_chain)?),
+    };
+    let (start, hops) = path_chain(chain)?;
+    Ok(PatternPart {
+        var,
+        kind,
+        start,
+        hops,
+        span,
+    })
+}
+
+type Chain = (NodePattern, Vec<(RelPattern, NodePattern)>);
+
+fn path_chain(pair: Pair<'_, Rule>) -> Result<Chain> {
+    let mut c = Children::new(pair);
+    if let Some(inner) = c.optional(Rule::path_chain) {
+        return path_chain(inner);
+    }
+    let start = node_pattern(c.take(Rule::node_pattern)?)?;
+    let mut hops = Vec::new();
+    while c.peek_rule().is_some() {
+        let rel = rel_pattern(c.take(Rule::rel_pattern)?)?;
+        let node = node_pattern(c.take(Rule::node_pattern)?)?;
+        hops.push((rel, node));
+    }
+    Ok((start, hops))
+}
+
+fn node_pattern(pair: Pair<'_, Rule>) -> Result<NodePattern> {
+    let span = span_of(&pair);
+    let mut c = Children::new(pair);
+    let var = c.optional(Rule::variable).map(variable).transpose()?;
+    let labels = c
+        .optional(Rule::node_labels)
+        .map(node_labels)
+        .transpose()?
+        .unwrap_or_default();
+    let props = c
+        .optional(Rule::pattern_properties)
+        .map(pattern_properties)
+        .transpose()?;
+    Ok(NodePattern {
+        var,
+        labels,
+        props,
+        span,
+    })
+}
+
+fn pattern_properties(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let inner = Children::new(pair).next()?;
+    atom(inner)
+}
+
+fn node_labels(pair: Pair<'_, Rule>) -> Result<Vec<Ident>> {
+    pair.into_inner().map(name_of).collect()
+}
+
+fn rel_pattern(pair: Pair<'_, Rule>) -> Result<RelPattern> {
+    let span = span_of(&pair);
+    let mut c = Children::new(pair);
+    let left = c.optional(Rule::left_arrow).is_some();
+    let detail = c.optional(Rule::rel_detail);
+    let right = c.optional(Rule::right_arrow).is_some();
+    let direction = match (left, right) {
+        (true, false) => RelDirection::Left,
+        (false, true) => RelDirection::Right,
+        _ => RelDirection::Both,
+    };
+    let mut rel = RelPattern {
+        var: None,
+        types: Vec::new(),
+        direction,
+        length: None,
+        props: None,
+        span,
+    };
+    if let Some(detail) = detail {
+        let mut d = Children::new(detail);
+        rel.var = d.optional(Rule::variable).map(variable).transpose()?;
+        if let Some(types) = d.optional(Rule::rel_types) {
+            rel.types = types.into_inner().map(name_of).collect::<Result<_>>()?;
+        }
+        if let Some(range) = d.optional(Rule::range) {
+            rel.length = Some(range_bounds(range)?);
+        }
+        rel.props = d
+            .optional(Rule::pattern_properties)
+            .map(pattern_properties)
+            .transpose()?;
+    }
+    Ok(rel)
+}
+
+fn range_bounds(pair: Pair<'_, Rule>) -> Result<(Option<u64>, Option<u64>)> {
+    let mut min = None;
+    let mut max = None;
+    for p in pair.into_inner() {
+        let span = span_of(&p);
+        let number = || -> Result<u64> {
+            p.as_str()
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| compile_error("IntegerOverflow", "path length is too large", span))
+        };
+        match p.as_rule() {
+            Rule::range_from => min = Some(number()?),
+            Rule::range_to => max = Some(number()?),
+            Rule::range_exact => {
+                let n = number()?;
+                min = Some(n);
+                max = Some(n);
+            }
+            _ => {}
+        }
+    }
+    Ok((min, max))
+}
+
+// ---------------------------------------------------------------- names
+
+fn variable(pair: Pair<'_, Rule>) -> Result<Ident> {
+    let inner = Children::new(pair).take(Rule::symbolic_name)?;
+    Ok(Ident {
+        name: unescape_name(inner.as_str()),
+        span: span_of(&inner),
+    })
+}
+
+/// A label, type or key: `label_name`/`property_key` around `schema_name`.
+fn name_of(pair: Pair<'_, Rule>) -> Result<Ident> {
+    let inner = Children::new(pair).take(Rule::schema_name)?;
+    Ok(Ident {
+        name: unescape_name(inner.as_str()),
+        span: span_of(&inner),
+    })
+}
+
+fn property_key(pair: Pair<'_, Rule>) -> Result<Ident> {
+    name_of(pair)
+}
+
+fn unescape_name(text: &str) -> String {
+    match text.strip_prefix('`').and_then(|t| t.strip_suffix('`')) {
+        Some(inner) => inner.replace("``", "`"),
+        None => text.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------- expressions
+
+fn expression(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let inner = Children::new(pair).take(Rule::or_expr)?;
+    or_expr(inner)
+}
+
+/// Left-associative chain `a OP b OP c` where every operator is `op`.
+fn keyword_chain(
+    pair: Pair<'_, Rule>,
+    op: BinaryOp,
+    operand: fn(Pair<'_, Rule>) -> Result<Expr>,
+) -> Result<Expr> {
+    let mut iter = pair
+        .into_inner()
+        .filter(|p| !matches!(p.as_rule(), Rule::OR | Rule::XOR | Rule::AND));
+    let first = iter
+        .next()
+        .ok_or_else(|| internal("empty operator chain", 0))?;
+    let mut expr = operand(first)?;
+    for next in iter {
+        let rhs = operand(next)?;
+        let span = Span {
+            start: expr.span.start,
+            end: rhs.span.end,
+        };
+        expr = Expr {
+            kind: ExprKind::Binary(op, Box::new(expr), Box::new(rhs)),
+            span,
+        };
+    }
+    Ok(expr)
+}
+
+fn or_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    keyword_chain(pair, BinaryOp::Or, xor_expr)
+}
+
+fn xor_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    keyword_chain(pair, BinaryOp::Xor, and_expr)
+}
+
+fn and_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    keyword_chain(pair, BinaryOp::And, not_expr)
+}
+
+fn not_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let mut nots = Vec::new();
+    let mut inner = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::NOT => nots.push(p.as_span().start()),
+            _ => inner = Some(p),
+        }
+    }
+    let inner = inner.ok_or_else(|| internal("NOT without operand", 0))?;
+    let mut expr = comparison(inner)?;
+    for start in nots.into_iter().rev() {
+        let span = Span {
+            start,
+            end: expr.span.end,
+        };
+        expr = Expr {
+            kind: ExprKind::Unary(UnaryOp::Not, Box::new(expr)),
+            span,
+        };
+    }
+    Ok(expr)
+}
+
+fn comparison(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let span = span_of(&pair);
+    let mut c = Children::new(pair);
+    let first = predicate_expr(c.take(Rule::predicate_expr)?)?;
+    let mut rest = Vec::new();
+    while let Some(op) = c.optional(Rule::comparison_op) {
+        let op = match op.as_str() {
+            "=" => CompareOp::Eq,
+            "<>" => CompareOp::Ne,
+            "<" => CompareOp::Lt,
+            "<=" => CompareOp::Le,
+            ">" => CompareOp::Gt,
+            _ => CompareOp::Ge,
+        };
+        rest.push((op, predicate_expr(c.take(Rule::predicate_expr)?)?));
+    }
+    if rest.is_empty() {
+        Ok(first)
+    } else {
+        Ok(Expr {
+            kind: ExprKind::Compare(Box::new(first), rest),
+            span,
+        })
+    }
+}
+
+fn predicate_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let mut c = Children::new(pair);
+    let mut expr = add_expr(c.take(Rule::add_expr)?)?;
+    while c.peek_rule().is_some() {
+        let suffix = c.next()?;
+        let end = suffix.as_span().end();
+        let span = Span {
+            start: expr.span.start,
+            end,
+        };
+        let rule = suffix.as_rule();
+        let kind = match rule {
+            Rule::is_null => ExprKind::IsNull(Box::new(expr), false),
+            Rule::is_not_null => ExprKind::IsNull(Box::new(expr), true),
+            _ => {
+                let op = match rule {
+                    Rule::in_suffix => BinaryOp::In,
+                    Rule::starts_with => BinaryOp::StartsWith,
+                    Rule::ends_with => BinaryOp::EndsWith,
+                    Rule::contains => BinaryOp::Contains,
+                    _ => BinaryOp::Regex,
+                };
+                let rhs_pair = suffix
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::add_expr)
+                    .ok_or_else(|| internal("predicate without operand", end))?;
+                ExprKind::Binary(op, Box::new(expr), Box::new(add_expr(rhs_pair)?))
+            }
+        };
+        expr = Expr { kind, span };
+    }
+    Ok(expr)
+}
+
+/// Left-associative chain with operator tokens between operands.
+fn symbol_chain(
+    pair: Pair<'_, Rule>,
+    operand: fn(Pair<'_, Rule>) -> Result<Expr>,
+    op_of: fn(&str) -> BinaryOp,
+    op_rule: Option<Rule>,
+) -> Result<Expr> {
+    let mut iter = pair.into_inner();
+    let first = iter
+        .next()
+        .ok_or_else(|| internal("empty operator chain", 0))?;
+    let mut expr = operand(first)?;
+    let mut pending_op = None;
+    for p in iter {
+        if Some(p.as_rule()) == op_rule {
+            pending_op = Some(op_of(p.as_str()));
+            continue;
+        }
+        let op = pending_op.take().unwrap_or_else(|| op_of("^"));
+        let rhs = operand(p)?;
+        let span = Span {
+            start: expr.span.start,
+            end: rhs.span.end,
+        };
+        expr = Expr {
+            kind: ExprKind::Binary(op, Box::new(expr), Box::new(rhs)),
+            span,
+        };
+    }
+    Ok(expr)
+}
+
+fn add_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    symbol_chain(
+        pair,
+        mul_expr,
+        |s| {
+            if s == "+" {
+                BinaryOp::Add
+            } else {
+                BinaryOp::Sub
+            }
+        },
+        Some(Rule::add_op),
+    )
+}
+
+fn mul_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    symbol_chain(
+        pair,
+        pow_expr,
+        |s| match s {
+            "*" => BinaryOp::Mul,
+            "/" => BinaryOp::Div,
+            _ => BinaryOp::Mod,
+        },
+        Some(Rule::mul_op),
+    )
+}
+
+fn pow_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    symbol_chain(pair, unary_expr, |_| BinaryOp::Pow, None)
+}
+
+fn unary_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let mut ops = Vec::new();
+    let mut inner = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::unary_op => ops.push((p.as_str() == "-", p.as_span().start())),
+            _ => inner = Some(p),
+        }
+    }
+    let inner = inner.ok_or_else(|| internal("unary without operand", 0))?;
+    // `-9223372036854775808` is a valid literal although its digits alone overflow.
+    let mut expr = match ops.last() {
+        Some((true, start)) => match negative_integer_literal(&inner, *start)? {
+            Some(e) => {
+                ops.pop();
+                e
+            }
+            None => postfix_expr(inner)?,
+        },
+        _ => postfix_expr(inner)?,
+    };
+    for (negative, start) in ops.into_iter().rev() {
+        let span = Span {
+            start,
+            end: expr.span.end,
+        };
+        let op = if negative { UnaryOp::Neg } else { UnaryOp::Pos };
+        expr = Expr {
+            kind: ExprKind::Unary(op, Box::new(expr)),
+            span,
+        };
+    }
+    Ok(expr)
+}
+
+/// When `pair` is a bare integer literal, the negated literal.
+fn negative_integer_literal(pair: &Pair<'_, Rule>, start: usize) -> Result<Option<Expr>> {
+    let mut inner = pair.clone().into_inner();
+    let (Some(atom), None) = (inner.next(), inner.next()) else {
+        return Ok(None);
+    };
+    if atom.as_rule() != Rule::integer {
+        return Ok(None);
+    }
+    let span = Span {
+        start,
+        end: atom.as_span().end(),
+    };
+    let value = parse_integer(atom.as_str(), true, span)?;
+    Ok(Some(Expr {
+        kind: ExprKind::Literal(Literal::Int(value)),
+        span,
+    }))
+}
+
+fn parse_integer(text: &str, negative: bool, span: Span) -> Result<i64> {
+    let (digits, radix) = if let Some(h) = text.strip_prefix("0x") {
+        (h, 16)
+    } else if let Some(o) = text.strip_prefix("0o") {
+        (o, 8)
+    } else {
+        (text, 10)
+    };
+    let magnitude = u64::from_str_radix(digits, radix)
+        .map_err(|_| compile_error("IntegerOverflow", "integer literal is too large", span))?;
+    let value = if negative {
+        if magnitude == 1 << 63 {
+            Some(i64::MIN)
+        } else {
+            i64::try_from(magnitude).ok().map(|v| -v)
+        }
+    } else {
+        i64::try_from(magnitude).ok()
+    };
+    value.ok_or_else(|| compile_error("IntegerOverflow", "integer literal is too large", span))
+}
+
+fn postfix_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let mut c = Children::new(pair);
+    let mut expr = atom(c.next()?)?;
+    while c.peek_rule().is_some() {
+        let p = c.next()?;
+        let span = Span {
+            start: expr.span.start,
+            end: p.as_span().end(),
+        };
+        let rule = p.as_rule();
+        let kind = match rule {
+            Rule::property_lookup => {
+                let key = property_key(Children::new(p).take(Rule::property_key)?)?;
+                ExprKind::Property(Box::new(expr), key.name)
+            }
+            Rule::index => {
+                let index = expression(Children::new(p).take(Rule::expression)?)?;
+                ExprKind::Index(Box::new(expr), Box::new(index))
+            }
+            Rule::slice => {
+                let mut from = None;
+                let mut to = None;
+                for part in p.into_inner() {
+                    let rule = part.as_rule();
+                    let e = expression(Children::new(part).take(Rule::expression)?)?;
+                    if rule == Rule::slice_from {
+                        from = Some(Box::new(e));
+                    } else {
+                        to = Some(Box::new(e));
+                    }
+                }
+                ExprKind::Slice(Box::new(expr), from, to)
+            }
+            _ => {
+                let labels = node_labels(Children::new(p).take(Rule::node_labels)?)?;
+                ExprKind::HasLabels(Box::new(expr), labels.into_iter().map(|l| l.name).collect())
+            }
+        };
+        expr = Expr { kind, span };
+    }
+    Ok(expr)
+}
+
+fn paren_expression(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let span = span_of(&pair);
+    let inner = expression(Children::new(pair).take(Rule::expression)?)?;
+    Ok(Expr {
+        kind: ExprKind::Paren(Box::new(inner)),
+        span,
+    })
+}
+
+fn atom(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let span = span_of(&pair);
+    let rule = pair.as_rule();
+    let kind = match rule {
+        Rule::integer => {
+            ExprKind::Literal(Literal::Int(parse_integer(pair.as_str(), false, span)?))
+        }
+        Rule::float => {
+            let value: f64 = pair
+                .as_str()
+                .parse()
+                .map_err(|_| compile_error("InvalidNumberLiteral", "invalid number", span))?;
+            if value.is_infinite() {
+                return Err(compile_error(
+                    "FloatingPointOverflow",
+                    "floating point literal is too large",
+                    span,
+                ));
+            }
+            ExprKind::Literal(Literal::Float(value))
+        }
+        Rule::string_literal => {
+            ExprKind::Literal(Literal::String(unescape_string(pair.as_str(), span)?))
+        }
+        Rule::boolean => {
+            ExprKind::Literal(Literal::Bool(pair.as_str().eq_ignore_ascii_case("true")))
+        }
+        Rule::null_literal => ExprKind::Literal(Literal::Null),
+        Rule::parameter => {
+            let name = pair.as_str().trim_start_matches('$');
+            ExprKind::Param(unescape_name(name))
+        }
+        Rule::variable => ExprKind::Var(variable(pair)?.name),
+        Rule::paren_expression => return paren_expression(pair),
+        Rule::count_star => ExprKind::CountStar,
+        Rule::list_literal => {
+            ExprKind::List(pair.into_inner().map(expression).collect::<Result<_>>()?)
+        }
+        Rule::map_literal => {
+            let mut entries = Vec::new();
+            for entry in pair.into_inner() {
+                let mut ec = Children::new(entry);
+                let key = property_key(ec.take(Rule::property_key)?)?;
+                let value = expression(ec.take(Rule::expression)?)?;
+                entries.push((key.name, value));
+            }
+            ExprKind::Map(entries)
+        }
+        Rule::case_expr => case_expr(pair)?,
+        Rule::function_call => {
+            let mut c = Children::new(pair);
+            let name = c.take(Rule::function_name)?.as_str().to_string();
+            let distinct = c.optional(Rule::DISTINCT).is_some();
+            let mut args = Vec::new();
+            while c.peek_rule().is_some() {
+                args.push(expression(c.take(Rule::expression)?)?);
+            }
+            ExprKind::Function {
+                name,
+                distinct,
+                args,
+            }
+        }
+        Rule::list_comprehension => {
+            let mut c = Children::new(pair);
+            let var = variable(c.take(Rule::variable)?)?.name;
+            c.take(Rule::IN)?;
+            let list = Box::new(expression(c.take(Rule::expression)?)?);
+            let mut filter = None;
+            let mut map = None;
+            if c.optional(Rule::WHERE).is_some() {
+                filter = Some(Box::new(expression(c.take(Rule::expression)?)?));
+            }
+            if c.peek_rule() == Some(Rule::expression) {
+                map = Some(Box::new(expression(c.take(Rule::expression)?)?));
+            }
+            ExprKind::ListComprehension {
+                var,
+                list,
+                filter,
+                map,
+            }
+        }
+        Rule::quantifier => {
+            let mut c = Children::new(pair);
+            let quantifier = match c
+                .take(Rule::quantifier_name)?
+                .as_str()
+                .to_lowercase()
+                .as_str()
+            {
+                "all" => Quantifier::All,
+                "any" => Quantifier::Any,
+                "none" => Quantifier::None,
+                _ => Quantifier::Single,
+            };
+            let var = variable(c.take(Rule::variable)?)?.name;
+            c.take(Rule::IN)?;
+            let list = Box::new(expression(c.take(Rule::expression)?)?);
+            c.take(Rule::WHERE)?;
+            let predicate = Box::new(expression(c.take(Rule::expression)?)?);
+            ExprKind::Quantified {
+                quantifier,
+                var,
+                list,
+                predicate,
+            }
+        }
+        other => return Err(internal(&format!("unexpected atom {other:?}"), span.start)),
+    };
+    Ok(Expr { kind, span })
+}
+
+fn case_expr(pair: Pair<'_, Rule>) -> Result<ExprKind> {
+    let mut operand = None;
+    let mut whens = Vec::new();
+    let mut otherwise = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::case_operand => {
+                operand = Some(Box::new(expression(
+                    Children::new(p).take(Rule::expression)?,
+                )?))
+            }
+            Rule::case_when => {
+                let mut c = Children::new(p);
+                c.take(Rule::WHEN)?;
+                let when = expression(c.take(Rule::expression)?)?;
+                c.take(Rule::THEN)?;
+                whens.push((when, expression(c.take(Rule::expression)?)?));
+            }
+            Rule::case_else => {
+                let mut c = Children::new(p);
+                c.take(Rule::ELSE)?;
+                otherwise = Some(Box::new(expression(c.take(Rule::expression)?)?));
+            }
+            _ => {}
+        }
+    }
+    Ok(ExprKind::Case {
+        operand,
+        whens,
+        otherwise,
+    })
+}
+
+/// The value of a quoted string literal, escapes resolved.
+fn unescape_string(text: &str, span: Span) -> Result<String> {
+    let inner = &text[1..text.len() - 1];
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('b') => out.push('\u{8}'),
+            Some('f') => out.push('\u{c}'),
+            Some(q @ ('\'' | '"' | '\\')) => out.push(q),
+            Some(u @ ('u' | 'U')) => {
+                let len = if u == 'u' { 4 } else { 8 };
+                let hex: String = chars.by_ref().take(len).collect();
+                let code = u32::from_str_radix(&hex, 16)
+                    .ok()
+                    .filter(|_| hex.len() == len)
+                    .and_then(char::from_u32)
+                    .ok_or_else(|| {
+                        compile_error("InvalidUnicodeLiteral", "invalid unicode escape", span)
+                    })?;
+                out.push(code);
+            }
+            other => {
+                out.push('\\');
+                if let Some(o) = other {
+                    out.push(o);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a piece of a script holds more than white space and comments.
+pub fn has_content(text: &str) -> bool {
+    let mut rest = text.trim_start();
+    loop {
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.find('\n').map_or("", |i| &after[i..]).trim_start();
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after
+                .find("*/")
+                .map_or("", |i| &after[i + 2..])
+                .trim_start();
+        } else {
+            return !rest.is_empty();
+        }
+    }
+}

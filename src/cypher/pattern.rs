@@ -1,0 +1,640 @@
+//! Pattern matching: finds every way a MATCH (or MERGE) pattern binds in the
+//! graph, extending one input row. Each part starts from its cheapest
+//! anchor (a bound variable, an indexed property, the rarest label, else a
+//! scan) and expands outwards; relationships are never used twice in one
+//! pattern. `shortestPath`/`allShortestPaths` run a breadth-first search.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use super::ast::{Expr, PathKind, RelDirection};
+use super::error::QueryError;
+use super::expr::{eval, Env, Reader};
+use super::value::{equals, PathVal, Val};
+use super::Options;
+use crate::graph::{Adjacent, Direction, NodeId, RelId, INDEXED_KEYS};
+
+type Result<T> = std::result::Result<T, QueryError>;
+
+/// A node pattern resolved to its slot in the row.
+#[derive(Debug, Clone)]
+pub struct NodeStep<'q> {
+    pub slot: usize,
+    pub labels: Vec<String>,
+    pub props: Option<&'q Expr>,
+}
+
+/// A relationship pattern resolved to its slot in the row.
+#[derive(Debug, Clone)]
+pub struct RelStep<'q> {
+    pub slot: usize,
+    pub types: Vec<String>,
+    pub direction: RelDirection,
+    /// `Some((min, max))` for variable length, bounds resolved.
+    pub length: Option<(u64, u64)>,
+    pub props: Option<&'q Expr>,
+}
+
+/// One comma-separated part of a pattern, ready to match.
+#[derive(Debug, Clone)]
+pub struct CompiledPart<'q> {
+    pub kind: PathKind,
+    pub path_slot: Option<usize>,
+    pub nodes: Vec<NodeStep<'q>>,
+    pub rels: Vec<RelStep<'q>>,
+}
+
+/// The working row while matching: values and whether each slot is bound.
+pub struct State {
+    pub row: Vec<Val>,
+    pub bound: Vec<bool>,
+    used: Vec<RelId>,
+}
+
+impl State {
+    pub fn new(row: Vec<Val>, bound: Vec<bool>) -> State {
+        State {
+            row,
+            bound,
+            used: Vec::new(),
+        }
+    }
+}
+
+type Props = Option<BTreeMap<String, Val>>;
+
+pub struct Matcher<'a> {
+    pub reader: &'a Reader<'a>,
+    pub names: &'a [String],
+    pub options: &'a Options,
+    steps_done: std::cell::Cell<u64>,
+}
+
+struct Step {
+    rel: usize,
+    from: usize,
+    to: usize,
+    reverse: bool,
+}
+
+impl<'a> Matcher<'a> {
+    pub fn new(reader: &'a Reader<'a>, names: &'a [String], options: &'a Options) -> Matcher<'a> {
+        Matcher {
+            reader,
+            names,
+            options,
+            steps_done: std::cell::Cell::new(0),
+        }
+    }
+
+    fn tick(&self) -> Result<()> {
+        let n = self.steps_done.get() + 1;
+        self.steps_done.set(n);
+        if n % 4096 == 0 && self.options.is_cancelled() {
+            return Err(super::cancelled());
+        }
+        Ok(())
+    }
+
+    /// Every binding of `parts` that extends `state`, as full rows.
+    pub fn match_parts(
+        &self,
+        parts: &[CompiledPart<'_>],
+        state: &mut State,
+        out: &mut Vec<Vec<Val>>,
+    ) -> Result<()> {
+        let Some((part, rest)) = parts.split_first() else {
+            out.push(state.row.clone());
+            return Ok(());
+        };
+        let env_row = state.row.clone();
+        let env = Env::Row {
+            names: self.names,
+            row: &env_row,
+        };
+        let node_props = part
+            .nodes
+            .iter()
+            .map(|n| self.eval_props(n.props, &env))
+            .collect::<Result<Vec<_>>>()?;
+        let rel_props = part
+            .rels
+            .iter()
+            .map(|r| self.eval_props(r.props, &env))
+            .collect::<Result<Vec<_>>>()?;
+        if part.kind != PathKind::All {
+            return self.shortest(part, rest, &node_props, &rel_props, state, out);
+        }
+        let anchor = self.choose_anchor(part, &node_props, state);
+        for candidate in self.candidates(&part.nodes[anchor], &node_props[anchor], state) {
+            self.tick()?;
+            let Some(set) =
+                self.bind_node(&part.nodes[anchor], &node_props[anchor], candidate, state)?
+            else {
+                continue;
+            };
+            let steps = steps_from(anchor, part.rels.len());
+            self.walk(part, rest, &steps, 0, &node_props, &rel_props, state, out)?;
+            if set {
+                state.bound[part.nodes[anchor].slot] = false;
+            }
+        }
+        Ok(())
+    }
+
+    fn eval_props(&self, props: Option<&Expr>, env: &Env<'_>) -> Result<Props> {
+        match props {
+            None => Ok(None),
+            Some(e) => match eval(e, env, self.reader)? {
+                Val::Map(m) => Ok(Some(m)),
+                Val::Null => Ok(Some(BTreeMap::new())),
+                other => Err(super::expr::type_error(
+                    "InvalidArgumentType",
+                    format!(
+                        "pattern properties must be a map, got {}",
+                        other.type_name()
+                    ),
+                )),
+            },
+        }
+    }
+
+    fn choose_anchor(&self, part: &CompiledPart<'_>, props: &[Props], state: &State) -> usize {
+        let mut best = (u64::MAX, 0);
+        for (i, node) in part.nodes.iter().enumerate() {
+            let cost = if state.bound[node.slot] {
+                0
+            } else if indexed_lookup(&props[i]).is_some() {
+                1
+            } else if !node.labels.is_empty() {
+                2 + node
+                    .labels
+                    .iter()
+                    .map(|l| self.reader.graph.label_count(l) as u64)
+                    .min()
+                    .unwrap_or(0)
+            } else {
+                u64::MAX - 1
+            };
+            if cost < best.0 {
+                best = (cost, i);
+            }
+        }
+        best.1
+    }
+
+    fn candidates(&self, node: &NodeStep<'_>, props: &Props, state: &State) -> Vec<NodeId> {
+        let graph = self.reader.graph;
+        if state.bound[node.slot] {
+            return match &state.row[node.slot] {
+                Val::Node(id) if graph.contains_node(*id) => vec![*id],
+                _ => Vec::new(),
+            };
+        }
+        if let Some((key, value)) = indexed_lookup(props) {
+            if let Some(value) = value.to_property() {
+                if let Some(ids) = graph.nodes_by_property(key, &value) {
+                    return ids;
+                }
+            }
+        }
+        if let Some(label) = node.labels.iter().min_by_key(|l| graph.label_count(l)) {
+            return graph.nodes_with_label(label).collect();
+        }
+        graph.node_ids().collect()
+    }
+
+    /// Binds `id` at the node's slot when it fits; `Some(true)` when the
+    /// slot was newly set (the caller unbinds it), `None` when it does not fit.
+    fn bind_node(
+        &self,
+        node: &NodeStep<'_>,
+        props: &Props,
+        id: NodeId,
+        state: &mut State,
+    ) -> Result<Option<bool>> {
+        if state.bound[node.slot] {
+            return Ok(match &state.row[node.slot] {
+                Val::Node(bound) if *bound == id => Some(false),
+                _ => None,
+            });
+        }
+        let Some(n) = self.reader.graph.node(id) else {
+            return Ok(None);
+        };
+        if !node.labels.iter().all(|l| n.labels.contains(l)) {
+            return Ok(None);
+        }
+        if !props_match(props, &n.properties) {
+            return Ok(None);
+        }
+        state.row[node.slot] = Val::Node(id);
+        state.bound[node.slot] = true;
+        Ok(Some(true))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        &self,
+        part: &CompiledPart<'_>,
+        rest: &[CompiledPart<'_>],
+        steps: &[Step],
+        si: usize,
+        node_props: &[Props],
+        rel_props: &[Props],
+        state: &mut State,
+        out: &mut Vec<Vec<Val>>,
+    ) -> Result<()> {
+        let Some(step) = steps.get(si) else {
+            let set_path = match part.path_slot {
+                Some(slot) if !state.bound[slot] => {
+                    state.row[slot] = self.build_path(part, state)?;
+                    state.bound[slot] = true;
+                    true
+                }
+                _ => false,
+            };
+            self.match_parts(rest, state, out)?;
+            if set_path {
+                if let Some(slot) = part.path_slot {
+                    state.bound[slot] = false;
+                }
+            }
+            return Ok(());
+        };
+        let rel = &part.rels[step.rel];
+        let Val::Node(from) = state.row[part.nodes[step.from].slot] else {
+            return Ok(());
+        };
+        let direction = match (rel.direction, step.reverse) {
+            (RelDirection::Both, _) => Direction::Both,
+            (RelDirection::Right, false) | (RelDirection::Left, true) => Direction::Outgoing,
+            _ => Direction::Incoming,
+        };
+        let to = &part.nodes[step.to];
+        match rel.length {
+            None => {
+                for adj in self.reader.graph.adjacent(from, direction) {
+                    self.tick()?;
+                    if state.used.contains(&adj.rel)
+                        || !self.rel_fits(rel, &rel_props[step.rel], &adj)
+                    {
+                        continue;
+                    }
+                    let rel_set = if state.bound[rel.slot] {
+                        if state.row[rel.slot] != Val::Rel(adj.rel) {
+                            continue;
+                        }
+                        false
+                    } else {
+                        state.row[rel.slot] = Val::Rel(adj.rel);
+                        state.bound[rel.slot] = true;
+                        true
+                    };
+                    let other = adj.other(from);
+                    if let Some(node_set) =
+                        self.bind_node(to, &node_props[step.to], other, state)?
+                    {
+                        state.used.push(adj.rel);
+                        self.walk(part, rest, steps, si + 1, node_props, rel_props, state, out)?;
+                        state.used.pop();
+                        if node_set {
+                            state.bound[to.slot] = false;
+                        }
+                    }
+                    if rel_set {
+                        state.bound[rel.slot] = false;
+                    }
+                }
+            }
+            Some((min, max)) => {
+                let mut trail = Vec::new();
+                self.var_length(
+                    part,
+                    rest,
+                    steps,
+                    si,
+                    node_props,
+                    rel_props,
+                    state,
+                    out,
+                    from,
+                    direction,
+                    (min, max),
+                    &mut trail,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn var_length(
+        &self,
+        part: &CompiledPart<'_>,
+        rest: &[CompiledPart<'_>],
+        steps: &[Step],
+        si: usize,
+        node_props: &[Props],
+        rel_props: &[Props],
+        state: &mut State,
+        out: &mut Vec<Vec<Val>>,
+        at: NodeId,
+        direction: Direction,
+        (min, max): (u64, u64),
+        trail: &mut Vec<RelId>,
+    ) -> Result<()> {
+        self.tick()?;
+        let step = &steps[si];
+        let rel = &part.rels[step.rel];
+        let to = &part.nodes[step.to];
+        if trail.len() as u64 >= min {
+            // The relationships are listed in pattern order.
+            let mut list: Vec<Val> = trail.iter().map(|r| Val::Rel(*r)).collect();
+            if step.reverse {
+                list.reverse();
+            }
+            let value = Val::List(list);
+            let fits = !state.bound[rel.slot] || equals(&state.row[rel.slot], &value) == Some(true);
+            if fits {
+                let rel_set = !state.bound[rel.slot];
+                state.row[rel.slot] = value;
+                state.bound[rel.slot] = true;
+                if let Some(node_set) = self.bind_node(to, &node_props[step.to], at, state)? {
+                    let before = state.used.len();
+                    state.used.extend(trail.iter().copied());
+                    self.walk(part, rest, steps, si + 1, node_props, rel_props, state, out)?;
+                    state.used.truncate(before);
+                    if node_set {
+                        state.bound[to.slot] = false;
+                    }
+                }
+                if rel_set {
+                    state.bound[rel.slot] = false;
+                }
+            }
+        }
+        if trail.len() as u64 >= max {
+            return Ok(());
+        }
+        for adj in self.reader.graph.adjacent(at, direction) {
+            if trail.contains(&adj.rel)
+                || state.used.contains(&adj.rel)
+                || !self.rel_fits(rel, &rel_props[step.rel], &adj)
+            {
+                continue;
+            }
+            trail.push(adj.rel);
+            self.var_length(
+                part,
+                rest,
+                steps,
+                si,
+                node_props,
+                rel_props,
+                state,
+                out,
+                adj.other(at),
+                direction,
+                (min, max),
+                trail,
+            )?;
+            trail.pop();
+        }
+        Ok(())
+    }
+
+    fn rel_fits(&self, rel: &RelStep<'_>, props: &Props, adj: &Adjacent) -> bool {
+        let Some(r) = self.reader.graph.rel(adj.rel) else {
+            return false;
+        };
+        (rel.types.is_empty() || rel.types.contains(&r.rel_type))
+            && props_match(props, &r.properties)
+    }
+
+    fn build_path(&self, part: &CompiledPart<'_>, state: &State) -> Result<Val> {
+        let Val::Node(first) = state.row[part.nodes[0].slot] else {
+            return Ok(Val::Null);
+        };
+        let mut nodes = vec![first];
+        let mut rels = Vec::new();
+        for (j, rel) in part.rels.iter().enumerate() {
+            match &state.row[rel.slot] {
+                Val::Rel(r) => {
+                    rels.push(*r);
+                    if let Val::Node(n) = state.row[part.nodes[j + 1].slot] {
+                        nodes.push(n);
+                    }
+                }
+                Val::List(list) => {
+                    for item in list {
+                        if let Val::Rel(r) = item {
+                            let at = *nodes.last().unwrap_or(&first);
+                            let (s, e) = self.reader.endpoints(*r)?;
+                            nodes.push(if s == at { e } else { s });
+                            rels.push(*r);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(Val::Path(Box::new(PathVal { nodes, rels })))
+    }
+
+    /// `shortestPath` / `allShortestPaths` over a single relationship pattern.
+    fn shortest(
+        &self,
+        part: &CompiledPart<'_>,
+        rest: &[CompiledPart<'_>],
+        node_props: &[Props],
+        rel_props: &[Props],
+        state: &mut State,
+        out: &mut Vec<Vec<Val>>,
+    ) -> Result<()> {
+        let (Some(first), Some(last), Some(rel)) =
+            (part.nodes.first(), part.nodes.last(), part.rels.first())
+        else {
+            return Ok(());
+        };
+        let last_index = part.nodes.len() - 1;
+        let (min, max) = rel.length.unwrap_or((1, 1));
+        let direction = match rel.direction {
+            RelDirection::Both => Direction::Both,
+            RelDirection::Right => Direction::Outgoing,
+            RelDirection::Left => Direction::Incoming,
+        };
+        let starts = self.candidates(first, &node_props[0], state);
+        let ends = self.candidates(last, &node_props[last_index], state);
+        for s in starts {
+            let Some(s_set) = self.bind_node(first, &node_props[0], s, state)? else {
+                continue;
+            };
+            for &e in &ends {
+                self.tick()?;
+                let Some(e_set) = self.bind_node(last, &node_props[last_index], e, state)? else {
+                    continue;
+                };
+                let all = part.kind == PathKind::AllShortest;
+                let paths = self.bfs(s, e, direction, rel, &rel_props[0], (min, max), all)?;
+                for (nodes, rels) in paths {
+                    let saved = state.row.clone();
+                    let saved_bound = state.bound.clone();
+                    state.row[rel.slot] = Val::List(rels.iter().map(|r| Val::Rel(*r)).collect());
+                    state.bound[rel.slot] = true;
+                    if let Some(slot) = part.path_slot {
+                        state.row[slot] = Val::Path(Box::new(PathVal { nodes, rels }));
+                        state.bound[slot] = true;
+                    }
+                    self.match_parts(rest, state, out)?;
+                    state.row = saved;
+                    state.bound = saved_bound;
+                }
+                if e_set {
+                    state.bound[last.slot] = false;
+                }
+            }
+            if s_set {
+                state.bound[first.slot] = false;
+            }
+        }
+        Ok(())
+    }
+
+    /// Breadth-first search from `s` to `e`: one shortest path, or all of
+    /// them, as (nodes, relationships).
+    #[allow(clippy::too_many_arguments)]
+    fn bfs(
+        &self,
+        s: NodeId,
+        e: NodeId,
+        direction: Direction,
+        rel: &RelStep<'_>,
+        props: &Props,
+        (min, max): (u64, u64),
+        all: bool,
+    ) -> Result<Vec<(Vec<NodeId>, Vec<RelId>)>> {
+        if s == e {
+            return Ok(if min == 0 {
+                vec![(vec![s], Vec::new())]
+            } else {
+                Vec::new()
+            });
+        }
+        // depth and predecessors (node, rel) of every reached node
+        let mut reached: HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)> = HashMap::new();
+        reached.insert(s, (0, Vec::new()));
+        let mut queue = VecDeque::from([s]);
+        let mut found_depth = None;
+        while let Some(at) = queue.pop_front() {
+            self.tick()?;
+            let depth = reached.get(&at).map_or(0, |r| r.0);
+            if found_depth.is_some_and(|d| depth >= d) || depth >= max {
+                continue;
+            }
+            for adj in self.reader.graph.adjacent(at, direction) {
+                if !self.rel_fits(rel, props, &adj) {
+                    continue;
+                }
+                let next = adj.other(at);
+                match reached.get_mut(&next) {
+                    Some((d, preds)) => {
+                        if *d == depth + 1 && all {
+                            preds.push((at, adj.rel));
+                        }
+                    }
+                    None => {
+                        reached.insert(next, (depth + 1, vec![(at, adj.rel)]));
+                        if next == e {
+                            found_depth = Some(depth + 1);
+                        } else {
+                            queue.push_back(next);
+                        }
+                    }
+                }
+            }
+        }
+        let Some(depth) = found_depth else {
+            return Ok(Vec::new());
+        };
+        if depth < min {
+            return Ok(Vec::new());
+        }
+        let mut paths = Vec::new();
+        let mut trail = Vec::new();
+        collect_paths(&reached, s, e, &mut trail, &mut paths, all);
+        Ok(paths)
+    }
+}
+
+/// Walks predecessor lists back from `at` to `s`.
+fn collect_paths(
+    reached: &HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)>,
+    s: NodeId,
+    at: NodeId,
+    trail: &mut Vec<(NodeId, RelId)>,
+    out: &mut Vec<(Vec<NodeId>, Vec<RelId>)>,
+    all: bool,
+) {
+    if at == s {
+        let mut nodes = vec![s];
+        let mut rels = Vec::new();
+        for (node, rel) in trail.iter().rev() {
+            nodes.push(*node);
+            rels.push(*rel);
+        }
+        out.push((nodes, rels));
+        return;
+    }
+    let Some((_, preds)) = reached.get(&at) else {
+        return;
+    };
+    let mut preds = preds.clone();
+    preds.sort();
+    for (prev, rel) in preds {
+        if !all && !out.is_empty() {
+            return;
+        }
+        trail.push((at, rel));
+        collect_paths(reached, s, prev, trail, out, all);
+        trail.pop();
+    }
+}
+
+fn steps_from(anchor: usize, n_rels: usize) -> Vec<Step> {
+    let mut steps: Vec<Step> = (0..anchor)
+        .rev()
+        .map(|j| Step {
+            rel: j,
+            from: j + 1,
+            to: j,
+            reverse: true,
+        })
+        .collect();
+    steps.extend((anchor..n_rels).map(|j| Step {
+        rel: j,
+        from: j,
+        to: j + 1,
+        reverse: false,
+    }));
+    steps
+}
+
+fn indexed_lookup(props: &Props) -> Option<(&str, &Val)> {
+    let props = props.as_ref()?;
+    INDEXED_KEYS.iter().find_map(|key| {
+        props
+            .get(*key)
+            .filter(|v| matches!(v, Val::String(_) | Val::Int(_)))
+            .map(|v| (*key, v))
+    })
+}
+
+fn props_match(props: &Props, actual: &BTreeMap<String, crate::graph::Value>) -> bool {
+    let Some(props) = props else {
+        return true;
+    };
+    props.iter().all(|(k, v)| match actual.get(k) {
+        Some(a) => equals(&Val::from(a), v) == Some(true),
+        None => false,
+    })
+}

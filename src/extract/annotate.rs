@@ -1,0 +1,262 @@
+//! The annotated article every recognizer reads: sentences, tokens, the
+//! lexicon phrases found among them, and one word class per token.
+//!
+//! Word classes are the vocabulary of the recognizers (a title, a rank, an
+//! institution head noun, a name-like capitalised word, `of`, a comma...).
+//! Case decides a lot: `General` is a rank, `general` is not; an unknown
+//! capitalised word is name-like unless the common-word list knows it.
+
+use super::lexicon::{Lex, Lexicons};
+use super::segment::{self, Token};
+
+/// The class of one token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Title,
+    Modifier,
+    Rank,
+    Honorific,
+    Head,
+    /// A head noun written in lower case (`the Chilean defence ministry`).
+    LowerHead,
+    Site,
+    Place,
+    Demonym,
+    Acronym,
+    Common,
+    Name,
+    Of,
+    The,
+    For,
+    And,
+    In,
+    To,
+    Its,
+    Poss,
+    Dash,
+    Particle,
+    Lower,
+    Number,
+    Comma,
+    Semicolon,
+    Period,
+    Open,
+    Close,
+    Other,
+}
+
+/// A lexicon phrase found in the article, in token indices.
+#[derive(Debug, Clone)]
+pub struct TokenHit {
+    pub first: usize,
+    pub end: usize,
+    pub entries: &'static [Lex],
+}
+
+/// An article ready for the recognizers.
+pub struct Doc<'a> {
+    pub text: &'a str,
+    pub lex: &'static Lexicons,
+    pub sentences: Vec<(u32, u32)>,
+    pub tokens: Vec<Token>,
+    /// Token index range of each sentence.
+    pub sentence_tokens: Vec<(usize, usize)>,
+    pub classes: Vec<Class>,
+    pub hits: Vec<TokenHit>,
+    /// The hit covering each token.
+    pub hit_of: Vec<Option<u32>>,
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(text: &'a str) -> Doc<'a> {
+        let lex = Lexicons::get();
+        let sentences = segment::sentences(text, &lex.abbreviations);
+        let tokens = segment::tokens(text, &sentences);
+        let mut sentence_tokens = vec![(0usize, 0usize); sentences.len()];
+        for (i, t) in tokens.iter().enumerate() {
+            let s = &mut sentence_tokens[t.sentence as usize];
+            if s.1 == 0 {
+                s.0 = i;
+            }
+            s.1 = i + 1;
+        }
+        let mut doc = Doc {
+            text,
+            lex,
+            sentences,
+            tokens,
+            sentence_tokens,
+            classes: Vec::new(),
+            hits: Vec::new(),
+            hit_of: Vec::new(),
+        };
+        doc.find_hits();
+        doc.classify();
+        doc
+    }
+
+    /// The text of token `i`.
+    pub fn word(&self, i: usize) -> &'a str {
+        let t = self.tokens[i];
+        &self.text[t.start as usize..t.end as usize]
+    }
+
+    /// The text from the start of token `a` to the end of token `b - 1`.
+    pub fn span_text(&self, a: usize, b: usize) -> &'a str {
+        if a >= b {
+            return "";
+        }
+        &self.text[self.tokens[a].start as usize..self.tokens[b - 1].end as usize]
+    }
+
+    pub fn class(&self, i: usize) -> Class {
+        self.classes.get(i).copied().unwrap_or(Class::Other)
+    }
+
+    /// Lexicon entries of the phrase covering token `i`.
+    pub fn entries(&self, i: usize) -> &'static [Lex] {
+        match self.hit_of.get(i).copied().flatten() {
+            Some(h) => self.hits[h as usize].entries,
+            None => &[],
+        }
+    }
+
+    /// The hit covering token `i`.
+    pub fn hit(&self, i: usize) -> Option<&TokenHit> {
+        self.hit_of.get(i).copied().flatten().map(|h| &self.hits[h as usize])
+    }
+
+    fn find_hits(&mut self) {
+        // Folded text: tokens joined by a space, sentences by a newline, so a
+        // phrase never matches across a sentence break.
+        let mut folded = String::with_capacity(self.text.len() + 16);
+        let mut starts = Vec::with_capacity(self.tokens.len());
+        let mut ends = Vec::with_capacity(self.tokens.len());
+        let mut last_sentence = u32::MAX;
+        for t in &self.tokens {
+            if !folded.is_empty() {
+                folded.push(if t.sentence == last_sentence { ' ' } else { '\n' });
+            }
+            last_sentence = t.sentence;
+            starts.push(folded.len());
+            super::lexicon::fold_word(&self.text[t.start as usize..t.end as usize], &mut folded);
+            ends.push(folded.len());
+        }
+        self.hit_of = vec![None; self.tokens.len()];
+        for hit in self.lex.scan(&folded) {
+            let (Ok(first), Ok(last)) = (starts.binary_search(&hit.start), ends.binary_search(&hit.end))
+            else {
+                continue;
+            };
+            if last < first {
+                continue;
+            }
+            let id = self.hits.len() as u32;
+            self.hits.push(TokenHit {
+                first,
+                end: last + 1,
+                entries: self.lex.entries(hit.pattern),
+            });
+            for slot in &mut self.hit_of[first..=last] {
+                *slot = Some(id);
+            }
+        }
+    }
+
+    fn classify(&mut self) {
+        let mut classes = Vec::with_capacity(self.tokens.len());
+        for i in 0..self.tokens.len() {
+            classes.push(self.classify_token(i));
+        }
+        self.classes = classes;
+    }
+
+    fn classify_token(&self, i: usize) -> Class {
+        let word = self.word(i);
+        let first = word.chars().next().unwrap_or(' ');
+        let cap = first.is_uppercase();
+        if let Some(hit) = self.hit(i) {
+            let head_word = self.word(hit.first);
+            let hit_cap = head_word.chars().next().is_some_and(char::is_uppercase);
+            if let Some(c) = class_of_entries(hit.entries, hit_cap, head_word) {
+                return c;
+            }
+        }
+        if !first.is_alphanumeric() {
+            return match word {
+                "," => Class::Comma,
+                ";" | ":" => Class::Semicolon,
+                "." | "!" | "?" => Class::Period,
+                "(" | "[" => Class::Open,
+                ")" | "]" => Class::Close,
+                "-" | "\u{2013}" | "\u{2014}" | "\u{2012}" => Class::Dash,
+                "'s" | "\u{2019}s" | "'" | "\u{2019}" => Class::Poss,
+                _ => Class::Other,
+            };
+        }
+        let mut folded = String::with_capacity(word.len());
+        super::lexicon::fold_word(word, &mut folded);
+        match folded.as_str() {
+            "of" => return Class::Of,
+            "the" => return Class::The,
+            "for" => return Class::For,
+            "and" => return Class::And,
+            "in" => return Class::In,
+            "to" if !cap => return Class::To,
+            "its" | "their" | "his" | "her" if !cap => return Class::Its,
+            _ => {}
+        }
+        if first.is_ascii_digit() {
+            return Class::Number;
+        }
+        if !cap {
+            if self.lex.particles.contains(&folded) {
+                return Class::Particle;
+            }
+            if (folded.starts_with("al-") || folded.starts_with("el-"))
+                && word[3..].chars().next().is_some_and(char::is_uppercase)
+            {
+                return Class::Name;
+            }
+            return Class::Lower;
+        }
+        if self.lex.common.contains(&folded) {
+            return Class::Common;
+        }
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        let upper = word.chars().filter(|c| c.is_uppercase()).count();
+        if letters >= 2 && upper == letters && !word.contains('.') && word.chars().all(char::is_alphabetic) {
+            return Class::Acronym;
+        }
+        Class::Name
+    }
+}
+
+/// The class a lexicon phrase gives its tokens, or `None` when case rules
+/// it out (a lower-case `general` is no rank).
+fn class_of_entries(entries: &[Lex], cap: bool, word: &str) -> Option<Class> {
+    let all_caps = word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let mut best: Option<(u8, Class)> = None;
+    let mut consider = |rank: u8, class: Class| {
+        if best.map_or(true, |(r, _)| rank < r) {
+            best = Some((rank, class));
+        }
+    };
+    for e in entries {
+        match *e {
+            Lex::Country(_) | Lex::City(_) | Lex::Region(_) if cap => consider(0, Class::Place),
+            Lex::Demonym(_) if cap => consider(1, Class::Demonym),
+            Lex::Acronym(_) if all_caps => consider(2, Class::Acronym),
+            Lex::Title { lower_ok } if cap || lower_ok => consider(3, Class::Title),
+            Lex::Rank if cap => consider(4, Class::Rank),
+            Lex::Honorific if cap => consider(5, Class::Honorific),
+            Lex::InstitutionHead { .. } if cap => consider(6, Class::Head),
+            Lex::InstitutionHead { .. } => consider(9, Class::LowerHead),
+            Lex::SiteHead if cap => consider(7, Class::Site),
+            Lex::TitleModifier { lower_ok } if cap || lower_ok => consider(8, Class::Modifier),
+            Lex::Month(_) | Lex::Weekday(_) if cap => consider(10, Class::Common),
+            _ => {}
+        }
+    }
+    best.map(|(_, c)| c)
+}

@@ -1,0 +1,262 @@
+//! Dates in text, resolved against the article date at the precision the
+//! text gives: `on July 26` (day), `from October 19-22` (month: a range),
+//! `in November 2024` (month), `April last year` (month), `last year`
+//! (year), `on Monday afternoon` (the Monday of that week), `in 2020` (year).
+//! Month and weekday names come from `data/lexicons/calendar.txt`.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::lexicon::Lexicons;
+use crate::graph::Date;
+
+/// A date found in text: its byte span there and the resolved date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateMention {
+    pub start: usize,
+    pub end: usize,
+    pub date: Date,
+}
+
+struct Patterns {
+    /// `October 19`, `October 19-22`, `June 14 to 19`, `December 22, 1944`
+    month_day: Regex,
+    /// `22 December 2024`
+    day_month: Regex,
+    /// `November 2024`, `April last year`, `March this year`, `in November`
+    month_year: Regex,
+    /// `last year`, `in 2020`, `since 2013`
+    year: Regex,
+    /// `on Monday`, `Tuesday`
+    weekday: Regex,
+    /// `yesterday`, `today`
+    relative_day: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let lex = Lexicons::get();
+        let mut month_names: Vec<String> = lex.months.iter().flatten().map(|m| regex::escape(m)).collect();
+        month_names.sort_by_key(|m| std::cmp::Reverse(m.len()));
+        let m = month_names.join("|");
+        let w = lex.weekdays.iter().map(|d| regex::escape(d)).collect::<Vec<_>>().join("|");
+        let build = |p: &str| {
+            // The patterns are built from the bundled calendar list; a failure
+            // is a bug every test run shows.
+            #[allow(clippy::expect_used)]
+            Regex::new(p).expect("date pattern compiles")
+        };
+        Patterns {
+            month_day: build(&format!(
+                r"\b({m})\.? (\d{{1,2}})\b(?:\s*(?:-|–|to|and)\s*(\d{{1,2}})\b)?(?:,?\s*(\d{{4}})\b)?"
+            )),
+            day_month: build(&format!(r"\b(\d{{1,2}}) ({m})\b(?:,?\s*(\d{{4}})\b)?")),
+            month_year: build(&format!(r"\b(?:(in|last|this|next|early|late|mid|since) )?({m})\b(?:,?\s*(\d{{4}})\b| (last|this|next) year\b)?")),
+            year: build(r"\b(?:(last|this|next) year|(?:in|since|of|by|until) (\d{4})\b)"),
+            weekday: build(&format!(r"\b(?:(last|next|this|on) )?({w})\b")),
+            relative_day: build(r"\b(yesterday|today)\b"),
+        }
+    })
+}
+
+fn month_number(name: &str) -> Option<u8> {
+    let lex = Lexicons::get();
+    let name = name.trim_end_matches('.');
+    lex.months
+        .iter()
+        .position(|names| names.iter().any(|n| n == name))
+        .map(|i| i as u8 + 1)
+}
+
+fn weekday_number(name: &str) -> Option<u8> {
+    Lexicons::get().weekdays.iter().position(|d| d == name).map(|i| i as u8)
+}
+
+/// Day number since 1970-01-01 (proleptic Gregorian), for weekday arithmetic.
+fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y } as i64;
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+fn civil_from_days(z: i64) -> Option<Date> {
+    let z = z + 719468;
+    let era = if z >= 0 { z } else { z - 146096 } / 146097;
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = if m <= 2 { y + 1 } else { y };
+    Date::day(y as i32, m, d)
+}
+
+/// Day of the week, 0 = Monday.
+fn weekday_of(days: i64) -> u8 {
+    // 1970-01-01 was a Thursday (3).
+    ((days + 3).rem_euclid(7)) as u8
+}
+
+/// All dates in `text`, earliest first, resolved against `article`.
+pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
+    let p = patterns();
+    let mut out: Vec<DateMention> = Vec::new();
+    let taken = |out: &Vec<DateMention>, s: usize, e: usize| out.iter().any(|d| s < d.end && d.start < e);
+    let article_year = article.map(|d| d.year_part());
+    for c in p.month_day.captures_iter(text) {
+        let (Some(all), Some(mon)) = (c.get(0), c.get(1).and_then(|x| month_number(x.as_str()))) else {
+            continue;
+        };
+        let day: u8 = c.get(2).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
+        let year = c.get(4).and_then(|x| x.as_str().parse().ok()).or(article_year);
+        let Some(year) = year else { continue };
+        let date = if c.get(3).is_some() {
+            Date::month(year, mon)
+        } else {
+            Date::day(year, mon, day)
+        };
+        if let Some(date) = date {
+            out.push(DateMention { start: all.start(), end: all.end(), date });
+        }
+    }
+    for c in p.day_month.captures_iter(text) {
+        let (Some(all), Some(mon)) = (c.get(0), c.get(2).and_then(|x| month_number(x.as_str()))) else {
+            continue;
+        };
+        if taken(&out, all.start(), all.end()) {
+            continue;
+        }
+        let day: u8 = c.get(1).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
+        let year = c.get(3).and_then(|x| x.as_str().parse().ok()).or(article_year);
+        if let Some(date) = year.and_then(|y| Date::day(y, mon, day)) {
+            out.push(DateMention { start: all.start(), end: all.end(), date });
+        }
+    }
+    for c in p.month_year.captures_iter(text) {
+        let (Some(all), Some(name)) = (c.get(0), c.get(2)) else { continue };
+        if taken(&out, all.start(), all.end()) {
+            continue;
+        }
+        let Some(mon) = month_number(name.as_str()) else { continue };
+        // `May` alone is too often a verb or a name to be read as a month.
+        if c.get(1).is_none() && c.get(3).is_none() && c.get(4).is_none() {
+            continue;
+        }
+        let year = if let Some(y) = c.get(3) {
+            y.as_str().parse().ok()
+        } else if let Some(rel) = c.get(4) {
+            article_year.map(|y| y + relative_year(rel.as_str()))
+        } else {
+            // `in November`: the latest November not after the article.
+            article.map(|a| {
+                if a.month_part().is_some_and(|am| mon > am) {
+                    a.year_part() - 1
+                } else {
+                    a.year_part()
+                }
+            })
+        };
+        if let Some(date) = year.and_then(|y| Date::month(y, mon)) {
+            out.push(DateMention { start: all.start(), end: all.end(), date });
+        }
+    }
+    for c in p.year.captures_iter(text) {
+        let Some(all) = c.get(0) else { continue };
+        if taken(&out, all.start(), all.end()) {
+            continue;
+        }
+        let year = if let Some(rel) = c.get(1) {
+            article_year.map(|y| y + relative_year(rel.as_str()))
+        } else {
+            c.get(2).and_then(|y| y.as_str().parse().ok())
+        };
+        if let Some(y) = year {
+            out.push(DateMention { start: all.start(), end: all.end(), date: Date::year(y) });
+        }
+    }
+    if let Some(a) = article.filter(|a| a.day_part().is_some()) {
+        let base = days_from_civil(a.year_part(), a.month_part().unwrap_or(1), a.day_part().unwrap_or(1));
+        for c in p.weekday.captures_iter(text) {
+            let (Some(all), Some(wd)) = (c.get(0), c.get(2).and_then(|x| weekday_number(x.as_str()))) else {
+                continue;
+            };
+            let back = (weekday_of(base) + 7 - wd) % 7;
+            let days = match c.get(1).map(|x| x.as_str()) {
+                Some("next") => base + ((wd + 7 - weekday_of(base)) % 7).max(1) as i64,
+                Some("last") => base - if back == 0 { 7 } else { back as i64 },
+                _ => base - back as i64,
+            };
+            if let Some(date) = civil_from_days(days) {
+                out.push(DateMention { start: all.start(), end: all.end(), date });
+            }
+        }
+        for c in p.relative_day.captures_iter(text) {
+            let Some(all) = c.get(0) else { continue };
+            let days = if all.as_str() == "yesterday" { base - 1 } else { base };
+            if let Some(date) = civil_from_days(days) {
+                out.push(DateMention { start: all.start(), end: all.end(), date });
+            }
+        }
+    }
+    out.sort_by_key(|d| d.start);
+    out
+}
+
+fn relative_year(word: &str) -> i32 {
+    match word {
+        "last" => -1,
+        "next" => 1,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(text: &str, article: &str) -> Option<String> {
+        find_dates(text, Date::parse(article)).first().map(|d| d.date.to_string())
+    }
+
+    #[test]
+    fn resolves_dates_at_the_precision_given() {
+        let cases = [
+            ("met on July 26 in Hanoi", "2017-07-27", Some("2017-07-26")),
+            ("a working trip from October 19-22.", "2022-10-22", Some("2022-10")),
+            ("from June 14 to 19", "2025-06-19", Some("2025-06")),
+            ("visit in November 2024.", "2025-08-19", Some("2024-11")),
+            ("since April last year", "2025-08-19", Some("2024-04")),
+            ("Myanmar (March this year)", "2025-08-19", Some("2025-03")),
+            ("on Monday afternoon (local time)", "2025-08-19", Some("2025-08-18")),
+            ("on Tuesday, the delegation", "2025-08-19", Some("2025-08-19")),
+            ("established on December 22, 1944, under", "2024-12-06", Some("1944-12-22")),
+            ("only started last year", "2025-08-19", Some("2024")),
+            ("the ASEAN Chair in 2020", "2019-12-19", Some("2020")),
+            ("on 22 December 2024", "2025-01-01", Some("2024-12-22")),
+            ("she may come", "2025-01-01", None),
+        ];
+        for (text, article, expected) in cases {
+            assert_eq!(first(text, article).as_deref(), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn weekday_without_article_date_is_unknown() {
+        assert!(find_dates("on Monday", None).is_empty());
+    }
+
+    #[test]
+    fn civil_day_round_trip() {
+        let d = days_from_civil(2025, 8, 18);
+        assert_eq!(weekday_of(d), 0);
+        assert_eq!(civil_from_days(d), Date::day(2025, 8, 18));
+    }
+}

@@ -1,0 +1,266 @@
+//! Events: a trigger phrase from `data/lexicons/events.txt` (`held talks`,
+//! `official visit`, `laid flowers`, `signed`...) makes an event of its type
+//! in its sentence, with the sentence's persons as participants (a sentence
+//! opening with `He`/`She`/`The host` takes the previous sentence's subject),
+//! or its institutions and places when no person is named. A visit's
+//! destination (`visit to Chile`, `arrived in Vientiane`) is its place and a
+//! participant. A meeting of one host with several guests is one meeting per
+//! guest. Mentions of one event across sentences are merged (same type,
+//! sharing a person; meetings only when one's people include the other's).
+//! The date is the date written nearest after the trigger (resolved against
+//! the article date), else the article's month for the kinds of event that
+//! news reports on as they happen.
+
+use super::annotate::{Class, Doc};
+use super::date::find_dates;
+use super::found::{Found, Kind, PlaceKind};
+use super::lexicon::{EventType, Lex};
+use super::record::EventRecord;
+use crate::graph::Date;
+
+/// An event before ids are attached.
+#[derive(Debug, Clone)]
+struct Draft {
+    kind: EventType,
+    date: Option<Date>,
+    place: Option<usize>,
+    persons: Vec<usize>,
+    others: Vec<usize>,
+    trigger: (usize, usize),
+}
+
+/// The events of the article.
+pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>], article_date: Option<Date>) -> Vec<EventRecord> {
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut last_subject: Option<usize> = None;
+    for s in 0..doc.sentences.len() {
+        let (a, b) = doc.sentence_tokens[s];
+        if a >= b {
+            continue;
+        }
+        let persons = entities_in(found, a, b, Kind::Person);
+        let subject = subject_of(doc, found, a, b, &persons, last_subject);
+        for draft in sentence_events(doc, found, s, subject, &persons, article_date) {
+            merge_or_push(&mut drafts, draft);
+        }
+        if let Some(p) = subject.or_else(|| persons.first().map(|x| x.0)) {
+            last_subject = Some(p);
+        }
+    }
+    drafts
+        .into_iter()
+        .enumerate()
+        .map(|(n, d)| {
+            let id_of = |e: &usize| ids.get(*e).cloned().flatten();
+            let mut participants: Vec<String> = d.persons.iter().filter_map(id_of).collect();
+            participants.extend(d.others.iter().filter_map(id_of));
+            participants.dedup();
+            EventRecord {
+                id: format!("e{}", n + 1),
+                event_type: d.kind.as_str().to_string(),
+                date: d.date.map(|x| x.to_string()),
+                place: d.place.and_then(|p| id_of(&p)),
+                participants,
+                trigger: Some(doc.span_text(d.trigger.0, d.trigger.1).to_string()),
+                evidence: Some(super::mention(doc, d.trigger.0, d.trigger.1)),
+            }
+        })
+        .collect()
+}
+
+/// Distinct entities of `kind` mentioned in tokens `a..b`, with the token of
+/// their first mention there, in text order.
+fn entities_in(found: &Found, a: usize, b: usize, kind: Kind) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for i in a..b {
+        if let Some(id) = found.owner[i] {
+            if found.entities[id].kind == kind && !out.iter().any(|(e, _)| *e == id) {
+                out.push((id, i));
+            }
+        }
+    }
+    out
+}
+
+/// Who the sentence is about: a pronoun or a description at its start
+/// (`He`, `The host`, `The Vietnamese leader`) stands for the previous
+/// subject; otherwise the first person named.
+fn subject_of(
+    doc: &Doc,
+    found: &Found,
+    a: usize,
+    b: usize,
+    persons: &[(usize, usize)],
+    last: Option<usize>,
+) -> Option<usize> {
+    let first = doc.word(a);
+    let anaphoric = matches!(first, "He" | "She" | "His" | "Her")
+        || (first == "The"
+            && (a + 1..(a + 5).min(b)).any(|i| {
+                matches!(doc.word(i), "host" | "guest" | "leader" | "officer" | "diplomat" | "official")
+                    || (doc.class(i) == Class::Title && found.owner[i].is_none())
+            })
+            && persons.first().is_none_or(|p| p.1 > a + 5));
+    if anaphoric {
+        return last;
+    }
+    persons.first().map(|p| p.0)
+}
+
+/// The trigger hits of a sentence: (type, first token, end token).
+fn triggers(doc: &Doc, a: usize, b: usize) -> Vec<(EventType, usize, usize)> {
+    let mut out = Vec::new();
+    for hit in &doc.hits {
+        if hit.first < a || hit.end > b {
+            continue;
+        }
+        for e in hit.entries {
+            if let Lex::Trigger(t) = *e {
+                out.push((t, hit.first, hit.end));
+            }
+        }
+    }
+    out
+}
+
+fn sentence_events(
+    doc: &Doc,
+    found: &Found,
+    s: usize,
+    subject: Option<usize>,
+    persons: &[(usize, usize)],
+    article_date: Option<Date>,
+) -> Vec<Draft> {
+    let (a, b) = doc.sentence_tokens[s];
+    let mut out = Vec::new();
+    let mut done: Vec<EventType> = Vec::new();
+    let (sa, _) = doc.sentences[s];
+    let dates = find_dates(&doc.text[sa as usize..doc.sentences[s].1 as usize], article_date);
+    for (kind, ts, te) in triggers(doc, a, b) {
+        if done.contains(&kind) {
+            continue;
+        }
+        done.push(kind);
+        let trigger_byte = (doc.tokens[ts].start - sa) as usize;
+        let date = dates
+            .iter()
+            .find(|d| d.start >= trigger_byte)
+            .or_else(|| dates.last())
+            .map(|d| d.date)
+            .or_else(|| fallback_date(kind, article_date));
+        let mut people: Vec<usize> = Vec::new();
+        if let Some(p) = subject {
+            people.push(p);
+        }
+        for (p, _) in persons {
+            if !people.contains(p) {
+                people.push(*p);
+            }
+        }
+        let place = place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b));
+        let mut others = Vec::new();
+        if kind == EventType::Visit {
+            if let Some(p) = place {
+                others.push(p);
+            }
+        }
+        if people.is_empty() {
+            others.extend(entities_in(found, a, b, Kind::Institution).into_iter().map(|x| x.0));
+            for (p, _) in entities_in(found, a, b, Kind::Place) {
+                if !others.contains(&p) {
+                    others.push(p);
+                }
+            }
+            if others.is_empty() {
+                continue;
+            }
+        }
+        let base = Draft {
+            kind,
+            date,
+            place,
+            persons: people.clone(),
+            others,
+            trigger: (ts, te),
+        };
+        // One host, several guests: one meeting each.
+        if kind == EventType::Meeting && people.len() >= 3 && subject.is_some() {
+            for guest in &people[1..] {
+                let mut d = base.clone();
+                d.persons = vec![people[0], *guest];
+                out.push(d);
+            }
+        } else {
+            out.push(base);
+        }
+    }
+    out
+}
+
+/// News reports meetings, visits and ceremonies in the month it is written.
+fn fallback_date(kind: EventType, article_date: Option<Date>) -> Option<Date> {
+    match kind {
+        EventType::Signing | EventType::Deployment | EventType::Other => None,
+        _ => article_date.and_then(|d| d.month_part().and_then(|m| Date::month(d.year_part(), m))),
+    }
+}
+
+/// The place of an event: for a visit the first country or city after the
+/// trigger, otherwise a place after `in`/`at` (a city or site first).
+fn place_for(doc: &Doc, found: &Found, kind: EventType, from: usize, b: usize) -> Option<usize> {
+    let places = entities_in(found, from, b, Kind::Place);
+    if kind == EventType::Visit {
+        return places
+            .iter()
+            .find(|(p, _)| matches!(found.entities[*p].place_kind, Some(PlaceKind::Country(_))))
+            .or(places.first())
+            .map(|x| x.0);
+    }
+    let after_preposition = |&&(_, i): &&(usize, usize)| i > 0 && matches!(doc.word(i - 1), "in" | "at" | "of");
+    places
+        .iter()
+        .filter(after_preposition)
+        .find(|(p, _)| matches!(found.entities[*p].place_kind, Some(PlaceKind::City(_) | PlaceKind::Site)))
+        .or_else(|| places.iter().find(after_preposition))
+        .map(|x| x.0)
+}
+
+/// Adds an event, or merges it into an earlier mention of the same event.
+fn merge_or_push(drafts: &mut Vec<Draft>, d: Draft) {
+    let same = drafts.iter().position(|e| {
+        if e.kind != d.kind {
+            return false;
+        }
+        if e.persons.is_empty() || d.persons.is_empty() {
+            return e.persons.is_empty() && d.persons.is_empty() && e.others.iter().any(|o| d.others.contains(o));
+        }
+        if d.kind == EventType::Meeting {
+            let sub = |x: &[usize], y: &[usize]| x.iter().all(|p| y.contains(p));
+            sub(&d.persons, &e.persons) || sub(&e.persons, &d.persons)
+        } else {
+            e.persons.iter().any(|p| d.persons.contains(p))
+        }
+    });
+    match same {
+        Some(i) => {
+            let e = &mut drafts[i];
+            for p in d.persons {
+                if !e.persons.contains(&p) {
+                    e.persons.push(p);
+                }
+            }
+            for o in d.others {
+                if !e.others.contains(&o) {
+                    e.others.push(o);
+                }
+            }
+            if e.place.is_none() {
+                e.place = d.place;
+            }
+            if e.date.is_none() || e.date.is_some_and(|x| x.day_part().is_none()) && d.date.is_some_and(|x| x.day_part().is_some()) {
+                e.date = d.date.or(e.date);
+            }
+        }
+        None => drafts.push(d),
+    }
+}

@@ -1,0 +1,130 @@
+//! The entities found in one article so far, and which tokens they own.
+//!
+//! Recognizers run in order (places, institutions, persons); each claims the
+//! tokens of its mentions so a later one does not read them again.
+
+use super::annotate::Doc;
+use super::lexicon::fold_phrase;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Person,
+    Institution,
+    Place,
+}
+
+/// A place's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceKind {
+    Country(u16),
+    City(u16),
+    Region,
+    Site,
+}
+
+/// One entity of the article with its mentions (token ranges).
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub kind: Kind,
+    pub name: String,
+    /// Folded `name`: the merge key within the article.
+    pub key: String,
+    pub aliases: Vec<String>,
+    pub mentions: Vec<(usize, usize)>,
+    /// The country it belongs to (institutions) or is (places).
+    pub country: Option<u16>,
+    pub part_of: Option<usize>,
+    pub rank: Option<String>,
+    pub place_kind: Option<PlaceKind>,
+    /// The folded words of a person's name.
+    pub name_words: Vec<String>,
+}
+
+impl Entity {
+    pub fn new(kind: Kind, name: &str) -> Entity {
+        Entity {
+            kind,
+            name: name.to_string(),
+            key: fold_phrase(name),
+            aliases: Vec::new(),
+            mentions: Vec::new(),
+            country: None,
+            part_of: None,
+            rank: None,
+            place_kind: None,
+            name_words: Vec::new(),
+        }
+    }
+}
+
+/// The entities of one article.
+pub struct Found {
+    pub entities: Vec<Entity>,
+    /// The entity owning each token.
+    pub owner: Vec<Option<usize>>,
+}
+
+impl Found {
+    pub fn new(doc: &Doc) -> Found {
+        Found {
+            entities: Vec::new(),
+            owner: vec![None; doc.tokens.len()],
+        }
+    }
+
+    pub fn is_claimed(&self, i: usize) -> bool {
+        self.owner.get(i).copied().flatten().is_some()
+    }
+
+    /// The entity with this kind and folded name, if any.
+    pub fn find(&self, kind: Kind, key: &str) -> Option<usize> {
+        self.entities.iter().position(|e| e.kind == kind && e.key == key)
+    }
+
+    /// Adds an entity, or returns the one with the same kind and key.
+    pub fn intern(&mut self, entity: Entity) -> usize {
+        match self.find(entity.kind, &entity.key) {
+            Some(i) => {
+                let existing = &mut self.entities[i];
+                if existing.country.is_none() {
+                    existing.country = entity.country;
+                }
+                if existing.part_of.is_none() {
+                    existing.part_of = entity.part_of;
+                }
+                i
+            }
+            None => {
+                self.entities.push(entity);
+                self.entities.len() - 1
+            }
+        }
+    }
+
+    /// Records a mention of entity `id` over tokens `a..b` and claims them
+    /// (tokens already owned keep their owner).
+    pub fn mention(&mut self, id: usize, a: usize, b: usize) {
+        if a >= b {
+            return;
+        }
+        let e = &mut self.entities[id];
+        if !e.mentions.contains(&(a, b)) {
+            e.mentions.push((a, b));
+        }
+        for slot in &mut self.owner[a..b] {
+            if slot.is_none() {
+                *slot = Some(id);
+            }
+        }
+    }
+
+    /// The entity of `kind` whose mention starts at token `i`, if any.
+    pub fn starting_at(&self, i: usize, kind: Kind) -> Option<(usize, usize)> {
+        let id = self.owner.get(i).copied().flatten()?;
+        let e = &self.entities[id];
+        if e.kind != kind {
+            return None;
+        }
+        e.mentions.iter().find(|m| m.0 == i).map(|m| (id, m.1))
+    }
+}

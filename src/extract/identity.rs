@@ -1,0 +1,253 @@
+//! Cross-article identity: one id per real-world entity over all the records
+//! of one call.
+//!
+//! - Persons: equal folded names (`Lương Cường` = `Luong Cuong`); a name
+//!   that is another with words left out (`Maya Fernández` in `Maya
+//!   Fernández Allende`, `Esteban Lazo` in `Esteban Lazo Hernández`) when it
+//!   shares its first or last word and fits exactly one longer name. Two
+//!   people sharing only a family name are never merged: a one-word name
+//!   joins only the single known full name ending in that word.
+//! - Institutions: equal folded names or written forms, or the same words
+//!   once country names and demonyms are read as the country
+//!   (`Vietnamese Ministry of National Defence` = `Ministry of National
+//!   Defence of Việt Nam`). An acronym alone never merges (`CPC` is Chile's
+//!   party in one article and China's in another).
+//! - Places: equal folded canonical names (the lexicon already folds
+//!   `Vietnam`/`Viet Nam` into `Việt Nam`).
+//!
+//! Ids are numbered in order of first appearance (articles in input order),
+//! so output is deterministic.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::lexicon::{fold_phrase, Lex, Lexicons};
+use super::Extraction;
+
+/// Rewrites the ids of every record so equal entities share one id.
+pub fn assign_global_ids(extractions: &mut [Extraction]) {
+    let person_cluster = person_clusters(extractions);
+    let institution_cluster = institution_clusters(extractions);
+    let mut numbering: BTreeMap<(u8, usize), String> = BTreeMap::new();
+    let mut counters = [0usize; 3];
+    let mut next_id = |kind: u8, cluster: usize, numbering: &mut BTreeMap<(u8, usize), String>| -> String {
+        numbering
+            .entry((kind, cluster))
+            .or_insert_with(|| {
+                counters[kind as usize] += 1;
+                let prefix = ["p", "o", "l"][kind as usize];
+                format!("{prefix}{}", counters[kind as usize])
+            })
+            .clone()
+    };
+    let mut place_keys: BTreeMap<String, usize> = BTreeMap::new();
+    for ex in extractions.iter_mut() {
+        let r = &mut ex.record;
+        let mut map: BTreeMap<String, String> = BTreeMap::new();
+        for p in &mut r.persons {
+            let cluster = person_cluster.get(&fold_phrase(&p.name)).copied().unwrap_or(usize::MAX);
+            let gid = next_id(0, cluster, &mut numbering);
+            map.insert(std::mem::replace(&mut p.id, gid.clone()), gid);
+        }
+        for o in &mut r.institutions {
+            let cluster = institution_cluster.get(&fold_phrase(&o.name)).copied().unwrap_or(usize::MAX);
+            let gid = next_id(1, cluster, &mut numbering);
+            map.insert(std::mem::replace(&mut o.id, gid.clone()), gid);
+        }
+        for l in &mut r.places {
+            let n = place_keys.len();
+            let cluster = *place_keys.entry(fold_phrase(&l.name)).or_insert(n);
+            let gid = next_id(2, cluster, &mut numbering);
+            map.insert(std::mem::replace(&mut l.id, gid.clone()), gid);
+        }
+        let remap = |id: &mut String| {
+            if let Some(g) = map.get(id.as_str()) {
+                *id = g.clone();
+            }
+        };
+        for o in &mut r.institutions {
+            if let Some(p) = o.part_of.as_mut() {
+                remap(p);
+            }
+        }
+        for l in &mut r.places {
+            if let Some(p) = l.located_in.as_mut() {
+                remap(p);
+            }
+        }
+        for role in &mut r.roles {
+            remap(&mut role.person);
+            if let Some(i) = role.institution.as_mut() {
+                remap(i);
+            }
+        }
+        for e in &mut r.events {
+            e.id = format!("{}:{}", r.article, e.id);
+            if let Some(p) = e.place.as_mut() {
+                remap(p);
+            }
+            e.participants.iter_mut().for_each(remap);
+        }
+    }
+}
+
+fn words(name: &str) -> Vec<String> {
+    fold_phrase(name).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect()
+}
+
+fn is_subsequence(short: &[String], long: &[String]) -> bool {
+    let mut it = long.iter();
+    short.iter().all(|w| it.any(|l| l == w))
+}
+
+/// Folded person name → cluster number.
+fn person_clusters(extractions: &[Extraction]) -> BTreeMap<String, usize> {
+    let names: BTreeSet<Vec<String>> = extractions
+        .iter()
+        .flat_map(|e| e.record.persons.iter())
+        .map(|p| words(&p.name))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // Longest names first, so shorter forms find the full name they shorten.
+    let mut ordered: Vec<Vec<String>> = names.into_iter().collect();
+    ordered.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    let mut clusters: Vec<Vec<Vec<String>>> = Vec::new();
+    let mut out = BTreeMap::new();
+    for name in ordered {
+        let fits: Vec<usize> = clusters
+            .iter()
+            .enumerate()
+            .filter(|(_, members)| members.iter().any(|m| shortens(&name, m)))
+            .map(|(i, _)| i)
+            .collect();
+        let cluster = match fits.as_slice() {
+            [one] => *one,
+            _ => {
+                clusters.push(Vec::new());
+                clusters.len() - 1
+            }
+        };
+        clusters[cluster].push(name.clone());
+        out.insert(name.join(" "), cluster);
+    }
+    out
+}
+
+/// Whether `short` is `long` or `long` with words left out, safely.
+fn shortens(short: &[String], long: &[String]) -> bool {
+    if short == long {
+        return true;
+    }
+    if short.len() >= long.len() {
+        return false;
+    }
+    if short.len() == 1 {
+        return long.last() == short.first();
+    }
+    (short.first() == long.first() || short.last() == long.last()) && is_subsequence(short, long)
+}
+
+/// The identity signature of an institution name: content words, with
+/// country names and demonyms read as the country.
+fn signature(name: &str) -> String {
+    let lex = Lexicons::get();
+    let folded = fold_phrase(name);
+    let mut parts: BTreeSet<String> = BTreeSet::new();
+    let mut last = 0;
+    let push_words = |text: &str, parts: &mut BTreeSet<String>| {
+        for w in text.split(|c: char| !c.is_alphanumeric()) {
+            if !w.is_empty() && !matches!(w, "the" | "of" | "for" | "and" | "in" | "s" | "a" | "an") {
+                parts.insert(w.to_string());
+            }
+        }
+    };
+    for hit in lex.scan(&folded) {
+        let country = lex.entries(hit.pattern).iter().find_map(|e| match *e {
+            Lex::Country(c) | Lex::Demonym(c) => Some(c),
+            _ => None,
+        });
+        let boundary_ok = (hit.start == 0 || folded.as_bytes()[hit.start - 1] == b' ')
+            && (hit.end == folded.len() || folded.as_bytes()[hit.end] == b' ');
+        if let (Some(c), true) = (country, boundary_ok) {
+            push_words(&folded[last..hit.start], &mut parts);
+            parts.insert(format!("#{c}"));
+            last = hit.end;
+        }
+    }
+    push_words(&folded[last..], &mut parts);
+    parts.into_iter().collect::<Vec<_>>().join(" ")
+}
+
+/// Folded institution name → cluster number (union of names sharing a
+/// folded form, a written form or a signature).
+fn institution_clusters(extractions: &[Extraction]) -> BTreeMap<String, usize> {
+    let mut parent: Vec<usize> = Vec::new();
+    let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+    let mut name_node: BTreeMap<String, usize> = BTreeMap::new();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for ex in extractions {
+        for o in &ex.record.institutions {
+            let name = fold_phrase(&o.name);
+            let node = *name_node.entry(name.clone()).or_insert_with(|| {
+                parent.push(parent.len());
+                parent.len() - 1
+            });
+            let mut keys = vec![format!("n:{name}"), format!("s:{}", signature(&o.name))];
+            for a in &o.aliases {
+                if a.contains(' ') {
+                    keys.push(format!("n:{}", fold_phrase(a)));
+                }
+            }
+            for k in keys {
+                match by_key.get(&k) {
+                    Some(&other) => {
+                        let (x, y) = (find(&mut parent, node), find(&mut parent, other));
+                        if x != y {
+                            parent[x.max(y)] = x.min(y);
+                        }
+                    }
+                    None => {
+                        by_key.insert(k, node);
+                    }
+                }
+            }
+        }
+    }
+    name_node
+        .iter()
+        .map(|(name, &node)| (name.clone(), find(&mut parent, node)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(s: &str) -> Vec<String> {
+        words(s)
+    }
+
+    #[test]
+    fn shorter_names_join_only_their_full_name() {
+        assert!(shortens(&w("Maya Fernández"), &w("Maya Fernandez Allende")));
+        assert!(shortens(&w("Esteban Lazo"), &w("Esteban Lazo Hernández")));
+        assert!(shortens(&w("Luong Cuong"), &w("Lương Cường")));
+        assert!(!shortens(&w("Trong"), &w("Nguyen Phu Trong Xuan")));
+        assert!(!shortens(&w("Phan Van Giang"), &w("Phan Dinh Trac")));
+    }
+
+    #[test]
+    fn signatures_read_demonyms_as_countries() {
+        assert_eq!(
+            signature("Vietnamese Ministry of National Defence"),
+            signature("Ministry of National Defence of Việt Nam")
+        );
+        assert_eq!(signature("Chile's Ministry of Defence"), signature("Chilean Ministry of Defence"));
+        assert_ne!(signature("Chilean Ministry of Defence"), signature("Ministry of Defence of Cuba"));
+    }
+}

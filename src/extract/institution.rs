@@ -1,0 +1,388 @@
+//! Institutions: capitalised phrases around an institution head noun
+//! (`Ministry`, `Party`, `Committee`...), with their `of`/`for` complements
+//! (`Ministry of the Revolutionary Armed Forces of Cuba`), an `in PLACE`
+//! (`Embassy in Hà Nội`), a number (`Division 371`) and a bracketed acronym
+//! (`Communist Party of Chile (CPC)`), which is then read as the institution
+//! wherever it stands alone.
+//!
+//! Canonical names turn possessives and acronym prefixes of bodies into `of`
+//! phrases (`Chile's Ministry of Defence` → `Ministry of Defence of Chile`,
+//! `CPV Central Committee` → `Central Committee of the Communist Party of
+//! Vietnam`), and a body named inside another (`General Staff of the VPA`)
+//! yields both, the inner one as `PART_OF` target.
+
+use std::collections::BTreeMap;
+
+use super::annotate::{Class, Doc};
+use super::found::{Entity, Found, Kind};
+use super::lexicon::{fold_phrase, Lex};
+
+/// Finds the institutions of the article.
+pub fn recognize(doc: &Doc, found: &mut Found) {
+    let mut acronyms: BTreeMap<String, usize> = BTreeMap::new();
+    for s in 0..doc.sentences.len() {
+        let (a, b) = doc.sentence_tokens[s];
+        let mut i = a;
+        while i < b {
+            match chunk(doc, i, b) {
+                Some(c) => {
+                    let next = add_chunk(doc, found, &c, &mut acronyms, b);
+                    i = next.max(i + 1);
+                }
+                None => i += 1,
+            }
+        }
+        lower_case_heads(doc, found, a, b);
+    }
+    standalone_acronyms(doc, found, &acronyms);
+}
+
+/// A recognised institution phrase, in token indices.
+struct Chunk {
+    start: usize,
+    /// End of the name (exclusive).
+    end: usize,
+    /// The last head noun of the core, before any complement.
+    core_end: usize,
+    /// Token range of a bracketed acronym after the name.
+    acronym: Option<(usize, usize)>,
+}
+
+fn is_head(doc: &Doc, i: usize) -> bool {
+    doc.class(i) == Class::Head
+}
+
+fn head_flags(doc: &Doc, i: usize) -> (bool, bool) {
+    for e in doc.entries(i) {
+        if let Lex::InstitutionHead { standalone, sub_body } = *e {
+            return (standalone, sub_body);
+        }
+    }
+    (false, false)
+}
+
+/// Tokens that can make up the core of a name (`Việt Nam People's Army`).
+fn in_core(doc: &Doc, i: usize, end: usize) -> bool {
+    match doc.class(i) {
+        Class::Name | Class::Common | Class::Demonym | Class::Place | Class::Acronym | Class::Head => {
+            !matches!(doc.word(i), "The" | "A" | "An")
+        }
+        Class::Modifier => true,
+        // `Defence Attaché Office`: a title word directly before a head
+        Class::Title => i + 1 < end && is_head(doc, i + 1),
+        // `People's`, `Parliamentarians'`, `Air Defence – Air Force`
+        Class::Poss | Class::Dash => {
+            i + 1 < end
+                && matches!(
+                    doc.class(i + 1),
+                    Class::Name | Class::Common | Class::Head | Class::Place | Class::Demonym | Class::Acronym
+                )
+        }
+        _ => false,
+    }
+}
+
+fn can_start(doc: &Doc, i: usize, end: usize) -> bool {
+    !matches!(doc.class(i), Class::Poss | Class::Dash) && in_core(doc, i, end)
+}
+
+/// The institution phrase starting at token `i`, if there is one.
+fn chunk(doc: &Doc, i: usize, end: usize) -> Option<Chunk> {
+    if !can_start(doc, i, end) {
+        return None;
+    }
+    let mut j = i;
+    let mut last_head = None;
+    while j < end && in_core(doc, j, end) {
+        if is_head(doc, j) {
+            last_head = Some(j);
+        }
+        j += 1;
+    }
+    let head = last_head?;
+    let mut start = i;
+    // Names before the core belong to a person, not to the institution,
+    // unless the core has nothing else (`Wattay`-like names are sites).
+    while start < head && doc.class(start) == Class::Name && doc.class(start + 1) == Class::Name {
+        start += 1;
+    }
+    let mut stop = head + 1;
+    // a multi-word head (`General Staff`) ends where its hit ends
+    if let Some(h) = doc.hit(head) {
+        stop = stop.max(h.end);
+    }
+    let core_end = stop;
+    let (standalone, _) = head_flags(doc, head);
+    let bare = start == head && !standalone;
+    // A demonym with a generic head (`Vietnamese Party`) is a description.
+    if stop - start == 2 && doc.class(start) == Class::Demonym && fold_phrase(doc.word(head)) == "party" {
+        return None;
+    }
+    stop = complements(doc, stop, end);
+    if bare && stop == core_end {
+        return None;
+    }
+    // `No. 4`, `371`
+    if stop + 2 < end && doc.word(stop) == "No" && doc.word(stop + 1) == "." && doc.class(stop + 2) == Class::Number {
+        stop += 3;
+    } else if stop < end && doc.class(stop) == Class::Number && doc.word(stop).chars().all(|c| c.is_ascii_digit()) {
+        stop += 1;
+    }
+    let mut acronym = None;
+    if stop + 2 < end
+        && doc.class(stop) == Class::Open
+        && doc.class(stop + 1) == Class::Acronym
+        && doc.class(stop + 2) == Class::Close
+    {
+        acronym = Some((stop + 1, stop + 2));
+    }
+    Some(Chunk {
+        start,
+        end: stop,
+        core_end,
+        acronym,
+    })
+}
+
+/// Extends a name over `of (the) X`, `for (the) X`, `in PLACE` and
+/// `and X` inside a complement; returns the new end.
+fn complements(doc: &Doc, mut stop: usize, end: usize) -> usize {
+    let mut in_complement = false;
+    loop {
+        if stop >= end {
+            return stop;
+        }
+        match doc.class(stop) {
+            Class::Of | Class::For => {
+                let mut k = stop + 1;
+                if k < end && doc.class(k) == Class::The {
+                    k += 1;
+                }
+                let run_end = complement_run(doc, k, end);
+                if run_end == k {
+                    return stop;
+                }
+                stop = run_end;
+                in_complement = true;
+            }
+            Class::In if stop + 1 < end && doc.class(stop + 1) == Class::Place => {
+                let k = doc.hit(stop + 1).map(|h| h.end).unwrap_or(stop + 2);
+                return k;
+            }
+            Class::And if in_complement && stop + 1 < end => {
+                // `Ministry of Planning and Investment`, but not
+                // `Communist Party of Vietnam and Communist Party of China`
+                let k = stop + 1;
+                let mut r = k;
+                while r < end && doc.class(r) == Class::Common {
+                    r += 1;
+                }
+                let next = doc.class(r.min(end.saturating_sub(1)));
+                if r == k || (r < end && matches!(next, Class::Head | Class::Of | Class::Poss)) {
+                    return stop;
+                }
+                stop = r;
+            }
+            _ => return stop,
+        }
+    }
+}
+
+/// The end of a capitalised complement run starting at `k` (trailing names
+/// are left to persons: `Minister of Foreign Affairs Ximena Fuentes`).
+fn complement_run(doc: &Doc, k: usize, end: usize) -> usize {
+    let mut r = k;
+    while r < end && in_core(doc, r, end) && doc.class(r) != Class::Modifier {
+        r += 1;
+    }
+    while r > k && matches!(doc.class(r - 1), Class::Name) && r - k >= 1 {
+        // keep a single name-like word that is the whole complement when a
+        // head or place precedes nothing else (`Institute for Anti-Corruption`)
+        if r - k == 1 && !(r < end && doc.class(r) == Class::Name) {
+            break;
+        }
+        r -= 1;
+    }
+    while r > k && matches!(doc.class(r - 1), Class::Poss | Class::Dash) {
+        r -= 1;
+    }
+    r
+}
+
+/// Adds a chunk's institutions; returns the token after it.
+fn add_chunk(doc: &Doc, found: &mut Found, c: &Chunk, acronyms: &mut BTreeMap<String, usize>, end: usize) -> usize {
+    let id = add_institution(doc, found, c.start, c.end, c.core_end, acronyms);
+    let mut next = c.end;
+    if let Some((a, b)) = c.acronym {
+        let acr = doc.span_text(a, b).to_string();
+        if let Some(id) = id {
+            acronyms.insert(acr.clone(), id);
+            found.mention(id, a, b);
+            if !found.entities[id].aliases.contains(&acr) {
+                found.entities[id].aliases.push(acr);
+            }
+        }
+        next = b + 1;
+        // `Communist Party of Việt Nam (CPV) Central Committee`
+        let mut k = next;
+        let mut last_head = None;
+        while k < end && in_core(doc, k, end) && doc.class(k) != Class::Acronym {
+            if is_head(doc, k) {
+                last_head = Some(k);
+            }
+            k += 1;
+        }
+        if let (Some(h), Some(parent)) = (last_head, id) {
+            let body_end = doc.hit(h).map(|x| x.end).unwrap_or(h + 1);
+            if head_flags(doc, h).1 {
+                let body = doc.span_text(next, body_end);
+                let name = format!("{body} of the {}", found.entities[parent].name);
+                let mut en = Entity::new(Kind::Institution, &name);
+                en.country = found.entities[parent].country;
+                en.part_of = Some(parent);
+                en.aliases.push(format!("{} {body}", doc.span_text(a, b)));
+                let child = found.intern(en);
+                found.mention(child, next, body_end);
+                next = body_end;
+            }
+        }
+    }
+    next
+}
+
+/// The country a token range names through a place or demonym.
+fn country_in(doc: &Doc, a: usize, b: usize) -> Option<u16> {
+    (a..b).find_map(|i| {
+        doc.entries(i).iter().find_map(|e| match *e {
+            Lex::Country(c) | Lex::Demonym(c) if matches!(doc.class(i), Class::Place | Class::Demonym) => Some(c),
+            Lex::City(c) if doc.class(i) == Class::Place => doc.lex.cities[c as usize].country,
+            _ => None,
+        })
+    })
+}
+
+/// Adds the institution over tokens `a..b` (core up to `core_end`) and the
+/// bodies it names inside; returns its id.
+fn add_institution(
+    doc: &Doc,
+    found: &mut Found,
+    a: usize,
+    b: usize,
+    core_end: usize,
+    acronyms: &BTreeMap<String, usize>,
+) -> Option<usize> {
+    let written = doc.span_text(a, b);
+    let mut name = written.to_string();
+    let mut parent = None;
+    // `X's Y` → `Y of X`
+    if let Some(p) = (a + 1..core_end).find(|&p| doc.class(p) == Class::Poss) {
+        let owner_text = doc.span_text(a, p);
+        let rest = doc.span_text(p + 1, b);
+        let owner_name = if doc.class(a) == Class::Place && doc.hit(a).is_some_and(|h| h.end == p) {
+            owner_text.to_string()
+        } else if let Some(&o) = acronyms.get(owner_text) {
+            parent = Some(o);
+            format!("the {}", found.entities[o].name)
+        } else if p - a == 1 && doc.class(a) == Class::Acronym {
+            match known_acronym(doc, owner_text) {
+                Some(full) => format!("the {full}"),
+                None => format!("the {owner_text}"),
+            }
+        } else if (a..p).any(|k| is_head(doc, k)) {
+            let o = add_institution(doc, found, a, p, p, acronyms);
+            parent = o;
+            format!("the {owner_text}")
+        } else {
+            String::new()
+        };
+        // Possessives of people's words (`People's Army`) are part of the name.
+        if !owner_name.is_empty() && !(doc.class(a) == Class::Common && parent.is_none()) {
+            name = format!("{rest} of {owner_name}");
+        }
+    } else if doc.class(a) == Class::Acronym && a + 1 < core_end {
+        // `CPV Central Committee` → `Central Committee of the CPV`
+        let last = core_end - 1;
+        let head = (a + 1..core_end).rev().find(|&k| is_head(doc, k)).unwrap_or(last);
+        let acr = doc.word(a);
+        if head_flags(doc, head).1 {
+            if let Some(&o) = acronyms.get(acr) {
+                parent = Some(o);
+                name = format!("{} of the {}", doc.span_text(a + 1, b), found.entities[o].name);
+            } else if let Some(full) = known_acronym(doc, acr) {
+                name = format!("{} of the {full}", doc.span_text(a + 1, b));
+            }
+        }
+    }
+    // A body inside another: `General Staff of the Việt Nam People's Army`.
+    let head = (a..core_end).rev().find(|&k| is_head(doc, k));
+    if let Some(h) = head {
+        if head_flags(doc, h).1 && core_end < b && doc.class(core_end) == Class::Of {
+            let mut k = core_end + 1;
+            if doc.class(k) == Class::The {
+                k += 1;
+            }
+            if let Some(inner) = chunk(doc, k, b) {
+                if inner.end <= b {
+                    parent = add_institution(doc, found, inner.start, inner.end, inner.core_end, acronyms).or(parent);
+                }
+            } else if k + 1 == b && doc.class(k) == Class::Acronym {
+                parent = acronyms.get(doc.word(k)).copied().or(parent);
+            }
+        }
+    }
+    let mut en = Entity::new(Kind::Institution, &name);
+    en.country = country_in(doc, a, b).or_else(|| parent.and_then(|p| found.entities[p].country));
+    en.part_of = parent;
+    if name != written {
+        en.aliases.push(written.to_string());
+    }
+    let id = found.intern(en);
+    found.mention(id, a, b);
+    Some(id)
+}
+
+/// The full name of a widely known acronym (`UN` → `United Nations`).
+fn known_acronym<'l>(doc: &Doc<'l>, acr: &str) -> Option<&'static str> {
+    doc.lex
+        .acronyms
+        .iter()
+        .find(|(a, _)| a == acr)
+        .map(|(_, full)| full.as_str())
+}
+
+/// `the Chilean defence ministry`: demonym, lower-case words, lower-case head.
+fn lower_case_heads(doc: &Doc, found: &mut Found, a: usize, b: usize) {
+    for i in a..b {
+        if doc.class(i) != Class::Demonym || found.is_claimed(i) {
+            continue;
+        }
+        let mut k = i + 1;
+        while k < b && k < i + 4 && doc.class(k) == Class::Lower {
+            k += 1;
+        }
+        if k < b && doc.class(k) == Class::LowerHead {
+            let mut en = Entity::new(Kind::Institution, doc.span_text(i, k + 1));
+            en.country = country_in(doc, i, i + 1);
+            let id = found.intern(en);
+            found.mention(id, i, k + 1);
+        }
+    }
+}
+
+/// Acronyms standing alone: defined in the article, or widely known.
+fn standalone_acronyms(doc: &Doc, found: &mut Found, acronyms: &BTreeMap<String, usize>) {
+    for i in 0..doc.tokens.len() {
+        if doc.class(i) != Class::Acronym || found.is_claimed(i) {
+            continue;
+        }
+        let word = doc.word(i);
+        if let Some(&id) = acronyms.get(word) {
+            found.mention(id, i, i + 1);
+        } else if let Some(full) = known_acronym(doc, word) {
+            let mut en = Entity::new(Kind::Institution, full);
+            en.aliases.push(word.to_string());
+            let id = found.intern(en);
+            found.mention(id, i, i + 1);
+        }
+    }
+}

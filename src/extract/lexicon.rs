@@ -1,0 +1,430 @@
+//! The word lists of `data/lexicons` (compiled in with `include_str!`) and
+//! the matcher that finds their entries in an article.
+//!
+//! All phrase lists go into one Aho-Corasick automaton over *folded* text
+//! (lower case, no diacritics: `Việt Nam`, `VIET NAM` and `viet nam` match
+//! alike), built once per process ([`Lexicons::get`]). Case is checked after
+//! matching, per kind of entry (a place must be capitalised, `head` may be
+//! lower case). Single-word sets (common words, abbreviations, particles) are
+//! hash sets. Formats are documented in `data/lexicons/README.md`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::graph::fold;
+
+/// What a lexicon phrase is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lex {
+    Country(u16),
+    Demonym(u16),
+    City(u16),
+    Region(u16),
+    /// A title; `lower_ok` when the list also spells it in lower case.
+    Title { lower_ok: bool },
+    TitleModifier { lower_ok: bool },
+    Rank,
+    Honorific,
+    /// `standalone`: names an institution alone (`Politburo`); `sub_body`:
+    /// a body inside another (`Committee`, `General Staff`).
+    InstitutionHead { standalone: bool, sub_body: bool },
+    SiteHead,
+    Acronym(u16),
+    Trigger(EventType),
+    Month(u8),
+    Weekday(u8),
+}
+
+/// The event types of ../shared/eval/FORMAT.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EventType {
+    Meeting,
+    Visit,
+    Signing,
+    Ceremony,
+    Conference,
+    Call,
+    Appointment,
+    Deployment,
+    Other,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Meeting => "meeting",
+            EventType::Visit => "visit",
+            EventType::Signing => "signing",
+            EventType::Ceremony => "ceremony",
+            EventType::Conference => "conference",
+            EventType::Call => "call",
+            EventType::Appointment => "appointment",
+            EventType::Deployment => "deployment",
+            EventType::Other => "other",
+        }
+    }
+
+    fn parse(text: &str) -> Option<EventType> {
+        Some(match text {
+            "meeting" => EventType::Meeting,
+            "visit" => EventType::Visit,
+            "signing" => EventType::Signing,
+            "ceremony" => EventType::Ceremony,
+            "conference" => EventType::Conference,
+            "call" => EventType::Call,
+            "appointment" => EventType::Appointment,
+            "deployment" => EventType::Deployment,
+            "other" => EventType::Other,
+            _ => return None,
+        })
+    }
+}
+
+/// A country with its aliases and demonyms.
+#[derive(Debug, Clone)]
+pub struct Country {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub demonyms: Vec<String>,
+}
+
+/// A city and the country it lies in.
+#[derive(Debug, Clone)]
+pub struct City {
+    pub name: String,
+    pub country: Option<u16>,
+    pub aliases: Vec<String>,
+}
+
+/// A lexicon match: folded-text byte span and what the phrase is.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub pattern: usize,
+}
+
+/// All word lists, loaded once.
+pub struct Lexicons {
+    pub countries: Vec<Country>,
+    pub cities: Vec<City>,
+    pub regions: Vec<String>,
+    /// (acronym, full name) of widely known international bodies.
+    pub acronyms: Vec<(String, String)>,
+    pub months: Vec<Vec<String>>,
+    pub weekdays: Vec<String>,
+    pub abbreviations: HashSet<String>,
+    /// Folded capitalised words that are never part of a name.
+    pub common: HashSet<String>,
+    pub particles: HashSet<String>,
+    /// Folded names of countries, cities and demonyms, for telling a
+    /// country word inside an institution name.
+    country_by_key: HashMap<String, u16>,
+    entries: Vec<Vec<Lex>>,
+    automaton: AhoCorasick,
+}
+
+const COUNTRIES: &str = include_str!("../../data/lexicons/countries.txt");
+const CITIES: &str = include_str!("../../data/lexicons/cities.txt");
+const REGIONS: &str = include_str!("../../data/lexicons/regions.txt");
+const TITLES: &str = include_str!("../../data/lexicons/titles.txt");
+const TITLE_MODIFIERS: &str = include_str!("../../data/lexicons/title_modifiers.txt");
+const RANKS: &str = include_str!("../../data/lexicons/ranks.txt");
+const HONORIFICS: &str = include_str!("../../data/lexicons/honorifics.txt");
+const INSTITUTION_HEADS: &str = include_str!("../../data/lexicons/institution_heads.txt");
+const SITE_HEADS: &str = include_str!("../../data/lexicons/site_heads.txt");
+const ACRONYMS: &str = include_str!("../../data/lexicons/acronyms.txt");
+const EVENTS: &str = include_str!("../../data/lexicons/events.txt");
+const COMMON: &str = include_str!("../../data/lexicons/common.txt");
+const CALENDAR: &str = include_str!("../../data/lexicons/calendar.txt");
+const ABBREVIATIONS: &str = include_str!("../../data/lexicons/abbreviations.txt");
+const PARTICLES: &str = include_str!("../../data/lexicons/particles.txt");
+
+/// Non-comment, non-blank lines of a list.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// The `|`-separated fields of a line, each trimmed.
+fn fields(line: &str) -> Vec<&str> {
+    line.split('|').map(str::trim).collect()
+}
+
+/// The `;`-separated items of a field.
+fn items(field: Option<&&str>) -> Vec<String> {
+    field
+        .map(|f| {
+            f.split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Folds one word quickly: ASCII is lower-cased in place, anything else goes
+/// through the full Unicode fold.
+pub fn fold_word(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| match b {
+            b'A'..=b'Z' => (b + 32) as char,
+            _ => b as char,
+        }));
+    } else {
+        let folded = fold(word);
+        // Curly and straight apostrophes fold alike.
+        out.push_str(&folded.replace('\u{2019}', "'"));
+    }
+}
+
+/// Folds a phrase the way article text is folded for matching: tokens joined
+/// by one space.
+pub fn fold_phrase(phrase: &str) -> String {
+    let spans = super::segment::sentences(phrase, &HashSet::new());
+    let toks = super::segment::tokens(phrase, &spans);
+    let mut out = String::new();
+    for (i, t) in toks.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        fold_word(&phrase[t.start as usize..t.end as usize], &mut out);
+    }
+    out
+}
+
+struct Builder {
+    patterns: Vec<String>,
+    index: HashMap<String, usize>,
+    entries: Vec<Vec<Lex>>,
+}
+
+impl Builder {
+    fn add(&mut self, phrase: &str, lex: Lex) {
+        let key = fold_phrase(phrase);
+        if key.is_empty() {
+            return;
+        }
+        let id = *self.index.entry(key.clone()).or_insert_with(|| {
+            self.patterns.push(key);
+            self.entries.push(Vec::new());
+            self.entries.len() - 1
+        });
+        if !self.entries[id].contains(&lex) {
+            self.entries[id].push(lex);
+        }
+    }
+}
+
+fn starts_lower(text: &str) -> bool {
+    text.chars().next().is_some_and(char::is_lowercase)
+}
+
+impl Lexicons {
+    /// The lexicons, built on first use and shared afterwards.
+    pub fn get() -> &'static Lexicons {
+        static LEXICONS: OnceLock<Lexicons> = OnceLock::new();
+        LEXICONS.get_or_init(Lexicons::build)
+    }
+
+    fn build() -> Lexicons {
+        let mut b = Builder {
+            patterns: Vec::new(),
+            index: HashMap::new(),
+            entries: Vec::new(),
+        };
+        let mut countries = Vec::new();
+        let mut country_by_key = HashMap::new();
+        for line in lines(COUNTRIES) {
+            let f = fields(line);
+            let id = countries.len() as u16;
+            let country = Country {
+                name: f[0].to_string(),
+                aliases: items(f.get(1)),
+                demonyms: items(f.get(2)),
+            };
+            for name in std::iter::once(&country.name).chain(&country.aliases) {
+                b.add(name, Lex::Country(id));
+                country_by_key.insert(fold_phrase(name), id);
+            }
+            for demonym in &country.demonyms {
+                b.add(demonym, Lex::Demonym(id));
+                country_by_key.entry(fold_phrase(demonym)).or_insert(id);
+            }
+            countries.push(country);
+        }
+        let mut cities = Vec::new();
+        for line in lines(CITIES) {
+            let f = fields(line);
+            let id = cities.len() as u16;
+            let country = f.get(1).and_then(|c| country_by_key.get(&fold_phrase(c)).copied());
+            let city = City {
+                name: f[0].to_string(),
+                country,
+                aliases: items(f.get(2)),
+            };
+            for name in std::iter::once(&city.name).chain(&city.aliases) {
+                b.add(name, Lex::City(id));
+            }
+            cities.push(city);
+        }
+        let mut regions = Vec::new();
+        for line in lines(REGIONS) {
+            let f = fields(line);
+            let id = regions.len() as u16;
+            b.add(f[0], Lex::Region(id));
+            for alias in items(f.get(1)) {
+                b.add(&alias, Lex::Region(id));
+            }
+            regions.push(f[0].to_string());
+        }
+        // A title spelled in lower case in the list may match lower-case text.
+        let lower_titles: HashSet<String> = lines(TITLES)
+            .filter(|l| starts_lower(l))
+            .map(fold_phrase)
+            .collect();
+        for line in lines(TITLES) {
+            let lower_ok = lower_titles.contains(&fold_phrase(line));
+            b.add(line, Lex::Title { lower_ok });
+        }
+        let lower_mods: HashSet<String> = lines(TITLE_MODIFIERS)
+            .filter(|l| starts_lower(l))
+            .map(fold_phrase)
+            .collect();
+        for line in lines(TITLE_MODIFIERS) {
+            let lower_ok = lower_mods.contains(&fold_phrase(line));
+            b.add(line, Lex::TitleModifier { lower_ok });
+        }
+        for line in lines(RANKS) {
+            b.add(line, Lex::Rank);
+        }
+        for line in lines(HONORIFICS) {
+            b.add(line, Lex::Honorific);
+        }
+        for line in lines(INSTITUTION_HEADS) {
+            let marks = &line[line.trim_end_matches(['*', '+']).len()..];
+            let standalone = marks.contains('*');
+            let sub_body = marks.contains('+');
+            b.add(
+                line.trim_end_matches(['*', '+']),
+                Lex::InstitutionHead { standalone, sub_body },
+            );
+        }
+        for line in lines(SITE_HEADS) {
+            b.add(line, Lex::SiteHead);
+        }
+        let mut acronyms = Vec::new();
+        for line in lines(ACRONYMS) {
+            let f = fields(line);
+            if f.len() < 2 {
+                continue;
+            }
+            b.add(f[0], Lex::Acronym(acronyms.len() as u16));
+            acronyms.push((f[0].to_string(), f[1].to_string()));
+        }
+        for line in lines(EVENTS) {
+            let f = fields(line);
+            if let (Some(kind), Some(phrase)) = (f.first().and_then(|t| EventType::parse(t)), f.get(1)) {
+                b.add(phrase, Lex::Trigger(kind));
+            }
+        }
+        let mut months = Vec::new();
+        let mut weekdays = Vec::new();
+        for line in lines(CALENDAR) {
+            let f = fields(line);
+            match f.first().copied() {
+                Some("month") if f.len() >= 2 => {
+                    let id = months.len() as u8 + 1;
+                    let mut names = vec![f[1].to_string()];
+                    names.extend(items(f.get(2)));
+                    for n in &names {
+                        b.add(n, Lex::Month(id));
+                    }
+                    months.push(names);
+                }
+                Some("weekday") if f.len() >= 2 => {
+                    b.add(f[1], Lex::Weekday(weekdays.len() as u8));
+                    weekdays.push(f[1].to_string());
+                }
+                _ => {}
+            }
+        }
+        let folded_set = |text: &str| -> HashSet<String> { lines(text).map(fold_phrase).collect() };
+        let abbreviations = lines(ABBREVIATIONS).map(str::to_string).collect();
+        let common = folded_set(COMMON);
+        let particles = folded_set(PARTICLES);
+        // The lists are part of the binary, so a failure here is a bug in
+        // them that every test run would reveal at once.
+        #[allow(clippy::expect_used)]
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&b.patterns)
+            .expect("lexicon automaton builds from the bundled lists");
+        Lexicons {
+            countries,
+            cities,
+            regions,
+            acronyms,
+            months,
+            weekdays,
+            abbreviations,
+            common,
+            particles,
+            country_by_key,
+            entries: b.entries,
+            automaton,
+        }
+    }
+
+    /// Non-overlapping leftmost-longest matches in folded text.
+    pub fn scan<'a>(&'a self, folded: &'a str) -> impl Iterator<Item = Hit> + 'a {
+        self.automaton.find_iter(folded).map(|m| Hit {
+            start: m.start(),
+            end: m.end(),
+            pattern: m.pattern().as_usize(),
+        })
+    }
+
+    /// What a matched pattern is.
+    pub fn entries(&self, pattern: usize) -> &[Lex] {
+        self.entries.get(pattern).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The country a folded country name, alias or demonym names.
+    pub fn country_of_key(&self, folded: &str) -> Option<u16> {
+        self.country_by_key.get(folded).copied()
+    }
+
+    /// The country a place name or demonym names (folding it first).
+    pub fn country_of(&self, text: &str) -> Option<u16> {
+        self.country_of_key(&fold_phrase(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn country_aliases_and_demonyms_fold_to_one_country() {
+        let lex = Lexicons::get();
+        let vn = lex.country_of("Việt Nam");
+        assert!(vn.is_some());
+        for name in ["Vietnam", "Viet Nam", "VIỆT NAM", "Vietnamese"] {
+            assert_eq!(lex.country_of(name), vn, "{name}");
+        }
+        assert_ne!(lex.country_of("Chile"), vn);
+    }
+
+    #[test]
+    fn scan_prefers_the_longest_phrase() {
+        let lex = Lexicons::get();
+        let folded = fold_phrase("the General Secretary met");
+        let hits: Vec<&str> = lex.scan(&folded).map(|h| &folded[h.start..h.end]).collect();
+        assert!(hits.contains(&"general secretary"), "{hits:?}");
+    }
+}

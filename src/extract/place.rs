@@ -1,0 +1,109 @@
+//! Places: countries, cities and regions from the lexicons, and named sites
+//! (`Hồ Chí Minh Park`, `Wattay International Airport`) from a site head
+//! noun after capitalised words. Demonyms are not place mentions: they only
+//! tell institutions and titles their country.
+
+use super::annotate::{Class, Doc};
+use super::found::{Entity, Found, Kind, PlaceKind};
+use super::lexicon::Lex;
+
+/// Finds the places of the article.
+pub fn recognize(doc: &Doc, found: &mut Found) {
+    lexicon_places(doc, found);
+    sites(doc, found);
+    link_cities(found);
+}
+
+fn lexicon_places(doc: &Doc, found: &mut Found) {
+    let lex = doc.lex;
+    for hit in &doc.hits {
+        if doc.class(hit.first) != Class::Place {
+            continue;
+        }
+        let mut entity = None;
+        for e in hit.entries {
+            entity = match *e {
+                Lex::Country(c) => {
+                    let mut en = Entity::new(Kind::Place, &lex.countries[c as usize].name);
+                    en.country = Some(c);
+                    en.place_kind = Some(PlaceKind::Country(c));
+                    Some(en)
+                }
+                Lex::City(c) => {
+                    let city = &lex.cities[c as usize];
+                    let mut en = Entity::new(Kind::Place, &city.name);
+                    en.country = city.country;
+                    en.place_kind = Some(PlaceKind::City(c));
+                    Some(en)
+                }
+                Lex::Region(r) => {
+                    let mut en = Entity::new(Kind::Place, &lex.regions[r as usize]);
+                    en.place_kind = Some(PlaceKind::Region);
+                    Some(en)
+                }
+                _ => continue,
+            };
+            break;
+        }
+        if let Some(en) = entity {
+            let id = found.intern(en);
+            found.mention(id, hit.first, hit.end);
+        }
+    }
+}
+
+/// `NAME... Head` where Head is a site noun: `El Cacahual Mausoleum`.
+fn sites(doc: &Doc, found: &mut Found) {
+    for i in 0..doc.tokens.len() {
+        if doc.class(i) != Class::Site {
+            continue;
+        }
+        // the first token of a multi-word head only
+        if i > 0 && doc.class(i - 1) == Class::Site && doc.hit_of[i] == doc.hit_of[i - 1] {
+            continue;
+        }
+        let sentence = doc.tokens[i].sentence;
+        let mut start = i;
+        let mut has_name = false;
+        while start > 0 {
+            let j = start - 1;
+            if doc.tokens[j].sentence != sentence {
+                break;
+            }
+            match doc.class(j) {
+                Class::Name | Class::Place => has_name = true,
+                Class::Common if doc.word(j) != "The" => {}
+                _ => break,
+            }
+            start = j;
+        }
+        if !has_name {
+            continue;
+        }
+        let end = doc.hit(i).map(|h| h.end).unwrap_or(i + 1);
+        let mut en = Entity::new(Kind::Place, doc.span_text(start, end));
+        en.place_kind = Some(PlaceKind::Site);
+        // Tokens of a place inside the site name (a city) yield to the site.
+        for slot in &mut found.owner[start..end] {
+            *slot = None;
+        }
+        let id = found.intern(en);
+        found.mention(id, start, end);
+    }
+}
+
+/// A city's country is recorded when the article names that country.
+fn link_cities(found: &mut Found) {
+    for i in 0..found.entities.len() {
+        if let Some(PlaceKind::City(_)) = found.entities[i].place_kind {
+            let Some(country) = found.entities[i].country else {
+                continue;
+            };
+            let target = found
+                .entities
+                .iter()
+                .position(|e| e.place_kind == Some(PlaceKind::Country(country)));
+            found.entities[i].part_of = target;
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! Roles: the positions persons hold, read from the title phrase before a
+//! name (`Chilean Minister of National Defence Maya Fernández Allende`,
+//! `CPC General Secretary Lautaro Carmona`, ranks skipped: `Deputy Defence
+//! Minister Sen. Lieut. Gen. Hoang Xuan Chien`) or in apposition after it
+//! (`Ricardo Montero, Deputy Minister of Defence of Chile,`; `Trac, who is
+//! also permanent deputy head of ...`). Coordinated titles are split
+//! (`Party General Secretary and State President`) unless they share one
+//! complement (`Minister and Chief of the Cabinet of the Presidency`).
+//! A role's institution is the institution named inside its title, or, for a
+//! `Minister` title, the article's one ministry of that country and field
+//! (`Vietnamese Defence Minister` → the Vietnamese defence ministry).
+
+use super::annotate::{Class, Doc};
+use super::found::{Found, Kind};
+use super::lexicon::{fold_phrase, Lex};
+use super::record::RoleRecord;
+
+/// The roles of the article's persons.
+pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>]) -> Vec<RoleRecord> {
+    let mut roles: Vec<RoleRecord> = Vec::new();
+    let mut seen: Vec<(usize, String)> = Vec::new();
+    for (p, person) in found.entities.iter().enumerate() {
+        if person.kind != Kind::Person {
+            continue;
+        }
+        let Some(pid) = ids[p].clone() else { continue };
+        let mut mentions = person.mentions.clone();
+        mentions.sort();
+        for &(a, b) in &mentions {
+            let phrases = [title_before(doc, found, a), title_after(doc, found, b)];
+            for (ts, te) in phrases.into_iter().flatten() {
+                for (s, e) in split_titles(doc, found, ts, te) {
+                    let title = doc.span_text(s, e).to_string();
+                    let key = fold_phrase(&title);
+                    if seen.iter().any(|(q, k)| *q == p && *k == key) {
+                        continue;
+                    }
+                    seen.push((p, key));
+                    let institution = institution_in(doc, found, s, e).and_then(|i| ids[i].clone());
+                    roles.push(RoleRecord {
+                        person: pid.clone(),
+                        title,
+                        institution,
+                        evidence: Some(super::mention(doc, s, e)),
+                    });
+                }
+            }
+        }
+    }
+    roles
+}
+
+fn owner_kind(found: &Found, i: usize) -> Option<Kind> {
+    found.owner.get(i).copied().flatten().map(|id| found.entities[id].kind)
+}
+
+/// Tokens that can be part of a title phrase.
+fn in_title(doc: &Doc, found: &Found, i: usize) -> bool {
+    match owner_kind(found, i) {
+        Some(Kind::Person) => return false,
+        Some(_) => return true,
+        None => {}
+    }
+    matches!(
+        doc.class(i),
+        Class::Title
+            | Class::Modifier
+            | Class::Demonym
+            | Class::Place
+            | Class::Acronym
+            | Class::Common
+            | Class::Head
+            | Class::Of
+            | Class::The
+            | Class::For
+            | Class::And
+            | Class::In
+            | Class::To
+            | Class::Its
+            | Class::Poss
+    )
+}
+
+fn is_connector(c: Class) -> bool {
+    matches!(
+        c,
+        Class::Of | Class::The | For | Class::And | Class::In | Class::To | Class::Its | Class::Poss | Class::Comma
+    )
+}
+use Class::For;
+
+fn has_title(doc: &Doc, a: usize, b: usize) -> bool {
+    (a..b).any(|i| doc.class(i) == Class::Title)
+}
+
+/// The title phrase ending right before the name at token `a` (ranks and
+/// honorifics in between are skipped).
+fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
+    let sentence = doc.tokens.get(a)?.sentence;
+    let (first, _) = doc.sentence_tokens[sentence as usize];
+    let mut end = a;
+    while end > first {
+        match doc.class(end - 1) {
+            Class::Rank | Class::Honorific => end -= 1,
+            Class::Period if end - 1 > first && matches!(doc.class(end - 2), Class::Rank | Class::Honorific) => {
+                end -= 1
+            }
+            _ => break,
+        }
+    }
+    let mut start = end;
+    while start > first {
+        let j = start - 1;
+        if in_title(doc, found, j) {
+            start = j;
+            continue;
+        }
+        match doc.class(j) {
+            // `(CPC)` inside a title
+            Class::Close if j >= first + 2 && doc.class(j - 1) == Class::Acronym && doc.class(j - 2) == Class::Open => {
+                start = j - 2;
+            }
+            // a list of titles: `Politburo member, Secretary of ...`
+            Class::Comma if j > first && start < end && comma_joins(doc, found, j) => start = j,
+            // `the new Ambassador of Laos to Vietnam, NAME`
+            Class::Comma if start == end && j > first && doc.class(j - 1) != Class::Close => start = j,
+            _ => break,
+        }
+    }
+    while start < end && (is_connector(doc.class(start)) || doc.class(start) == Class::Comma) {
+        start += 1;
+    }
+    // A title phrase ends in a title or in what qualifies it.
+    let mut stop = end;
+    while stop > start && doc.class(stop - 1) == Class::Comma {
+        stop -= 1;
+    }
+    if start >= stop || !has_title(doc, start, stop) {
+        return None;
+    }
+    if start > first && matches!(doc.word(start - 1), "late" | "former" | "then") {
+        return None;
+    }
+    Some((start, stop))
+}
+
+/// Whether the comma at `j` separates two titles of one list.
+fn comma_joins(doc: &Doc, found: &Found, j: usize) -> bool {
+    let before = j - 1;
+    let prev_ok = doc.class(before) == Class::Title || owner_kind(found, before) == Some(Kind::Institution);
+    let next_ok = matches!(doc.class(j + 1), Class::Title | Class::Modifier)
+        || (doc.class(j + 1) == Class::And && matches!(doc.class(j + 2), Class::Title | Class::Modifier));
+    prev_ok && next_ok
+}
+
+/// The apposition after the name ending at token `b`: `, TITLE ...,`.
+fn title_after(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
+    let sentence = doc.tokens.get(b.checked_sub(1)?)?.sentence;
+    let (_, last) = doc.sentence_tokens[sentence as usize];
+    if b >= last || !matches!(doc.class(b), Class::Comma | Class::Dash) {
+        return None;
+    }
+    let mut start = b + 1;
+    // `, who is also ...`
+    if doc.word(start) == "who" && start + 1 < last && doc.word(start + 1) == "is" {
+        start += 2;
+        if start < last && doc.word(start) == "also" {
+            start += 1;
+        }
+    }
+    if start < last && doc.class(start) == Class::The {
+        start += 1;
+    }
+    // the title must come early: `Deputy Minister`, `Chilean Ambassador`
+    if !(start..(start + 4).min(last)).any(|i| doc.class(i) == Class::Title) {
+        return None;
+    }
+    let mut end = start;
+    let mut lower_run = 0;
+    while end < last {
+        if owner_kind(found, end) == Some(Kind::Person) {
+            // the title belongs to the next name, not to this one
+            return None;
+        }
+        if in_title(doc, found, end) {
+            lower_run = 0;
+            end += 1;
+            continue;
+        }
+        match doc.class(end) {
+            Class::Open
+                if end + 2 < last && doc.class(end + 1) == Class::Acronym && doc.class(end + 2) == Class::Close =>
+            {
+                end += 3;
+                continue;
+            }
+            Class::Lower | Class::Number | Class::Name if lower_run < 2 => {
+                lower_run += 1;
+                end += 1;
+                continue;
+            }
+            _ => {}
+        }
+        break;
+    }
+    // Drop a trailing run of lower-case words unless it is at a clause end.
+    let terminator = end >= last || matches!(doc.class(end), Class::Comma | Class::Semicolon | Class::Period | Class::Open);
+    if lower_run > 0 && !terminator {
+        end -= lower_run;
+    }
+    while end > start && is_connector(doc.class(end - 1)) {
+        end -= 1;
+    }
+    (end > start && has_title(doc, start, end)).then_some((start, end))
+}
+
+/// Splits a title phrase into single titles at commas and at `and` between
+/// two complete titles.
+fn split_titles(doc: &Doc, found: &Found, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut pieces = Vec::new();
+    let mut s = start;
+    for i in start..end {
+        let cut = match doc.class(i) {
+            Class::Comma => true,
+            Class::And => {
+                owner_kind(found, i).is_none()
+                    && content_len(doc, s, i) >= 2
+                    && has_title(doc, i + 1, end)
+                    && matches!(doc.class(i + 1), Class::Title | Class::Modifier | Class::Demonym | Class::Place | Class::Head | Class::Common | Class::Acronym)
+            }
+            _ => false,
+        };
+        if cut {
+            pieces.push((s, i));
+            s = i + 1;
+        }
+    }
+    pieces.push((s, end));
+    pieces
+        .into_iter()
+        .filter_map(|(mut a, mut b)| {
+            while a < b && is_connector(doc.class(a)) {
+                a += 1;
+            }
+            while b > a && is_connector(doc.class(b - 1)) {
+                b -= 1;
+            }
+            (a < b && has_title(doc, a, b)).then_some((a, b))
+        })
+        .collect()
+}
+
+fn content_len(doc: &Doc, a: usize, b: usize) -> usize {
+    (a..b).filter(|&i| !is_connector(doc.class(i))).count()
+}
+
+/// The institution a title names, or the ministry its words point to.
+fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize> {
+    if let Some(id) = (a..b).find_map(|i| {
+        let id = found.owner.get(i).copied().flatten()?;
+        (found.entities[id].kind == Kind::Institution).then_some(id)
+    }) {
+        return Some(id);
+    }
+    let is_minister = (a..b).any(|i| doc.class(i) == Class::Title && fold_phrase(doc.word(i)).starts_with("minister"));
+    if !is_minister {
+        return None;
+    }
+    let country = (a..b).find_map(|i| {
+        doc.entries(i).iter().find_map(|e| match *e {
+            Lex::Country(c) | Lex::Demonym(c) if matches!(doc.class(i), Class::Place | Class::Demonym) => Some(c),
+            _ => None,
+        })
+    });
+    let fields: Vec<String> = (a..b)
+        .filter(|&i| doc.class(i) == Class::Common)
+        .map(|i| fold_phrase(doc.word(i)))
+        .filter(|w| w != "national")
+        .collect();
+    if fields.is_empty() {
+        return None;
+    }
+    let candidates: Vec<usize> = found
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == Kind::Institution && e.key.contains("ministry"))
+        .filter(|(_, e)| country.is_none() || e.country == country)
+        .filter(|(_, e)| fields.iter().all(|f| e.key.split(' ').any(|w| w == f)))
+        .map(|(i, _)| i)
+        .collect();
+    match candidates.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}

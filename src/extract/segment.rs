@@ -1,0 +1,227 @@
+//! Sentences and tokens with byte spans into the article text.
+//!
+//! Sentences end at `.`, `!` or `?` followed by space or a capital letter
+//! (news copy often loses the space: `on July 5.The delegation`), and at line
+//! breaks (headlines, captions and paragraphs carry no final period). A period
+//! after a known abbreviation (`Gen.`, `Lieut.`, `No.`) or a single capital
+//! (an initial) does not end a sentence. Tokens are words (letters and digits,
+//! with inner hyphens, apostrophes and initials' periods) and single
+//! punctuation marks; a possessive `'s` is its own token.
+
+use std::collections::HashSet;
+
+/// One token: a byte span in the article text and the sentence it is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: u32,
+    pub end: u32,
+    pub sentence: u32,
+}
+
+/// Byte spans of the sentences of `text` (trimmed, never empty).
+pub fn sentences(text: &str, abbreviations: &HashSet<String>) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut start = 0usize;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let end_here = match c {
+            '\n' => Some(i),
+            '.' | '!' | '?' => {
+                let after = i + c.len_utf8();
+                let next = text[after..].chars().next();
+                let breaks = match next {
+                    None => true,
+                    Some(n) if n.is_whitespace() => true,
+                    Some(n) if n.is_uppercase() => true,
+                    Some('"' | '\u{201c}' | '\u{201d}' | '\u{2019}' | '\'' | ')') => false,
+                    _ => false,
+                };
+                (breaks && !(c == '.' && is_abbreviation(text, start, i, abbreviations)))
+                    .then_some(after)
+            }
+            _ => None,
+        };
+        if let Some(end) = end_here {
+            push_trimmed(text, start, end, &mut out);
+            start = end;
+            if bytes.get(end) == Some(&b'\n') {
+                start = end + 1;
+                chars.next();
+            }
+        }
+    }
+    push_trimmed(text, start, text.len(), &mut out);
+    out
+}
+
+/// Whether the period at byte `dot` closes an abbreviation or an initial.
+fn is_abbreviation(text: &str, sentence_start: usize, dot: usize, abbrevs: &HashSet<String>) -> bool {
+    let before = &text[sentence_start..dot];
+    let word_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '.'))
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(0);
+    let word = &before[word_start..];
+    if word.is_empty() {
+        return false;
+    }
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let single_capital = matches!((letters.next(), letters.next()), (Some(c), None) if c.is_uppercase());
+    single_capital || abbrevs.contains(word) || abbrevs.contains(word.trim_end_matches('.'))
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(u32, u32)>) {
+    let piece = &text[start..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let trimmed = piece.trim();
+    if trimmed.chars().any(|c| c.is_alphanumeric()) {
+        let s = start + lead;
+        out.push((s as u32, (s + trimmed.len()) as u32));
+    }
+}
+
+/// Tokens of every sentence, in text order.
+pub fn tokens(text: &str, sentences: &[(u32, u32)]) -> Vec<Token> {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    for (index, &(start, end)) in sentences.iter().enumerate() {
+        tokenize_into(text, start as usize, end as usize, index as u32, &mut out);
+    }
+    out
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+fn tokenize_into(text: &str, start: usize, end: usize, sentence: u32, out: &mut Vec<Token>) {
+    let piece = &text[start..end];
+    let mut iter = piece.char_indices().peekable();
+    let push = |s: usize, e: usize, out: &mut Vec<Token>| {
+        out.push(Token {
+            start: (start + s) as u32,
+            end: (start + e) as u32,
+            sentence,
+        })
+    };
+    while let Some((i, c)) = iter.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            // A possessive `'s` / `’s` is a token of its own.
+            if is_apostrophe(c) {
+                let rest = &piece[i + c.len_utf8()..];
+                let mut r = rest.chars();
+                if matches!(r.next(), Some('s')) && !r.next().is_some_and(char::is_alphanumeric) {
+                    iter.next();
+                    push(i, i + c.len_utf8() + 1, out);
+                    continue;
+                }
+            }
+            push(i, i + c.len_utf8(), out);
+            continue;
+        }
+        let mut e = i + c.len_utf8();
+        while let Some(&(j, d)) = iter.peek() {
+            if d.is_alphanumeric() {
+                e = j + d.len_utf8();
+                iter.next();
+                continue;
+            }
+            // Inner joiners: a hyphen between word characters, an apostrophe
+            // not starting a possessive `'s`, the periods of initials (`L.B.`).
+            let after = &piece[j + d.len_utf8()..];
+            let next = after.chars().next();
+            let joins = match d {
+                '-' | '\u{2011}' => next.is_some_and(char::is_alphanumeric),
+                _ if is_apostrophe(d) => {
+                    next.is_some_and(char::is_alphabetic)
+                        && !(next == Some('s')
+                            && !after[1..].chars().next().is_some_and(char::is_alphanumeric))
+                }
+                '.' => {
+                    let word = &piece[i..e];
+                    let initial = word.split('.').all(|p| p.chars().count() == 1)
+                        && word.chars().next().is_some_and(char::is_uppercase);
+                    initial && next.is_some_and(char::is_uppercase) && {
+                        let mut a = after.chars();
+                        a.next();
+                        a.next() == Some('.')
+                    }
+                }
+                _ => false,
+            };
+            if !joins {
+                break;
+            }
+            iter.next();
+            e = j + d.len_utf8();
+        }
+        // Keep the final period of an initials token (`L.B.`).
+        if let Some(&(j, '.')) = iter.peek() {
+            let word = &piece[i..e];
+            if word.contains('.') {
+                iter.next();
+                e = j + 1;
+            }
+        }
+        push(i, e, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn abbrevs() -> HashSet<String> {
+        ["Gen", "Lieut", "Sen", "No"].iter().map(|s| s.to_string()).collect()
+    }
+
+    fn sentence_texts(text: &str) -> Vec<&str> {
+        sentences(text, &abbrevs())
+            .into_iter()
+            .map(|(s, e)| &text[s as usize..e as usize])
+            .collect()
+    }
+
+    #[test]
+    fn splits_sentences_but_not_after_abbreviations_or_initials() {
+        let text = "Sen. Lieut. Gen. Nguyen Chi Vinh met him. He left.\nHeadline here\n\nMr A.B. Cole spoke on July 5.The team left";
+        assert_eq!(
+            sentence_texts(text),
+            vec![
+                "Sen. Lieut. Gen. Nguyen Chi Vinh met him.",
+                "He left.",
+                "Headline here",
+                "Mr A.B. Cole spoke on July 5.",
+                "The team left"
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_text_has_no_sentences() {
+        assert!(sentence_texts("").is_empty());
+        assert!(sentence_texts("  \n ./. \n").is_empty());
+    }
+
+    #[test]
+    fn tokens_keep_hyphens_initials_and_split_possessives() {
+        let text = "Chile’s Díaz-Canel met Meynardo L.B. Montealegre, (CPC) People's";
+        let spans = sentences(text, &abbrevs());
+        let toks: Vec<&str> = tokens(text, &spans)
+            .iter()
+            .map(|t| &text[t.start as usize..t.end as usize])
+            .collect();
+        assert_eq!(
+            toks,
+            vec![
+                "Chile", "’s", "Díaz-Canel", "met", "Meynardo", "L.B.", "Montealegre", ",", "(",
+                "CPC", ")", "People", "'s"
+            ]
+        );
+    }
+}
