@@ -4,7 +4,6 @@
 mod cli;
 mod cypher;
 mod dot;
-mod extract;
 mod ingest;
 mod store;
 mod tck;
