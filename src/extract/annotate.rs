@@ -123,7 +123,11 @@ impl<'a> Doc<'a> {
 
     /// The hit covering token `i`.
     pub fn hit(&self, i: usize) -> Option<&TokenHit> {
-        self.hit_of.get(i).copied().flatten().map(|h| &self.hits[h as usize])
+        self.hit_of
+            .get(i)
+            .copied()
+            .flatten()
+            .map(|h| &self.hits[h as usize])
     }
 
     fn find_hits(&mut self) {
@@ -135,7 +139,11 @@ impl<'a> Doc<'a> {
         let mut last_sentence = u32::MAX;
         for t in &self.tokens {
             if !folded.is_empty() {
-                folded.push(if t.sentence == last_sentence { ' ' } else { '\n' });
+                folded.push(if t.sentence == last_sentence {
+                    ' '
+                } else {
+                    '\n'
+                });
             }
             last_sentence = t.sentence;
             starts.push(folded.len());
@@ -144,8 +152,10 @@ impl<'a> Doc<'a> {
         }
         self.hit_of = vec![None; self.tokens.len()];
         for hit in self.lex.scan(&folded) {
-            let (Ok(first), Ok(last)) = (starts.binary_search(&hit.start), ends.binary_search(&hit.end))
-            else {
+            let (Ok(first), Ok(last)) = (
+                starts.binary_search(&hit.start),
+                ends.binary_search(&hit.end),
+            ) else {
                 continue;
             };
             if last < first {
@@ -225,7 +235,11 @@ impl<'a> Doc<'a> {
         }
         let letters = word.chars().filter(|c| c.is_alphabetic()).count();
         let upper = word.chars().filter(|c| c.is_uppercase()).count();
-        if letters >= 2 && upper == letters && !word.contains('.') && word.chars().all(char::is_alphabetic) {
+        if letters >= 2
+            && upper == letters
+            && !word.contains('.')
+            && word.chars().all(char::is_alphabetic)
+        {
             return Class::Acronym;
         }
         Class::Name
@@ -235,7 +249,10 @@ impl<'a> Doc<'a> {
 /// The class a lexicon phrase gives its tokens, or `None` when case rules
 /// it out (a lower-case `general` is no rank).
 fn class_of_entries(entries: &[Lex], cap: bool, word: &str) -> Option<Class> {
-    let all_caps = word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let all_caps = word
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase);
     let mut best: Option<(u8, Class)> = None;
     let mut consider = |rank: u8, class: Class| {
         if best.map_or(true, |(r, _)| rank < r) {

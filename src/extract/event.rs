@@ -30,7 +30,12 @@ struct Draft {
 }
 
 /// The events of the article.
-pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>], article_date: Option<Date>) -> Vec<EventRecord> {
+pub fn recognize(
+    doc: &Doc,
+    found: &Found,
+    ids: &[Option<String>],
+    article_date: Option<Date>,
+) -> Vec<EventRecord> {
     let mut drafts: Vec<Draft> = Vec::new();
     let mut last_subject: Option<usize> = None;
     for s in 0..doc.sentences.len() {
@@ -97,8 +102,10 @@ fn subject_of(
     let anaphoric = matches!(first, "He" | "She" | "His" | "Her")
         || (first == "The"
             && (a + 1..(a + 5).min(b)).any(|i| {
-                matches!(doc.word(i), "host" | "guest" | "leader" | "officer" | "diplomat" | "official")
-                    || (doc.class(i) == Class::Title && found.owner[i].is_none())
+                matches!(
+                    doc.word(i),
+                    "host" | "guest" | "leader" | "officer" | "diplomat" | "official"
+                ) || (doc.class(i) == Class::Title && found.owner[i].is_none())
             })
             && persons.first().is_none_or(|p| p.1 > a + 5));
     if anaphoric {
@@ -135,7 +142,10 @@ fn sentence_events(
     let mut out = Vec::new();
     let mut done: Vec<EventType> = Vec::new();
     let (sa, _) = doc.sentences[s];
-    let dates = find_dates(&doc.text[sa as usize..doc.sentences[s].1 as usize], article_date);
+    let dates = find_dates(
+        &doc.text[sa as usize..doc.sentences[s].1 as usize],
+        article_date,
+    );
     for (kind, ts, te) in triggers(doc, a, b) {
         if done.contains(&kind) {
             continue;
@@ -157,7 +167,8 @@ fn sentence_events(
                 people.push(*p);
             }
         }
-        let place = place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b));
+        let place =
+            place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b));
         let mut others = Vec::new();
         if kind == EventType::Visit {
             if let Some(p) = place {
@@ -165,7 +176,11 @@ fn sentence_events(
             }
         }
         if people.is_empty() {
-            others.extend(entities_in(found, a, b, Kind::Institution).into_iter().map(|x| x.0));
+            others.extend(
+                entities_in(found, a, b, Kind::Institution)
+                    .into_iter()
+                    .map(|x| x.0),
+            );
             for (p, _) in entities_in(found, a, b, Kind::Place) {
                 if !others.contains(&p) {
                     others.push(p);
@@ -216,11 +231,17 @@ fn place_for(doc: &Doc, found: &Found, kind: EventType, from: usize, b: usize) -
             .or(places.first())
             .map(|x| x.0);
     }
-    let after_preposition = |&&(_, i): &&(usize, usize)| i > 0 && matches!(doc.word(i - 1), "in" | "at" | "of");
+    let after_preposition =
+        |&&(_, i): &&(usize, usize)| i > 0 && matches!(doc.word(i - 1), "in" | "at" | "of");
     places
         .iter()
         .filter(after_preposition)
-        .find(|(p, _)| matches!(found.entities[*p].place_kind, Some(PlaceKind::City(_) | PlaceKind::Site)))
+        .find(|(p, _)| {
+            matches!(
+                found.entities[*p].place_kind,
+                Some(PlaceKind::City(_) | PlaceKind::Site)
+            )
+        })
         .or_else(|| places.iter().find(after_preposition))
         .map(|x| x.0)
 }
@@ -232,7 +253,9 @@ fn merge_or_push(drafts: &mut Vec<Draft>, d: Draft) {
             return false;
         }
         if e.persons.is_empty() || d.persons.is_empty() {
-            return e.persons.is_empty() && d.persons.is_empty() && e.others.iter().any(|o| d.others.contains(o));
+            return e.persons.is_empty()
+                && d.persons.is_empty()
+                && e.others.iter().any(|o| d.others.contains(o));
         }
         if d.kind == EventType::Meeting {
             let sub = |x: &[usize], y: &[usize]| x.iter().all(|p| y.contains(p));
@@ -257,7 +280,10 @@ fn merge_or_push(drafts: &mut Vec<Draft>, d: Draft) {
             if e.place.is_none() {
                 e.place = d.place;
             }
-            if e.date.is_none() || e.date.is_some_and(|x| x.day_part().is_none()) && d.date.is_some_and(|x| x.day_part().is_some()) {
+            if e.date.is_none()
+                || e.date.is_some_and(|x| x.day_part().is_none())
+                    && d.date.is_some_and(|x| x.day_part().is_some())
+            {
                 e.date = d.date.or(e.date);
             }
         }

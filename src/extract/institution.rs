@@ -54,7 +54,11 @@ fn is_head(doc: &Doc, i: usize) -> bool {
 
 fn head_flags(doc: &Doc, i: usize) -> (bool, bool) {
     for e in doc.entries(i) {
-        if let Lex::InstitutionHead { standalone, sub_body } = *e {
+        if let Lex::InstitutionHead {
+            standalone,
+            sub_body,
+        } = *e
+        {
             return (standalone, sub_body);
         }
     }
@@ -64,9 +68,12 @@ fn head_flags(doc: &Doc, i: usize) -> (bool, bool) {
 /// Tokens that can make up the core of a name (`Việt Nam People's Army`).
 fn in_core(doc: &Doc, i: usize, end: usize) -> bool {
     match doc.class(i) {
-        Class::Name | Class::Common | Class::Demonym | Class::Place | Class::Acronym | Class::Head => {
-            !matches!(doc.word(i), "The" | "A" | "An")
-        }
+        Class::Name
+        | Class::Common
+        | Class::Demonym
+        | Class::Place
+        | Class::Acronym
+        | Class::Head => !matches!(doc.word(i), "The" | "A" | "An"),
         Class::Modifier => true,
         // `Defence Attaché Office`: a title word directly before a head
         Class::Title => i + 1 < end && is_head(doc, i + 1),
@@ -75,7 +82,12 @@ fn in_core(doc: &Doc, i: usize, end: usize) -> bool {
             i + 1 < end
                 && matches!(
                     doc.class(i + 1),
-                    Class::Name | Class::Common | Class::Head | Class::Place | Class::Demonym | Class::Acronym
+                    Class::Name
+                        | Class::Common
+                        | Class::Head
+                        | Class::Place
+                        | Class::Demonym
+                        | Class::Acronym
                 )
         }
         _ => false,
@@ -115,7 +127,10 @@ fn chunk(doc: &Doc, i: usize, end: usize) -> Option<Chunk> {
     let (standalone, _) = head_flags(doc, head);
     let bare = start == head && !standalone;
     // A demonym with a generic head (`Vietnamese Party`) is a description.
-    if stop - start == 2 && doc.class(start) == Class::Demonym && fold_phrase(doc.word(head)) == "party" {
+    if stop - start == 2
+        && doc.class(start) == Class::Demonym
+        && fold_phrase(doc.word(head)) == "party"
+    {
         return None;
     }
     stop = complements(doc, stop, end);
@@ -123,9 +138,16 @@ fn chunk(doc: &Doc, i: usize, end: usize) -> Option<Chunk> {
         return None;
     }
     // `No. 4`, `371`
-    if stop + 2 < end && doc.word(stop) == "No" && doc.word(stop + 1) == "." && doc.class(stop + 2) == Class::Number {
+    if stop + 2 < end
+        && doc.word(stop) == "No"
+        && doc.word(stop + 1) == "."
+        && doc.class(stop + 2) == Class::Number
+    {
         stop += 3;
-    } else if stop < end && doc.class(stop) == Class::Number && doc.word(stop).chars().all(|c| c.is_ascii_digit()) {
+    } else if stop < end
+        && doc.class(stop) == Class::Number
+        && doc.word(stop).chars().all(|c| c.is_ascii_digit())
+    {
         stop += 1;
     }
     let mut acronym = None;
@@ -210,7 +232,13 @@ fn complement_run(doc: &Doc, k: usize, end: usize) -> usize {
 }
 
 /// Adds a chunk's institutions; returns the token after it.
-fn add_chunk(doc: &Doc, found: &mut Found, c: &Chunk, acronyms: &mut BTreeMap<String, usize>, end: usize) -> usize {
+fn add_chunk(
+    doc: &Doc,
+    found: &mut Found,
+    c: &Chunk,
+    acronyms: &mut BTreeMap<String, usize>,
+    end: usize,
+) -> usize {
     let id = add_institution(doc, found, c.start, c.end, c.core_end, acronyms);
     let mut next = c.end;
     if let Some((a, b)) = c.acronym {
@@ -254,7 +282,11 @@ fn add_chunk(doc: &Doc, found: &mut Found, c: &Chunk, acronyms: &mut BTreeMap<St
 fn country_in(doc: &Doc, a: usize, b: usize) -> Option<u16> {
     (a..b).find_map(|i| {
         doc.entries(i).iter().find_map(|e| match *e {
-            Lex::Country(c) | Lex::Demonym(c) if matches!(doc.class(i), Class::Place | Class::Demonym) => Some(c),
+            Lex::Country(c) | Lex::Demonym(c)
+                if matches!(doc.class(i), Class::Place | Class::Demonym) =>
+            {
+                Some(c)
+            }
             Lex::City(c) if doc.class(i) == Class::Place => doc.lex.cities[c as usize].country,
             _ => None,
         })
@@ -302,12 +334,19 @@ fn add_institution(
     } else if doc.class(a) == Class::Acronym && a + 1 < core_end {
         // `CPV Central Committee` → `Central Committee of the CPV`
         let last = core_end - 1;
-        let head = (a + 1..core_end).rev().find(|&k| is_head(doc, k)).unwrap_or(last);
+        let head = (a + 1..core_end)
+            .rev()
+            .find(|&k| is_head(doc, k))
+            .unwrap_or(last);
         let acr = doc.word(a);
         if head_flags(doc, head).1 {
             if let Some(&o) = acronyms.get(acr) {
                 parent = Some(o);
-                name = format!("{} of the {}", doc.span_text(a + 1, b), found.entities[o].name);
+                name = format!(
+                    "{} of the {}",
+                    doc.span_text(a + 1, b),
+                    found.entities[o].name
+                );
             } else if let Some(full) = known_acronym(doc, acr) {
                 name = format!("{} of the {full}", doc.span_text(a + 1, b));
             }
@@ -323,7 +362,15 @@ fn add_institution(
             }
             if let Some(inner) = chunk(doc, k, b) {
                 if inner.end <= b {
-                    parent = add_institution(doc, found, inner.start, inner.end, inner.core_end, acronyms).or(parent);
+                    parent = add_institution(
+                        doc,
+                        found,
+                        inner.start,
+                        inner.end,
+                        inner.core_end,
+                        acronyms,
+                    )
+                    .or(parent);
                 }
             } else if k + 1 == b && doc.class(k) == Class::Acronym {
                 parent = acronyms.get(doc.word(k)).copied().or(parent);

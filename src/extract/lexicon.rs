@@ -23,13 +23,20 @@ pub enum Lex {
     City(u16),
     Region(u16),
     /// A title; `lower_ok` when the list also spells it in lower case.
-    Title { lower_ok: bool },
-    TitleModifier { lower_ok: bool },
+    Title {
+        lower_ok: bool,
+    },
+    TitleModifier {
+        lower_ok: bool,
+    },
     Rank,
     Honorific,
     /// `standalone`: names an institution alone (`Politburo`); `sub_body`:
     /// a body inside another (`Committee`, `General Staff`).
-    InstitutionHead { standalone: bool, sub_body: bool },
+    InstitutionHead {
+        standalone: bool,
+        sub_body: bool,
+    },
     SiteHead,
     Acronym(u16),
     Trigger(EventType),
@@ -261,7 +268,9 @@ impl Lexicons {
         for line in lines(CITIES) {
             let f = fields(line);
             let id = cities.len() as u16;
-            let country = f.get(1).and_then(|c| country_by_key.get(&fold_phrase(c)).copied());
+            let country = f
+                .get(1)
+                .and_then(|c| country_by_key.get(&fold_phrase(c)).copied());
             let city = City {
                 name: f[0].to_string(),
                 country,
@@ -311,7 +320,10 @@ impl Lexicons {
             let sub_body = marks.contains('+');
             b.add(
                 line.trim_end_matches(['*', '+']),
-                Lex::InstitutionHead { standalone, sub_body },
+                Lex::InstitutionHead {
+                    standalone,
+                    sub_body,
+                },
             );
         }
         for line in lines(SITE_HEADS) {
@@ -328,7 +340,9 @@ impl Lexicons {
         }
         for line in lines(EVENTS) {
             let f = fields(line);
-            if let (Some(kind), Some(phrase)) = (f.first().and_then(|t| EventType::parse(t)), f.get(1)) {
+            if let (Some(kind), Some(phrase)) =
+                (f.first().and_then(|t| EventType::parse(t)), f.get(1))
+            {
                 b.add(phrase, Lex::Trigger(kind));
             }
         }

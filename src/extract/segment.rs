@@ -56,7 +56,12 @@ pub fn sentences(text: &str, abbreviations: &HashSet<String>) -> Vec<(u32, u32)>
 }
 
 /// Whether the period at byte `dot` closes an abbreviation or an initial.
-fn is_abbreviation(text: &str, sentence_start: usize, dot: usize, abbrevs: &HashSet<String>) -> bool {
+fn is_abbreviation(
+    text: &str,
+    sentence_start: usize,
+    dot: usize,
+    abbrevs: &HashSet<String>,
+) -> bool {
     let before = &text[sentence_start..dot];
     let word_start = before
         .char_indices()
@@ -69,7 +74,8 @@ fn is_abbreviation(text: &str, sentence_start: usize, dot: usize, abbrevs: &Hash
         return false;
     }
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
-    let single_capital = matches!((letters.next(), letters.next()), (Some(c), None) if c.is_uppercase());
+    let single_capital =
+        matches!((letters.next(), letters.next()), (Some(c), None) if c.is_uppercase());
     single_capital || abbrevs.contains(word) || abbrevs.contains(word.trim_end_matches('.'))
 }
 
@@ -177,7 +183,10 @@ mod tests {
     use super::*;
 
     fn abbrevs() -> HashSet<String> {
-        ["Gen", "Lieut", "Sen", "No"].iter().map(|s| s.to_string()).collect()
+        ["Gen", "Lieut", "Sen", "No"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
     fn sentence_texts(text: &str) -> Vec<&str> {
@@ -219,8 +228,19 @@ mod tests {
         assert_eq!(
             toks,
             vec![
-                "Chile", "’s", "Díaz-Canel", "met", "Meynardo", "L.B.", "Montealegre", ",", "(",
-                "CPC", ")", "People", "'s"
+                "Chile",
+                "’s",
+                "Díaz-Canel",
+                "met",
+                "Meynardo",
+                "L.B.",
+                "Montealegre",
+                ",",
+                "(",
+                "CPC",
+                ")",
+                "People",
+                "'s"
             ]
         );
     }

@@ -245,3 +245,73 @@ fn extract_json_prints_one_record_per_article() {
         assert!(records[0][key].is_array(), "{key}");
     }
 }
+
+#[test]
+fn repl_reads_statements_from_a_pipe_and_saves_changes() {
+    let (_dir, graph) = temp_graph();
+    let output = kg(&graph)
+        .arg("repl")
+        .write_stdin("CREATE (:Person {name: 'Ana'})\n  -[:HOLDS]->(:Role {title: 'Minister'});\n:format csv\nMATCH (p:Person)-[:HOLDS]->(r) RETURN p.name, r.title;\nMATCH (n RETURN n;\nRETURN 'still running' AS status;\n")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(output).unwrap();
+    assert!(text.contains("p.name,r.title\nAna,Minister\n"), "{text}");
+    assert!(
+        text.contains("error[UnexpectedSyntax]"),
+        "errors are shown and the loop goes on: {text}"
+    );
+    assert!(text.contains("still running"), "{text}");
+    kg(&graph)
+        .args(["query", "--format", "csv", "MATCH (r:Role) RETURN r.title"])
+        .assert()
+        .success()
+        .stdout("r.title\nMinister\n");
+}
+
+#[test]
+fn readme_demo_runs_the_tour_on_the_sample_articles() {
+    let (_dir, graph) = temp_graph();
+    kg(&graph).arg("ingest").arg(articles()).assert().success();
+    let tour = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/queries/tour.cypher");
+    let output = kg(&graph)
+        .args(["run", "--echo"])
+        .arg(tour)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(output).unwrap();
+    assert!(text.contains("Phùng Sĩ Tấn"), "{text}");
+    assert!(text.matches("kg> ").count() >= 5, "{text}");
+}
+
+#[test]
+fn stats_and_timing_report_figures() {
+    let (_dir, graph) = temp_graph();
+    kg(&graph)
+        .args(["query", "--timing", "CREATE (:Place {name: 'Chile'})"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("time: "));
+    kg(&graph)
+        .arg("stats")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("bytes, loaded in"))
+        .stdout(predicate::str::contains(":Place"));
+}
+
+#[test]
+fn a_locked_graph_refuses_a_second_writer() {
+    let (_dir, graph) = temp_graph();
+    let _held = kg::store::WriteLock::acquire(&graph).unwrap();
+    kg(&graph)
+        .args(["query", "RETURN 1"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("locked"));
+}
