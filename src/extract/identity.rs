@@ -148,7 +148,7 @@ fn shortens(short: &[String], long: &[String]) -> bool {
 
 /// The identity signature of an institution name: content words, with
 /// country names and demonyms read as the country.
-fn signature(name: &str) -> String {
+pub(crate) fn signature(name: &str) -> String {
     let lex = Lexicons::get();
     let folded = fold_phrase(name);
     let mut parts: BTreeSet<String> = BTreeSet::new();

@@ -68,9 +68,12 @@ fn is_abbreviation(text: &str, sentence_start: usize, dot: usize, abbrevs: &Hash
     if word.is_empty() {
         return false;
     }
-    let mut letters = word.chars().filter(|c| c.is_alphabetic());
-    let single_capital = matches!((letters.next(), letters.next()), (Some(c), None) if c.is_uppercase());
-    single_capital || abbrevs.contains(word) || abbrevs.contains(word.trim_end_matches('.'))
+    // `A.` or `A.B.`: initials
+    let initials = word.split('.').all(|part| {
+        let mut c = part.chars();
+        matches!((c.next(), c.next()), (Some(x), None) if x.is_uppercase())
+    });
+    initials || abbrevs.contains(word) || abbrevs.contains(word.trim_end_matches('.'))
 }
 
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(u32, u32)>) {
