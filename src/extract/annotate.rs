@@ -220,7 +220,7 @@ impl<'a> Doc<'a> {
             }
             return Class::Lower;
         }
-        if self.lex.common.contains(&folded) {
+        if self.lex.common.contains(word) || self.lex.common.contains(&word.replace('\u{2019}', "'")) {
             return Class::Common;
         }
         let letters = word.chars().filter(|c| c.is_alphabetic()).count();

@@ -77,7 +77,10 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
         .map(|&i| (i, main_head(doc, &found.entities[i].name), content_words(&found.entities[i].name)))
         .collect();
     for (a, head_a, words_a) in &info {
-        if found.entities[*a].mentions.is_empty() || words_a.len() < 2 || head_a.is_none() {
+        let Some(head) = head_a else { continue };
+        // a bare head (`General Staff`) could be any body's
+        let head_words: BTreeSet<String> = head.split(' ').map(str::to_string).collect();
+        if found.entities[*a].mentions.is_empty() || words_a.is_subset(&head_words) {
             continue;
         }
         let country_a = found.entities[*a].country;
@@ -88,7 +91,13 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
                     && !found.entities[*b].mentions.is_empty()
                     && head_b == head_a
                     && words_a.is_subset(words_b)
-                    && (country_a.is_none() || found.entities[*b].country.is_none() || found.entities[*b].country == country_a)
+                    && match (country_a, found.entities[*b].country) {
+                        (Some(x), Some(y)) => x == y,
+                        // without a country, only one more word: a shorter
+                        // name with no country is too weak a clue otherwise
+                        (None, Some(_)) => words_b.len() <= words_a.len() + 1,
+                        _ => true,
+                    }
                     && (words_a.len() < words_b.len() || b < a)
             })
             .map(|x| x.0)

@@ -116,7 +116,8 @@ pub struct Lexicons {
     pub months: Vec<Vec<String>>,
     pub weekdays: Vec<String>,
     pub abbreviations: HashSet<String>,
-    /// Folded capitalised words that are never part of a name.
+    /// Capitalised words that are never part of a name, exactly as written
+    /// (so `To` is common but the name `Tô` is not).
     pub common: HashSet<String>,
     pub particles: HashSet<String>,
     /// Folded names of countries, cities and demonyms, for telling a
@@ -355,7 +356,7 @@ impl Lexicons {
         }
         let folded_set = |text: &str| -> HashSet<String> { lines(text).map(fold_phrase).collect() };
         let abbreviations = lines(ABBREVIATIONS).map(str::to_string).collect();
-        let common = folded_set(COMMON);
+        let common = lines(COMMON).map(|w| w.replace('\u{2019}', "'")).collect();
         let particles = folded_set(PARTICLES);
         // The lists are part of the binary, so a failure here is a bug in
         // them that every test run would reveal at once.
