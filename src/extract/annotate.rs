@@ -194,26 +194,30 @@ impl<'a> Doc<'a> {
                 _ => Class::Other,
             };
         }
-        let mut folded = String::with_capacity(word.len());
-        super::lexicon::fold_word(word, &mut folded);
-        match folded.as_str() {
-            "of" => return Class::Of,
-            "the" => return Class::The,
-            "for" => return Class::For,
-            "and" => return Class::And,
-            "in" => return Class::In,
-            "to" if !cap => return Class::To,
-            "its" | "their" | "his" | "her" if !cap => return Class::Its,
-            _ => {}
+        let is = |w: &str| word.eq_ignore_ascii_case(w);
+        if is("of") {
+            return Class::Of;
+        } else if is("the") {
+            return Class::The;
+        } else if is("for") {
+            return Class::For;
+        } else if is("and") {
+            return Class::And;
+        } else if is("in") {
+            return Class::In;
+        } else if word == "to" {
+            return Class::To;
+        } else if matches!(word, "its" | "their" | "his" | "her") {
+            return Class::Its;
         }
         if first.is_ascii_digit() {
             return Class::Number;
         }
         if !cap {
-            if self.lex.particles.contains(&folded) {
+            if self.lex.particles.contains(word) {
                 return Class::Particle;
             }
-            if (folded.starts_with("al-") || folded.starts_with("el-"))
+            if (word.starts_with("al-") || word.starts_with("el-"))
                 && word[3..].chars().next().is_some_and(char::is_uppercase)
             {
                 return Class::Name;

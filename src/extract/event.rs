@@ -185,8 +185,10 @@ fn subject_of(
 /// The trigger hits of a sentence: (type, first token, end token).
 fn triggers(doc: &Doc, a: usize, b: usize) -> Vec<(EventType, usize, usize)> {
     let mut out = Vec::new();
-    for hit in &doc.hits {
-        if hit.first < a || hit.end > b {
+    // hits are in text order
+    let from = doc.hits.partition_point(|h| h.first < a);
+    for hit in doc.hits[from..].iter().take_while(|h| h.first < b) {
+        if hit.end > b {
             continue;
         }
         for e in hit.entries {
@@ -213,8 +215,11 @@ fn sentence_events(
     let mut out = Vec::new();
     let mut done: Vec<EventType> = Vec::new();
     let (sa, se) = doc.sentences[s];
-    let dates = find_dates(&doc.text[sa as usize..se as usize], article_date);
     let hits = triggers(doc, a, b);
+    if hits.is_empty() {
+        return out;
+    }
+    let dates = find_dates(&doc.text[sa as usize..se as usize], article_date);
     // Without a named person, a pronoun or `the two leaders` stands for
     // persons of earlier sentences.
     let referred: Vec<usize> = if !persons.is_empty() {

@@ -11,9 +11,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use crate::graph::fold;
 
 /// What a lexicon phrase is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -168,18 +167,37 @@ fn items(field: Option<&&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Folds one word quickly: ASCII is lower-cased in place, anything else goes
-/// through the full Unicode fold.
+/// Folds one word quickly, as `graph::fold` does (lower case, diacritics
+/// removed, `đ` → `d`, curly apostrophes straightened), without allocating:
+/// ASCII is lower-cased in place; other characters are decomposed one by one.
 pub fn fold_word(word: &str, out: &mut String) {
     if word.is_ascii() {
-        out.extend(word.bytes().map(|b| match b {
-            b'A'..=b'Z' => (b + 32) as char,
-            _ => b as char,
-        }));
-    } else {
-        let folded = fold(word);
-        // Curly and straight apostrophes fold alike.
-        out.push_str(&folded.replace('\u{2019}', "'"));
+        let start = out.len();
+        out.push_str(word);
+        out[start..].make_ascii_lowercase();
+        return;
+    }
+    for c in word.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        match c {
+            'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+            'ł' | 'Ł' => out.push('l'),
+            'ø' | 'Ø' => out.push('o'),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'ß' => out.push_str("ss"),
+            'ı' => out.push('i'),
+            'þ' | 'Þ' => out.push_str("th"),
+            '\u{2019}' | '\u{2018}' => out.push('\''),
+            _ => unicode_normalization::char::decompose_compatible(c, |d| {
+                if !unicode_normalization::char::is_combining_mark(d) {
+                    out.extend(d.to_lowercase());
+                }
+            }),
+        }
     }
 }
 
@@ -363,6 +381,8 @@ impl Lexicons {
         #[allow(clippy::expect_used)]
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            // a DFA: more memory, fastest search; built once per process
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&b.patterns)
             .expect("lexicon automaton builds from the bundled lists");
         Lexicons {
@@ -419,6 +439,15 @@ mod tests {
             assert_eq!(lex.country_of(name), vn, "{name}");
         }
         assert_ne!(lex.country_of("Chile"), vn);
+    }
+
+    #[test]
+    fn fold_word_agrees_with_graph_fold() {
+        for w in ["Phùng", "Sĩ", "Tấn", "Đà", "ĐỖ", "Chile’s", "Łódź", "Straße", "Agüiende", "MAYA"] {
+            let mut out = String::new();
+            fold_word(w, &mut out);
+            assert_eq!(out, crate::graph::fold(w), "{w}");
+        }
     }
 
     #[test]
