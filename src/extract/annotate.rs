@@ -127,16 +127,17 @@ impl<'a> Doc<'a> {
     }
 
     fn find_hits(&mut self) {
-        // Folded text: tokens joined by a space, sentences by a newline, so a
-        // phrase never matches across a sentence break.
+        // Folded text: each token after a space, sentences apart by a
+        // newline, so a phrase never matches across a sentence break.
         let mut folded = String::with_capacity(self.text.len() + 16);
         let mut starts = Vec::with_capacity(self.tokens.len());
         let mut ends = Vec::with_capacity(self.tokens.len());
         let mut last_sentence = u32::MAX;
         for t in &self.tokens {
-            if !folded.is_empty() {
-                folded.push(if t.sentence == last_sentence { ' ' } else { '\n' });
+            if t.sentence != last_sentence && !folded.is_empty() {
+                folded.push('\n');
             }
+            folded.push(' ');
             last_sentence = t.sentence;
             starts.push(folded.len());
             super::lexicon::fold_word(&self.text[t.start as usize..t.end as usize], &mut folded);

@@ -107,11 +107,28 @@ fn weekday_of(days: i64) -> u8 {
 
 /// All dates in `text`, earliest first, resolved against `article`.
 pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
-    let p = patterns();
     let mut out: Vec<DateMention> = Vec::new();
+    // Most sentences name no date: each pattern runs only when a word it
+    // needs is there (a month name, a four-digit year, `...day`, `year`).
+    let lex = Lexicons::get();
+    let has_month = lex
+        .months
+        .iter()
+        .any(|names| names.iter().any(|m| text.contains(m.as_str())));
+    let has_year_word = text.contains("year");
+    let has_day_word = text.contains("day");
+    let has_four_digits = text
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.iter().all(u8::is_ascii_digit));
+    if !(has_month || has_year_word || has_day_word || has_four_digits) {
+        return out;
+    }
+    let p = patterns();
     let taken = |out: &Vec<DateMention>, s: usize, e: usize| out.iter().any(|d| s < d.end && d.start < e);
     let article_year = article.map(|d| d.year_part());
-    for c in p.month_day.captures_iter(text) {
+    let month_texts = if has_month { text } else { "" };
+    for c in p.month_day.captures_iter(month_texts) {
         let (Some(all), Some(mon)) = (c.get(0), c.get(1).and_then(|x| month_number(x.as_str()))) else {
             continue;
         };
@@ -127,7 +144,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             out.push(DateMention { start: all.start(), end: all.end(), date });
         }
     }
-    for c in p.day_month.captures_iter(text) {
+    for c in p.day_month.captures_iter(month_texts) {
         let (Some(all), Some(mon)) = (c.get(0), c.get(2).and_then(|x| month_number(x.as_str()))) else {
             continue;
         };
@@ -140,7 +157,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             out.push(DateMention { start: all.start(), end: all.end(), date });
         }
     }
-    for c in p.month_year.captures_iter(text) {
+    for c in p.month_year.captures_iter(month_texts) {
         let (Some(all), Some(name)) = (c.get(0), c.get(2)) else { continue };
         if taken(&out, all.start(), all.end()) {
             continue;
@@ -168,7 +185,8 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             out.push(DateMention { start: all.start(), end: all.end(), date });
         }
     }
-    for c in p.year.captures_iter(text) {
+    let year_text = if has_year_word || has_four_digits { text } else { "" };
+    for c in p.year.captures_iter(year_text) {
         let Some(all) = c.get(0) else { continue };
         if taken(&out, all.start(), all.end()) {
             continue;
@@ -182,7 +200,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             out.push(DateMention { start: all.start(), end: all.end(), date: Date::year(y) });
         }
     }
-    if let Some(a) = article.filter(|a| a.day_part().is_some()) {
+    if let Some(a) = article.filter(|a| a.day_part().is_some() && has_day_word) {
         let base = days_from_civil(a.year_part(), a.month_part().unwrap_or(1), a.day_part().unwrap_or(1));
         for c in p.weekday.captures_iter(text) {
             let (Some(all), Some(wd)) = (c.get(0), c.get(2).and_then(|x| weekday_number(x.as_str()))) else {

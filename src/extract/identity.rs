@@ -150,7 +150,7 @@ fn shortens(short: &[String], long: &[String]) -> bool {
 /// country names and demonyms read as the country.
 pub(crate) fn signature(name: &str) -> String {
     let lex = Lexicons::get();
-    let folded = fold_phrase(name);
+    let folded = super::lexicon::scan_text(name);
     let mut parts: BTreeSet<String> = BTreeSet::new();
     let mut last = 0;
     let push_words = |text: &str, parts: &mut BTreeSet<String>| {
@@ -165,8 +165,7 @@ pub(crate) fn signature(name: &str) -> String {
             Lex::Country(c) | Lex::Demonym(c) => Some(c),
             _ => None,
         });
-        let boundary_ok = (hit.start == 0 || folded.as_bytes()[hit.start - 1] == b' ')
-            && (hit.end == folded.len() || folded.as_bytes()[hit.end] == b' ');
+        let boundary_ok = hit.end == folded.len() || folded.as_bytes()[hit.end] == b' ';
         if let (Some(c), true) = (country, boundary_ok) {
             push_words(&folded[last..hit.start], &mut parts);
             parts.insert(format!("#{c}"));

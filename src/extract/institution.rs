@@ -24,6 +24,21 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
         let (a, b) = doc.sentence_tokens[s];
         let mut i = a;
         while i < b {
+            if !can_start(doc, i, b) {
+                i += 1;
+                continue;
+            }
+            // A run without a head noun holds no institution at any start.
+            let mut j = i;
+            let mut has_head = false;
+            while j < b && in_core(doc, j, b) {
+                has_head |= is_head(doc, j);
+                j += 1;
+            }
+            if !has_head {
+                i = j.max(i + 1);
+                continue;
+            }
             match chunk(doc, i, b) {
                 Some(c) => {
                     let next = add_chunk(doc, found, &c, &mut acronyms, b);
@@ -40,7 +55,7 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
 
 /// The main head noun of a name: the last head before any complement.
 fn main_head(doc: &Doc, name: &str) -> Option<String> {
-    let folded = fold_phrase(name);
+    let folded = super::lexicon::scan_text(name);
     let cut = [" of ", " for ", " in "]
         .iter()
         .filter_map(|c| folded.find(c))
@@ -72,6 +87,9 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
     let ids: Vec<usize> = (0..found.entities.len())
         .filter(|&i| found.entities[i].kind == Kind::Institution && !found.entities[i].mentions.is_empty())
         .collect();
+    if ids.len() < 2 {
+        return;
+    }
     let info: Vec<(usize, Option<String>, BTreeSet<String>)> = ids
         .iter()
         .map(|&i| (i, main_head(doc, &found.entities[i].name), content_words(&found.entities[i].name)))

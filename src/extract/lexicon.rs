@@ -14,6 +14,29 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 
+/// FNV-1a: word-set lookups happen once per token, and the default SipHash
+/// is built for untrusted keys, which bundled word lists are not.
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A set of words hashed with [`Fnv`].
+pub type WordSet = HashSet<String, std::hash::BuildHasherDefault<Fnv>>;
+
 /// What a lexicon phrase is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Lex {
@@ -114,11 +137,11 @@ pub struct Lexicons {
     pub acronyms: Vec<(String, String)>,
     pub months: Vec<Vec<String>>,
     pub weekdays: Vec<String>,
-    pub abbreviations: HashSet<String>,
+    pub abbreviations: WordSet,
     /// Capitalised words that are never part of a name, exactly as written
     /// (so `To` is common but the name `Tô` is not).
-    pub common: HashSet<String>,
-    pub particles: HashSet<String>,
+    pub common: WordSet,
+    pub particles: WordSet,
     /// Folded names of countries, cities and demonyms, for telling a
     /// country word inside an institution name.
     country_by_key: HashMap<String, u16>,
@@ -201,11 +224,25 @@ pub fn fold_word(word: &str, out: &mut String) {
     }
 }
 
+/// The text [`Lexicons::scan`] reads for a phrase: its folded tokens, each
+/// after one space.
+pub fn scan_text(phrase: &str) -> String {
+    format!(" {}", fold_phrase(phrase))
+}
+
 /// Folds a phrase the way article text is folded for matching: tokens joined
 /// by one space.
 pub fn fold_phrase(phrase: &str) -> String {
-    let spans = super::segment::sentences(phrase, &HashSet::new());
-    let toks = super::segment::tokens(phrase, &spans);
+    // Fast path: plain ASCII words and single spaces tokenize to themselves.
+    if phrase.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ')
+        && !phrase.contains("  ")
+        && !phrase.starts_with(' ')
+        && !phrase.ends_with(' ')
+    {
+        return phrase.to_ascii_lowercase();
+    }
+    // one span: a phrase is never split into sentences
+    let toks = super::segment::tokens(phrase, &[(0, phrase.len() as u32)]);
     let mut out = String::new();
     for (i, t) in toks.iter().enumerate() {
         if i > 0 {
@@ -224,10 +261,13 @@ struct Builder {
 
 impl Builder {
     fn add(&mut self, phrase: &str, lex: Lex) {
-        let key = fold_phrase(phrase);
-        if key.is_empty() {
+        let folded = fold_phrase(phrase);
+        if folded.is_empty() {
             return;
         }
+        // A leading space anchors every pattern at a word start, so `us`
+        // never fires inside `focus` (see [`Lexicons::scan`]).
+        let key = format!(" {folded}");
         let id = *self.index.entry(key.clone()).or_insert_with(|| {
             self.patterns.push(key);
             self.entries.push(Vec::new());
@@ -372,7 +412,7 @@ impl Lexicons {
                 _ => {}
             }
         }
-        let folded_set = |text: &str| -> HashSet<String> { lines(text).map(fold_phrase).collect() };
+        let folded_set = |text: &str| -> WordSet { lines(text).map(fold_phrase).collect() };
         let abbreviations = lines(ABBREVIATIONS).map(str::to_string).collect();
         let common = lines(COMMON).map(|w| w.replace('\u{2019}', "'")).collect();
         let particles = folded_set(PARTICLES);
@@ -401,10 +441,13 @@ impl Lexicons {
         }
     }
 
-    /// Non-overlapping leftmost-longest matches in folded text.
+    /// Non-overlapping leftmost-longest matches in folded text where every
+    /// token is preceded by one space (as [`scan_text`] makes it). Spans
+    /// exclude that space; a match may still end inside a word, which the
+    /// caller checks.
     pub fn scan<'a>(&'a self, folded: &'a str) -> impl Iterator<Item = Hit> + 'a {
         self.automaton.find_iter(folded).map(|m| Hit {
-            start: m.start(),
+            start: m.start() + 1,
             end: m.end(),
             pattern: m.pattern().as_usize(),
         })
@@ -453,7 +496,7 @@ mod tests {
     #[test]
     fn scan_prefers_the_longest_phrase() {
         let lex = Lexicons::get();
-        let folded = fold_phrase("the General Secretary met");
+        let folded = scan_text("the General Secretary met");
         let hits: Vec<&str> = lex.scan(&folded).map(|h| &folded[h.start..h.end]).collect();
         assert!(hits.contains(&"general secretary"), "{hits:?}");
     }
