@@ -144,12 +144,21 @@ impl<'a> Doc<'a> {
             ends.push(folded.len());
         }
         self.hit_of = vec![None; self.tokens.len()];
+        // Hits come in text order: walk a cursor instead of searching.
+        let mut cursor = 0usize;
         for hit in self.lex.scan(&folded) {
-            let (Ok(first), Ok(last)) = (starts.binary_search(&hit.start), ends.binary_search(&hit.end))
-            else {
+            while cursor < starts.len() && starts[cursor] < hit.start {
+                cursor += 1;
+            }
+            if cursor >= starts.len() || starts[cursor] != hit.start {
                 continue;
-            };
-            if last < first {
+            }
+            let first = cursor;
+            let mut last = first;
+            while last < ends.len() && ends[last] < hit.end {
+                last += 1;
+            }
+            if last >= ends.len() || ends[last] != hit.end {
                 continue;
             }
             let id = self.hits.len() as u32;
@@ -225,7 +234,9 @@ impl<'a> Doc<'a> {
             }
             return Class::Lower;
         }
-        if self.lex.common.contains(word) || self.lex.common.contains(&word.replace('\u{2019}', "'")) {
+        if self.lex.common.contains(word)
+            || (word.contains('\u{2019}') && self.lex.common.contains(&word.replace('\u{2019}', "'")))
+        {
             return Class::Common;
         }
         let letters = word.chars().filter(|c| c.is_alphabetic()).count();

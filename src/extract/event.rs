@@ -219,7 +219,17 @@ fn sentence_events(
     if hits.is_empty() {
         return out;
     }
-    let dates = find_dates(&doc.text[sa as usize..se as usize], article_date);
+    // Dates need a number, a month or weekday, or `year`/`today`...
+    let may_date = (a..b).any(|i| {
+        doc.class(i) == Class::Number
+            || doc.entries(i).iter().any(|e| matches!(e, Lex::Month(_) | Lex::Weekday(_)))
+            || matches!(doc.word(i), "year" | "yesterday" | "today")
+    });
+    let dates = if may_date {
+        find_dates(&doc.text[sa as usize..se as usize], article_date)
+    } else {
+        Vec::new()
+    };
     // Without a named person, a pronoun or `the two leaders` stands for
     // persons of earlier sentences.
     let referred: Vec<usize> = if !persons.is_empty() {

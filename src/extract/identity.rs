@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::lexicon::{fold_phrase, Lex, Lexicons};
+use super::lexicon::{fold_phrase, Lexicons};
 use super::Extraction;
 
 /// Rewrites the ids of every record so equal entities share one id.
@@ -150,29 +150,26 @@ fn shortens(short: &[String], long: &[String]) -> bool {
 /// country names and demonyms read as the country.
 pub(crate) fn signature(name: &str) -> String {
     let lex = Lexicons::get();
-    let folded = super::lexicon::scan_text(name);
+    let folded = fold_phrase(name);
+    let tokens: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
     let mut parts: BTreeSet<String> = BTreeSet::new();
-    let mut last = 0;
-    let push_words = |text: &str, parts: &mut BTreeSet<String>| {
-        for w in text.split(|c: char| !c.is_alphanumeric()) {
+    let mut i = 0;
+    'outer: while i < tokens.len() {
+        // the longest country name or demonym starting here (`viet nam`)
+        for n in (1..=4.min(tokens.len() - i)).rev() {
+            if let Some(c) = lex.country_of_key(&tokens[i..i + n].join(" ")) {
+                parts.insert(format!("#{c}"));
+                i += n;
+                continue 'outer;
+            }
+        }
+        for w in tokens[i].split(|c: char| !c.is_alphanumeric()) {
             if !w.is_empty() && !matches!(w, "the" | "of" | "for" | "and" | "in" | "s" | "a" | "an") {
                 parts.insert(w.to_string());
             }
         }
-    };
-    for hit in lex.scan(&folded) {
-        let country = lex.entries(hit.pattern).iter().find_map(|e| match *e {
-            Lex::Country(c) | Lex::Demonym(c) => Some(c),
-            _ => None,
-        });
-        let boundary_ok = hit.end == folded.len() || folded.as_bytes()[hit.end] == b' ';
-        if let (Some(c), true) = (country, boundary_ok) {
-            push_words(&folded[last..hit.start], &mut parts);
-            parts.insert(format!("#{c}"));
-            last = hit.end;
-        }
+        i += 1;
     }
-    push_words(&folded[last..], &mut parts);
     parts.into_iter().collect::<Vec<_>>().join(" ")
 }
 

@@ -55,18 +55,17 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
 
 /// The main head noun of a name: the last head before any complement.
 fn main_head(doc: &Doc, name: &str) -> Option<String> {
-    let folded = super::lexicon::scan_text(name);
-    let cut = [" of ", " for ", " in "]
-        .iter()
-        .filter_map(|c| folded.find(c))
-        .min()
-        .unwrap_or(folded.len());
-    let prefix = &folded[..cut];
-    doc.lex
-        .scan(prefix)
-        .filter(|h| doc.lex.entries(h.pattern).iter().any(|e| matches!(e, Lex::InstitutionHead { .. })))
-        .last()
-        .map(|h| prefix[h.start..h.end].to_string())
+    let folded = fold_phrase(name);
+    let tokens: Vec<&str> = folded
+        .split(' ')
+        .take_while(|t| !matches!(*t, "of" | "for" | "in"))
+        .collect();
+    (0..tokens.len()).rev().find_map(|end| {
+        (1..=2.min(end + 1)).rev().find_map(|n| {
+            let key = tokens[end + 1 - n..=end].join(" ");
+            doc.lex.head_keys.contains(&key).then_some(key)
+        })
+    })
 }
 
 /// Content words of a name without its country words.

@@ -145,6 +145,8 @@ pub struct Lexicons {
     /// Folded names of countries, cities and demonyms, for telling a
     /// country word inside an institution name.
     country_by_key: HashMap<String, u16>,
+    /// Folded institution head nouns (`ministry`, `general staff`).
+    pub head_keys: WordSet,
     entries: Vec<Vec<Lex>>,
     automaton: AhoCorasick,
 }
@@ -364,7 +366,9 @@ impl Lexicons {
         for line in lines(HONORIFICS) {
             b.add(line, Lex::Honorific);
         }
+        let mut head_keys = WordSet::default();
         for line in lines(INSTITUTION_HEADS) {
+            head_keys.insert(fold_phrase(line.trim_end_matches(['*', '+'])));
             let marks = &line[line.trim_end_matches(['*', '+']).len()..];
             let standalone = marks.contains('*');
             let sub_body = marks.contains('+');
@@ -436,6 +440,7 @@ impl Lexicons {
             common,
             particles,
             country_by_key,
+            head_keys,
             entries: b.entries,
             automaton,
         }

@@ -318,17 +318,21 @@ fn content_len(doc: &Doc, a: usize, b: usize) -> usize {
 fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize> {
     // The outermost institution named first: `the Party Central
     // Committee's Organisation Commission`, not the Central Committee in it.
+    let mentions: Vec<(usize, (usize, usize))> = found
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == Kind::Institution)
+        .flat_map(|(id, e)| e.mentions.iter().map(move |m| (id, *m)))
+        .filter(|(_, m)| m.0 >= a && m.1 <= b)
+        .collect();
     for i in a..b {
-        let longest = found
-            .entities
+        let longest = mentions
             .iter()
-            .enumerate()
-            .filter(|(_, e)| e.kind == Kind::Institution)
-            .flat_map(|(id, e)| e.mentions.iter().map(move |m| (id, *m)))
-            .filter(|(_, m)| m.0 == i && m.1 <= b)
+            .filter(|(_, m)| m.0 == i)
             .max_by_key(|(id, m)| (m.1, std::cmp::Reverse(*id)));
         if let Some((id, _)) = longest {
-            return Some(id);
+            return Some(*id);
         }
         if let Some(id) = found.owner.get(i).copied().flatten() {
             if found.entities[id].kind == Kind::Institution {
