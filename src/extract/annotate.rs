@@ -123,42 +123,42 @@ impl<'a> Doc<'a> {
 
     /// The hit covering token `i`.
     pub fn hit(&self, i: usize) -> Option<&TokenHit> {
-        self.hit_of
-            .get(i)
-            .copied()
-            .flatten()
-            .map(|h| &self.hits[h as usize])
+        self.hit_of.get(i).copied().flatten().map(|h| &self.hits[h as usize])
     }
 
     fn find_hits(&mut self) {
-        // Folded text: tokens joined by a space, sentences by a newline, so a
-        // phrase never matches across a sentence break.
+        // Folded text: each token after a space, sentences apart by a
+        // newline, so a phrase never matches across a sentence break.
         let mut folded = String::with_capacity(self.text.len() + 16);
         let mut starts = Vec::with_capacity(self.tokens.len());
         let mut ends = Vec::with_capacity(self.tokens.len());
         let mut last_sentence = u32::MAX;
         for t in &self.tokens {
-            if !folded.is_empty() {
-                folded.push(if t.sentence == last_sentence {
-                    ' '
-                } else {
-                    '\n'
-                });
+            if t.sentence != last_sentence && !folded.is_empty() {
+                folded.push('\n');
             }
+            folded.push(' ');
             last_sentence = t.sentence;
             starts.push(folded.len());
             super::lexicon::fold_word(&self.text[t.start as usize..t.end as usize], &mut folded);
             ends.push(folded.len());
         }
         self.hit_of = vec![None; self.tokens.len()];
+        // Hits come in text order: walk a cursor instead of searching.
+        let mut cursor = 0usize;
         for hit in self.lex.scan(&folded) {
-            let (Ok(first), Ok(last)) = (
-                starts.binary_search(&hit.start),
-                ends.binary_search(&hit.end),
-            ) else {
+            while cursor < starts.len() && starts[cursor] < hit.start {
+                cursor += 1;
+            }
+            if cursor >= starts.len() || starts[cursor] != hit.start {
                 continue;
-            };
-            if last < first {
+            }
+            let first = cursor;
+            let mut last = first;
+            while last < ends.len() && ends[last] < hit.end {
+                last += 1;
+            }
+            if last >= ends.len() || ends[last] != hit.end {
                 continue;
             }
             let id = self.hits.len() as u32;
@@ -204,42 +204,44 @@ impl<'a> Doc<'a> {
                 _ => Class::Other,
             };
         }
-        let mut folded = String::with_capacity(word.len());
-        super::lexicon::fold_word(word, &mut folded);
-        match folded.as_str() {
-            "of" => return Class::Of,
-            "the" => return Class::The,
-            "for" => return Class::For,
-            "and" => return Class::And,
-            "in" => return Class::In,
-            "to" if !cap => return Class::To,
-            "its" | "their" | "his" | "her" if !cap => return Class::Its,
-            _ => {}
+        let is = |w: &str| word.eq_ignore_ascii_case(w);
+        if is("of") {
+            return Class::Of;
+        } else if is("the") {
+            return Class::The;
+        } else if is("for") {
+            return Class::For;
+        } else if is("and") {
+            return Class::And;
+        } else if is("in") {
+            return Class::In;
+        } else if word == "to" {
+            return Class::To;
+        } else if matches!(word, "its" | "their" | "his" | "her") {
+            return Class::Its;
         }
         if first.is_ascii_digit() {
             return Class::Number;
         }
         if !cap {
-            if self.lex.particles.contains(&folded) {
+            if self.lex.particles.contains(word) {
                 return Class::Particle;
             }
-            if (folded.starts_with("al-") || folded.starts_with("el-"))
+            if (word.starts_with("al-") || word.starts_with("el-"))
                 && word[3..].chars().next().is_some_and(char::is_uppercase)
             {
                 return Class::Name;
             }
             return Class::Lower;
         }
-        if self.lex.common.contains(&folded) {
+        if self.lex.common.contains(word)
+            || (word.contains('\u{2019}') && self.lex.common.contains(&word.replace('\u{2019}', "'")))
+        {
             return Class::Common;
         }
         let letters = word.chars().filter(|c| c.is_alphabetic()).count();
         let upper = word.chars().filter(|c| c.is_uppercase()).count();
-        if letters >= 2
-            && upper == letters
-            && !word.contains('.')
-            && word.chars().all(char::is_alphabetic)
-        {
+        if letters >= 2 && upper == letters && !word.contains('.') && word.chars().all(char::is_alphabetic) {
             return Class::Acronym;
         }
         Class::Name
@@ -249,10 +251,7 @@ impl<'a> Doc<'a> {
 /// The class a lexicon phrase gives its tokens, or `None` when case rules
 /// it out (a lower-case `general` is no rank).
 fn class_of_entries(entries: &[Lex], cap: bool, word: &str) -> Option<Class> {
-    let all_caps = word
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .all(char::is_uppercase);
+    let all_caps = word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
     let mut best: Option<(u8, Class)> = None;
     let mut consider = |rank: u8, class: Class| {
         if best.map_or(true, |(r, _)| rank < r) {

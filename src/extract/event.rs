@@ -30,26 +30,42 @@ struct Draft {
 }
 
 /// The events of the article.
-pub fn recognize(
-    doc: &Doc,
-    found: &Found,
-    ids: &[Option<String>],
-    article_date: Option<Date>,
-) -> Vec<EventRecord> {
+pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>], article_date: Option<Date>) -> Vec<EventRecord> {
     let mut drafts: Vec<Draft> = Vec::new();
-    let mut last_subject: Option<usize> = None;
+    let mut context = Context::default();
     for s in 0..doc.sentences.len() {
         let (a, b) = doc.sentence_tokens[s];
         if a >= b {
             continue;
         }
         let persons = entities_in(found, a, b, Kind::Person);
-        let subject = subject_of(doc, found, a, b, &persons, last_subject);
-        for draft in sentence_events(doc, found, s, subject, &persons, article_date) {
+        let subject = subject_of(doc, found, a, b, &persons, context.subject);
+        for (draft, definite) in sentence_events(doc, found, s, subject, &persons, &context, article_date) {
+            // `the visit`, `the ceremony`: a new mention of an earlier event
+            if definite {
+                if let Some(e) = drafts.iter_mut().rev().find(|e| e.kind == draft.kind) {
+                    absorb(e, draft);
+                    continue;
+                }
+            }
             merge_or_push(&mut drafts, draft);
         }
+        // `At the event, X spoke`: X took part in the latest event.
+        if mentions_the_event(doc, a, b) && !persons.is_empty() {
+            if let Some(e) = drafts.last_mut() {
+                for (p, _) in &persons {
+                    if !e.persons.contains(p) {
+                        e.persons.push(*p);
+                    }
+                }
+            }
+        }
         if let Some(p) = subject.or_else(|| persons.first().map(|x| x.0)) {
-            last_subject = Some(p);
+            context.subject = Some(p);
+        }
+        for (p, _) in persons.iter().rev() {
+            context.recent.retain(|x| x != p);
+            context.recent.insert(0, *p);
         }
     }
     drafts
@@ -58,8 +74,11 @@ pub fn recognize(
         .map(|(n, d)| {
             let id_of = |e: &usize| ids.get(*e).cloned().flatten();
             let mut participants: Vec<String> = d.persons.iter().filter_map(id_of).collect();
-            participants.extend(d.others.iter().filter_map(id_of));
-            participants.dedup();
+            for o in d.others.iter().filter_map(id_of) {
+                if !participants.contains(&o) {
+                    participants.push(o);
+                }
+            }
             EventRecord {
                 id: format!("e{}", n + 1),
                 event_type: d.kind.as_str().to_string(),
@@ -71,6 +90,57 @@ pub fn recognize(
             }
         })
         .collect()
+}
+
+/// What earlier sentences tell a later one.
+#[derive(Debug, Default)]
+struct Context {
+    /// The person the text is about.
+    subject: Option<usize>,
+    /// Persons named, most recent first.
+    recent: Vec<usize>,
+}
+
+/// `at the event`, `the event`: a sentence adding to the latest event.
+fn mentions_the_event(doc: &Doc, a: usize, b: usize) -> bool {
+    (a + 1..b).any(|i| matches!(doc.word(i), "event" | "occasion") && doc.word(i - 1) == "the")
+}
+
+/// `the two leaders held talks`, `They agreed`: the last two persons named.
+fn plural_reference(doc: &Doc, a: usize, b: usize) -> bool {
+    (a..b).any(|i| {
+        let w = doc.word(i);
+        matches!(w, "They" | "they")
+            || (matches!(w, "two" | "both" | "Both")
+                && (i + 1..(i + 3).min(b)).any(|k| {
+                    matches!(doc.word(k), "leaders" | "sides" | "ministers" | "officials" | "delegations")
+                }))
+    })
+}
+
+/// `he`, `his`, `the delegation`: the sentence is about the last subject.
+fn singular_reference(doc: &Doc, a: usize, b: usize) -> bool {
+    (a..b).any(|i| matches!(doc.word(i), "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her" | "delegation"))
+}
+
+fn absorb(e: &mut Draft, d: Draft) {
+    for p in d.persons {
+        if !e.persons.contains(&p) {
+            e.persons.push(p);
+        }
+    }
+    for o in d.others {
+        if !e.others.contains(&o) {
+            e.others.push(o);
+        }
+    }
+    if e.place.is_none() {
+        e.place = d.place;
+    }
+    let finer = |x: Option<Date>| x.map_or(0, |x| 1 + x.month_part().is_some() as u8 + x.day_part().is_some() as u8);
+    if finer(d.date) > finer(e.date) {
+        e.date = d.date;
+    }
 }
 
 /// Distinct entities of `kind` mentioned in tokens `a..b`, with the token of
@@ -102,10 +172,8 @@ fn subject_of(
     let anaphoric = matches!(first, "He" | "She" | "His" | "Her")
         || (first == "The"
             && (a + 1..(a + 5).min(b)).any(|i| {
-                matches!(
-                    doc.word(i),
-                    "host" | "guest" | "leader" | "officer" | "diplomat" | "official"
-                ) || (doc.class(i) == Class::Title && found.owner[i].is_none())
+                matches!(doc.word(i), "host" | "guest" | "leader" | "officer" | "diplomat" | "official")
+                    || (doc.class(i) == Class::Title && found.owner[i].is_none())
             })
             && persons.first().is_none_or(|p| p.1 > a + 5));
     if anaphoric {
@@ -117,8 +185,10 @@ fn subject_of(
 /// The trigger hits of a sentence: (type, first token, end token).
 fn triggers(doc: &Doc, a: usize, b: usize) -> Vec<(EventType, usize, usize)> {
     let mut out = Vec::new();
-    for hit in &doc.hits {
-        if hit.first < a || hit.end > b {
+    // hits are in text order
+    let from = doc.hits.partition_point(|h| h.first < a);
+    for hit in doc.hits[from..].iter().take_while(|h| h.first < b) {
+        if hit.end > b {
             continue;
         }
         for e in hit.entries {
@@ -130,27 +200,61 @@ fn triggers(doc: &Doc, a: usize, b: usize) -> Vec<(EventType, usize, usize)> {
     out
 }
 
+/// The events of one sentence, each with whether its trigger is a
+/// definite reference (`the visit`) to an event already told.
 fn sentence_events(
     doc: &Doc,
     found: &Found,
     s: usize,
     subject: Option<usize>,
     persons: &[(usize, usize)],
+    context: &Context,
     article_date: Option<Date>,
-) -> Vec<Draft> {
+) -> Vec<(Draft, bool)> {
     let (a, b) = doc.sentence_tokens[s];
     let mut out = Vec::new();
     let mut done: Vec<EventType> = Vec::new();
-    let (sa, _) = doc.sentences[s];
-    let dates = find_dates(
-        &doc.text[sa as usize..doc.sentences[s].1 as usize],
-        article_date,
-    );
-    for (kind, ts, te) in triggers(doc, a, b) {
+    let (sa, se) = doc.sentences[s];
+    let hits = triggers(doc, a, b);
+    if hits.is_empty() {
+        return out;
+    }
+    // Dates need a number, a month or weekday, or `year`/`today`...
+    let may_date = (a..b).any(|i| {
+        doc.class(i) == Class::Number
+            || doc.entries(i).iter().any(|e| matches!(e, Lex::Month(_) | Lex::Weekday(_)))
+            || matches!(doc.word(i), "year" | "yesterday" | "today")
+    });
+    let dates = if may_date {
+        find_dates(&doc.text[sa as usize..se as usize], article_date)
+    } else {
+        Vec::new()
+    };
+    // Without a named person, a pronoun or `the two leaders` stands for
+    // persons of earlier sentences.
+    let referred: Vec<usize> = if !persons.is_empty() {
+        Vec::new()
+    } else if plural_reference(doc, a, b) {
+        context.recent.iter().take(2).copied().collect()
+    } else if singular_reference(doc, a, b) {
+        context.subject.into_iter().collect()
+    } else {
+        Vec::new()
+    };
+    for (n, &(kind, ts, te)) in hits.iter().enumerate() {
         if done.contains(&kind) {
             continue;
         }
+        // `since he took office`: background, not news
+        if ts > a && doc.word(ts - 1) == "since" {
+            continue;
+        }
         done.push(kind);
+        let definite = ts > a && matches!(doc.word(ts - 1), "the" | "this" | "that");
+        // A trigger's own people: those between the previous trigger and
+        // the next one (`During the visit, Trac met with A`).
+        let seg_start = if n == 0 { a } else { hits[n - 1].2.min(ts) };
+        let seg_end = hits.get(n + 1).map_or(b, |h| h.1.max(te));
         let trigger_byte = (doc.tokens[ts].start - sa) as usize;
         let date = dates
             .iter()
@@ -159,28 +263,31 @@ fn sentence_events(
             .map(|d| d.date)
             .or_else(|| fallback_date(kind, article_date));
         let mut people: Vec<usize> = Vec::new();
-        if let Some(p) = subject {
-            people.push(p);
-        }
-        for (p, _) in persons {
-            if !people.contains(p) {
-                people.push(*p);
+        if kind == EventType::Visit {
+            people.extend(visitor(doc, found, ts, te, b).or(subject));
+        } else if kind != EventType::Deployment {
+            if let Some(p) = subject {
+                people.push(p);
+            }
+            for (p, i) in persons {
+                if *i >= seg_start && *i < seg_end && !people.contains(p) {
+                    people.push(*p);
+                }
             }
         }
-        let place =
-            place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b));
+        if people.is_empty() && kind != EventType::Deployment {
+            people.extend(referred.iter().copied());
+        }
+        let place = place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b));
         let mut others = Vec::new();
         if kind == EventType::Visit {
-            if let Some(p) = place {
-                others.push(p);
-            }
+            others.extend(place);
         }
         if people.is_empty() {
-            others.extend(
-                entities_in(found, a, b, Kind::Institution)
-                    .into_iter()
-                    .map(|x| x.0),
-            );
+            if matches!(kind, EventType::Meeting | EventType::Call | EventType::Visit | EventType::Appointment) {
+                continue;
+            }
+            others.extend(entities_in(found, a, b, Kind::Institution).into_iter().map(|x| x.0));
             for (p, _) in entities_in(found, a, b, Kind::Place) {
                 if !others.contains(&p) {
                     others.push(p);
@@ -203,13 +310,38 @@ fn sentence_events(
             for guest in &people[1..] {
                 let mut d = base.clone();
                 d.persons = vec![people[0], *guest];
-                out.push(d);
+                out.push((d, false));
             }
         } else {
-            out.push(base);
+            out.push((base, definite));
         }
     }
     out
+}
+
+/// Who visits: `X's official visit`, `a visit by X`.
+fn visitor(doc: &Doc, found: &Found, ts: usize, te: usize, b: usize) -> Option<usize> {
+    let person_at = |i: usize| {
+        found.owner[i].filter(|&id| found.entities[id].kind == Kind::Person)
+    };
+    // `Lương Cường’s official visit`
+    let mut k = ts;
+    while k > 0 && ts - k < 3 && doc.class(k - 1) != Class::Poss {
+        k -= 1;
+    }
+    if k >= 2 && doc.class(k - 1) == Class::Poss {
+        if let Some(p) = person_at(k - 2) {
+            return Some(p);
+        }
+    }
+    if te + 1 < b && doc.word(te) == "by" {
+        // `visit by Defence Minister Gen. Ngo Xuan Lich`
+        return (te + 1..b.min(te + 10)).find_map(person_at);
+    }
+    if doc.word(te - 1) == "by" {
+        return (te..b.min(te + 10)).find_map(person_at);
+    }
+    None
 }
 
 /// News reports meetings, visits and ceremonies in the month it is written.
@@ -231,17 +363,11 @@ fn place_for(doc: &Doc, found: &Found, kind: EventType, from: usize, b: usize) -
             .or(places.first())
             .map(|x| x.0);
     }
-    let after_preposition =
-        |&&(_, i): &&(usize, usize)| i > 0 && matches!(doc.word(i - 1), "in" | "at" | "of");
+    let after_preposition = |&&(_, i): &&(usize, usize)| i > 0 && matches!(doc.word(i - 1), "in" | "at" | "of");
     places
         .iter()
         .filter(after_preposition)
-        .find(|(p, _)| {
-            matches!(
-                found.entities[*p].place_kind,
-                Some(PlaceKind::City(_) | PlaceKind::Site)
-            )
-        })
+        .find(|(p, _)| matches!(found.entities[*p].place_kind, Some(PlaceKind::City(_) | PlaceKind::Site)))
         .or_else(|| places.iter().find(after_preposition))
         .map(|x| x.0)
 }
@@ -253,9 +379,7 @@ fn merge_or_push(drafts: &mut Vec<Draft>, d: Draft) {
             return false;
         }
         if e.persons.is_empty() || d.persons.is_empty() {
-            return e.persons.is_empty()
-                && d.persons.is_empty()
-                && e.others.iter().any(|o| d.others.contains(o));
+            return e.persons.is_empty() && d.persons.is_empty() && e.others.iter().any(|o| d.others.contains(o));
         }
         if d.kind == EventType::Meeting {
             let sub = |x: &[usize], y: &[usize]| x.iter().all(|p| y.contains(p));
@@ -265,28 +389,7 @@ fn merge_or_push(drafts: &mut Vec<Draft>, d: Draft) {
         }
     });
     match same {
-        Some(i) => {
-            let e = &mut drafts[i];
-            for p in d.persons {
-                if !e.persons.contains(&p) {
-                    e.persons.push(p);
-                }
-            }
-            for o in d.others {
-                if !e.others.contains(&o) {
-                    e.others.push(o);
-                }
-            }
-            if e.place.is_none() {
-                e.place = d.place;
-            }
-            if e.date.is_none()
-                || e.date.is_some_and(|x| x.day_part().is_none())
-                    && d.date.is_some_and(|x| x.day_part().is_some())
-            {
-                e.date = d.date.or(e.date);
-            }
-        }
+        Some(i) => absorb(&mut drafts[i], d),
         None => drafts.push(d),
     }
 }

@@ -120,6 +120,49 @@ impl Found {
         }
     }
 
+    /// Folds entity `from` into `into`: its mentions, tokens, aliases and
+    /// `PART_OF` links move over and `from` is left without mentions.
+    pub fn merge(&mut self, into: usize, from: usize) {
+        if into == from {
+            return;
+        }
+        let moved = std::mem::take(&mut self.entities[from].mentions);
+        let name = self.entities[from].name.clone();
+        let mut aliases = std::mem::take(&mut self.entities[from].aliases);
+        aliases.push(name);
+        let (country, part_of) = (self.entities[from].country, self.entities[from].part_of);
+        let target = &mut self.entities[into];
+        for m in moved {
+            if !target.mentions.contains(&m) {
+                target.mentions.push(m);
+            }
+        }
+        for a in aliases {
+            if a != target.name && !target.aliases.contains(&a) {
+                target.aliases.push(a);
+            }
+        }
+        if target.country.is_none() {
+            target.country = country;
+        }
+        if target.part_of.is_none() && part_of != Some(into) {
+            target.part_of = part_of;
+        }
+        for slot in self.owner.iter_mut() {
+            if *slot == Some(from) {
+                *slot = Some(into);
+            }
+        }
+        for e in self.entities.iter_mut() {
+            if e.part_of == Some(from) {
+                e.part_of = Some(into);
+            }
+        }
+        if self.entities[into].part_of == Some(into) {
+            self.entities[into].part_of = None;
+        }
+    }
+
     /// The entity of `kind` whose mention starts at token `i`, if any.
     pub fn starting_at(&self, i: usize, kind: Kind) -> Option<(usize, usize)> {
         let id = self.owner.get(i).copied().flatten()?;

@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::lexicon::{fold_phrase, Lex, Lexicons};
+use super::lexicon::{fold_phrase, Lexicons};
 use super::Extraction;
 
 /// Rewrites the ids of every record so equal entities share one id.
@@ -29,34 +29,27 @@ pub fn assign_global_ids(extractions: &mut [Extraction]) {
     let institution_cluster = institution_clusters(extractions);
     let mut numbering: BTreeMap<(u8, usize), String> = BTreeMap::new();
     let mut counters = [0usize; 3];
-    let mut next_id =
-        |kind: u8, cluster: usize, numbering: &mut BTreeMap<(u8, usize), String>| -> String {
-            numbering
-                .entry((kind, cluster))
-                .or_insert_with(|| {
-                    counters[kind as usize] += 1;
-                    let prefix = ["p", "o", "l"][kind as usize];
-                    format!("{prefix}{}", counters[kind as usize])
-                })
-                .clone()
-        };
+    let mut next_id = |kind: u8, cluster: usize, numbering: &mut BTreeMap<(u8, usize), String>| -> String {
+        numbering
+            .entry((kind, cluster))
+            .or_insert_with(|| {
+                counters[kind as usize] += 1;
+                let prefix = ["p", "o", "l"][kind as usize];
+                format!("{prefix}{}", counters[kind as usize])
+            })
+            .clone()
+    };
     let mut place_keys: BTreeMap<String, usize> = BTreeMap::new();
     for ex in extractions.iter_mut() {
         let r = &mut ex.record;
         let mut map: BTreeMap<String, String> = BTreeMap::new();
         for p in &mut r.persons {
-            let cluster = person_cluster
-                .get(&fold_phrase(&p.name))
-                .copied()
-                .unwrap_or(usize::MAX);
+            let cluster = person_cluster.get(&fold_phrase(&p.name)).copied().unwrap_or(usize::MAX);
             let gid = next_id(0, cluster, &mut numbering);
             map.insert(std::mem::replace(&mut p.id, gid.clone()), gid);
         }
         for o in &mut r.institutions {
-            let cluster = institution_cluster
-                .get(&fold_phrase(&o.name))
-                .copied()
-                .unwrap_or(usize::MAX);
+            let cluster = institution_cluster.get(&fold_phrase(&o.name)).copied().unwrap_or(usize::MAX);
             let gid = next_id(1, cluster, &mut numbering);
             map.insert(std::mem::replace(&mut o.id, gid.clone()), gid);
         }
@@ -98,11 +91,7 @@ pub fn assign_global_ids(extractions: &mut [Extraction]) {
 }
 
 fn words(name: &str) -> Vec<String> {
-    fold_phrase(name)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
+    fold_phrase(name).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
 fn is_subsequence(short: &[String], long: &[String]) -> bool {
@@ -159,33 +148,28 @@ fn shortens(short: &[String], long: &[String]) -> bool {
 
 /// The identity signature of an institution name: content words, with
 /// country names and demonyms read as the country.
-fn signature(name: &str) -> String {
+pub(crate) fn signature(name: &str) -> String {
     let lex = Lexicons::get();
     let folded = fold_phrase(name);
+    let tokens: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
     let mut parts: BTreeSet<String> = BTreeSet::new();
-    let mut last = 0;
-    let push_words = |text: &str, parts: &mut BTreeSet<String>| {
-        for w in text.split(|c: char| !c.is_alphanumeric()) {
-            if !w.is_empty() && !matches!(w, "the" | "of" | "for" | "and" | "in" | "s" | "a" | "an")
-            {
+    let mut i = 0;
+    'outer: while i < tokens.len() {
+        // the longest country name or demonym starting here (`viet nam`)
+        for n in (1..=4.min(tokens.len() - i)).rev() {
+            if let Some(c) = lex.country_of_key(&tokens[i..i + n].join(" ")) {
+                parts.insert(format!("#{c}"));
+                i += n;
+                continue 'outer;
+            }
+        }
+        for w in tokens[i].split(|c: char| !c.is_alphanumeric()) {
+            if !w.is_empty() && !matches!(w, "the" | "of" | "for" | "and" | "in" | "s" | "a" | "an") {
                 parts.insert(w.to_string());
             }
         }
-    };
-    for hit in lex.scan(&folded) {
-        let country = lex.entries(hit.pattern).iter().find_map(|e| match *e {
-            Lex::Country(c) | Lex::Demonym(c) => Some(c),
-            _ => None,
-        });
-        let boundary_ok = (hit.start == 0 || folded.as_bytes()[hit.start - 1] == b' ')
-            && (hit.end == folded.len() || folded.as_bytes()[hit.end] == b' ');
-        if let (Some(c), true) = (country, boundary_ok) {
-            push_words(&folded[last..hit.start], &mut parts);
-            parts.insert(format!("#{c}"));
-            last = hit.end;
-        }
+        i += 1;
     }
-    push_words(&folded[last..], &mut parts);
     parts.into_iter().collect::<Vec<_>>().join(" ")
 }
 
@@ -259,13 +243,7 @@ mod tests {
             signature("Vietnamese Ministry of National Defence"),
             signature("Ministry of National Defence of Việt Nam")
         );
-        assert_eq!(
-            signature("Chile's Ministry of Defence"),
-            signature("Chilean Ministry of Defence")
-        );
-        assert_ne!(
-            signature("Chilean Ministry of Defence"),
-            signature("Ministry of Defence of Cuba")
-        );
+        assert_eq!(signature("Chile's Ministry of Defence"), signature("Chilean Ministry of Defence"));
+        assert_ne!(signature("Chilean Ministry of Defence"), signature("Ministry of Defence of Cuba"));
     }
 }

@@ -11,7 +11,7 @@
 //! Vietnam`), and a body named inside another (`General Staff of the VPA`)
 //! yields both, the inner one as `PART_OF` target.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::annotate::{Class, Doc};
 use super::found::{Entity, Found, Kind};
@@ -24,6 +24,21 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
         let (a, b) = doc.sentence_tokens[s];
         let mut i = a;
         while i < b {
+            if !can_start(doc, i, b) {
+                i += 1;
+                continue;
+            }
+            // A run without a head noun holds no institution at any start.
+            let mut j = i;
+            let mut has_head = false;
+            while j < b && in_core(doc, j, b) {
+                has_head |= is_head(doc, j);
+                j += 1;
+            }
+            if !has_head {
+                i = j.max(i + 1);
+                continue;
+            }
             match chunk(doc, i, b) {
                 Some(c) => {
                     let next = add_chunk(doc, found, &c, &mut acronyms, b);
@@ -35,6 +50,90 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
         lower_case_heads(doc, found, a, b);
     }
     standalone_acronyms(doc, found, &acronyms);
+    merge_variants(doc, found);
+}
+
+/// The main head noun of a name: the last head before any complement.
+fn main_head(doc: &Doc, name: &str) -> Option<String> {
+    let folded = fold_phrase(name);
+    let tokens: Vec<&str> = folded
+        .split(' ')
+        .take_while(|t| !matches!(*t, "of" | "for" | "in"))
+        .collect();
+    (0..tokens.len()).rev().find_map(|end| {
+        (1..=2.min(end + 1)).rev().find_map(|n| {
+            let key = tokens[end + 1 - n..=end].join(" ");
+            doc.lex.head_keys.contains(&key).then_some(key)
+        })
+    })
+}
+
+/// Content words of a name without its country words.
+fn content_words(name: &str) -> BTreeSet<String> {
+    super::identity::signature(name)
+        .split(' ')
+        .filter(|w| !w.is_empty() && !w.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Merges forms of one institution within the article: the same words with
+/// the country said differently (`Vietnamese Ministry of National Defence`,
+/// `Ministry of National Defence of Việt Nam`), or a shorter form whose
+/// words all belong to exactly one fuller name with the same head
+/// (`Vietnamese defence ministry`, `Defence Ministry Steering Committee`).
+fn merge_variants(doc: &Doc, found: &mut Found) {
+    let ids: Vec<usize> = (0..found.entities.len())
+        .filter(|&i| found.entities[i].kind == Kind::Institution && !found.entities[i].mentions.is_empty())
+        .collect();
+    if ids.len() < 2 {
+        return;
+    }
+    let info: Vec<(usize, Option<String>, BTreeSet<String>)> = ids
+        .iter()
+        .map(|&i| (i, main_head(doc, &found.entities[i].name), content_words(&found.entities[i].name)))
+        .collect();
+    for (a, head_a, words_a) in &info {
+        let Some(head) = head_a else { continue };
+        // a bare head (`General Staff`) could be any body's
+        let head_words: BTreeSet<String> = head.split(' ').map(str::to_string).collect();
+        if found.entities[*a].mentions.is_empty() || words_a.is_subset(&head_words) {
+            continue;
+        }
+        let country_a = found.entities[*a].country;
+        let supersets: Vec<usize> = info
+            .iter()
+            .filter(|(b, head_b, words_b)| {
+                b != a
+                    && !found.entities[*b].mentions.is_empty()
+                    && head_b == head_a
+                    && words_a.is_subset(words_b)
+                    && match (country_a, found.entities[*b].country) {
+                        (Some(x), Some(y)) => x == y,
+                        // without a country, only one more word: a shorter
+                        // name with no country is too weak a clue otherwise
+                        (None, Some(_)) => words_b.len() <= words_a.len() + 1,
+                        _ => true,
+                    }
+                    && (words_a.len() < words_b.len() || b < a)
+            })
+            .map(|x| x.0)
+            .collect();
+        if let [b] = supersets.as_slice() {
+            let keep_short = !doc.text.contains(found.entities[*b].name.as_str())
+                && doc.text.contains(found.entities[*a].name.as_str())
+                && found.entities[*a].name.chars().next().is_some_and(char::is_uppercase);
+            found.merge(*b, *a);
+            if keep_short {
+                let short = found.entities[*a].name.clone();
+                let e = &mut found.entities[*b];
+                let long = std::mem::replace(&mut e.name, short.clone());
+                e.key = fold_phrase(&short);
+                e.aliases.retain(|x| *x != short);
+                e.aliases.push(long);
+            }
+        }
+    }
 }
 
 /// A recognised institution phrase, in token indices.
@@ -76,8 +175,13 @@ fn in_core(doc: &Doc, i: usize, end: usize) -> bool {
         | Class::Head => !matches!(doc.word(i), "The" | "A" | "An"),
         Class::Modifier => true,
         // `Defence Attaché Office`: a title word directly before a head
-        Class::Title => i + 1 < end && is_head(doc, i + 1),
+        Class::Title => {
+            i + 1 < end
+                && (is_head(doc, i + 1) || (i + 2 < end && doc.class(i + 1) == Class::Poss && is_head(doc, i + 2)))
+        }
         // `People's`, `Parliamentarians'`, `Air Defence – Air Force`
+        // an em dash closes a dateline (`HÀ NỘI — National Assembly ...`)
+        Class::Dash if doc.word(i) == "\u{2014}" => false,
         Class::Poss | Class::Dash => {
             i + 1 < end
                 && matches!(
@@ -126,6 +230,23 @@ fn chunk(doc: &Doc, i: usize, end: usize) -> Option<Chunk> {
     let core_end = stop;
     let (standalone, _) = head_flags(doc, head);
     let bare = start == head && !standalone;
+    // A party congress is an event, not a body.
+    if fold_phrase(doc.word(head)) == "congress" && head > 0 && fold_phrase(doc.word(head - 1)) == "party" {
+        return None;
+    }
+    // A numbered unit: `Division 371`, `Engineering Unit Rotation 1`.
+    let mut k = stop;
+    while k < end && k < stop + 2 && matches!(doc.class(k), Class::Common | Class::Name) && doc.word(k) != "No" {
+        k += 1;
+    }
+    if k < end && doc.class(k) == Class::Number && doc.word(k).chars().all(|c| c.is_ascii_digit()) {
+        return Some(Chunk {
+            start,
+            end: k + 1,
+            core_end: k + 1,
+            acronym: None,
+        });
+    }
     // A demonym with a generic head (`Vietnamese Party`) is a description.
     if stop - start == 2
         && doc.class(start) == Class::Demonym

@@ -11,9 +11,31 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use crate::graph::fold;
+
+/// FNV-1a: word-set lookups happen once per token, and the default SipHash
+/// is built for untrusted keys, which bundled word lists are not.
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A set of words hashed with [`Fnv`].
+pub type WordSet = HashSet<String, std::hash::BuildHasherDefault<Fnv>>;
 
 /// What a lexicon phrase is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -122,13 +144,16 @@ pub struct Lexicons {
     pub acronyms: Vec<(String, String)>,
     pub months: Vec<Vec<String>>,
     pub weekdays: Vec<String>,
-    pub abbreviations: HashSet<String>,
-    /// Folded capitalised words that are never part of a name.
-    pub common: HashSet<String>,
-    pub particles: HashSet<String>,
+    pub abbreviations: WordSet,
+    /// Capitalised words that are never part of a name, exactly as written
+    /// (so `To` is common but the name `Tô` is not).
+    pub common: WordSet,
+    pub particles: WordSet,
     /// Folded names of countries, cities and demonyms, for telling a
     /// country word inside an institution name.
     country_by_key: HashMap<String, u16>,
+    /// Folded institution head nouns (`ministry`, `general staff`).
+    pub head_keys: WordSet,
     entries: Vec<Vec<Lex>>,
     automaton: AhoCorasick,
 }
@@ -174,26 +199,59 @@ fn items(field: Option<&&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Folds one word quickly: ASCII is lower-cased in place, anything else goes
-/// through the full Unicode fold.
+/// Folds one word quickly, as `graph::fold` does (lower case, diacritics
+/// removed, `đ` → `d`, curly apostrophes straightened), without allocating:
+/// ASCII is lower-cased in place; other characters are decomposed one by one.
 pub fn fold_word(word: &str, out: &mut String) {
     if word.is_ascii() {
-        out.extend(word.bytes().map(|b| match b {
-            b'A'..=b'Z' => (b + 32) as char,
-            _ => b as char,
-        }));
-    } else {
-        let folded = fold(word);
-        // Curly and straight apostrophes fold alike.
-        out.push_str(&folded.replace('\u{2019}', "'"));
+        let start = out.len();
+        out.push_str(word);
+        out[start..].make_ascii_lowercase();
+        return;
     }
+    for c in word.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        match c {
+            'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+            'ł' | 'Ł' => out.push('l'),
+            'ø' | 'Ø' => out.push('o'),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'ß' => out.push_str("ss"),
+            'ı' => out.push('i'),
+            'þ' | 'Þ' => out.push_str("th"),
+            '\u{2019}' | '\u{2018}' => out.push('\''),
+            _ => unicode_normalization::char::decompose_compatible(c, |d| {
+                if !unicode_normalization::char::is_combining_mark(d) {
+                    out.extend(d.to_lowercase());
+                }
+            }),
+        }
+    }
+}
+
+/// The text [`Lexicons::scan`] reads for a phrase: its folded tokens, each
+/// after one space.
+pub fn scan_text(phrase: &str) -> String {
+    format!(" {}", fold_phrase(phrase))
 }
 
 /// Folds a phrase the way article text is folded for matching: tokens joined
 /// by one space.
 pub fn fold_phrase(phrase: &str) -> String {
-    let spans = super::segment::sentences(phrase, &HashSet::new());
-    let toks = super::segment::tokens(phrase, &spans);
+    // Fast path: plain ASCII words and single spaces tokenize to themselves.
+    if phrase.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ')
+        && !phrase.contains("  ")
+        && !phrase.starts_with(' ')
+        && !phrase.ends_with(' ')
+    {
+        return phrase.to_ascii_lowercase();
+    }
+    // one span: a phrase is never split into sentences
+    let toks = super::segment::tokens(phrase, &[(0, phrase.len() as u32)]);
     let mut out = String::new();
     for (i, t) in toks.iter().enumerate() {
         if i > 0 {
@@ -212,10 +270,13 @@ struct Builder {
 
 impl Builder {
     fn add(&mut self, phrase: &str, lex: Lex) {
-        let key = fold_phrase(phrase);
-        if key.is_empty() {
+        let folded = fold_phrase(phrase);
+        if folded.is_empty() {
             return;
         }
+        // A leading space anchors every pattern at a word start, so `us`
+        // never fires inside `focus` (see [`Lexicons::scan`]).
+        let key = format!(" {folded}");
         let id = *self.index.entry(key.clone()).or_insert_with(|| {
             self.patterns.push(key);
             self.entries.push(Vec::new());
@@ -314,7 +375,9 @@ impl Lexicons {
         for line in lines(HONORIFICS) {
             b.add(line, Lex::Honorific);
         }
+        let mut head_keys = WordSet::default();
         for line in lines(INSTITUTION_HEADS) {
+            head_keys.insert(fold_phrase(line.trim_end_matches(['*', '+'])));
             let marks = &line[line.trim_end_matches(['*', '+']).len()..];
             let standalone = marks.contains('*');
             let sub_body = marks.contains('+');
@@ -367,15 +430,17 @@ impl Lexicons {
                 _ => {}
             }
         }
-        let folded_set = |text: &str| -> HashSet<String> { lines(text).map(fold_phrase).collect() };
+        let folded_set = |text: &str| -> WordSet { lines(text).map(fold_phrase).collect() };
         let abbreviations = lines(ABBREVIATIONS).map(str::to_string).collect();
-        let common = folded_set(COMMON);
+        let common = lines(COMMON).map(|w| w.replace('\u{2019}', "'")).collect();
         let particles = folded_set(PARTICLES);
         // The lists are part of the binary, so a failure here is a bug in
         // them that every test run would reveal at once.
         #[allow(clippy::expect_used)]
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            // a DFA: more memory, fastest search; built once per process
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&b.patterns)
             .expect("lexicon automaton builds from the bundled lists");
         Lexicons {
@@ -389,15 +454,19 @@ impl Lexicons {
             common,
             particles,
             country_by_key,
+            head_keys,
             entries: b.entries,
             automaton,
         }
     }
 
-    /// Non-overlapping leftmost-longest matches in folded text.
+    /// Non-overlapping leftmost-longest matches in folded text where every
+    /// token is preceded by one space (as [`scan_text`] makes it). Spans
+    /// exclude that space; a match may still end inside a word, which the
+    /// caller checks.
     pub fn scan<'a>(&'a self, folded: &'a str) -> impl Iterator<Item = Hit> + 'a {
         self.automaton.find_iter(folded).map(|m| Hit {
-            start: m.start(),
+            start: m.start() + 1,
             end: m.end(),
             pattern: m.pattern().as_usize(),
         })
@@ -435,9 +504,18 @@ mod tests {
     }
 
     #[test]
+    fn fold_word_agrees_with_graph_fold() {
+        for w in ["Phùng", "Sĩ", "Tấn", "Đà", "ĐỖ", "Chile’s", "Łódź", "Straße", "Agüiende", "MAYA"] {
+            let mut out = String::new();
+            fold_word(w, &mut out);
+            assert_eq!(out, crate::graph::fold(w), "{w}");
+        }
+    }
+
+    #[test]
     fn scan_prefers_the_longest_phrase() {
         let lex = Lexicons::get();
-        let folded = fold_phrase("the General Secretary met");
+        let folded = scan_text("the General Secretary met");
         let hits: Vec<&str> = lex.scan(&folded).map(|h| &folded[h.start..h.end]).collect();
         assert!(hits.contains(&"general secretary"), "{hits:?}");
     }

@@ -47,7 +47,62 @@ pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>]) -> Vec<RoleRe
             }
         }
     }
+    drop_restated(found, ids, &mut roles);
     roles
+}
+
+/// Folded content words of a text.
+fn content_words(text: &str) -> Vec<String> {
+    fold_phrase(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !matches!(*w, "the" | "of" | "for" | "and" | "in" | "s" | "to" | "its"))
+        .flat_map(|w| match w {
+            // the one abbreviation of a title in common use
+            "pm" => vec!["prime".to_string(), "minister".to_string()],
+            _ => vec![w.to_string()],
+        })
+        .collect()
+}
+
+/// Drops a role that restates another of the same person: the same
+/// institution (`CPC General Secretary` beside `General Secretary of the
+/// Communist Party of Chile (CPC)`), or a title whose words all appear in a
+/// fuller role (`President` beside `State President`, `PM` beside
+/// `Vietnamese Prime Minister` is kept: different words).
+fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleRecord>) {
+    let words: Vec<Vec<String>> = roles.iter().map(|r| content_words(&r.title)).collect();
+    let institution_words: Vec<Vec<String>> = roles
+        .iter()
+        .map(|r| {
+            let entity = r
+                .institution
+                .as_ref()
+                .and_then(|id| ids.iter().position(|x| x.as_ref() == Some(id)));
+            entity.map(|e| content_words(&found.entities[e].name)).unwrap_or_default()
+        })
+        .collect();
+    let n = roles.len();
+    let mut keep = vec![true; n];
+    for a in 0..n {
+        for b in 0..n {
+            if a == b || !keep[b] || roles[a].person != roles[b].person {
+                continue;
+            }
+            let same_institution = roles[a].institution.is_some() && roles[a].institution == roles[b].institution;
+            let restated = same_institution && b < a;
+            let fuller: Vec<&String> = words[b].iter().chain(&institution_words[b]).collect();
+            let covered = words[a].len() < words[b].len() && words[a].iter().all(|w| fuller.contains(&w));
+            if restated || covered {
+                keep[a] = false;
+                break;
+            }
+        }
+    }
+    let mut i = 0;
+    roles.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
 }
 
 fn owner_kind(found: &Found, i: usize) -> Option<Kind> {
@@ -149,7 +204,12 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
             _ => break,
         }
     }
-    while start < end && (is_connector(doc.class(start)) || doc.class(start) == Class::Comma) {
+    // connectors, and a participle opening the sentence (`Receiving ...`)
+    while start < end
+        && (is_connector(doc.class(start))
+            || doc.class(start) == Class::Comma
+            || (doc.class(start) == Class::Common && doc.word(start).ends_with("ing")))
+    {
         start += 1;
     }
     // A title phrase ends in a title or in what qualifies it.
@@ -295,11 +355,29 @@ fn content_len(doc: &Doc, a: usize, b: usize) -> usize {
 
 /// The institution a title names, or the ministry its words point to.
 fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize> {
-    if let Some(id) = (a..b).find_map(|i| {
-        let id = found.owner.get(i).copied().flatten()?;
-        (found.entities[id].kind == Kind::Institution).then_some(id)
-    }) {
-        return Some(id);
+    // The outermost institution named first: `the Party Central
+    // Committee's Organisation Commission`, not the Central Committee in it.
+    let mentions: Vec<(usize, (usize, usize))> = found
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == Kind::Institution)
+        .flat_map(|(id, e)| e.mentions.iter().map(move |m| (id, *m)))
+        .filter(|(_, m)| m.0 >= a && m.1 <= b)
+        .collect();
+    for i in a..b {
+        let longest = mentions
+            .iter()
+            .filter(|(_, m)| m.0 == i)
+            .max_by_key(|(id, m)| (m.1, std::cmp::Reverse(*id)));
+        if let Some((id, _)) = longest {
+            return Some(*id);
+        }
+        if let Some(id) = found.owner.get(i).copied().flatten() {
+            if found.entities[id].kind == Kind::Institution {
+                return Some(id);
+            }
+        }
     }
     let is_minister = (a..b)
         .any(|i| doc.class(i) == Class::Title && fold_phrase(doc.word(i)).starts_with("minister"));
@@ -328,7 +406,7 @@ fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize>
         .entities
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.kind == Kind::Institution && e.key.contains("ministry"))
+        .filter(|(_, e)| e.kind == Kind::Institution && !e.mentions.is_empty() && e.key.contains("ministry"))
         .filter(|(_, e)| country.is_none() || e.country == country)
         .filter(|(_, e)| fields.iter().all(|f| e.key.split(' ').any(|w| w == f)))
         .map(|(i, _)| i)

@@ -8,7 +8,7 @@
 //! with inner hyphens, apostrophes and initials' periods) and single
 //! punctuation marks; a possessive `'s` is its own token.
 
-use std::collections::HashSet;
+use super::lexicon::WordSet;
 
 /// One token: a byte span in the article text and the sentence it is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub struct Token {
 }
 
 /// Byte spans of the sentences of `text` (trimmed, never empty).
-pub fn sentences(text: &str, abbreviations: &HashSet<String>) -> Vec<(u32, u32)> {
+pub fn sentences(text: &str, abbreviations: &WordSet) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     let bytes = text.as_bytes();
     let mut start = 0usize;
@@ -56,12 +56,7 @@ pub fn sentences(text: &str, abbreviations: &HashSet<String>) -> Vec<(u32, u32)>
 }
 
 /// Whether the period at byte `dot` closes an abbreviation or an initial.
-fn is_abbreviation(
-    text: &str,
-    sentence_start: usize,
-    dot: usize,
-    abbrevs: &HashSet<String>,
-) -> bool {
+fn is_abbreviation(text: &str, sentence_start: usize, dot: usize, abbrevs: &WordSet) -> bool {
     let before = &text[sentence_start..dot];
     let word_start = before
         .char_indices()
@@ -73,10 +68,12 @@ fn is_abbreviation(
     if word.is_empty() {
         return false;
     }
-    let mut letters = word.chars().filter(|c| c.is_alphabetic());
-    let single_capital =
-        matches!((letters.next(), letters.next()), (Some(c), None) if c.is_uppercase());
-    single_capital || abbrevs.contains(word) || abbrevs.contains(word.trim_end_matches('.'))
+    // `A.` or `A.B.`: initials
+    let initials = word.split('.').all(|part| {
+        let mut c = part.chars();
+        matches!((c.next(), c.next()), (Some(x), None) if x.is_uppercase())
+    });
+    initials || abbrevs.contains(word) || abbrevs.contains(word.trim_end_matches('.'))
 }
 
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(u32, u32)>) {
@@ -102,79 +99,89 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '\u{2019}'
 }
 
+/// The character at byte `i` and its length (ASCII without decoding).
+fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
+    let b = *text.as_bytes().get(i)?;
+    if b < 128 {
+        return Some((b as char, 1));
+    }
+    text.get(i..)?.chars().next().map(|c| (c, c.len_utf8()))
+}
+
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// Whether `'s` / `’s` starts at byte `i` (and is not the start of a word).
+fn possessive_at(text: &str, i: usize, apostrophe_len: usize) -> bool {
+    matches!(char_at(text, i + apostrophe_len), Some(('s', 1)))
+        && !char_at(text, i + apostrophe_len + 1).is_some_and(|(c, _)| is_word_char(c))
+}
+
 fn tokenize_into(text: &str, start: usize, end: usize, sentence: u32, out: &mut Vec<Token>) {
-    let piece = &text[start..end];
-    let mut iter = piece.char_indices().peekable();
     let push = |s: usize, e: usize, out: &mut Vec<Token>| {
         out.push(Token {
-            start: (start + s) as u32,
-            end: (start + e) as u32,
+            start: s as u32,
+            end: e as u32,
             sentence,
         })
     };
-    while let Some((i, c)) = iter.next() {
+    let mut i = start;
+    while i < end {
+        let Some((c, len)) = char_at(text, i) else { break };
         if c.is_whitespace() {
+            i += len;
             continue;
         }
-        if !c.is_alphanumeric() {
-            // A possessive `'s` / `’s` is a token of its own.
-            if is_apostrophe(c) {
-                let rest = &piece[i + c.len_utf8()..];
-                let mut r = rest.chars();
-                if matches!(r.next(), Some('s')) && !r.next().is_some_and(char::is_alphanumeric) {
-                    iter.next();
-                    push(i, i + c.len_utf8() + 1, out);
-                    continue;
-                }
+        if !is_word_char(c) {
+            // A possessive `'s` is a token of its own.
+            if is_apostrophe(c) && possessive_at(text, i, len) && i + len + 1 <= end {
+                push(i, i + len + 1, out);
+                i += len + 1;
+                continue;
             }
-            push(i, i + c.len_utf8(), out);
+            push(i, i + len, out);
+            i += len;
             continue;
         }
-        let mut e = i + c.len_utf8();
-        while let Some(&(j, d)) = iter.peek() {
-            if d.is_alphanumeric() {
-                e = j + d.len_utf8();
-                iter.next();
+        let mut e = i + len;
+        while e < end {
+            let Some((d, dlen)) = char_at(text, e) else { break };
+            if is_word_char(d) {
+                e += dlen;
                 continue;
             }
             // Inner joiners: a hyphen between word characters, an apostrophe
             // not starting a possessive `'s`, the periods of initials (`L.B.`).
-            let after = &piece[j + d.len_utf8()..];
-            let next = after.chars().next();
+            let next = char_at(text, e + dlen).filter(|_| e + dlen < end).map(|x| x.0);
             let joins = match d {
-                '-' | '\u{2011}' => next.is_some_and(char::is_alphanumeric),
-                _ if is_apostrophe(d) => {
-                    next.is_some_and(char::is_alphabetic)
-                        && !(next == Some('s')
-                            && !after[1..].chars().next().is_some_and(char::is_alphanumeric))
-                }
+                '-' | '\u{2011}' => next.is_some_and(is_word_char),
+                _ if is_apostrophe(d) => next.is_some_and(char::is_alphabetic) && !possessive_at(text, e, dlen),
                 '.' => {
-                    let word = &piece[i..e];
+                    let word = &text[i..e];
                     let initial = word.split('.').all(|p| p.chars().count() == 1)
                         && word.chars().next().is_some_and(char::is_uppercase);
-                    initial && next.is_some_and(char::is_uppercase) && {
-                        let mut a = after.chars();
-                        a.next();
-                        a.next() == Some('.')
-                    }
+                    initial
+                        && next.is_some_and(char::is_uppercase)
+                        && char_at(text, e + dlen + next.map_or(0, char::len_utf8)).map(|x| x.0) == Some('.')
                 }
                 _ => false,
             };
             if !joins {
                 break;
             }
-            iter.next();
-            e = j + d.len_utf8();
+            e += dlen;
         }
         // Keep the final period of an initials token (`L.B.`).
-        if let Some(&(j, '.')) = iter.peek() {
-            let word = &piece[i..e];
-            if word.contains('.') {
-                iter.next();
-                e = j + 1;
-            }
+        if e < end && text.as_bytes()[e] == b'.' && text[i..e].contains('.') {
+            e += 1;
         }
         push(i, e, out);
+        i = e;
     }
 }
 
@@ -182,11 +189,8 @@ fn tokenize_into(text: &str, start: usize, end: usize, sentence: u32, out: &mut 
 mod tests {
     use super::*;
 
-    fn abbrevs() -> HashSet<String> {
-        ["Gen", "Lieut", "Sen", "No"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+    fn abbrevs() -> WordSet {
+        ["Gen", "Lieut", "Sen", "No"].iter().map(|s| s.to_string()).collect()
     }
 
     fn sentence_texts(text: &str) -> Vec<&str> {
@@ -228,19 +232,8 @@ mod tests {
         assert_eq!(
             toks,
             vec![
-                "Chile",
-                "’s",
-                "Díaz-Canel",
-                "met",
-                "Meynardo",
-                "L.B.",
-                "Montealegre",
-                ",",
-                "(",
-                "CPC",
-                ")",
-                "People",
-                "'s"
+                "Chile", "’s", "Díaz-Canel", "met", "Meynardo", "L.B.", "Montealegre", ",", "(",
+                "CPC", ")", "People", "'s"
             ]
         );
     }

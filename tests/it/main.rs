@@ -4,6 +4,7 @@
 mod cli;
 mod cypher;
 mod dot;
+mod extract;
 mod ingest;
 mod store;
 mod tck;

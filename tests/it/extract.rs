@@ -1,0 +1,210 @@
+//! Extraction: the dev-set regression floor (scored by ../shared/eval/score.py)
+//! and the data-driven cases of tests/cases/extract.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kg::extract::{extract, extract_all, read_paths, Record};
+use kg::graph::fold;
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Figures reached on the dev set, minus a small margin. A change that drops
+/// any of them below its floor fails here.
+const FLOORS: &[(&str, f64)] = &[
+    ("micro_f1", 0.85),
+    ("persons.f1", 0.95),
+    ("places.f1", 0.97),
+    ("institutions.f1", 0.82),
+    ("roles.f1", 0.80),
+    ("events.f1", 0.64),
+    ("cross_article_identity.precision", 0.98),
+    ("cross_article_identity.recall", 0.95),
+];
+
+fn python() -> Option<&'static str> {
+    ["python3", "python"].into_iter().find(|p| {
+        Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+#[test]
+fn dev_set_scores_stay_above_the_floor() {
+    let shared = manifest_dir().join("../shared");
+    let dev = shared.join("corpus/dev");
+    let gold = dev.join("gold");
+    let scorer = shared.join("eval/score.py");
+    let Some(python) = python() else {
+        println!("skipped: no python3 to run the scorer");
+        return;
+    };
+    if !gold.is_dir() || !scorer.is_file() {
+        println!("skipped: ../shared/corpus/dev or ../shared/eval/score.py is absent");
+        return;
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dev)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let (articles, warnings) = read_paths(&files);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let extractions = extract_all(&articles);
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let mut lines = String::new();
+    for e in &extractions {
+        lines.push_str(&serde_json::to_string(&e.record).unwrap());
+        lines.push('\n');
+    }
+    std::fs::write(out.path(), lines).unwrap();
+    let output = Command::new(python)
+        .arg(&scorer)
+        .arg(&gold)
+        .arg(out.path())
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let figures: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut failures = Vec::new();
+    for (path, floor) in FLOORS {
+        let value = path
+            .split('.')
+            .fold(Some(&figures), |v, key| v.and_then(|v| v.get(key)))
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0);
+        if value < *floor {
+            failures.push(format!("{path} = {value} < floor {floor}"));
+        }
+    }
+    assert!(failures.is_empty(), "dev-set figures fell: {failures:?}\n{figures}");
+}
+
+/// One expected fact of a case.
+fn check_fact(record: &Record, line: &str) -> Result<(), String> {
+    let (verb, rest) = line.split_once(' ').unwrap_or((line, ""));
+    let parts: Vec<&str> = rest.split('|').map(str::trim).collect();
+    let has = |names: Vec<&String>, want: &str| names.iter().any(|n| fold(n) == fold(want));
+    let person_id = |name: &str| {
+        record
+            .persons
+            .iter()
+            .find(|p| fold(&p.name) == fold(name))
+            .map(|p| p.id.clone())
+    };
+    let institution_id = |name: &str| {
+        record
+            .institutions
+            .iter()
+            .find(|o| fold(&o.name) == fold(name))
+            .map(|o| o.id.clone())
+    };
+    let ok = match verb {
+        "person" => has(record.persons.iter().map(|p| &p.name).collect(), parts[0]),
+        "no-person" => !has(record.persons.iter().map(|p| &p.name).collect(), parts[0]),
+        "persons" => record.persons.len().to_string() == parts[0],
+        "place" => has(record.places.iter().map(|p| &p.name).collect(), parts[0]),
+        "no-place" => !has(record.places.iter().map(|p| &p.name).collect(), parts[0]),
+        "institution" => has(record.institutions.iter().map(|p| &p.name).collect(), parts[0]),
+        "no-institution" => !has(record.institutions.iter().map(|p| &p.name).collect(), parts[0]),
+        "part-of" => {
+            let parent = institution_id(parts[1]);
+            record
+                .institutions
+                .iter()
+                .any(|o| fold(&o.name) == fold(parts[0]) && o.part_of.is_some() && o.part_of == parent)
+        }
+        "rank" => record
+            .persons
+            .iter()
+            .any(|p| fold(&p.name) == fold(parts[0]) && p.rank.as_deref().map(fold) == Some(fold(parts[1]))),
+        "role" => {
+            let pid = person_id(parts[0]);
+            let inst = parts.get(2).map(|i| institution_id(i));
+            record.roles.iter().any(|r| {
+                Some(&r.person) == pid.as_ref()
+                    && fold(&r.title) == fold(parts[1])
+                    && inst.as_ref().is_none_or(|i| i.is_some() && r.institution == *i)
+            })
+        }
+        "event" => {
+            let wanted: Vec<Option<String>> = parts[1]
+                .split(',')
+                .map(str::trim)
+                .map(|n| person_id(n).or_else(|| institution_id(n)))
+                .collect();
+            record.events.iter().any(|e| {
+                e.event_type == parts[0]
+                    && wanted.iter().all(|w| w.as_ref().is_some_and(|w| e.participants.contains(w)))
+                    && parts.get(2).is_none_or(|d| e.date.as_deref() == Some(*d))
+            })
+        }
+        _ => return Err(format!("unknown fact kind in {line:?}")),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(line.to_string())
+    }
+}
+
+fn run_case(txt: &Path) -> Vec<String> {
+    let (articles, warnings) = read_paths(&[txt.to_path_buf()]);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let record = extract(&articles[0]).record;
+    let expect = std::fs::read_to_string(txt.with_extension("expect")).unwrap();
+    let failures: Vec<String> = expect
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| check_fact(&record, l).err())
+        .collect();
+    if !failures.is_empty() {
+        println!("{}", serde_json::to_string_pretty(&record).unwrap());
+    }
+    failures
+}
+
+#[test]
+fn cases_yield_their_expected_facts() {
+    let dir = manifest_dir().join("tests/cases/extract");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty());
+    let mut failures = Vec::new();
+    for case in &cases {
+        for f in run_case(case) {
+            failures.push(format!("{}: {f}", case.file_name().unwrap().to_string_lossy()));
+        }
+    }
+    assert!(failures.is_empty(), "missing facts:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn ids_are_shared_across_articles_and_output_is_deterministic() {
+    let dir = manifest_dir().join("tests/cases/extract");
+    let (articles, _) = read_paths(&[dir.clone()]);
+    let first = extract_all(&articles);
+    let second = extract_all(&articles);
+    assert_eq!(first, second);
+    // Jakarta or Lima etc. may repeat; what must hold: equal names, equal ids.
+    let mut by_name = std::collections::BTreeMap::new();
+    for e in &first {
+        for p in &e.record.places {
+            let id = by_name.entry(fold(&p.name)).or_insert_with(|| p.id.clone());
+            assert_eq!(*id, p.id, "place {} has two ids", p.name);
+        }
+    }
+}
