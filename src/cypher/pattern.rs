@@ -212,11 +212,9 @@ impl<'a> Matcher<'a> {
         id: NodeId,
         state: &mut State,
     ) -> Result<Option<bool>> {
-        if state.bound[node.slot] {
-            return Ok(match &state.row[node.slot] {
-                Val::Node(bound) if *bound == id => Some(false),
-                _ => None,
-            });
+        let already = state.bound[node.slot];
+        if already && state.row[node.slot] != Val::Node(id) {
+            return Ok(None);
         }
         let Some(n) = self.reader.graph.node(id) else {
             return Ok(None);
@@ -226,6 +224,9 @@ impl<'a> Matcher<'a> {
         }
         if !props_match(props, &n.properties) {
             return Ok(None);
+        }
+        if already {
+            return Ok(Some(false));
         }
         state.row[node.slot] = Val::Node(id);
         state.bound[node.slot] = true;
