@@ -667,7 +667,9 @@ fn run_step(
         let before = Snapshot::of(&world.graph);
         let result = execute(world, &query);
         let after = Snapshot::of(&world.graph);
-        world.readings = Some(side_effects::readings(&before, &after));
+        let deletes_and_creates = has_keyword(&query, "DELETE")
+            && (has_keyword(&query, "CREATE") || has_keyword(&query, "MERGE"));
+        world.readings = Some(side_effects::readings(&before, &after, deletes_and_creates));
         world.last = Some(result);
         world.query = query;
         return Ok(());
@@ -732,6 +734,13 @@ fn run_step(
         return check_error(world, &expected, some_error_raised);
     }
     Err(step_fail("harness: unsupported step", text))
+}
+
+/// Whether `query` contains `keyword` as a word, in any case.
+fn has_keyword(query: &str, keyword: &str) -> bool {
+    query
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .any(|word| word.eq_ignore_ascii_case(keyword))
 }
 
 /// The last query's table, or the failure when it raised an error instead.
