@@ -6,13 +6,13 @@
 use std::collections::BTreeMap;
 
 use super::ast::{
-    Clause, Expr, ExprKind, Merge, PatternPart, Projection, RemoveItem, SetItem, SingleQuery,
-    Statement,
+    Clause, Expr, Merge, PatternPart, Projection, RemoveItem, SetItem, SingleQuery, Statement,
 };
 use super::error::{ErrorKind, Phase, QueryError};
 use super::expr::{eval, type_error, Env, Reader};
 use super::pattern::{CompiledPart, Matcher, NodeStep, RelStep, State};
 use super::plan::{self, Aggregate};
+use super::undo::Journal;
 use super::value::{order, Key, Val};
 use super::{Options, Params};
 use crate::graph::{Graph, Node, NodeId, Rel, RelId, Value};
@@ -41,19 +41,14 @@ pub fn execute(
         deleted_nodes: BTreeMap::new(),
         deleted_rels: BTreeMap::new(),
         anon: 0,
+        journal: Journal::default(),
     };
-    let mut result = exec.single_query(&statement.first)?;
-    let mut distinct = false;
-    for (all, query) in &statement.unions {
-        let next = exec.single_query(query)?;
-        result.rows.extend(next.rows);
-        distinct |= !all;
+    let result = exec.statement(statement);
+    if result.is_err() {
+        let journal = std::mem::take(&mut exec.journal);
+        journal.rollback(exec.graph);
     }
-    if distinct {
-        let mut seen = std::collections::BTreeSet::new();
-        result.rows.retain(|row| seen.insert(Key(row.clone())));
-    }
-    exec.to_table(result)
+    result
 }
 
 struct Exec<'g> {
@@ -63,6 +58,7 @@ struct Exec<'g> {
     deleted_nodes: BTreeMap<NodeId, Node>,
     deleted_rels: BTreeMap<RelId, (Rel, NodeId, NodeId)>,
     anon: usize,
+    journal: Journal,
 }
 
 fn runtime(kind: ErrorKind, code: &str, message: impl Into<String>) -> QueryError {
@@ -70,11 +66,25 @@ fn runtime(kind: ErrorKind, code: &str, message: impl Into<String>) -> QueryErro
 }
 
 impl Exec<'_> {
+    fn statement(&mut self, statement: &Statement) -> Result<Table> {
+        let mut result = self.single_query(&statement.first)?;
+        let mut distinct = false;
+        for (all, query) in &statement.unions {
+            let next = self.single_query(query)?;
+            result.rows.extend(next.rows);
+            distinct |= !all;
+        }
+        if distinct {
+            let mut seen = std::collections::BTreeSet::new();
+            result.rows.retain(|row| seen.insert(Key(row.clone())));
+        }
+        self.to_table(result)
+    }
+
     fn reader(&self) -> Reader<'_> {
         Reader {
             graph: self.graph,
             params: self.params,
-            deleted_nodes: &self.deleted_nodes,
             deleted_rels: &self.deleted_rels,
         }
     }
@@ -461,7 +471,9 @@ impl Exec<'_> {
                     };
                     self.props_of(node.props, &env)?
                 };
-                let id = self.graph.add_node(node.labels.iter().cloned(), props);
+                let id =
+                    self.journal
+                        .add_node(self.graph, node.labels.iter().cloned().collect(), props);
                 state.row[node.slot] = Val::Node(id);
                 state.bound[node.slot] = true;
             }
@@ -488,8 +500,8 @@ impl Exec<'_> {
                 };
                 let rel_type = rel.types.first().cloned().unwrap_or_default();
                 let id = self
-                    .graph
-                    .add_rel(start, end, rel_type, props)
+                    .journal
+                    .add_rel(self.graph, start, end, rel_type, props)
                     .map_err(|e| {
                         runtime(
                             ErrorKind::EntityNotFound,
@@ -680,8 +692,12 @@ impl Exec<'_> {
                             }
                         }
                         match target {
-                            Val::Node(id) => self.graph.replace_node_properties(id, props),
-                            Val::Rel(id) => self.graph.replace_rel_properties(id, props),
+                            Val::Node(id) => {
+                                self.journal.replace_node_properties(self.graph, id, props)
+                            }
+                            Val::Rel(id) => {
+                                self.journal.replace_rel_properties(self.graph, id, props)
+                            }
                             other => {
                                 return Err(type_error(
                                     "InvalidArgumentType",
@@ -706,13 +722,15 @@ impl Exec<'_> {
                     Some(Val::Node(id)) => {
                         let id = *id;
                         for l in labels {
-                            self.graph.add_label(id, &l.name).map_err(|e| {
-                                runtime(
-                                    ErrorKind::EntityNotFound,
-                                    "DeletedEntityAccess",
-                                    e.to_string(),
-                                )
-                            })?;
+                            self.journal
+                                .add_label(self.graph, id, &l.name)
+                                .map_err(|e| {
+                                    runtime(
+                                        ErrorKind::EntityNotFound,
+                                        "DeletedEntityAccess",
+                                        e.to_string(),
+                                    )
+                                })?;
                         }
                     }
                     Some(Val::Null) | None => {}
@@ -731,8 +749,8 @@ impl Exec<'_> {
     fn set_property(&mut self, target: &Val, key: &str, value: Value) -> Result<()> {
         let result = match target {
             Val::Null => return Ok(()),
-            Val::Node(id) => self.graph.set_node_property(*id, key, value),
-            Val::Rel(id) => self.graph.set_rel_property(*id, key, value),
+            Val::Node(id) => self.journal.set_node_property(self.graph, *id, key, value),
+            Val::Rel(id) => self.journal.set_rel_property(self.graph, *id, key, value),
             other => {
                 return Err(type_error(
                     "InvalidArgumentType",
@@ -761,13 +779,15 @@ impl Exec<'_> {
                     if let Some(Val::Node(id)) = env.lookup(&var.name) {
                         let id = *id;
                         for l in labels {
-                            self.graph.remove_label(id, &l.name).map_err(|e| {
-                                runtime(
-                                    ErrorKind::EntityNotFound,
-                                    "DeletedEntityAccess",
-                                    e.to_string(),
-                                )
-                            })?;
+                            self.journal
+                                .remove_label(self.graph, id, &l.name)
+                                .map_err(|e| {
+                                    runtime(
+                                        ErrorKind::EntityNotFound,
+                                        "DeletedEntityAccess",
+                                        e.to_string(),
+                                    )
+                                })?;
                         }
                     }
                 }
@@ -828,7 +848,7 @@ impl Exec<'_> {
                     self.delete_rel(a.rel);
                 }
             }
-            if let Ok(node) = self.graph.remove_node(id) {
+            if let Ok(node) = self.journal.remove_node(self.graph, id) {
                 self.deleted_nodes.insert(id, node);
             }
         }
@@ -836,10 +856,7 @@ impl Exec<'_> {
     }
 
     fn delete_rel(&mut self, id: RelId) {
-        let Some((s, e)) = self.graph.endpoints(id) else {
-            return;
-        };
-        if let Ok(rel) = self.graph.remove_rel(id) {
+        if let Ok((rel, s, e)) = self.journal.remove_rel(self.graph, id) {
             self.deleted_rels.insert(id, (rel, s, e));
         }
     }
