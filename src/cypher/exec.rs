@@ -223,15 +223,7 @@ impl Exec<'_> {
         let matcher = Matcher::new(&reader, &names, self.options);
         let mut out = Vec::new();
         for row in input.rows {
-            let mut state = State::new(
-                row.iter()
-                    .cloned()
-                    .chain(std::iter::repeat_n(Val::Null, added))
-                    .collect(),
-                std::iter::repeat_n(true, width)
-                    .chain(std::iter::repeat_n(false, added))
-                    .collect(),
-            );
+            let mut state = widen(&row, added);
             let mut found = Vec::new();
             matcher.match_parts(&parts, &mut state, &mut found)?;
             if let Some(w) = where_clause {
@@ -249,7 +241,7 @@ impl Exec<'_> {
             }
             if found.is_empty() && optional {
                 let mut r = row;
-                r.extend(std::iter::repeat_n(Val::Null, added));
+                r.resize(width + added, Val::Null);
                 out.push(r);
             } else {
                 out.extend(found);
@@ -292,7 +284,7 @@ impl Exec<'_> {
         let reader = self.reader();
         let plan = plan::projection(p, &input.names);
         // (input row, output values, aggregate results)
-        let mut produced: Vec<(Vec<Val>, Vec<Val>, Vec<(usize, Val)>)> = Vec::new();
+        let mut produced: Vec<Produced> = Vec::new();
         if plan.aggregates.is_empty() {
             for row in input.rows {
                 let env = Env::Row {
@@ -355,7 +347,7 @@ impl Exec<'_> {
         }
         let skip = self.count_argument(p.skip.as_ref(), "SKIP")?.unwrap_or(0);
         let limit = self.count_argument(p.limit.as_ref(), "LIMIT")?;
-        let mut kept: Vec<(Vec<Val>, Vec<Val>, Vec<(usize, Val)>)> = produced
+        let mut kept: Vec<Produced> = produced
             .into_iter()
             .skip(skip)
             .take(limit.unwrap_or(usize::MAX))
@@ -543,14 +535,7 @@ impl Exec<'_> {
         let added = names.len() - width;
         let mut out = Vec::new();
         for row in input.rows {
-            let mut state = State::new(
-                row.into_iter()
-                    .chain(std::iter::repeat_n(Val::Null, added))
-                    .collect(),
-                std::iter::repeat_n(true, width)
-                    .chain(std::iter::repeat_n(false, added))
-                    .collect(),
-            );
+            let mut state = widen(&row, added);
             self.create_parts(&parts, &names, &mut state)?;
             out.push(state.row);
         }
@@ -565,17 +550,7 @@ impl Exec<'_> {
         let mut out = Vec::new();
         for row in input.rows {
             self.check_cancel()?;
-            let fresh = || {
-                State::new(
-                    row.iter()
-                        .cloned()
-                        .chain(std::iter::repeat_n(Val::Null, added))
-                        .collect(),
-                    std::iter::repeat_n(true, width)
-                        .chain(std::iter::repeat_n(false, added))
-                        .collect(),
-                )
-            };
+            let fresh = || widen(&row, added);
             let mut found = Vec::new();
             {
                 let reader = self.reader();
@@ -956,6 +931,19 @@ impl Exec<'_> {
     }
 }
 
+/// A projected row: the input row, the output values and the aggregate
+/// results it was computed with (ORDER BY may need all three).
+type Produced = (Vec<Val>, Vec<Val>, Vec<(usize, Val)>);
+
+/// The matching state for one input row with `added` unbound slots.
+fn widen(row: &[Val], added: usize) -> State {
+    let mut values = row.to_vec();
+    values.resize(row.len() + added, Val::Null);
+    let mut bound = vec![true; row.len()];
+    bound.resize(row.len() + added, false);
+    State::new(values, bound)
+}
+
 /// A value as a property, or the TCK's `InvalidPropertyType` error.
 fn storable(v: &Val) -> Result<Value> {
     v.to_property().ok_or_else(|| {
@@ -971,7 +959,7 @@ fn aggregate(
     input: &Rows,
     plan: &plan::ProjectionPlan,
     reader: &Reader<'_>,
-) -> Result<Vec<(Vec<Val>, Vec<Val>, Vec<(usize, Val)>)>> {
+) -> Result<Vec<Produced>> {
     let key_items: Vec<usize> = (0..plan.items.len())
         .filter(|i| !plan.item_has_aggregate[*i])
         .collect();
