@@ -62,6 +62,9 @@ impl State {
 
 type Props = Option<BTreeMap<String, Val>>;
 
+/// Breadth-first search state: depth and predecessors of each reached node.
+type Reached = HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)>;
+
 pub struct Matcher<'a> {
     pub reader: &'a Reader<'a>,
     pub names: &'a [String],
@@ -522,7 +525,7 @@ impl<'a> Matcher<'a> {
             });
         }
         // depth and predecessors (node, rel) of every reached node
-        let mut reached: HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)> = HashMap::new();
+        let mut reached: Reached = HashMap::new();
         reached.insert(s, (0, Vec::new()));
         let mut queue = VecDeque::from([s]);
         let mut found_depth = None;
@@ -569,7 +572,7 @@ impl<'a> Matcher<'a> {
 
 /// Walks predecessor lists back from `at` to `s`.
 fn collect_paths(
-    reached: &HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)>,
+    reached: &Reached,
     s: NodeId,
     at: NodeId,
     trail: &mut Vec<(NodeId, RelId)>,
