@@ -348,3 +348,49 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// shortestPath and allShortestPaths agree with the shortest matches
+    /// that plain variable-length matching finds, on random small graphs.
+    #[test]
+    fn shortest_paths_agree_with_exhaustive_matching(
+        edges in prop::collection::vec((0u8..8, 0u8..8, any::<bool>()), 0..16),
+        directed in any::<bool>(),
+    ) {
+        let mut graph = Graph::new();
+        run(&mut graph, "UNWIND range(0, 7) AS i CREATE (:N {id: i})").unwrap();
+        for (a, b, t) in &edges {
+            let rel_type = if *t { "A" } else { "B" };
+            run(&mut graph, &format!(
+                "MATCH (a:N {{id: {a}}}), (b:N {{id: {b}}}) CREATE (a)-[:{rel_type}]->(b)"
+            )).unwrap();
+        }
+        let arrow = if directed { "->" } else { "-" };
+        let exhaustive = run(&mut graph, &format!(
+            "MATCH p = (a:N {{id: 0}})-[*1..6]{arrow}(b:N {{id: 7}}) \
+             WITH length(p) AS l, [n IN nodes(p) | n.id] AS ids ORDER BY l \
+             WITH collect([l, ids]) AS all WITH all, all[0][0] AS best \
+             RETURN best, size([x IN all WHERE x[0] = best]) AS n"
+        )).unwrap();
+        let shortest = run(&mut graph, &format!(
+            "MATCH p = shortestPath((a:N {{id: 0}})-[*..6]{arrow}(b:N {{id: 7}})) RETURN length(p)"
+        )).unwrap();
+        let all = run(&mut graph, &format!(
+            "MATCH p = allShortestPaths((a:N {{id: 0}})-[*..6]{arrow}(b:N {{id: 7}})) RETURN length(p)"
+        )).unwrap();
+        let best = &exhaustive.rows[0][0];
+        match best {
+            Item::Null => {
+                prop_assert!(shortest.rows.is_empty());
+                prop_assert!(all.rows.is_empty());
+            }
+            _ => {
+                prop_assert_eq!(&shortest.rows, &vec![vec![best.clone()]]);
+                prop_assert_eq!(Item::Int(all.rows.len() as i64), exhaustive.rows[0][1].clone());
+                prop_assert!(all.rows.iter().all(|r| &r[0] == best));
+            }
+        }
+    }
+}
