@@ -9,6 +9,7 @@ mod functions;
 pub mod parser;
 mod pattern;
 mod plan;
+mod undo;
 pub mod value;
 
 use std::collections::BTreeMap;

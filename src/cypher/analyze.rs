@@ -32,6 +32,9 @@ enum Ty {
     String,
     List,
     Map,
+    Node,
+    Rel,
+    Path,
 }
 
 type Scope = BTreeMap<String, Kind>;
@@ -218,6 +221,7 @@ impl Analyzer {
             }
             for (rel, _) in &part.hops {
                 self.rel(rel, scope, &mut local, usage, &mut rel_vars);
+                self.created_rel_shape(rel, usage);
             }
             if part.kind != PathKind::All && part.hops.len() != 1 {
                 self.error(
@@ -227,6 +231,13 @@ impl Analyzer {
                 );
             }
             if let Some(v) = &part.var {
+                if local.contains_key(&v.name) && !scope.contains_key(&v.name) {
+                    self.error(
+                        "VariableAlreadyBound",
+                        format!("variable `{}` is already defined", v.name),
+                        v.span,
+                    );
+                }
                 local.insert(v.name.clone(), Kind::Path);
             }
         }
@@ -257,7 +268,7 @@ impl Analyzer {
             None => {
                 local.insert(var.name.clone(), Kind::Node);
             }
-            Some(Kind::Node) | Some(Kind::Value(Ty::Any)) => {
+            Some(Kind::Node) | Some(Kind::Value(Ty::Any | Ty::Null)) => {
                 let from_before = scope.contains_key(&var.name) && !local.contains_key(&var.name);
                 let restated = !node.labels.is_empty() || node.props.is_some();
                 let rebinding = match usage {
@@ -296,29 +307,6 @@ impl Analyzer {
         if let Some(props) = &rel.props {
             self.pattern_props(props, scope, local, usage);
         }
-        if usage != PatternUse::Match {
-            if rel.types.len() != 1 {
-                self.error(
-                    "NoSingleRelationshipType",
-                    "a created relationship needs exactly one type",
-                    rel.span,
-                );
-            }
-            if rel.direction == RelDirection::Both && usage == PatternUse::Create {
-                self.error(
-                    "RequiresDirectedRelationship",
-                    "a created relationship needs a direction",
-                    rel.span,
-                );
-            }
-            if rel.length.is_some() {
-                self.error(
-                    "CreatingVarLength",
-                    "variable-length relationships cannot be created",
-                    rel.span,
-                );
-            }
-        }
         let Some(var) = &rel.var else {
             return;
         };
@@ -343,6 +331,7 @@ impl Analyzer {
             Some(k)
                 if k == kind
                     || k == Kind::Value(Ty::Any)
+                    || k == Kind::Value(Ty::Null)
                     || (k == Kind::Value(Ty::List) && kind == Kind::RelList) =>
             {
                 if usage != PatternUse::Match {
@@ -358,6 +347,33 @@ impl Analyzer {
                 format!("variable `{}` is not a relationship", var.name),
                 var.span,
             ),
+        }
+    }
+
+    /// CREATE and MERGE make exactly one relationship of one type.
+    fn created_rel_shape(&mut self, rel: &RelPattern, usage: PatternUse) {
+        if usage != PatternUse::Match {
+            if rel.types.len() != 1 {
+                self.error(
+                    "NoSingleRelationshipType",
+                    "a created relationship needs exactly one type",
+                    rel.span,
+                );
+            }
+            if rel.direction == RelDirection::Both && usage == PatternUse::Create {
+                self.error(
+                    "RequiresDirectedRelationship",
+                    "a created relationship needs a direction",
+                    rel.span,
+                );
+            }
+            if rel.length.is_some() {
+                self.error(
+                    "CreatingVarLength",
+                    "variable-length relationships cannot be created",
+                    rel.span,
+                );
+            }
         }
     }
 
@@ -383,7 +399,7 @@ impl Analyzer {
     // ------------------------------------------------------------ projections
 
     fn projection(&mut self, p: &Projection, scope: &Scope, is_return: bool) -> Scope {
-        if p.star && scope.is_empty() {
+        if is_return && p.star && scope.is_empty() {
             self.error(
                 "NoVariablesInScope",
                 "RETURN * needs variables in scope",
@@ -468,7 +484,6 @@ impl Analyzer {
         match &e.kind {
             ExprKind::Var(v) => self.var_ref(v, e.span, scope),
             ExprKind::CountStar => {}
-            ExprKind::Function { name, .. } if is_aggregate(name) => {}
             _ => for_each_child(e, |c| self.expr_in_projected(c, scope, item_texts)),
         }
     }
@@ -509,7 +524,7 @@ impl Analyzer {
         let keys: Vec<String> = p
             .items
             .iter()
-            .filter(|i| !has_aggregate(&i.expr))
+            .filter(|i| !has_aggregate(&i.expr) && is_simple_key(&i.expr))
             .map(|i| i.expr.to_string())
             .collect();
         for item in p.items.iter().filter(|i| has_aggregate(&i.expr)) {
@@ -579,6 +594,16 @@ impl Analyzer {
                     ),
                     _ => {}
                 }
+                if let (Some(accepted), Some(arg)) = (accepted_types(name), args.first()) {
+                    let ty = static_type(arg, scope);
+                    if ty != Ty::Any && ty != Ty::Null && !accepted.contains(&ty) {
+                        self.error(
+                            "InvalidArgumentType",
+                            format!("{name}() does not accept this argument"),
+                            arg.span,
+                        );
+                    }
+                }
                 if is_aggregate(name) {
                     if !aggregates_allowed {
                         self.error(
@@ -642,6 +667,45 @@ impl Analyzer {
                 self.boolean_operand(a, scope);
                 self.expr(a, scope, aggregates_allowed);
             }
+            ExprKind::Binary(BinaryOp::In, a, b) => {
+                if matches!(
+                    static_type(b, scope),
+                    Ty::Bool
+                        | Ty::Int
+                        | Ty::Float
+                        | Ty::String
+                        | Ty::Map
+                        | Ty::Node
+                        | Ty::Rel
+                        | Ty::Path
+                ) {
+                    self.error(
+                        "InvalidArgumentType",
+                        "IN needs a list on its right",
+                        b.span,
+                    );
+                }
+                self.expr(a, scope, aggregates_allowed);
+                self.expr(b, scope, aggregates_allowed);
+            }
+            ExprKind::Property(base, _) => {
+                match static_type(base, scope) {
+                    Ty::Path => {
+                        self.error("InvalidArgumentType", "a path has no properties", base.span)
+                    }
+                    Ty::Bool | Ty::Int | Ty::Float | Ty::String | Ty::List => self.errors.push(
+                        QueryError::new(
+                            Phase::Compile,
+                            ErrorKind::TypeError,
+                            "InvalidArgumentType",
+                            "only maps, nodes and relationships have properties",
+                        )
+                        .with_span(base.span),
+                    ),
+                    _ => {}
+                }
+                self.expr(base, scope, aggregates_allowed);
+            }
             _ => for_each_child(e, |c| self.expr(c, scope, aggregates_allowed)),
         }
     }
@@ -665,6 +729,19 @@ enum PatternUse {
     Merge,
 }
 
+/// The argument types a graph or collection function accepts, for the
+/// checks that can be made on the text.
+fn accepted_types(name: &str) -> Option<&'static [Ty]> {
+    Some(match name.to_lowercase().as_str() {
+        "properties" | "keys" => &[Ty::Node, Ty::Rel, Ty::Map],
+        "labels" => &[Ty::Node],
+        "type" | "startnode" | "endnode" => &[Ty::Rel],
+        "length" | "nodes" | "relationships" => &[Ty::Path],
+        "size" => &[Ty::List, Ty::String, Ty::Map],
+        _ => return None,
+    })
+}
+
 /// The type an expression surely has, or `Any`.
 fn static_type(e: &Expr, scope: &Scope) -> Ty {
     match &e.kind {
@@ -678,7 +755,9 @@ fn static_type(e: &Expr, scope: &Scope) -> Ty {
         ExprKind::Paren(inner) => static_type(inner, scope),
         ExprKind::Var(v) => match scope.get(v) {
             Some(Kind::Value(t)) => *t,
-            Some(Kind::Node | Kind::Rel | Kind::Path) => Ty::Map,
+            Some(Kind::Node) => Ty::Node,
+            Some(Kind::Rel) => Ty::Rel,
+            Some(Kind::Path) => Ty::Path,
             Some(Kind::RelList) => Ty::List,
             None => Ty::Any,
         },
@@ -698,6 +777,17 @@ fn static_type(e: &Expr, scope: &Scope) -> Ty {
         )
         | ExprKind::Unary(UnaryOp::Not, _) => Ty::Any,
         _ => Ty::Any,
+    }
+}
+
+/// A grouping key that an aggregating expression may reuse: a variable or
+/// a property of one.
+fn is_simple_key(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Var(_) => true,
+        ExprKind::Property(base, _) => matches!(base.kind, ExprKind::Var(_)),
+        ExprKind::Paren(inner) => is_simple_key(inner),
+        _ => false,
     }
 }
 

@@ -6,13 +6,13 @@
 use std::collections::BTreeMap;
 
 use super::ast::{
-    Clause, Expr, ExprKind, Merge, PatternPart, Projection, RemoveItem, SetItem, SingleQuery,
-    Statement,
+    Clause, Expr, Merge, PatternPart, Projection, RemoveItem, SetItem, SingleQuery, Statement,
 };
 use super::error::{ErrorKind, Phase, QueryError};
 use super::expr::{eval, type_error, Env, Reader};
 use super::pattern::{CompiledPart, Matcher, NodeStep, RelStep, State};
 use super::plan::{self, Aggregate};
+use super::undo::Journal;
 use super::value::{order, Key, Val};
 use super::{Options, Params};
 use crate::graph::{Graph, Node, NodeId, Rel, RelId, Value};
@@ -41,19 +41,14 @@ pub fn execute(
         deleted_nodes: BTreeMap::new(),
         deleted_rels: BTreeMap::new(),
         anon: 0,
+        journal: Journal::default(),
     };
-    let mut result = exec.single_query(&statement.first)?;
-    let mut distinct = false;
-    for (all, query) in &statement.unions {
-        let next = exec.single_query(query)?;
-        result.rows.extend(next.rows);
-        distinct |= !all;
+    let result = exec.statement(statement);
+    if result.is_err() {
+        let journal = std::mem::take(&mut exec.journal);
+        journal.rollback(exec.graph);
     }
-    if distinct {
-        let mut seen = std::collections::BTreeSet::new();
-        result.rows.retain(|row| seen.insert(Key(row.clone())));
-    }
-    exec.to_table(result)
+    result
 }
 
 struct Exec<'g> {
@@ -63,6 +58,7 @@ struct Exec<'g> {
     deleted_nodes: BTreeMap<NodeId, Node>,
     deleted_rels: BTreeMap<RelId, (Rel, NodeId, NodeId)>,
     anon: usize,
+    journal: Journal,
 }
 
 fn runtime(kind: ErrorKind, code: &str, message: impl Into<String>) -> QueryError {
@@ -70,11 +66,25 @@ fn runtime(kind: ErrorKind, code: &str, message: impl Into<String>) -> QueryErro
 }
 
 impl Exec<'_> {
+    fn statement(&mut self, statement: &Statement) -> Result<Table> {
+        let mut result = self.single_query(&statement.first)?;
+        let mut distinct = false;
+        for (all, query) in &statement.unions {
+            let next = self.single_query(query)?;
+            result.rows.extend(next.rows);
+            distinct |= !all;
+        }
+        if distinct {
+            let mut seen = std::collections::BTreeSet::new();
+            result.rows.retain(|row| seen.insert(Key(row.clone())));
+        }
+        self.to_table(result)
+    }
+
     fn reader(&self) -> Reader<'_> {
         Reader {
             graph: self.graph,
             params: self.params,
-            deleted_nodes: &self.deleted_nodes,
             deleted_rels: &self.deleted_rels,
         }
     }
@@ -213,15 +223,7 @@ impl Exec<'_> {
         let matcher = Matcher::new(&reader, &names, self.options);
         let mut out = Vec::new();
         for row in input.rows {
-            let mut state = State::new(
-                row.iter()
-                    .cloned()
-                    .chain(std::iter::repeat_n(Val::Null, added))
-                    .collect(),
-                std::iter::repeat_n(true, width)
-                    .chain(std::iter::repeat_n(false, added))
-                    .collect(),
-            );
+            let mut state = widen(&row, added);
             let mut found = Vec::new();
             matcher.match_parts(&parts, &mut state, &mut found)?;
             if let Some(w) = where_clause {
@@ -239,7 +241,7 @@ impl Exec<'_> {
             }
             if found.is_empty() && optional {
                 let mut r = row;
-                r.extend(std::iter::repeat_n(Val::Null, added));
+                r.resize(width + added, Val::Null);
                 out.push(r);
             } else {
                 out.extend(found);
@@ -282,7 +284,7 @@ impl Exec<'_> {
         let reader = self.reader();
         let plan = plan::projection(p, &input.names);
         // (input row, output values, aggregate results)
-        let mut produced: Vec<(Vec<Val>, Vec<Val>, Vec<(usize, Val)>)> = Vec::new();
+        let mut produced: Vec<Produced> = Vec::new();
         if plan.aggregates.is_empty() {
             for row in input.rows {
                 let env = Env::Row {
@@ -345,7 +347,7 @@ impl Exec<'_> {
         }
         let skip = self.count_argument(p.skip.as_ref(), "SKIP")?.unwrap_or(0);
         let limit = self.count_argument(p.limit.as_ref(), "LIMIT")?;
-        let mut kept: Vec<(Vec<Val>, Vec<Val>, Vec<(usize, Val)>)> = produced
+        let mut kept: Vec<Produced> = produced
             .into_iter()
             .skip(skip)
             .take(limit.unwrap_or(usize::MAX))
@@ -461,7 +463,9 @@ impl Exec<'_> {
                     };
                     self.props_of(node.props, &env)?
                 };
-                let id = self.graph.add_node(node.labels.iter().cloned(), props);
+                let id =
+                    self.journal
+                        .add_node(self.graph, node.labels.iter().cloned().collect(), props);
                 state.row[node.slot] = Val::Node(id);
                 state.bound[node.slot] = true;
             }
@@ -488,8 +492,8 @@ impl Exec<'_> {
                 };
                 let rel_type = rel.types.first().cloned().unwrap_or_default();
                 let id = self
-                    .graph
-                    .add_rel(start, end, rel_type, props)
+                    .journal
+                    .add_rel(self.graph, start, end, rel_type, props)
                     .map_err(|e| {
                         runtime(
                             ErrorKind::EntityNotFound,
@@ -531,14 +535,7 @@ impl Exec<'_> {
         let added = names.len() - width;
         let mut out = Vec::new();
         for row in input.rows {
-            let mut state = State::new(
-                row.into_iter()
-                    .chain(std::iter::repeat_n(Val::Null, added))
-                    .collect(),
-                std::iter::repeat_n(true, width)
-                    .chain(std::iter::repeat_n(false, added))
-                    .collect(),
-            );
+            let mut state = widen(&row, added);
             self.create_parts(&parts, &names, &mut state)?;
             out.push(state.row);
         }
@@ -553,17 +550,7 @@ impl Exec<'_> {
         let mut out = Vec::new();
         for row in input.rows {
             self.check_cancel()?;
-            let fresh = || {
-                State::new(
-                    row.iter()
-                        .cloned()
-                        .chain(std::iter::repeat_n(Val::Null, added))
-                        .collect(),
-                    std::iter::repeat_n(true, width)
-                        .chain(std::iter::repeat_n(false, added))
-                        .collect(),
-                )
-            };
+            let fresh = || widen(&row, added);
             let mut found = Vec::new();
             {
                 let reader = self.reader();
@@ -680,8 +667,12 @@ impl Exec<'_> {
                             }
                         }
                         match target {
-                            Val::Node(id) => self.graph.replace_node_properties(id, props),
-                            Val::Rel(id) => self.graph.replace_rel_properties(id, props),
+                            Val::Node(id) => {
+                                self.journal.replace_node_properties(self.graph, id, props)
+                            }
+                            Val::Rel(id) => {
+                                self.journal.replace_rel_properties(self.graph, id, props)
+                            }
                             other => {
                                 return Err(type_error(
                                     "InvalidArgumentType",
@@ -706,13 +697,15 @@ impl Exec<'_> {
                     Some(Val::Node(id)) => {
                         let id = *id;
                         for l in labels {
-                            self.graph.add_label(id, &l.name).map_err(|e| {
-                                runtime(
-                                    ErrorKind::EntityNotFound,
-                                    "DeletedEntityAccess",
-                                    e.to_string(),
-                                )
-                            })?;
+                            self.journal
+                                .add_label(self.graph, id, &l.name)
+                                .map_err(|e| {
+                                    runtime(
+                                        ErrorKind::EntityNotFound,
+                                        "DeletedEntityAccess",
+                                        e.to_string(),
+                                    )
+                                })?;
                         }
                     }
                     Some(Val::Null) | None => {}
@@ -731,8 +724,8 @@ impl Exec<'_> {
     fn set_property(&mut self, target: &Val, key: &str, value: Value) -> Result<()> {
         let result = match target {
             Val::Null => return Ok(()),
-            Val::Node(id) => self.graph.set_node_property(*id, key, value),
-            Val::Rel(id) => self.graph.set_rel_property(*id, key, value),
+            Val::Node(id) => self.journal.set_node_property(self.graph, *id, key, value),
+            Val::Rel(id) => self.journal.set_rel_property(self.graph, *id, key, value),
             other => {
                 return Err(type_error(
                     "InvalidArgumentType",
@@ -761,13 +754,15 @@ impl Exec<'_> {
                     if let Some(Val::Node(id)) = env.lookup(&var.name) {
                         let id = *id;
                         for l in labels {
-                            self.graph.remove_label(id, &l.name).map_err(|e| {
-                                runtime(
-                                    ErrorKind::EntityNotFound,
-                                    "DeletedEntityAccess",
-                                    e.to_string(),
-                                )
-                            })?;
+                            self.journal
+                                .remove_label(self.graph, id, &l.name)
+                                .map_err(|e| {
+                                    runtime(
+                                        ErrorKind::EntityNotFound,
+                                        "DeletedEntityAccess",
+                                        e.to_string(),
+                                    )
+                                })?;
                         }
                     }
                 }
@@ -828,7 +823,7 @@ impl Exec<'_> {
                     self.delete_rel(a.rel);
                 }
             }
-            if let Ok(node) = self.graph.remove_node(id) {
+            if let Ok(node) = self.journal.remove_node(self.graph, id) {
                 self.deleted_nodes.insert(id, node);
             }
         }
@@ -836,10 +831,7 @@ impl Exec<'_> {
     }
 
     fn delete_rel(&mut self, id: RelId) {
-        let Some((s, e)) = self.graph.endpoints(id) else {
-            return;
-        };
-        if let Ok(rel) = self.graph.remove_rel(id) {
+        if let Ok((rel, s, e)) = self.journal.remove_rel(self.graph, id) {
             self.deleted_rels.insert(id, (rel, s, e));
         }
     }
@@ -939,6 +931,19 @@ impl Exec<'_> {
     }
 }
 
+/// A projected row: the input row, the output values and the aggregate
+/// results it was computed with (ORDER BY may need all three).
+type Produced = (Vec<Val>, Vec<Val>, Vec<(usize, Val)>);
+
+/// The matching state for one input row with `added` unbound slots.
+fn widen(row: &[Val], added: usize) -> State {
+    let mut values = row.to_vec();
+    values.resize(row.len() + added, Val::Null);
+    let mut bound = vec![true; row.len()];
+    bound.resize(row.len() + added, false);
+    State::new(values, bound)
+}
+
 /// A value as a property, or the TCK's `InvalidPropertyType` error.
 fn storable(v: &Val) -> Result<Value> {
     v.to_property().ok_or_else(|| {
@@ -954,7 +959,7 @@ fn aggregate(
     input: &Rows,
     plan: &plan::ProjectionPlan,
     reader: &Reader<'_>,
-) -> Result<Vec<(Vec<Val>, Vec<Val>, Vec<(usize, Val)>)>> {
+) -> Result<Vec<Produced>> {
     let key_items: Vec<usize> = (0..plan.items.len())
         .filter(|i| !plan.item_has_aggregate[*i])
         .collect();

@@ -17,7 +17,6 @@ type Result<T> = std::result::Result<T, QueryError>;
 pub struct Reader<'a> {
     pub graph: &'a Graph,
     pub params: &'a Params,
-    pub deleted_nodes: &'a BTreeMap<NodeId, Node>,
     pub deleted_rels: &'a BTreeMap<RelId, (Rel, NodeId, NodeId)>,
 }
 
@@ -415,7 +414,7 @@ fn subscript(base: &Val, index: &Val, reader: &Reader<'_>) -> Result<Val> {
             property(base, key, reader)?
         }
         (Val::List(_), other) => {
-            return Err(argument_error(
+            return Err(type_error(
                 "InvalidArgumentType",
                 format!("a list index must be an integer, got {}", other.type_name()),
             ))

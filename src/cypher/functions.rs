@@ -77,8 +77,8 @@ pub fn arity(name: &str) -> Option<(usize, usize)> {
 }
 
 fn wrong_type(name: &str, v: &Val) -> QueryError {
-    argument_error(
-        "InvalidArgumentType",
+    type_error(
+        "InvalidArgumentValue",
         format!("{name}() does not accept a {}", v.type_name()),
     )
 }
@@ -99,7 +99,10 @@ fn int_arg(name: &str, v: &Val) -> Result<Option<i64>> {
     match v {
         Val::Null => Ok(None),
         Val::Int(i) => Ok(Some(*i)),
-        other => Err(wrong_type(name, other)),
+        other => Err(argument_error(
+            "InvalidArgumentType",
+            format!("{name}() needs an integer, got {}", other.type_name()),
+        )),
     }
 }
 
@@ -156,13 +159,7 @@ pub fn call(name: &str, args: Vec<Val>, reader: &Reader<'_>) -> Result<Val> {
         "labels" => match a {
             Val::Null => Val::Null,
             Val::Node(id) => {
-                let labels = match reader.graph.node(id) {
-                    Some(n) => &n.labels,
-                    None => match reader.deleted_nodes.get(&id) {
-                        Some(n) => &n.labels,
-                        None => return Err(wrong_type(name, &a)),
-                    },
-                };
+                let labels = &reader.node(id)?.labels;
                 Val::List(labels.iter().cloned().map(Val::String).collect())
             }
             other => return Err(wrong_type(name, &other)),

@@ -4,7 +4,7 @@
 //! scan) and expands outwards; relationships are never used twice in one
 //! pattern. `shortestPath`/`allShortestPaths` run a breadth-first search.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 
 use super::ast::{Expr, PathKind, RelDirection};
 use super::error::QueryError;
@@ -61,6 +61,9 @@ impl State {
 }
 
 type Props = Option<BTreeMap<String, Val>>;
+
+/// Breadth-first search state: depth and predecessors of each reached node.
+type Reached = HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)>;
 
 pub struct Matcher<'a> {
     pub reader: &'a Reader<'a>,
@@ -212,11 +215,9 @@ impl<'a> Matcher<'a> {
         id: NodeId,
         state: &mut State,
     ) -> Result<Option<bool>> {
-        if state.bound[node.slot] {
-            return Ok(match &state.row[node.slot] {
-                Val::Node(bound) if *bound == id => Some(false),
-                _ => None,
-            });
+        let already = state.bound[node.slot];
+        if already && state.row[node.slot] != Val::Node(id) {
+            return Ok(None);
         }
         let Some(n) = self.reader.graph.node(id) else {
             return Ok(None);
@@ -226,6 +227,9 @@ impl<'a> Matcher<'a> {
         }
         if !props_match(props, &n.properties) {
             return Ok(None);
+        }
+        if already {
+            return Ok(Some(false));
         }
         state.row[node.slot] = Val::Node(id);
         state.bound[node.slot] = true;
@@ -500,8 +504,10 @@ impl<'a> Matcher<'a> {
         Ok(())
     }
 
-    /// Breadth-first search from `s` to `e`: one shortest path, or all of
-    /// them, as (nodes, relationships).
+    /// Bidirectional breadth-first search between `s` and `e`: one
+    /// shortest path, or all of them, as (nodes, relationships). Each round
+    /// grows the smaller frontier by one layer, so a path of length d costs
+    /// about two searches of depth d/2 instead of one of depth d.
     #[allow(clippy::too_many_arguments)]
     fn bfs(
         &self,
@@ -520,55 +526,112 @@ impl<'a> Matcher<'a> {
                 Vec::new()
             });
         }
-        // depth and predecessors (node, rel) of every reached node
-        let mut reached: HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)> = HashMap::new();
-        reached.insert(s, (0, Vec::new()));
-        let mut queue = VecDeque::from([s]);
-        let mut found_depth = None;
-        while let Some(at) = queue.pop_front() {
-            self.tick()?;
-            let depth = reached.get(&at).map_or(0, |r| r.0);
-            if found_depth.is_some_and(|d| depth >= d) || depth >= max {
-                continue;
-            }
-            for adj in self.reader.graph.adjacent(at, direction) {
-                if !self.rel_fits(rel, props, &adj) {
-                    continue;
-                }
-                let next = adj.other(at);
-                match reached.get_mut(&next) {
-                    Some((d, preds)) => {
-                        if *d == depth + 1 && all {
-                            preds.push((at, adj.rel));
-                        }
-                    }
-                    None => {
-                        reached.insert(next, (depth + 1, vec![(at, adj.rel)]));
-                        if next == e {
-                            found_depth = Some(depth + 1);
-                        } else {
-                            queue.push_back(next);
-                        }
-                    }
-                }
-            }
-        }
-        let Some(depth) = found_depth else {
-            return Ok(Vec::new());
+        let backward_direction = match direction {
+            Direction::Outgoing => Direction::Incoming,
+            Direction::Incoming => Direction::Outgoing,
+            Direction::Both => Direction::Both,
         };
-        if depth < min {
+        let mut forward = Side::new(s);
+        let mut backward = Side::new(e);
+        let mut meetings: Vec<NodeId> = Vec::new();
+        while meetings.is_empty() {
+            if forward.frontier.is_empty() || backward.frontier.is_empty() {
+                return Ok(Vec::new());
+            }
+            if forward.depth + backward.depth >= max {
+                return Ok(Vec::new());
+            }
+            let grow_forward = forward.frontier.len() <= backward.frontier.len();
+            let (side, other, dir) = if grow_forward {
+                (&mut forward, &backward, direction)
+            } else {
+                (&mut backward, &forward, backward_direction)
+            };
+            let mut next = Vec::new();
+            for &at in &side.frontier {
+                self.tick()?;
+                for adj in self.reader.graph.adjacent(at, dir) {
+                    if !self.rel_fits(rel, props, &adj) {
+                        continue;
+                    }
+                    let node = adj.other(at);
+                    match side.reached.get_mut(&node) {
+                        Some((d, preds)) => {
+                            if *d == side.depth + 1 && all {
+                                preds.push((at, adj.rel));
+                            }
+                        }
+                        None => {
+                            side.reached
+                                .insert(node, (side.depth + 1, vec![(at, adj.rel)]));
+                            next.push(node);
+                            if other.reached.contains_key(&node) {
+                                meetings.push(node);
+                            }
+                        }
+                    }
+                }
+            }
+            side.depth += 1;
+            side.frontier = next;
+        }
+        let total = |m: &NodeId| {
+            let f = forward.reached.get(m).map_or(u64::MAX, |r| r.0);
+            f.saturating_add(backward.reached.get(m).map_or(u64::MAX, |r| r.0))
+        };
+        let length = meetings.iter().map(total).min().unwrap_or(u64::MAX);
+        if length < min || length > max {
             return Ok(Vec::new());
         }
+        meetings.retain(|m| total(m) == length);
+        meetings.sort();
+        meetings.dedup();
         let mut paths = Vec::new();
-        let mut trail = Vec::new();
-        collect_paths(&reached, s, e, &mut trail, &mut paths, all);
+        for m in meetings {
+            let mut to_m = Vec::new();
+            collect_paths(&forward.reached, s, m, &mut Vec::new(), &mut to_m, all);
+            let mut to_e = Vec::new();
+            collect_paths(&backward.reached, e, m, &mut Vec::new(), &mut to_e, all);
+            for (nodes_a, rels_a) in &to_m {
+                for (nodes_b, rels_b) in &to_e {
+                    // nodes_b runs from e to m: reverse it onto s..m.
+                    let mut nodes = nodes_a.clone();
+                    nodes.extend(nodes_b.iter().rev().skip(1));
+                    let mut rels = rels_a.clone();
+                    rels.extend(rels_b.iter().rev());
+                    paths.push((nodes, rels));
+                    if !all {
+                        return Ok(paths);
+                    }
+                }
+            }
+        }
         Ok(paths)
     }
 }
 
-/// Walks predecessor lists back from `at` to `s`.
+/// One direction of the bidirectional search.
+struct Side {
+    reached: Reached,
+    frontier: Vec<NodeId>,
+    depth: u64,
+}
+
+impl Side {
+    fn new(start: NodeId) -> Side {
+        let mut reached = Reached::new();
+        reached.insert(start, (0, Vec::new()));
+        Side {
+            reached,
+            frontier: vec![start],
+            depth: 0,
+        }
+    }
+}
+
+/// Walks predecessor lists back from `at` to `s`; each path runs from `s`.
 fn collect_paths(
-    reached: &HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)>,
+    reached: &Reached,
     s: NodeId,
     at: NodeId,
     trail: &mut Vec<(NodeId, RelId)>,

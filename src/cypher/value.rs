@@ -166,9 +166,9 @@ fn int_float_cmp(i: i64, f: f64) -> Option<Ordering> {
     match as_float.partial_cmp(&f) {
         Some(Ordering::Equal) => {
             // Large integers lose precision as floats; compare exactly.
-            if f >= 9.223_372_036_854_775_807e18 {
+            if f >= 9.223_372_036_854_776e18 {
                 Some(Ordering::Less)
-            } else if f < -9.223_372_036_854_775_808e18 {
+            } else if f < -9.223_372_036_854_776e18 {
                 Some(Ordering::Greater)
             } else {
                 Some(i.cmp(&(f as i64)))
