@@ -71,7 +71,11 @@ fn month_number(name: &str) -> Option<u8> {
 }
 
 fn weekday_number(name: &str) -> Option<u8> {
-    Lexicons::get().weekdays.iter().position(|d| d == name).map(|i| i as u8)
+    Lexicons::get()
+        .weekdays
+        .iter()
+        .position(|d| d == name)
+        .map(|i| i as u8)
 }
 
 /// Day number since 1970-01-01 (proleptic Gregorian), for weekday arithmetic.
@@ -125,15 +129,20 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         return out;
     }
     let p = patterns();
-    let taken = |out: &Vec<DateMention>, s: usize, e: usize| out.iter().any(|d| s < d.end && d.start < e);
+    let taken =
+        |out: &Vec<DateMention>, s: usize, e: usize| out.iter().any(|d| s < d.end && d.start < e);
     let article_year = article.map(|d| d.year_part());
     let month_texts = if has_month { text } else { "" };
     for c in p.month_day.captures_iter(month_texts) {
-        let (Some(all), Some(mon)) = (c.get(0), c.get(1).and_then(|x| month_number(x.as_str()))) else {
+        let (Some(all), Some(mon)) = (c.get(0), c.get(1).and_then(|x| month_number(x.as_str())))
+        else {
             continue;
         };
         let day: u8 = c.get(2).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
-        let year = c.get(4).and_then(|x| x.as_str().parse().ok()).or(article_year);
+        let year = c
+            .get(4)
+            .and_then(|x| x.as_str().parse().ok())
+            .or(article_year);
         let Some(year) = year else { continue };
         let date = if c.get(3).is_some() {
             Date::month(year, mon)
@@ -141,28 +150,44 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             Date::day(year, mon, day)
         };
         if let Some(date) = date {
-            out.push(DateMention { start: all.start(), end: all.end(), date });
+            out.push(DateMention {
+                start: all.start(),
+                end: all.end(),
+                date,
+            });
         }
     }
     for c in p.day_month.captures_iter(month_texts) {
-        let (Some(all), Some(mon)) = (c.get(0), c.get(2).and_then(|x| month_number(x.as_str()))) else {
+        let (Some(all), Some(mon)) = (c.get(0), c.get(2).and_then(|x| month_number(x.as_str())))
+        else {
             continue;
         };
         if taken(&out, all.start(), all.end()) {
             continue;
         }
         let day: u8 = c.get(1).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
-        let year = c.get(3).and_then(|x| x.as_str().parse().ok()).or(article_year);
+        let year = c
+            .get(3)
+            .and_then(|x| x.as_str().parse().ok())
+            .or(article_year);
         if let Some(date) = year.and_then(|y| Date::day(y, mon, day)) {
-            out.push(DateMention { start: all.start(), end: all.end(), date });
+            out.push(DateMention {
+                start: all.start(),
+                end: all.end(),
+                date,
+            });
         }
     }
     for c in p.month_year.captures_iter(month_texts) {
-        let (Some(all), Some(name)) = (c.get(0), c.get(2)) else { continue };
+        let (Some(all), Some(name)) = (c.get(0), c.get(2)) else {
+            continue;
+        };
         if taken(&out, all.start(), all.end()) {
             continue;
         }
-        let Some(mon) = month_number(name.as_str()) else { continue };
+        let Some(mon) = month_number(name.as_str()) else {
+            continue;
+        };
         // `May` alone is too often a verb or a name to be read as a month.
         if c.get(1).is_none() && c.get(3).is_none() && c.get(4).is_none() {
             continue;
@@ -182,10 +207,18 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             })
         };
         if let Some(date) = year.and_then(|y| Date::month(y, mon)) {
-            out.push(DateMention { start: all.start(), end: all.end(), date });
+            out.push(DateMention {
+                start: all.start(),
+                end: all.end(),
+                date,
+            });
         }
     }
-    let year_text = if has_year_word || has_four_digits { text } else { "" };
+    let year_text = if has_year_word || has_four_digits {
+        text
+    } else {
+        ""
+    };
     for c in p.year.captures_iter(year_text) {
         let Some(all) = c.get(0) else { continue };
         if taken(&out, all.start(), all.end()) {
@@ -197,13 +230,23 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             c.get(2).and_then(|y| y.as_str().parse().ok())
         };
         if let Some(y) = year {
-            out.push(DateMention { start: all.start(), end: all.end(), date: Date::year(y) });
+            out.push(DateMention {
+                start: all.start(),
+                end: all.end(),
+                date: Date::year(y),
+            });
         }
     }
     if let Some(a) = article.filter(|a| a.day_part().is_some() && has_day_word) {
-        let base = days_from_civil(a.year_part(), a.month_part().unwrap_or(1), a.day_part().unwrap_or(1));
+        let base = days_from_civil(
+            a.year_part(),
+            a.month_part().unwrap_or(1),
+            a.day_part().unwrap_or(1),
+        );
         for c in p.weekday.captures_iter(text) {
-            let (Some(all), Some(wd)) = (c.get(0), c.get(2).and_then(|x| weekday_number(x.as_str()))) else {
+            let (Some(all), Some(wd)) =
+                (c.get(0), c.get(2).and_then(|x| weekday_number(x.as_str())))
+            else {
                 continue;
             };
             let back = (weekday_of(base) + 7 - wd) % 7;
@@ -213,14 +256,26 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
                 _ => base - back as i64,
             };
             if let Some(date) = civil_from_days(days) {
-                out.push(DateMention { start: all.start(), end: all.end(), date });
+                out.push(DateMention {
+                    start: all.start(),
+                    end: all.end(),
+                    date,
+                });
             }
         }
         for c in p.relative_day.captures_iter(text) {
             let Some(all) = c.get(0) else { continue };
-            let days = if all.as_str() == "yesterday" { base - 1 } else { base };
+            let days = if all.as_str() == "yesterday" {
+                base - 1
+            } else {
+                base
+            };
             if let Some(date) = civil_from_days(days) {
-                out.push(DateMention { start: all.start(), end: all.end(), date });
+                out.push(DateMention {
+                    start: all.start(),
+                    end: all.end(),
+                    date,
+                });
             }
         }
     }
@@ -241,21 +296,39 @@ mod tests {
     use super::*;
 
     fn first(text: &str, article: &str) -> Option<String> {
-        find_dates(text, Date::parse(article)).first().map(|d| d.date.to_string())
+        find_dates(text, Date::parse(article))
+            .first()
+            .map(|d| d.date.to_string())
     }
 
     #[test]
     fn resolves_dates_at_the_precision_given() {
         let cases = [
             ("met on July 26 in Hanoi", "2017-07-27", Some("2017-07-26")),
-            ("a working trip from October 19-22.", "2022-10-22", Some("2022-10")),
+            (
+                "a working trip from October 19-22.",
+                "2022-10-22",
+                Some("2022-10"),
+            ),
             ("from June 14 to 19", "2025-06-19", Some("2025-06")),
             ("visit in November 2024.", "2025-08-19", Some("2024-11")),
             ("since April last year", "2025-08-19", Some("2024-04")),
             ("Myanmar (March this year)", "2025-08-19", Some("2025-03")),
-            ("on Monday afternoon (local time)", "2025-08-19", Some("2025-08-18")),
-            ("on Tuesday, the delegation", "2025-08-19", Some("2025-08-19")),
-            ("established on December 22, 1944, under", "2024-12-06", Some("1944-12-22")),
+            (
+                "on Monday afternoon (local time)",
+                "2025-08-19",
+                Some("2025-08-18"),
+            ),
+            (
+                "on Tuesday, the delegation",
+                "2025-08-19",
+                Some("2025-08-19"),
+            ),
+            (
+                "established on December 22, 1944, under",
+                "2024-12-06",
+                Some("1944-12-22"),
+            ),
             ("only started last year", "2025-08-19", Some("2024")),
             ("the ASEAN Chair in 2020", "2019-12-19", Some("2020")),
             ("on 22 December 2024", "2025-01-01", Some("2024-12-22")),

@@ -30,7 +30,12 @@ struct Draft {
 }
 
 /// The events of the article.
-pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>], article_date: Option<Date>) -> Vec<EventRecord> {
+pub fn recognize(
+    doc: &Doc,
+    found: &Found,
+    ids: &[Option<String>],
+    article_date: Option<Date>,
+) -> Vec<EventRecord> {
     let mut drafts: Vec<Draft> = Vec::new();
     let mut context = Context::default();
     for s in 0..doc.sentences.len() {
@@ -40,7 +45,9 @@ pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>], article_date:
         }
         let persons = entities_in(found, a, b, Kind::Person);
         let subject = subject_of(doc, found, a, b, &persons, context.subject);
-        for (draft, definite) in sentence_events(doc, found, s, subject, &persons, &context, article_date) {
+        for (draft, definite) in
+            sentence_events(doc, found, s, subject, &persons, &context, article_date)
+        {
             // `the visit`, `the ceremony`: a new mention of an earlier event
             if definite {
                 if let Some(e) = drafts.iter_mut().rev().find(|e| e.kind == draft.kind) {
@@ -113,14 +120,22 @@ fn plural_reference(doc: &Doc, a: usize, b: usize) -> bool {
         matches!(w, "They" | "they")
             || (matches!(w, "two" | "both" | "Both")
                 && (i + 1..(i + 3).min(b)).any(|k| {
-                    matches!(doc.word(k), "leaders" | "sides" | "ministers" | "officials" | "delegations")
+                    matches!(
+                        doc.word(k),
+                        "leaders" | "sides" | "ministers" | "officials" | "delegations"
+                    )
                 }))
     })
 }
 
 /// `he`, `his`, `the delegation`: the sentence is about the last subject.
 fn singular_reference(doc: &Doc, a: usize, b: usize) -> bool {
-    (a..b).any(|i| matches!(doc.word(i), "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her" | "delegation"))
+    (a..b).any(|i| {
+        matches!(
+            doc.word(i),
+            "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her" | "delegation"
+        )
+    })
 }
 
 fn absorb(e: &mut Draft, d: Draft) {
@@ -137,7 +152,11 @@ fn absorb(e: &mut Draft, d: Draft) {
     if e.place.is_none() {
         e.place = d.place;
     }
-    let finer = |x: Option<Date>| x.map_or(0, |x| 1 + x.month_part().is_some() as u8 + x.day_part().is_some() as u8);
+    let finer = |x: Option<Date>| {
+        x.map_or(0, |x| {
+            1 + x.month_part().is_some() as u8 + x.day_part().is_some() as u8
+        })
+    };
     if finer(d.date) > finer(e.date) {
         e.date = d.date;
     }
@@ -172,10 +191,12 @@ fn subject_of(
     let anaphoric = matches!(first, "He" | "She" | "His" | "Her")
         || (first == "The"
             && (a + 1..(a + 5).min(b)).any(|i| {
-                matches!(doc.word(i), "host" | "guest" | "leader" | "officer" | "diplomat" | "official")
-                    || (doc.class(i) == Class::Title && found.owner[i].is_none())
+                matches!(
+                    doc.word(i),
+                    "host" | "guest" | "leader" | "officer" | "diplomat" | "official"
+                ) || (doc.class(i) == Class::Title && found.owner[i].is_none())
             })
-            && persons.first().is_none_or(|p| p.1 > a + 5));
+            && persons.first().map_or(true, |p| p.1 > a + 5));
     if anaphoric {
         return last;
     }
@@ -222,7 +243,10 @@ fn sentence_events(
     // Dates need a number, a month or weekday, or `year`/`today`...
     let may_date = (a..b).any(|i| {
         doc.class(i) == Class::Number
-            || doc.entries(i).iter().any(|e| matches!(e, Lex::Month(_) | Lex::Weekday(_)))
+            || doc
+                .entries(i)
+                .iter()
+                .any(|e| matches!(e, Lex::Month(_) | Lex::Weekday(_)))
             || matches!(doc.word(i), "year" | "yesterday" | "today")
     });
     let dates = if may_date {
@@ -278,16 +302,24 @@ fn sentence_events(
         if people.is_empty() && kind != EventType::Deployment {
             people.extend(referred.iter().copied());
         }
-        let place = place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b));
+        let place =
+            place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b));
         let mut others = Vec::new();
         if kind == EventType::Visit {
             others.extend(place);
         }
         if people.is_empty() {
-            if matches!(kind, EventType::Meeting | EventType::Call | EventType::Visit | EventType::Appointment) {
+            if matches!(
+                kind,
+                EventType::Meeting | EventType::Call | EventType::Visit | EventType::Appointment
+            ) {
                 continue;
             }
-            others.extend(entities_in(found, a, b, Kind::Institution).into_iter().map(|x| x.0));
+            others.extend(
+                entities_in(found, a, b, Kind::Institution)
+                    .into_iter()
+                    .map(|x| x.0),
+            );
             for (p, _) in entities_in(found, a, b, Kind::Place) {
                 if !others.contains(&p) {
                     others.push(p);
@@ -321,9 +353,7 @@ fn sentence_events(
 
 /// Who visits: `X's official visit`, `a visit by X`.
 fn visitor(doc: &Doc, found: &Found, ts: usize, te: usize, b: usize) -> Option<usize> {
-    let person_at = |i: usize| {
-        found.owner[i].filter(|&id| found.entities[id].kind == Kind::Person)
-    };
+    let person_at = |i: usize| found.owner[i].filter(|&id| found.entities[id].kind == Kind::Person);
     // `Lương Cường’s official visit`
     let mut k = ts;
     while k > 0 && ts - k < 3 && doc.class(k - 1) != Class::Poss {
@@ -363,11 +393,17 @@ fn place_for(doc: &Doc, found: &Found, kind: EventType, from: usize, b: usize) -
             .or(places.first())
             .map(|x| x.0);
     }
-    let after_preposition = |&&(_, i): &&(usize, usize)| i > 0 && matches!(doc.word(i - 1), "in" | "at" | "of");
+    let after_preposition =
+        |&&(_, i): &&(usize, usize)| i > 0 && matches!(doc.word(i - 1), "in" | "at" | "of");
     places
         .iter()
         .filter(after_preposition)
-        .find(|(p, _)| matches!(found.entities[*p].place_kind, Some(PlaceKind::City(_) | PlaceKind::Site)))
+        .find(|(p, _)| {
+            matches!(
+                found.entities[*p].place_kind,
+                Some(PlaceKind::City(_) | PlaceKind::Site)
+            )
+        })
         .or_else(|| places.iter().find(after_preposition))
         .map(|x| x.0)
 }
@@ -379,7 +415,9 @@ fn merge_or_push(drafts: &mut Vec<Draft>, d: Draft) {
             return false;
         }
         if e.persons.is_empty() || d.persons.is_empty() {
-            return e.persons.is_empty() && d.persons.is_empty() && e.others.iter().any(|o| d.others.contains(o));
+            return e.persons.is_empty()
+                && d.persons.is_empty()
+                && e.others.iter().any(|o| d.others.contains(o));
         }
         if d.kind == EventType::Meeting {
             let sub = |x: &[usize], y: &[usize]| x.iter().all(|p| y.contains(p));

@@ -78,7 +78,9 @@ impl Found {
 
     /// The entity with this kind and folded name, if any.
     pub fn find(&self, kind: Kind, key: &str) -> Option<usize> {
-        self.entities.iter().position(|e| e.kind == kind && e.key == key)
+        self.entities
+            .iter()
+            .position(|e| e.kind == kind && e.key == key)
     }
 
     /// Adds an entity, or returns the one with the same kind and key.

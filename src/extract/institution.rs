@@ -84,14 +84,22 @@ fn content_words(name: &str) -> BTreeSet<String> {
 /// (`Vietnamese defence ministry`, `Defence Ministry Steering Committee`).
 fn merge_variants(doc: &Doc, found: &mut Found) {
     let ids: Vec<usize> = (0..found.entities.len())
-        .filter(|&i| found.entities[i].kind == Kind::Institution && !found.entities[i].mentions.is_empty())
+        .filter(|&i| {
+            found.entities[i].kind == Kind::Institution && !found.entities[i].mentions.is_empty()
+        })
         .collect();
     if ids.len() < 2 {
         return;
     }
     let info: Vec<(usize, Option<String>, BTreeSet<String>)> = ids
         .iter()
-        .map(|&i| (i, main_head(doc, &found.entities[i].name), content_words(&found.entities[i].name)))
+        .map(|&i| {
+            (
+                i,
+                main_head(doc, &found.entities[i].name),
+                content_words(&found.entities[i].name),
+            )
+        })
         .collect();
     for (a, head_a, words_a) in &info {
         let Some(head) = head_a else { continue };
@@ -122,7 +130,11 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
         if let [b] = supersets.as_slice() {
             let keep_short = !doc.text.contains(found.entities[*b].name.as_str())
                 && doc.text.contains(found.entities[*a].name.as_str())
-                && found.entities[*a].name.chars().next().is_some_and(char::is_uppercase);
+                && found.entities[*a]
+                    .name
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase);
             found.merge(*b, *a);
             if keep_short {
                 let short = found.entities[*a].name.clone();
@@ -153,7 +165,11 @@ fn is_head(doc: &Doc, i: usize) -> bool {
 
 fn head_flags(doc: &Doc, i: usize) -> (bool, bool) {
     for e in doc.entries(i) {
-        if let Lex::InstitutionHead { standalone, sub_body } = *e {
+        if let Lex::InstitutionHead {
+            standalone,
+            sub_body,
+        } = *e
+        {
             return (standalone, sub_body);
         }
     }
@@ -163,14 +179,18 @@ fn head_flags(doc: &Doc, i: usize) -> (bool, bool) {
 /// Tokens that can make up the core of a name (`Việt Nam People's Army`).
 fn in_core(doc: &Doc, i: usize, end: usize) -> bool {
     match doc.class(i) {
-        Class::Name | Class::Common | Class::Demonym | Class::Place | Class::Acronym | Class::Head => {
-            !matches!(doc.word(i), "The" | "A" | "An")
-        }
+        Class::Name
+        | Class::Common
+        | Class::Demonym
+        | Class::Place
+        | Class::Acronym
+        | Class::Head => !matches!(doc.word(i), "The" | "A" | "An"),
         Class::Modifier => true,
         // `Defence Attaché Office`: a title word directly before a head
         Class::Title => {
             i + 1 < end
-                && (is_head(doc, i + 1) || (i + 2 < end && doc.class(i + 1) == Class::Poss && is_head(doc, i + 2)))
+                && (is_head(doc, i + 1)
+                    || (i + 2 < end && doc.class(i + 1) == Class::Poss && is_head(doc, i + 2)))
         }
         // `People's`, `Parliamentarians'`, `Air Defence – Air Force`
         // an em dash closes a dateline (`HÀ NỘI — National Assembly ...`)
@@ -179,7 +199,12 @@ fn in_core(doc: &Doc, i: usize, end: usize) -> bool {
             i + 1 < end
                 && matches!(
                     doc.class(i + 1),
-                    Class::Name | Class::Common | Class::Head | Class::Place | Class::Demonym | Class::Acronym
+                    Class::Name
+                        | Class::Common
+                        | Class::Head
+                        | Class::Place
+                        | Class::Demonym
+                        | Class::Acronym
                 )
         }
         _ => false,
@@ -219,12 +244,19 @@ fn chunk(doc: &Doc, i: usize, end: usize) -> Option<Chunk> {
     let (standalone, _) = head_flags(doc, head);
     let bare = start == head && !standalone;
     // A party congress is an event, not a body.
-    if fold_phrase(doc.word(head)) == "congress" && head > 0 && fold_phrase(doc.word(head - 1)) == "party" {
+    if fold_phrase(doc.word(head)) == "congress"
+        && head > 0
+        && fold_phrase(doc.word(head - 1)) == "party"
+    {
         return None;
     }
     // A numbered unit: `Division 371`, `Engineering Unit Rotation 1`.
     let mut k = stop;
-    while k < end && k < stop + 2 && matches!(doc.class(k), Class::Common | Class::Name) && doc.word(k) != "No" {
+    while k < end
+        && k < stop + 2
+        && matches!(doc.class(k), Class::Common | Class::Name)
+        && doc.word(k) != "No"
+    {
         k += 1;
     }
     if k < end && doc.class(k) == Class::Number && doc.word(k).chars().all(|c| c.is_ascii_digit()) {
@@ -236,7 +268,10 @@ fn chunk(doc: &Doc, i: usize, end: usize) -> Option<Chunk> {
         });
     }
     // A demonym with a generic head (`Vietnamese Party`) is a description.
-    if stop - start == 2 && doc.class(start) == Class::Demonym && fold_phrase(doc.word(head)) == "party" {
+    if stop - start == 2
+        && doc.class(start) == Class::Demonym
+        && fold_phrase(doc.word(head)) == "party"
+    {
         return None;
     }
     stop = complements(doc, stop, end);
@@ -244,9 +279,16 @@ fn chunk(doc: &Doc, i: usize, end: usize) -> Option<Chunk> {
         return None;
     }
     // `No. 4`, `371`
-    if stop + 2 < end && doc.word(stop) == "No" && doc.word(stop + 1) == "." && doc.class(stop + 2) == Class::Number {
+    if stop + 2 < end
+        && doc.word(stop) == "No"
+        && doc.word(stop + 1) == "."
+        && doc.class(stop + 2) == Class::Number
+    {
         stop += 3;
-    } else if stop < end && doc.class(stop) == Class::Number && doc.word(stop).chars().all(|c| c.is_ascii_digit()) {
+    } else if stop < end
+        && doc.class(stop) == Class::Number
+        && doc.word(stop).chars().all(|c| c.is_ascii_digit())
+    {
         stop += 1;
     }
     let mut acronym = None;
@@ -331,7 +373,13 @@ fn complement_run(doc: &Doc, k: usize, end: usize) -> usize {
 }
 
 /// Adds a chunk's institutions; returns the token after it.
-fn add_chunk(doc: &Doc, found: &mut Found, c: &Chunk, acronyms: &mut BTreeMap<String, usize>, end: usize) -> usize {
+fn add_chunk(
+    doc: &Doc,
+    found: &mut Found,
+    c: &Chunk,
+    acronyms: &mut BTreeMap<String, usize>,
+    end: usize,
+) -> usize {
     let id = add_institution(doc, found, c.start, c.end, c.core_end, acronyms);
     let mut next = c.end;
     if let Some((a, b)) = c.acronym {
@@ -375,7 +423,11 @@ fn add_chunk(doc: &Doc, found: &mut Found, c: &Chunk, acronyms: &mut BTreeMap<St
 fn country_in(doc: &Doc, a: usize, b: usize) -> Option<u16> {
     (a..b).find_map(|i| {
         doc.entries(i).iter().find_map(|e| match *e {
-            Lex::Country(c) | Lex::Demonym(c) if matches!(doc.class(i), Class::Place | Class::Demonym) => Some(c),
+            Lex::Country(c) | Lex::Demonym(c)
+                if matches!(doc.class(i), Class::Place | Class::Demonym) =>
+            {
+                Some(c)
+            }
             Lex::City(c) if doc.class(i) == Class::Place => doc.lex.cities[c as usize].country,
             _ => None,
         })
@@ -417,18 +469,25 @@ fn add_institution(
             String::new()
         };
         // Possessives of people's words (`People's Army`) are part of the name.
-        if !owner_name.is_empty() && !(doc.class(a) == Class::Common && parent.is_none()) {
+        if !(owner_name.is_empty() || (doc.class(a) == Class::Common && parent.is_none())) {
             name = format!("{rest} of {owner_name}");
         }
     } else if doc.class(a) == Class::Acronym && a + 1 < core_end {
         // `CPV Central Committee` → `Central Committee of the CPV`
         let last = core_end - 1;
-        let head = (a + 1..core_end).rev().find(|&k| is_head(doc, k)).unwrap_or(last);
+        let head = (a + 1..core_end)
+            .rev()
+            .find(|&k| is_head(doc, k))
+            .unwrap_or(last);
         let acr = doc.word(a);
         if head_flags(doc, head).1 {
             if let Some(&o) = acronyms.get(acr) {
                 parent = Some(o);
-                name = format!("{} of the {}", doc.span_text(a + 1, b), found.entities[o].name);
+                name = format!(
+                    "{} of the {}",
+                    doc.span_text(a + 1, b),
+                    found.entities[o].name
+                );
             } else if let Some(full) = known_acronym(doc, acr) {
                 name = format!("{} of the {full}", doc.span_text(a + 1, b));
             }
@@ -444,7 +503,15 @@ fn add_institution(
             }
             if let Some(inner) = chunk(doc, k, b) {
                 if inner.end <= b {
-                    parent = add_institution(doc, found, inner.start, inner.end, inner.core_end, acronyms).or(parent);
+                    parent = add_institution(
+                        doc,
+                        found,
+                        inner.start,
+                        inner.end,
+                        inner.core_end,
+                        acronyms,
+                    )
+                    .or(parent);
                 }
             } else if k + 1 == b && doc.class(k) == Class::Acronym {
                 parent = acronyms.get(doc.word(k)).copied().or(parent);

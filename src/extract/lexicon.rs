@@ -13,7 +13,6 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-
 /// FNV-1a: word-set lookups happen once per token, and the default SipHash
 /// is built for untrusted keys, which bundled word lists are not.
 #[derive(Default, Clone, Copy)]
@@ -25,7 +24,11 @@ impl std::hash::Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for b in bytes {
             h ^= u64::from(*b);
             h = h.wrapping_mul(0x0100_0000_01b3);
@@ -45,13 +48,20 @@ pub enum Lex {
     City(u16),
     Region(u16),
     /// A title; `lower_ok` when the list also spells it in lower case.
-    Title { lower_ok: bool },
-    TitleModifier { lower_ok: bool },
+    Title {
+        lower_ok: bool,
+    },
+    TitleModifier {
+        lower_ok: bool,
+    },
     Rank,
     Honorific,
     /// `standalone`: names an institution alone (`Politburo`); `sub_body`:
     /// a body inside another (`Committee`, `General Staff`).
-    InstitutionHead { standalone: bool, sub_body: bool },
+    InstitutionHead {
+        standalone: bool,
+        sub_body: bool,
+    },
     SiteHead,
     Acronym(u16),
     Trigger(EventType),
@@ -236,7 +246,9 @@ pub fn scan_text(phrase: &str) -> String {
 /// by one space.
 pub fn fold_phrase(phrase: &str) -> String {
     // Fast path: plain ASCII words and single spaces tokenize to themselves.
-    if phrase.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ')
+    if phrase
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b' ')
         && !phrase.contains("  ")
         && !phrase.starts_with(' ')
         && !phrase.ends_with(' ')
@@ -322,7 +334,9 @@ impl Lexicons {
         for line in lines(CITIES) {
             let f = fields(line);
             let id = cities.len() as u16;
-            let country = f.get(1).and_then(|c| country_by_key.get(&fold_phrase(c)).copied());
+            let country = f
+                .get(1)
+                .and_then(|c| country_by_key.get(&fold_phrase(c)).copied());
             let city = City {
                 name: f[0].to_string(),
                 country,
@@ -374,7 +388,10 @@ impl Lexicons {
             let sub_body = marks.contains('+');
             b.add(
                 line.trim_end_matches(['*', '+']),
-                Lex::InstitutionHead { standalone, sub_body },
+                Lex::InstitutionHead {
+                    standalone,
+                    sub_body,
+                },
             );
         }
         for line in lines(SITE_HEADS) {
@@ -391,7 +408,9 @@ impl Lexicons {
         }
         for line in lines(EVENTS) {
             let f = fields(line);
-            if let (Some(kind), Some(phrase)) = (f.first().and_then(|t| EventType::parse(t)), f.get(1)) {
+            if let (Some(kind), Some(phrase)) =
+                (f.first().and_then(|t| EventType::parse(t)), f.get(1))
+            {
                 b.add(phrase, Lex::Trigger(kind));
             }
         }
@@ -491,7 +510,18 @@ mod tests {
 
     #[test]
     fn fold_word_agrees_with_graph_fold() {
-        for w in ["Phùng", "Sĩ", "Tấn", "Đà", "ĐỖ", "Chile’s", "Łódź", "Straße", "Agüiende", "MAYA"] {
+        for w in [
+            "Phùng",
+            "Sĩ",
+            "Tấn",
+            "Đà",
+            "ĐỖ",
+            "Chile’s",
+            "Łódź",
+            "Straße",
+            "Agüiende",
+            "MAYA",
+        ] {
             let mut out = String::new();
             fold_word(w, &mut out);
             assert_eq!(out, crate::graph::fold(w), "{w}");

@@ -109,7 +109,11 @@ fn anchored(doc: &Doc, i: usize) -> bool {
         let j = k - 1;
         match doc.class(j) {
             Class::Rank | Class::Honorific | Class::Title => return true,
-            Class::Period if j > 0 && matches!(doc.class(j - 1), Class::Rank | Class::Honorific) => k = j,
+            Class::Period
+                if j > 0 && matches!(doc.class(j - 1), Class::Rank | Class::Honorific) =>
+            {
+                k = j
+            }
             _ => return false,
         }
     }
@@ -128,7 +132,8 @@ fn add_full(doc: &Doc, found: &mut Found, run: Run) {
         .filter(|(_, e)| {
             e.name_words == words
                 || (same_ends(&words, &e.name_words)
-                    && (is_subsequence(&words, &e.name_words) || is_subsequence(&e.name_words, &words)))
+                    && (is_subsequence(&words, &e.name_words)
+                        || is_subsequence(&e.name_words, &words)))
         })
         .map(|(i, _)| i)
         .collect();
@@ -136,7 +141,8 @@ fn add_full(doc: &Doc, found: &mut Found, run: Run) {
         [one] => {
             let e = &mut found.entities[*one];
             if words.len() > e.name_words.len() {
-                e.aliases.push(std::mem::replace(&mut e.name, name.to_string()));
+                e.aliases
+                    .push(std::mem::replace(&mut e.name, name.to_string()));
                 e.key = words.join(" ");
                 e.name_words = words;
             }

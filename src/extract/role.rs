@@ -55,7 +55,9 @@ pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>]) -> Vec<RoleRe
 fn content_words(text: &str) -> Vec<String> {
     fold_phrase(text)
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && !matches!(*w, "the" | "of" | "for" | "and" | "in" | "s" | "to" | "its"))
+        .filter(|w| {
+            !w.is_empty() && !matches!(*w, "the" | "of" | "for" | "and" | "in" | "s" | "to" | "its")
+        })
         .flat_map(|w| match w {
             // the one abbreviation of a title in common use
             "pm" => vec!["prime".to_string(), "minister".to_string()],
@@ -78,7 +80,9 @@ fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleReco
                 .institution
                 .as_ref()
                 .and_then(|id| ids.iter().position(|x| x.as_ref() == Some(id)));
-            entity.map(|e| content_words(&found.entities[e].name)).unwrap_or_default()
+            entity
+                .map(|e| content_words(&found.entities[e].name))
+                .unwrap_or_default()
         })
         .collect();
     let n = roles.len();
@@ -88,10 +92,12 @@ fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleReco
             if a == b || !keep[b] || roles[a].person != roles[b].person {
                 continue;
             }
-            let same_institution = roles[a].institution.is_some() && roles[a].institution == roles[b].institution;
+            let same_institution =
+                roles[a].institution.is_some() && roles[a].institution == roles[b].institution;
             let restated = same_institution && b < a;
             let fuller: Vec<&String> = words[b].iter().chain(&institution_words[b]).collect();
-            let covered = words[a].len() < words[b].len() && words[a].iter().all(|w| fuller.contains(&w));
+            let covered =
+                words[a].len() < words[b].len() && words[a].iter().all(|w| fuller.contains(&w));
             if restated || covered {
                 keep[a] = false;
                 break;
@@ -106,7 +112,12 @@ fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleReco
 }
 
 fn owner_kind(found: &Found, i: usize) -> Option<Kind> {
-    found.owner.get(i).copied().flatten().map(|id| found.entities[id].kind)
+    found
+        .owner
+        .get(i)
+        .copied()
+        .flatten()
+        .map(|id| found.entities[id].kind)
 }
 
 /// Tokens that can be part of a title phrase.
@@ -139,7 +150,15 @@ fn in_title(doc: &Doc, found: &Found, i: usize) -> bool {
 fn is_connector(c: Class) -> bool {
     matches!(
         c,
-        Class::Of | Class::The | For | Class::And | Class::In | Class::To | Class::Its | Class::Poss | Class::Comma
+        Class::Of
+            | Class::The
+            | For
+            | Class::And
+            | Class::In
+            | Class::To
+            | Class::Its
+            | Class::Poss
+            | Class::Comma
     )
 }
 use Class::For;
@@ -157,7 +176,10 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
     while end > first {
         match doc.class(end - 1) {
             Class::Rank | Class::Honorific => end -= 1,
-            Class::Period if end - 1 > first && matches!(doc.class(end - 2), Class::Rank | Class::Honorific) => {
+            Class::Period
+                if end - 1 > first
+                    && matches!(doc.class(end - 2), Class::Rank | Class::Honorific) =>
+            {
                 end -= 1
             }
             _ => break,
@@ -172,13 +194,19 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
         }
         match doc.class(j) {
             // `(CPC)` inside a title
-            Class::Close if j >= first + 2 && doc.class(j - 1) == Class::Acronym && doc.class(j - 2) == Class::Open => {
+            Class::Close
+                if j >= first + 2
+                    && doc.class(j - 1) == Class::Acronym
+                    && doc.class(j - 2) == Class::Open =>
+            {
                 start = j - 2;
             }
             // a list of titles: `Politburo member, Secretary of ...`
             Class::Comma if j > first && start < end && comma_joins(doc, found, j) => start = j,
             // `the new Ambassador of Laos to Vietnam, NAME`
-            Class::Comma if start == end && j > first && doc.class(j - 1) != Class::Close => start = j,
+            Class::Comma if start == end && j > first && doc.class(j - 1) != Class::Close => {
+                start = j
+            }
             _ => break,
         }
     }
@@ -207,9 +235,11 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
 /// Whether the comma at `j` separates two titles of one list.
 fn comma_joins(doc: &Doc, found: &Found, j: usize) -> bool {
     let before = j - 1;
-    let prev_ok = doc.class(before) == Class::Title || owner_kind(found, before) == Some(Kind::Institution);
+    let prev_ok =
+        doc.class(before) == Class::Title || owner_kind(found, before) == Some(Kind::Institution);
     let next_ok = matches!(doc.class(j + 1), Class::Title | Class::Modifier)
-        || (doc.class(j + 1) == Class::And && matches!(doc.class(j + 2), Class::Title | Class::Modifier));
+        || (doc.class(j + 1) == Class::And
+            && matches!(doc.class(j + 2), Class::Title | Class::Modifier));
     prev_ok && next_ok
 }
 
@@ -249,7 +279,9 @@ fn title_after(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
         }
         match doc.class(end) {
             Class::Open
-                if end + 2 < last && doc.class(end + 1) == Class::Acronym && doc.class(end + 2) == Class::Close =>
+                if end + 2 < last
+                    && doc.class(end + 1) == Class::Acronym
+                    && doc.class(end + 2) == Class::Close =>
             {
                 end += 3;
                 continue;
@@ -264,7 +296,11 @@ fn title_after(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
         break;
     }
     // Drop a trailing run of lower-case words unless it is at a clause end.
-    let terminator = end >= last || matches!(doc.class(end), Class::Comma | Class::Semicolon | Class::Period | Class::Open);
+    let terminator = end >= last
+        || matches!(
+            doc.class(end),
+            Class::Comma | Class::Semicolon | Class::Period | Class::Open
+        );
     if lower_run > 0 && !terminator {
         end -= lower_run;
     }
@@ -286,7 +322,16 @@ fn split_titles(doc: &Doc, found: &Found, start: usize, end: usize) -> Vec<(usiz
                 owner_kind(found, i).is_none()
                     && content_len(doc, s, i) >= 2
                     && has_title(doc, i + 1, end)
-                    && matches!(doc.class(i + 1), Class::Title | Class::Modifier | Class::Demonym | Class::Place | Class::Head | Class::Common | Class::Acronym)
+                    && matches!(
+                        doc.class(i + 1),
+                        Class::Title
+                            | Class::Modifier
+                            | Class::Demonym
+                            | Class::Place
+                            | Class::Head
+                            | Class::Common
+                            | Class::Acronym
+                    )
             }
             _ => false,
         };
@@ -340,13 +385,18 @@ fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize>
             }
         }
     }
-    let is_minister = (a..b).any(|i| doc.class(i) == Class::Title && fold_phrase(doc.word(i)).starts_with("minister"));
+    let is_minister = (a..b)
+        .any(|i| doc.class(i) == Class::Title && fold_phrase(doc.word(i)).starts_with("minister"));
     if !is_minister {
         return None;
     }
     let country = (a..b).find_map(|i| {
         doc.entries(i).iter().find_map(|e| match *e {
-            Lex::Country(c) | Lex::Demonym(c) if matches!(doc.class(i), Class::Place | Class::Demonym) => Some(c),
+            Lex::Country(c) | Lex::Demonym(c)
+                if matches!(doc.class(i), Class::Place | Class::Demonym) =>
+            {
+                Some(c)
+            }
             _ => None,
         })
     });
@@ -362,7 +412,9 @@ fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize>
         .entities
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.kind == Kind::Institution && !e.mentions.is_empty() && e.key.contains("ministry"))
+        .filter(|(_, e)| {
+            e.kind == Kind::Institution && !e.mentions.is_empty() && e.key.contains("ministry")
+        })
         .filter(|(_, e)| country.is_none() || e.country == country)
         .filter(|(_, e)| fields.iter().all(|f| e.key.split(' ').any(|w| w == f)))
         .map(|(i, _)| i)

@@ -132,14 +132,16 @@ fn tokenize_into(text: &str, start: usize, end: usize, sentence: u32, out: &mut 
     };
     let mut i = start;
     while i < end {
-        let Some((c, len)) = char_at(text, i) else { break };
+        let Some((c, len)) = char_at(text, i) else {
+            break;
+        };
         if c.is_whitespace() {
             i += len;
             continue;
         }
         if !is_word_char(c) {
             // A possessive `'s` is a token of its own.
-            if is_apostrophe(c) && possessive_at(text, i, len) && i + len + 1 <= end {
+            if is_apostrophe(c) && possessive_at(text, i, len) && i + len < end {
                 push(i, i + len + 1, out);
                 i += len + 1;
                 continue;
@@ -150,24 +152,31 @@ fn tokenize_into(text: &str, start: usize, end: usize, sentence: u32, out: &mut 
         }
         let mut e = i + len;
         while e < end {
-            let Some((d, dlen)) = char_at(text, e) else { break };
+            let Some((d, dlen)) = char_at(text, e) else {
+                break;
+            };
             if is_word_char(d) {
                 e += dlen;
                 continue;
             }
             // Inner joiners: a hyphen between word characters, an apostrophe
             // not starting a possessive `'s`, the periods of initials (`L.B.`).
-            let next = char_at(text, e + dlen).filter(|_| e + dlen < end).map(|x| x.0);
+            let next = char_at(text, e + dlen)
+                .filter(|_| e + dlen < end)
+                .map(|x| x.0);
             let joins = match d {
                 '-' | '\u{2011}' => next.is_some_and(is_word_char),
-                _ if is_apostrophe(d) => next.is_some_and(char::is_alphabetic) && !possessive_at(text, e, dlen),
+                _ if is_apostrophe(d) => {
+                    next.is_some_and(char::is_alphabetic) && !possessive_at(text, e, dlen)
+                }
                 '.' => {
                     let word = &text[i..e];
                     let initial = word.split('.').all(|p| p.chars().count() == 1)
                         && word.chars().next().is_some_and(char::is_uppercase);
                     initial
                         && next.is_some_and(char::is_uppercase)
-                        && char_at(text, e + dlen + next.map_or(0, char::len_utf8)).map(|x| x.0) == Some('.')
+                        && char_at(text, e + dlen + next.map_or(0, char::len_utf8)).map(|x| x.0)
+                            == Some('.')
                 }
                 _ => false,
             };
@@ -190,7 +199,10 @@ mod tests {
     use super::*;
 
     fn abbrevs() -> WordSet {
-        ["Gen", "Lieut", "Sen", "No"].iter().map(|s| s.to_string()).collect()
+        ["Gen", "Lieut", "Sen", "No"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
     fn sentence_texts(text: &str) -> Vec<&str> {
@@ -232,8 +244,19 @@ mod tests {
         assert_eq!(
             toks,
             vec![
-                "Chile", "’s", "Díaz-Canel", "met", "Meynardo", "L.B.", "Montealegre", ",", "(",
-                "CPC", ")", "People", "'s"
+                "Chile",
+                "’s",
+                "Díaz-Canel",
+                "met",
+                "Meynardo",
+                "L.B.",
+                "Montealegre",
+                ",",
+                "(",
+                "CPC",
+                ")",
+                "People",
+                "'s"
             ]
         );
     }
