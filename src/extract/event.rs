@@ -371,7 +371,8 @@ fn visitor(doc: &Doc, found: &Found, ts: usize, te: usize, b: usize) -> Option<u
     if doc.word(te - 1) == "by" {
         return (te..b.min(te + 10)).find_map(person_at);
     }
-    None
+    // `Suwarno would visit Beijing`: the name just before the verb
+    (ts.saturating_sub(3)..ts).rev().find_map(person_at)
 }
 
 /// News reports meetings, visits and ceremonies in the month it is written.

@@ -128,13 +128,14 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
             .map(|x| x.0)
             .collect();
         if let [b] = supersets.as_slice() {
+            // A written name beats a built one (`X of Y`), unless it is a
+            // description in lower case (`the Chilean defence ministry`).
+            let short_name = &found.entities[*a].name;
+            let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
             let keep_short = !doc.text.contains(found.entities[*b].name.as_str())
-                && doc.text.contains(found.entities[*a].name.as_str())
-                && found.entities[*a]
-                    .name
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_uppercase);
+                && doc.text.contains(short_name.as_str())
+                && capitalised(short_name)
+                && short_name.split(' ').last().is_some_and(capitalised);
             found.merge(*b, *a);
             if keep_short {
                 let short = found.entities[*a].name.clone();
