@@ -45,6 +45,24 @@ pub fn recognize(
         }
         let persons = entities_in(found, a, b, Kind::Person);
         let subject = subject_of(doc, found, a, b, &persons, context.subject);
+        // `At the event, X spoke`: X took part in the latest event told
+        // before this sentence.
+        if mentions_the_event(doc, a, b) && !persons.is_empty() {
+            // the latest gathering, rather than a deployment or signing told with it
+            let gathering = |e: &&mut Draft| {
+                matches!(
+                    e.kind,
+                    EventType::Ceremony | EventType::Conference | EventType::Meeting
+                )
+            };
+            if let Some(e) = drafts.iter_mut().rev().find(gathering) {
+                for (p, _) in &persons {
+                    if !e.persons.contains(p) {
+                        e.persons.push(*p);
+                    }
+                }
+            }
+        }
         for (draft, definite) in
             sentence_events(doc, found, s, subject, &persons, &context, article_date)
         {
@@ -55,17 +73,7 @@ pub fn recognize(
                     continue;
                 }
             }
-            merge_or_push(&mut drafts, draft);
-        }
-        // `At the event, X spoke`: X took part in the latest event.
-        if mentions_the_event(doc, a, b) && !persons.is_empty() {
-            if let Some(e) = drafts.last_mut() {
-                for (p, _) in &persons {
-                    if !e.persons.contains(p) {
-                        e.persons.push(*p);
-                    }
-                }
-            }
+            merge_or_push(found, &mut drafts, draft);
         }
         if let Some(p) = subject.or_else(|| persons.first().map(|x| x.0)) {
             context.subject = Some(p);
@@ -234,7 +242,6 @@ fn sentence_events(
 ) -> Vec<(Draft, bool)> {
     let (a, b) = doc.sentence_tokens[s];
     let mut out = Vec::new();
-    let mut done: Vec<EventType> = Vec::new();
     let (sa, se) = doc.sentences[s];
     let hits = triggers(doc, a, b);
     if hits.is_empty() {
@@ -266,14 +273,17 @@ fn sentence_events(
         Vec::new()
     };
     for (n, &(kind, ts, te)) in hits.iter().enumerate() {
-        if done.contains(&kind) {
+        // `since he took office`: background, not news; `all signed
+        // agreements`: an adjective
+        let before = |k: usize| (ts >= a + k).then(|| doc.word(ts - k)).unwrap_or("");
+        if before(1) == "since" || before(2) == "since" {
             continue;
         }
-        // `since he took office`: background, not news
-        if ts > a && doc.word(ts - 1) == "since" {
+        if kind == EventType::Signing
+            && matches!(before(1), "all" | "the" | "these" | "those" | "previously")
+        {
             continue;
         }
-        done.push(kind);
         let definite = ts > a && matches!(doc.word(ts - 1), "the" | "this" | "that");
         // A trigger's own people: those between the previous trigger and
         // the next one (`During the visit, Trac met with A`).
@@ -338,7 +348,9 @@ fn sentence_events(
             trigger: (ts, te),
         };
         // One host, several guests: one meeting each.
-        if kind == EventType::Meeting && people.len() >= 3 && subject.is_some() {
+        let separate =
+            (a..b).any(|i| doc.class(i) == Class::Semicolon || doc.word(i).starts_with("separate"));
+        if kind == EventType::Meeting && people.len() >= 3 && subject.is_some() && separate {
             for guest in &people[1..] {
                 let mut d = base.clone();
                 d.persons = vec![people[0], *guest];
@@ -410,15 +422,26 @@ fn place_for(doc: &Doc, found: &Found, kind: EventType, from: usize, b: usize) -
 }
 
 /// Adds an event, or merges it into an earlier mention of the same event.
-fn merge_or_push(drafts: &mut Vec<Draft>, d: Draft) {
+fn merge_or_push(found: &Found, drafts: &mut Vec<Draft>, d: Draft) {
+    let found_kind = |id: &usize| found.entities.get(*id).map(|e| e.kind);
     let same = drafts.iter().position(|e| {
         if e.kind != d.kind {
             return false;
         }
         if e.persons.is_empty() || d.persons.is_empty() {
+            // without persons, the same institution (places are too common)
             return e.persons.is_empty()
                 && d.persons.is_empty()
-                && e.others.iter().any(|o| d.others.contains(o));
+                && e.others
+                    .iter()
+                    .any(|o| d.others.contains(o) && found_kind(o) == Some(Kind::Institution));
+        }
+        if d.kind == EventType::Visit
+            && e.place.is_some()
+            && d.place.is_some()
+            && e.place != d.place
+        {
+            return false;
         }
         if d.kind == EventType::Meeting {
             let sub = |x: &[usize], y: &[usize]| x.iter().all(|p| y.contains(p));
