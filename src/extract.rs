@@ -113,7 +113,11 @@ fn fill_entities(doc: &Doc, found: &Found, ids: &[Option<String>], record: &mut 
     let lex = doc.lex;
     for (e, id) in found.entities.iter().zip(ids) {
         let Some(id) = id.clone() else { continue };
-        let mut mentions: Vec<Mention> = e.mentions.iter().map(|&(a, b)| mention(doc, a, b)).collect();
+        let mut mentions: Vec<Mention> = e
+            .mentions
+            .iter()
+            .map(|&(a, b)| mention(doc, a, b))
+            .collect();
         mentions.sort();
         let linked = |target: Option<usize>| target.and_then(|t| ids.get(t).cloned().flatten());
         match e.kind {

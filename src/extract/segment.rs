@@ -20,34 +20,31 @@ pub struct Token {
 
 /// Byte spans of the sentences of `text` (trimmed, never empty).
 pub fn sentences(text: &str, abbreviations: &WordSet) -> Vec<(u32, u32)> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 80 + 1);
     let bytes = text.as_bytes();
     let mut start = 0usize;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let end_here = match c {
-            '\n' => Some(i),
-            '.' | '!' | '?' => {
-                let after = i + c.len_utf8();
-                let next = text[after..].chars().next();
-                let breaks = match next {
+    let mut i = 0usize;
+    // Only ASCII bytes end sentences, so scan bytes, not characters.
+    while i < bytes.len() {
+        let end_here = match bytes[i] {
+            b'\n' => Some(i),
+            c @ (b'.' | b'!' | b'?') => {
+                let after = i + 1;
+                let breaks = match text.get(after..).and_then(|t| t.chars().next()) {
                     None => true,
-                    Some(n) if n.is_whitespace() => true,
-                    Some(n) if n.is_uppercase() => true,
-                    Some('"' | '\u{201c}' | '\u{201d}' | '\u{2019}' | '\'' | ')') => false,
-                    _ => false,
+                    Some(n) => n.is_whitespace() || n.is_uppercase(),
                 };
-                (breaks && !(c == '.' && is_abbreviation(text, start, i, abbreviations)))
-                    .then_some(after)
+                (breaks && !(c == b'.' && is_abbreviation(text, start, i, abbreviations))).then_some(after)
             }
             _ => None,
         };
+        i += 1;
         if let Some(end) = end_here {
             push_trimmed(text, start, end, &mut out);
             start = end;
             if bytes.get(end) == Some(&b'\n') {
                 start = end + 1;
-                chars.next();
+                i = end + 1;
             }
         }
     }
@@ -80,7 +77,8 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(u32, u32)>)
     let piece = &text[start..end];
     let lead = piece.len() - piece.trim_start().len();
     let trimmed = piece.trim();
-    if trimmed.chars().any(|c| c.is_alphanumeric()) {
+    // any letter or digit (a non-ASCII byte is taken for one)
+    if trimmed.bytes().any(|b| b.is_ascii_alphanumeric() || b >= 128) {
         let s = start + lead;
         out.push((s as u32, (s + trimmed.len()) as u32));
     }
