@@ -167,7 +167,12 @@ pub(crate) fn signature(name: &str) -> String {
     let mut i = 0;
     'outer: while i < tokens.len() {
         // the longest country name or demonym starting here (`viet nam`)
-        for n in (1..=4.min(tokens.len() - i)).rev() {
+        let longest = if lex.country_first_words.contains(tokens[i]) {
+            4.min(tokens.len() - i)
+        } else {
+            0
+        };
+        for n in (1..=longest).rev() {
             if let Some(c) = lex.country_of_key(&tokens[i..i + n].join(" ")) {
                 parts.insert(format!("#{c}"));
                 i += n;

@@ -155,6 +155,8 @@ pub struct Lexicons {
     /// Folded names of countries, cities and demonyms, for telling a
     /// country word inside an institution name.
     country_by_key: HashMap<String, u16>,
+    /// First words of folded country names and demonyms (`viet`, `south`).
+    pub country_first_words: WordSet,
     /// Folded institution head nouns (`ministry`, `general staff`).
     pub head_keys: WordSet,
     entries: Vec<Vec<Lex>>,
@@ -458,6 +460,10 @@ impl Lexicons {
             abbreviations,
             common,
             particles,
+            country_first_words: country_by_key
+                .keys()
+                .filter_map(|k| k.split(' ').next().map(str::to_string))
+                .collect(),
             country_by_key,
             head_keys,
             entries: b.entries,
