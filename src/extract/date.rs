@@ -32,6 +32,8 @@ struct Patterns {
     weekday: Regex,
     /// `yesterday`, `today`
     relative_day: Regex,
+    /// `last month`, `this month`, `next month`
+    relative_month: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -57,6 +59,7 @@ fn patterns() -> &'static Patterns {
             year: build(r"\b(?:(last|this|next) year|(?:in|since|of|by|until) (\d{4})\b)"),
             weekday: build(&format!(r"\b(?:(last|next|this|on) )?({w})\b")),
             relative_day: build(r"\b(yesterday|today)\b"),
+            relative_month: build(r"\b(last|this|next) month\b"),
         }
     })
 }
@@ -119,7 +122,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         .months
         .iter()
         .any(|names| names.iter().any(|m| text.contains(m.as_str())));
-    let has_year_word = text.contains("year");
+    let has_year_word = text.contains("year") || text.contains("month");
     let has_day_word = text.contains("day");
     let has_four_digits = text
         .as_bytes()
@@ -279,6 +282,25 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             }
         }
     }
+    if let Some(a) = article {
+        for c in p.relative_month.captures_iter(text) {
+            let (Some(all), Some(rel), Some(m)) = (c.get(0), c.get(1), a.month_part()) else {
+                continue;
+            };
+            if taken(&out, all.start(), all.end()) {
+                continue;
+            }
+            let index = a.year_part() * 12 + i32::from(m) - 1 + relative_year(rel.as_str());
+            if let Some(date) = Date::month(index.div_euclid(12), (index.rem_euclid(12) + 1) as u8)
+            {
+                out.push(DateMention {
+                    start: all.start(),
+                    end: all.end(),
+                    date,
+                });
+            }
+        }
+    }
     out.sort_by_key(|d| d.start);
     out
 }
@@ -333,6 +355,8 @@ mod tests {
             ("the ASEAN Chair in 2020", "2019-12-19", Some("2020")),
             ("on 22 December 2024", "2025-01-01", Some("2024-12-22")),
             ("she may come", "2025-01-01", None),
+            ("elected last month", "2023-01-14", Some("2022-12")),
+            ("later this month", "2023-02-14", Some("2023-02")),
         ];
         for (text, article, expected) in cases {
             assert_eq!(first(text, article).as_deref(), expected, "{text}");

@@ -254,7 +254,7 @@ fn sentence_events(
                 .entries(i)
                 .iter()
                 .any(|e| matches!(e, Lex::Month(_) | Lex::Weekday(_)))
-            || matches!(doc.word(i), "year" | "yesterday" | "today")
+            || matches!(doc.word(i), "year" | "month" | "yesterday" | "today")
     });
     let dates = if may_date {
         find_dates(&doc.text[sa as usize..se as usize], article_date)
@@ -297,7 +297,18 @@ fn sentence_events(
             .map(|d| d.date)
             .or_else(|| fallback_date(kind, article_date));
         let mut people: Vec<usize> = Vec::new();
-        if kind == EventType::Visit {
+        // `X, who was elected ...`: the relative clause is about X alone
+        let who = (ts.saturating_sub(4).max(a)..ts)
+            .rev()
+            .find(|&i| doc.word(i) == "who");
+        let relative_to = who.and_then(|w| {
+            (w.saturating_sub(2).max(a)..w)
+                .rev()
+                .find_map(|i| found.owner[i].filter(|&id| found.entities[id].kind == Kind::Person))
+        });
+        if let Some(p) = relative_to {
+            people.push(p);
+        } else if kind == EventType::Visit {
             people.extend(visitor(doc, found, ts, te, b).or(subject));
         } else if kind != EventType::Deployment {
             if let Some(p) = subject {

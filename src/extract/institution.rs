@@ -185,7 +185,8 @@ fn in_core(doc: &Doc, i: usize, end: usize) -> bool {
         | Class::Demonym
         | Class::Place
         | Class::Acronym
-        | Class::Head => !matches!(doc.word(i), "The" | "A" | "An"),
+        | Class::Head
+        | Class::Site => !matches!(doc.word(i), "The" | "A" | "An"),
         Class::Modifier => true,
         // `Defence Attaché Office`: a title word directly before a head
         Class::Title => {

@@ -34,7 +34,8 @@ pub fn sentences(text: &str, abbreviations: &WordSet) -> Vec<(u32, u32)> {
                     None => true,
                     Some(n) => n.is_whitespace() || n.is_uppercase(),
                 };
-                (breaks && !(c == b'.' && is_abbreviation(text, start, i, abbreviations))).then_some(after)
+                (breaks && !(c == b'.' && is_abbreviation(text, start, i, abbreviations)))
+                    .then_some(after)
             }
             _ => None,
         };
@@ -78,7 +79,10 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(u32, u32)>)
     let lead = piece.len() - piece.trim_start().len();
     let trimmed = piece.trim();
     // any letter or digit (a non-ASCII byte is taken for one)
-    if trimmed.bytes().any(|b| b.is_ascii_alphanumeric() || b >= 128) {
+    if trimmed
+        .bytes()
+        .any(|b| b.is_ascii_alphanumeric() || b >= 128)
+    {
         let s = start + lead;
         out.push((s as u32, (s + trimmed.len()) as u32));
     }
