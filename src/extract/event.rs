@@ -275,7 +275,7 @@ fn sentence_events(
     for (n, &(kind, ts, te)) in hits.iter().enumerate() {
         // `since he took office`: background, not news; `all signed
         // agreements`: an adjective
-        let before = |k: usize| (ts >= a + k).then(|| doc.word(ts - k)).unwrap_or("");
+        let before = |k: usize| if ts >= a + k { doc.word(ts - k) } else { "" };
         if before(1) == "since" || before(2) == "since" {
             continue;
         }

@@ -135,7 +135,7 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
             let keep_short = !doc.text.contains(found.entities[*b].name.as_str())
                 && doc.text.contains(short_name.as_str())
                 && capitalised(short_name)
-                && short_name.split(' ').last().is_some_and(capitalised);
+                && short_name.split(' ').next_back().is_some_and(capitalised);
             found.merge(*b, *a);
             if keep_short {
                 let short = found.entities[*a].name.clone();
