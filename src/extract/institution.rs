@@ -91,15 +91,14 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
     if ids.len() < 2 {
         return;
     }
+    // Only names sharing a head noun can be forms of one another, so words
+    // are worked out only for heads that occur twice.
+    let heads: Vec<Option<String>> = ids.iter().map(|&i| main_head(doc, &found.entities[i].name)).collect();
     let info: Vec<(usize, Option<String>, BTreeSet<String>)> = ids
         .iter()
-        .map(|&i| {
-            (
-                i,
-                main_head(doc, &found.entities[i].name),
-                content_words(&found.entities[i].name),
-            )
-        })
+        .zip(&heads)
+        .filter(|(_, h)| h.is_some() && heads.iter().filter(|x| x == h).count() >= 2)
+        .map(|(&i, h)| (i, h.clone(), content_words(&found.entities[i].name)))
         .collect();
     for (a, head_a, words_a) in &info {
         let Some(head) = head_a else { continue };

@@ -149,8 +149,7 @@ fn add_full(doc: &Doc, found: &mut Found, run: Run) {
             *one
         }
         _ => {
-            let mut en = Entity::new(Kind::Person, name);
-            en.key = words.join(" ");
+            let mut en = Entity::with_key(Kind::Person, name, words.join(" "));
             en.name_words = words;
             found.entities.push(en);
             found.entities.len() - 1
@@ -183,9 +182,8 @@ fn add_short(doc: &Doc, found: &mut Found, run: Run) {
     match matches.as_slice() {
         [one] => found.mention(*one, run.start, run.end),
         [] if anchored(doc, run.start) && word.chars().count() >= 2 => {
-            let mut en = Entity::new(Kind::Person, doc.span_text(run.start, run.end));
+            let mut en = Entity::with_key(Kind::Person, doc.span_text(run.start, run.end), words.join(" "));
             en.name_words = words;
-            en.key = en.name_words.join(" ");
             en.rank = rank_before(doc, run.start);
             found.entities.push(en);
             let id = found.entities.len() - 1;

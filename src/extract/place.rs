@@ -20,6 +20,19 @@ fn lexicon_places(doc: &Doc, found: &mut Found) {
         if doc.class(hit.first) != Class::Place {
             continue;
         }
+        // A place already met: no new entity to build.
+        let known = hit.entries.iter().find_map(|e| {
+            let kind = match *e {
+                Lex::Country(c) => PlaceKind::Country(c),
+                Lex::City(c) => PlaceKind::City(c),
+                _ => return None,
+            };
+            found.entities.iter().position(|x| x.place_kind == Some(kind))
+        });
+        if let Some(id) = known {
+            found.mention(id, hit.first, hit.end);
+            continue;
+        }
         let mut entity = None;
         for e in hit.entries {
             entity = match *e {
