@@ -47,7 +47,7 @@ pub fn recognize(
         let subject = subject_of(doc, found, a, b, &persons, context.subject);
         // `At the event, X spoke`: X took part in the latest event told
         // before this sentence.
-        if mentions_the_event(doc, a, b) && !persons.is_empty() {
+        if !persons.is_empty() && mentions_the_event(doc, a, b) {
             // the latest gathering, rather than a deployment or signing told with it
             let gathering = |e: &&mut Draft| {
                 matches!(
@@ -359,9 +359,10 @@ fn sentence_events(
             trigger: (ts, te),
         };
         // One host, several guests: one meeting each.
-        let separate =
-            (a..b).any(|i| doc.class(i) == Class::Semicolon || doc.word(i).starts_with("separate"));
-        if kind == EventType::Meeting && people.len() >= 3 && subject.is_some() && separate {
+        let separate = || {
+            (a..b).any(|i| doc.class(i) == Class::Semicolon || doc.word(i).starts_with("separate"))
+        };
+        if kind == EventType::Meeting && people.len() >= 3 && subject.is_some() && separate() {
             for guest in &people[1..] {
                 let mut d = base.clone();
                 d.persons = vec![people[0], *guest];

@@ -93,7 +93,10 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
     }
     // Only names sharing a head noun can be forms of one another, so words
     // are worked out only for heads that occur twice.
-    let heads: Vec<Option<String>> = ids.iter().map(|&i| main_head(doc, &found.entities[i].name)).collect();
+    let heads: Vec<Option<String>> = ids
+        .iter()
+        .map(|&i| main_head(doc, &found.entities[i].name))
+        .collect();
     let info: Vec<(usize, Option<String>, BTreeSet<String>)> = ids
         .iter()
         .zip(&heads)

@@ -223,7 +223,11 @@ fn latin_table() -> &'static [u8] {
                     });
                 }
                 let b = folded.as_bytes();
-                table.push(if b.len() == 1 && b[0].is_ascii_lowercase() { b[0] } else { 0 });
+                table.push(if b.len() == 1 && b[0].is_ascii_lowercase() {
+                    b[0]
+                } else {
+                    0
+                });
             }
         }
         table
@@ -262,7 +266,10 @@ pub fn fold_word(word: &str, out: &mut String) {
                 let table = latin_table();
                 let plain = match code {
                     0xC0..=0x24F => table.get((code - 0xC0) as usize).copied().unwrap_or(0),
-                    0x1E00..=0x1EFF => table.get((code - 0x1E00) as usize + 0x190).copied().unwrap_or(0),
+                    0x1E00..=0x1EFF => table
+                        .get((code - 0x1E00) as usize + 0x190)
+                        .copied()
+                        .unwrap_or(0),
                     _ => 0,
                 };
                 if plain != 0 {

@@ -182,7 +182,11 @@ fn add_short(doc: &Doc, found: &mut Found, run: Run) {
     match matches.as_slice() {
         [one] => found.mention(*one, run.start, run.end),
         [] if anchored(doc, run.start) && word.chars().count() >= 2 => {
-            let mut en = Entity::with_key(Kind::Person, doc.span_text(run.start, run.end), words.join(" "));
+            let mut en = Entity::with_key(
+                Kind::Person,
+                doc.span_text(run.start, run.end),
+                words.join(" "),
+            );
             en.name_words = words;
             en.rank = rank_before(doc, run.start);
             found.entities.push(en);

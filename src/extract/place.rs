@@ -27,7 +27,10 @@ fn lexicon_places(doc: &Doc, found: &mut Found) {
                 Lex::City(c) => PlaceKind::City(c),
                 _ => return None,
             };
-            found.entities.iter().position(|x| x.place_kind == Some(kind))
+            found
+                .entities
+                .iter()
+                .position(|x| x.place_kind == Some(kind))
         });
         if let Some(id) = known {
             found.mention(id, hit.first, hit.end);

@@ -232,3 +232,109 @@ fn ids_are_shared_across_articles_and_output_is_deterministic() {
         }
     }
 }
+
+mod no_panic {
+    use kg::extract::{extract, Article};
+    use proptest::prelude::*;
+
+    /// Words that steer the recognizers into their less common paths.
+    const WORDS: &[&str] = &[
+        "Minister",
+        "of",
+        "the",
+        "Ministry",
+        "Defence",
+        "(",
+        ")",
+        "CPC",
+        ",",
+        "–",
+        "—",
+        ".",
+        "’s",
+        "'",
+        "and",
+        "Việt",
+        "Nam",
+        "Nguyễn",
+        "Tấn",
+        "General",
+        "Gen.",
+        "No.",
+        "4",
+        "visit",
+        "met",
+        "with",
+        "who",
+        "was",
+        "elected",
+        "on",
+        "Monday",
+        "July",
+        "26",
+        "in",
+        "2024",
+        "last",
+        "year",
+        "He",
+        "the",
+        "event",
+        "Chilean",
+        "Committee",
+        "Central",
+        "Party",
+        "Sen.",
+        "L.B.",
+        "al-Harbi",
+        "bin",
+        "de",
+        "\n",
+        "President",
+        "Ambassador",
+        "to",
+        "Cuba",
+        "Park",
+        "Division",
+        "371",
+        ";",
+        "two",
+        "leaders",
+        "held",
+        "talks",
+        "signed",
+        "since",
+        "delegation",
+        "UN",
+        "Office",
+        "in",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn extraction_never_panics(picks in proptest::collection::vec(0..WORDS.len(), 0..60), glue in "[ .,\n]{0,2}") {
+            let text: String = picks.iter().map(|&i| WORDS[i]).collect::<Vec<_>>().join(&format!(" {glue}"));
+            let article = Article {
+                id: "fuzz".into(),
+                date: kg::graph::Date::parse("2024-05-06"),
+                title: None,
+                text,
+                url: None,
+                source: None,
+            };
+            let e = extract(&article);
+            // every span lies inside the text
+            for p in &e.record.persons {
+                for m in &p.mentions {
+                    prop_assert!(m.end as usize <= article.text.len() && m.start <= m.end);
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,300}") {
+            let article = Article { id: "x".into(), date: None, title: None, text, url: None, source: None };
+            let _ = extract(&article);
+        }
+    }
+}
