@@ -253,7 +253,13 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
                 continue;
             };
             let back = (weekday_of(base) + 7 - wd) % 7;
+            // `will ... on Wednesday`, `is expected to ... on Wednesday`
+            let before = &text[..all.start()];
+            let future = before.contains(" will ")
+                || before.contains("expected to")
+                || before.contains(" to be ");
             let days = match c.get(1).map(|x| x.as_str()) {
+                _ if future && back != 0 => base + (7 - back) as i64,
                 Some("next") => base + ((wd + 7 - weekday_of(base)) % 7).max(1) as i64,
                 Some("last") => base - if back == 0 { 7 } else { back as i64 },
                 _ => base - back as i64,
@@ -355,6 +361,11 @@ mod tests {
             ("the ASEAN Chair in 2020", "2019-12-19", Some("2020")),
             ("on 22 December 2024", "2025-01-01", Some("2024-12-22")),
             ("she may come", "2025-01-01", None),
+            (
+                "she will speak on Wednesday",
+                "2025-03-04",
+                Some("2025-03-05"),
+            ),
             ("elected last month", "2023-01-14", Some("2022-12")),
             ("later this month", "2023-02-14", Some("2023-02")),
         ];

@@ -289,11 +289,25 @@ fn sentence_events(
         // the next one (`During the visit, Trac met with A`).
         let seg_start = if n == 0 { a } else { hits[n - 1].2.min(ts) };
         let seg_end = hits.get(n + 1).map_or(b, |h| h.1.max(te));
+        // `hosted a solemn ceremony`: the ceremony is the event
+        if kind == EventType::Meeting
+            && matches!(doc.word(ts), "hosted" | "hosts" | "hosting")
+            && te == ts + 1
+            && hits.iter().any(|h| h.1 > te && h.1 <= te + 4)
+        {
+            continue;
+        }
+        // the date written nearest the trigger
         let trigger_byte = (doc.tokens[ts].start - sa) as usize;
         let date = dates
             .iter()
-            .find(|d| d.start >= trigger_byte)
-            .or_else(|| dates.last())
+            .min_by_key(|d| {
+                if d.start >= trigger_byte {
+                    d.start - trigger_byte
+                } else {
+                    trigger_byte - d.end
+                }
+            })
             .map(|d| d.date)
             .or_else(|| fallback_date(kind, article_date));
         let mut people: Vec<usize> = Vec::new();

@@ -34,7 +34,13 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
 }
 
 fn is_name_word(doc: &Doc, found: &Found, i: usize) -> bool {
-    doc.class(i) == Class::Name && !found.is_claimed(i)
+    !found.is_claimed(i)
+        && match doc.class(i) {
+            Class::Name => true,
+            // a place word left unclaimed after a name (`Huang Kunming`)
+            Class::Place => i > 0 && doc.class(i - 1) == Class::Name,
+            _ => false,
+        }
 }
 
 fn name_runs(doc: &Doc, found: &Found) -> Vec<Run> {
@@ -69,7 +75,7 @@ fn name_runs(doc: &Doc, found: &Found) -> Vec<Run> {
 
 fn words_of(doc: &Doc, run: Run) -> Vec<String> {
     (run.start..run.end)
-        .filter(|&i| doc.class(i) == Class::Name)
+        .filter(|&i| matches!(doc.class(i), Class::Name | Class::Place))
         .map(|i| {
             let mut s = String::new();
             fold_word(doc.word(i), &mut s);
