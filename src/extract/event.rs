@@ -432,8 +432,13 @@ fn place_for(doc: &Doc, found: &Found, kind: EventType, from: usize, b: usize) -
             .or(places.first())
             .map(|x| x.0);
     }
-    let after_preposition =
-        |&&(_, i): &&(usize, usize)| i > 0 && matches!(doc.word(i - 1), "in" | "at" | "of");
+    // `in Hanoi`, `at ...`, `the capital city of Santiago` (but not the
+    // `of China` of an institution's name)
+    let after_preposition = |&&(_, i): &&(usize, usize)| {
+        i > 1
+            && (matches!(doc.word(i - 1), "in" | "at")
+                || (doc.word(i - 1) == "of" && matches!(doc.word(i - 2), "city" | "capital")))
+    };
     places
         .iter()
         .filter(after_preposition)

@@ -384,10 +384,13 @@ fn add_chunk(
     acronyms: &mut BTreeMap<String, usize>,
     end: usize,
 ) -> usize {
-    let id = add_institution(doc, found, c.start, c.end, c.core_end, acronyms);
+    let outer = add_institution(doc, found, c.start, c.end, c.core_end, acronyms);
     let mut next = c.end;
     if let Some((a, b)) = c.acronym {
         let acr = doc.span_text(a, b).to_string();
+        // `Political Bureau of the Communist Party of China (CPC)`: the
+        // acronym names the institution whose initials it spells.
+        let id = acronym_owner(found, c.end, &acr).or(outer);
         if let Some(id) = id {
             acronyms.insert(acr.clone(), id);
             found.mention(id, a, b);
@@ -421,6 +424,26 @@ fn add_chunk(
         }
     }
     next
+}
+
+/// Among the institutions named up to token `end`, the one whose
+/// capitalised initials spell `acronym`.
+fn acronym_owner(found: &Found, end: usize, acronym: &str) -> Option<usize> {
+    let initials = |name: &str| -> String {
+        name.split(|c: char| c.is_whitespace() || c == '-')
+            .filter_map(|w| w.chars().next())
+            .filter(|c| c.is_uppercase())
+            .collect()
+    };
+    found
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == Kind::Institution && e.mentions.iter().any(|m| m.1 == end))
+        .find(|(_, e)| {
+            initials(&e.name) == acronym || e.aliases.iter().any(|a| initials(a) == acronym)
+        })
+        .map(|(i, _)| i)
 }
 
 /// The country a token range names through a place or demonym.

@@ -258,7 +258,7 @@ fn title_after(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
             start += 1;
         }
     }
-    if start < last && doc.class(start) == Class::The {
+    if start < last && (doc.class(start) == Class::The || matches!(doc.word(start), "a" | "an")) {
         start += 1;
     }
     // the title must come early: `Deputy Minister`, `Chilean Ambassador`
