@@ -37,7 +37,9 @@ fn bench(c: &mut Criterion) {
             }
         })
     });
-    group.bench_function("all_cores", |b| b.iter(|| black_box(extract_all(black_box(&articles)))));
+    group.bench_function("all_cores", |b| {
+        b.iter(|| black_box(extract_all(black_box(&articles))))
+    });
     group.finish();
 }
 

@@ -123,7 +123,11 @@ impl<'a> Doc<'a> {
 
     /// The hit covering token `i`.
     pub fn hit(&self, i: usize) -> Option<&TokenHit> {
-        self.hit_of.get(i).copied().flatten().map(|h| &self.hits[h as usize])
+        self.hit_of
+            .get(i)
+            .copied()
+            .flatten()
+            .map(|h| &self.hits[h as usize])
     }
 
     fn find_hits(&mut self) {
@@ -235,13 +239,18 @@ impl<'a> Doc<'a> {
             return Class::Lower;
         }
         if self.lex.common.contains(word)
-            || (word.contains('\u{2019}') && self.lex.common.contains(&word.replace('\u{2019}', "'")))
+            || (word.contains('\u{2019}')
+                && self.lex.common.contains(&word.replace('\u{2019}', "'")))
         {
             return Class::Common;
         }
         let letters = word.chars().filter(|c| c.is_alphabetic()).count();
         let upper = word.chars().filter(|c| c.is_uppercase()).count();
-        if letters >= 2 && upper == letters && !word.contains('.') && word.chars().all(char::is_alphabetic) {
+        if letters >= 2
+            && upper == letters
+            && !word.contains('.')
+            && word.chars().all(char::is_alphabetic)
+        {
             return Class::Acronym;
         }
         Class::Name
@@ -251,7 +260,10 @@ impl<'a> Doc<'a> {
 /// The class a lexicon phrase gives its tokens, or `None` when case rules
 /// it out (a lower-case `general` is no rank).
 fn class_of_entries(entries: &[Lex], cap: bool, word: &str) -> Option<Class> {
-    let all_caps = word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let all_caps = word
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .all(char::is_uppercase);
     let mut best: Option<(u8, Class)> = None;
     let mut consider = |rank: u8, class: Class| {
         if best.map_or(true, |(r, _)| rank < r) {

@@ -64,7 +64,11 @@ pub fn read_paths(paths: &[PathBuf]) -> (Vec<Article>, Vec<Warning>) {
             let mut bytes = Vec::new();
             match std::io::stdin().read_to_end(&mut bytes) {
                 Ok(_) => read_stdin(path, &bytes, &mut articles, &mut warnings),
-                Err(e) => warn(&mut warnings, path, format!("cannot read standard input: {e}")),
+                Err(e) => warn(
+                    &mut warnings,
+                    path,
+                    format!("cannot read standard input: {e}"),
+                ),
             }
         } else if path.is_dir() {
             let mut files = Vec::new();
@@ -175,7 +179,12 @@ fn push_txt(path: &Path, text: &str, articles: &mut Vec<Article>, warnings: &mut
 }
 
 /// Keeps an article unless it has no text.
-fn push_checked(path: &Path, article: Article, articles: &mut Vec<Article>, warnings: &mut Vec<Warning>) {
+fn push_checked(
+    path: &Path,
+    article: Article,
+    articles: &mut Vec<Article>,
+    warnings: &mut Vec<Warning>,
+) {
     if article.text.trim().is_empty() {
         warn(warnings, path, "empty article: no text".to_string());
     } else {
@@ -191,9 +200,11 @@ fn read_jsonl(path: &Path, text: &str, articles: &mut Vec<Article>, warnings: &m
         }
         any = true;
         match parse_json(path, line) {
-            Ok(article) if article.text.trim().is_empty() => {
-                warn(warnings, path, format!("line {}: empty article: no text", n + 1))
-            }
+            Ok(article) if article.text.trim().is_empty() => warn(
+                warnings,
+                path,
+                format!("line {}: empty article: no text", n + 1),
+            ),
             Ok(article) => articles.push(article),
             Err(message) => warn(warnings, path, format!("line {}: {message}", n + 1)),
         }
@@ -275,7 +286,10 @@ fn strip_credit(text: &str) -> &str {
         .unwrap_or(0);
     let word = &t[last_word_start..];
     let is_credit = (2..=6).contains(&word.chars().count())
-        && word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+        && word
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
     if is_credit {
         let before = t[..last_word_start].trim_end();
         if let Some(rest) = before
@@ -348,7 +362,10 @@ mod tests {
             .map(|w| w.path.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         for name in ["bad.txt", "c.jsonl", "empty.txt", "nodoc.json", "notes.md"] {
-            assert!(warned.contains(&name.to_string()), "{name} not warned: {warnings:?}");
+            assert!(
+                warned.contains(&name.to_string()),
+                "{name} not warned: {warnings:?}"
+            );
         }
         assert!(warnings.iter().any(|w| w.message.contains("line 2")));
     }

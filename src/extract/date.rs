@@ -32,6 +32,8 @@ struct Patterns {
     weekday: Regex,
     /// `yesterday`, `today`
     relative_day: Regex,
+    /// `last month`, `this month`, `next month`
+    relative_month: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -57,6 +59,7 @@ fn patterns() -> &'static Patterns {
             year: build(r"\b(?:(last|this|next) year|(?:in|since|of|by|until) (\d{4})\b)"),
             weekday: build(&format!(r"\b(?:(last|next|this|on) )?({w})\b")),
             relative_day: build(r"\b(yesterday|today)\b"),
+            relative_month: build(r"\b(last|this|next) month\b"),
         }
     })
 }
@@ -71,7 +74,11 @@ fn month_number(name: &str) -> Option<u8> {
 }
 
 fn weekday_number(name: &str) -> Option<u8> {
-    Lexicons::get().weekdays.iter().position(|d| d == name).map(|i| i as u8)
+    Lexicons::get()
+        .weekdays
+        .iter()
+        .position(|d| d == name)
+        .map(|i| i as u8)
 }
 
 /// Day number since 1970-01-01 (proleptic Gregorian), for weekday arithmetic.
@@ -115,7 +122,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         .months
         .iter()
         .any(|names| names.iter().any(|m| text.contains(m.as_str())));
-    let has_year_word = text.contains("year");
+    let has_year_word = text.contains("year") || text.contains("month");
     let has_day_word = text.contains("day");
     let has_four_digits = text
         .as_bytes()
@@ -125,15 +132,20 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         return out;
     }
     let p = patterns();
-    let taken = |out: &Vec<DateMention>, s: usize, e: usize| out.iter().any(|d| s < d.end && d.start < e);
+    let taken =
+        |out: &Vec<DateMention>, s: usize, e: usize| out.iter().any(|d| s < d.end && d.start < e);
     let article_year = article.map(|d| d.year_part());
     let month_texts = if has_month { text } else { "" };
     for c in p.month_day.captures_iter(month_texts) {
-        let (Some(all), Some(mon)) = (c.get(0), c.get(1).and_then(|x| month_number(x.as_str()))) else {
+        let (Some(all), Some(mon)) = (c.get(0), c.get(1).and_then(|x| month_number(x.as_str())))
+        else {
             continue;
         };
         let day: u8 = c.get(2).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
-        let year = c.get(4).and_then(|x| x.as_str().parse().ok()).or(article_year);
+        let year = c
+            .get(4)
+            .and_then(|x| x.as_str().parse().ok())
+            .or(article_year);
         let Some(year) = year else { continue };
         let date = if c.get(3).is_some() {
             Date::month(year, mon)
@@ -141,28 +153,44 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             Date::day(year, mon, day)
         };
         if let Some(date) = date {
-            out.push(DateMention { start: all.start(), end: all.end(), date });
+            out.push(DateMention {
+                start: all.start(),
+                end: all.end(),
+                date,
+            });
         }
     }
     for c in p.day_month.captures_iter(month_texts) {
-        let (Some(all), Some(mon)) = (c.get(0), c.get(2).and_then(|x| month_number(x.as_str()))) else {
+        let (Some(all), Some(mon)) = (c.get(0), c.get(2).and_then(|x| month_number(x.as_str())))
+        else {
             continue;
         };
         if taken(&out, all.start(), all.end()) {
             continue;
         }
         let day: u8 = c.get(1).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
-        let year = c.get(3).and_then(|x| x.as_str().parse().ok()).or(article_year);
+        let year = c
+            .get(3)
+            .and_then(|x| x.as_str().parse().ok())
+            .or(article_year);
         if let Some(date) = year.and_then(|y| Date::day(y, mon, day)) {
-            out.push(DateMention { start: all.start(), end: all.end(), date });
+            out.push(DateMention {
+                start: all.start(),
+                end: all.end(),
+                date,
+            });
         }
     }
     for c in p.month_year.captures_iter(month_texts) {
-        let (Some(all), Some(name)) = (c.get(0), c.get(2)) else { continue };
+        let (Some(all), Some(name)) = (c.get(0), c.get(2)) else {
+            continue;
+        };
         if taken(&out, all.start(), all.end()) {
             continue;
         }
-        let Some(mon) = month_number(name.as_str()) else { continue };
+        let Some(mon) = month_number(name.as_str()) else {
+            continue;
+        };
         // `May` alone is too often a verb or a name to be read as a month.
         if c.get(1).is_none() && c.get(3).is_none() && c.get(4).is_none() {
             continue;
@@ -182,10 +210,18 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             })
         };
         if let Some(date) = year.and_then(|y| Date::month(y, mon)) {
-            out.push(DateMention { start: all.start(), end: all.end(), date });
+            out.push(DateMention {
+                start: all.start(),
+                end: all.end(),
+                date,
+            });
         }
     }
-    let year_text = if has_year_word || has_four_digits { text } else { "" };
+    let year_text = if has_year_word || has_four_digits {
+        text
+    } else {
+        ""
+    };
     for c in p.year.captures_iter(year_text) {
         let Some(all) = c.get(0) else { continue };
         if taken(&out, all.start(), all.end()) {
@@ -197,30 +233,77 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             c.get(2).and_then(|y| y.as_str().parse().ok())
         };
         if let Some(y) = year {
-            out.push(DateMention { start: all.start(), end: all.end(), date: Date::year(y) });
+            out.push(DateMention {
+                start: all.start(),
+                end: all.end(),
+                date: Date::year(y),
+            });
         }
     }
     if let Some(a) = article.filter(|a| a.day_part().is_some() && has_day_word) {
-        let base = days_from_civil(a.year_part(), a.month_part().unwrap_or(1), a.day_part().unwrap_or(1));
+        let base = days_from_civil(
+            a.year_part(),
+            a.month_part().unwrap_or(1),
+            a.day_part().unwrap_or(1),
+        );
         for c in p.weekday.captures_iter(text) {
-            let (Some(all), Some(wd)) = (c.get(0), c.get(2).and_then(|x| weekday_number(x.as_str()))) else {
+            let (Some(all), Some(wd)) =
+                (c.get(0), c.get(2).and_then(|x| weekday_number(x.as_str())))
+            else {
                 continue;
             };
             let back = (weekday_of(base) + 7 - wd) % 7;
+            // `will ... on Wednesday`, `is expected to ... on Wednesday`
+            let before = &text[..all.start()];
+            let future = before.contains(" will ")
+                || before.contains("expected to")
+                || before.contains(" to be ");
             let days = match c.get(1).map(|x| x.as_str()) {
+                _ if future && back != 0 => base + (7 - back) as i64,
                 Some("next") => base + ((wd + 7 - weekday_of(base)) % 7).max(1) as i64,
                 Some("last") => base - if back == 0 { 7 } else { back as i64 },
                 _ => base - back as i64,
             };
             if let Some(date) = civil_from_days(days) {
-                out.push(DateMention { start: all.start(), end: all.end(), date });
+                out.push(DateMention {
+                    start: all.start(),
+                    end: all.end(),
+                    date,
+                });
             }
         }
         for c in p.relative_day.captures_iter(text) {
             let Some(all) = c.get(0) else { continue };
-            let days = if all.as_str() == "yesterday" { base - 1 } else { base };
+            let days = if all.as_str() == "yesterday" {
+                base - 1
+            } else {
+                base
+            };
             if let Some(date) = civil_from_days(days) {
-                out.push(DateMention { start: all.start(), end: all.end(), date });
+                out.push(DateMention {
+                    start: all.start(),
+                    end: all.end(),
+                    date,
+                });
+            }
+        }
+    }
+    if let Some(a) = article {
+        for c in p.relative_month.captures_iter(text) {
+            let (Some(all), Some(rel), Some(m)) = (c.get(0), c.get(1), a.month_part()) else {
+                continue;
+            };
+            if taken(&out, all.start(), all.end()) {
+                continue;
+            }
+            let index = a.year_part() * 12 + i32::from(m) - 1 + relative_year(rel.as_str());
+            if let Some(date) = Date::month(index.div_euclid(12), (index.rem_euclid(12) + 1) as u8)
+            {
+                out.push(DateMention {
+                    start: all.start(),
+                    end: all.end(),
+                    date,
+                });
             }
         }
     }
@@ -241,25 +324,50 @@ mod tests {
     use super::*;
 
     fn first(text: &str, article: &str) -> Option<String> {
-        find_dates(text, Date::parse(article)).first().map(|d| d.date.to_string())
+        find_dates(text, Date::parse(article))
+            .first()
+            .map(|d| d.date.to_string())
     }
 
     #[test]
     fn resolves_dates_at_the_precision_given() {
         let cases = [
             ("met on July 26 in Hanoi", "2017-07-27", Some("2017-07-26")),
-            ("a working trip from October 19-22.", "2022-10-22", Some("2022-10")),
+            (
+                "a working trip from October 19-22.",
+                "2022-10-22",
+                Some("2022-10"),
+            ),
             ("from June 14 to 19", "2025-06-19", Some("2025-06")),
             ("visit in November 2024.", "2025-08-19", Some("2024-11")),
             ("since April last year", "2025-08-19", Some("2024-04")),
             ("Myanmar (March this year)", "2025-08-19", Some("2025-03")),
-            ("on Monday afternoon (local time)", "2025-08-19", Some("2025-08-18")),
-            ("on Tuesday, the delegation", "2025-08-19", Some("2025-08-19")),
-            ("established on December 22, 1944, under", "2024-12-06", Some("1944-12-22")),
+            (
+                "on Monday afternoon (local time)",
+                "2025-08-19",
+                Some("2025-08-18"),
+            ),
+            (
+                "on Tuesday, the delegation",
+                "2025-08-19",
+                Some("2025-08-19"),
+            ),
+            (
+                "established on December 22, 1944, under",
+                "2024-12-06",
+                Some("1944-12-22"),
+            ),
             ("only started last year", "2025-08-19", Some("2024")),
             ("the ASEAN Chair in 2020", "2019-12-19", Some("2020")),
             ("on 22 December 2024", "2025-01-01", Some("2024-12-22")),
             ("she may come", "2025-01-01", None),
+            (
+                "she will speak on Wednesday",
+                "2025-03-04",
+                Some("2025-03-05"),
+            ),
+            ("elected last month", "2023-01-14", Some("2022-12")),
+            ("later this month", "2023-02-14", Some("2023-02")),
         ];
         for (text, article, expected) in cases {
             assert_eq!(first(text, article).as_deref(), expected, "{text}");

@@ -30,7 +30,12 @@ struct Draft {
 }
 
 /// The events of the article.
-pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>], article_date: Option<Date>) -> Vec<EventRecord> {
+pub fn recognize(
+    doc: &Doc,
+    found: &Found,
+    ids: &[Option<String>],
+    article_date: Option<Date>,
+) -> Vec<EventRecord> {
     let mut drafts: Vec<Draft> = Vec::new();
     let mut context = Context::default();
     for s in 0..doc.sentences.len() {
@@ -40,7 +45,27 @@ pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>], article_date:
         }
         let persons = entities_in(found, a, b, Kind::Person);
         let subject = subject_of(doc, found, a, b, &persons, context.subject);
-        for (draft, definite) in sentence_events(doc, found, s, subject, &persons, &context, article_date) {
+        // `At the event, X spoke`: X took part in the latest event told
+        // before this sentence.
+        if !persons.is_empty() && mentions_the_event(doc, a, b) {
+            // the latest gathering, rather than a deployment or signing told with it
+            let gathering = |e: &&mut Draft| {
+                matches!(
+                    e.kind,
+                    EventType::Ceremony | EventType::Conference | EventType::Meeting
+                )
+            };
+            if let Some(e) = drafts.iter_mut().rev().find(gathering) {
+                for (p, _) in &persons {
+                    if !e.persons.contains(p) {
+                        e.persons.push(*p);
+                    }
+                }
+            }
+        }
+        for (draft, definite) in
+            sentence_events(doc, found, s, subject, &persons, &context, article_date)
+        {
             // `the visit`, `the ceremony`: a new mention of an earlier event
             if definite {
                 if let Some(e) = drafts.iter_mut().rev().find(|e| e.kind == draft.kind) {
@@ -48,17 +73,7 @@ pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>], article_date:
                     continue;
                 }
             }
-            merge_or_push(&mut drafts, draft);
-        }
-        // `At the event, X spoke`: X took part in the latest event.
-        if mentions_the_event(doc, a, b) && !persons.is_empty() {
-            if let Some(e) = drafts.last_mut() {
-                for (p, _) in &persons {
-                    if !e.persons.contains(p) {
-                        e.persons.push(*p);
-                    }
-                }
-            }
+            merge_or_push(found, &mut drafts, draft);
         }
         if let Some(p) = subject.or_else(|| persons.first().map(|x| x.0)) {
             context.subject = Some(p);
@@ -113,14 +128,22 @@ fn plural_reference(doc: &Doc, a: usize, b: usize) -> bool {
         matches!(w, "They" | "they")
             || (matches!(w, "two" | "both" | "Both")
                 && (i + 1..(i + 3).min(b)).any(|k| {
-                    matches!(doc.word(k), "leaders" | "sides" | "ministers" | "officials" | "delegations")
+                    matches!(
+                        doc.word(k),
+                        "leaders" | "sides" | "ministers" | "officials" | "delegations"
+                    )
                 }))
     })
 }
 
 /// `he`, `his`, `the delegation`: the sentence is about the last subject.
 fn singular_reference(doc: &Doc, a: usize, b: usize) -> bool {
-    (a..b).any(|i| matches!(doc.word(i), "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her" | "delegation"))
+    (a..b).any(|i| {
+        matches!(
+            doc.word(i),
+            "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her" | "delegation"
+        )
+    })
 }
 
 fn absorb(e: &mut Draft, d: Draft) {
@@ -137,7 +160,11 @@ fn absorb(e: &mut Draft, d: Draft) {
     if e.place.is_none() {
         e.place = d.place;
     }
-    let finer = |x: Option<Date>| x.map_or(0, |x| 1 + x.month_part().is_some() as u8 + x.day_part().is_some() as u8);
+    let finer = |x: Option<Date>| {
+        x.map_or(0, |x| {
+            1 + x.month_part().is_some() as u8 + x.day_part().is_some() as u8
+        })
+    };
     if finer(d.date) > finer(e.date) {
         e.date = d.date;
     }
@@ -172,10 +199,12 @@ fn subject_of(
     let anaphoric = matches!(first, "He" | "She" | "His" | "Her")
         || (first == "The"
             && (a + 1..(a + 5).min(b)).any(|i| {
-                matches!(doc.word(i), "host" | "guest" | "leader" | "officer" | "diplomat" | "official")
-                    || (doc.class(i) == Class::Title && found.owner[i].is_none())
+                matches!(
+                    doc.word(i),
+                    "host" | "guest" | "leader" | "officer" | "diplomat" | "official"
+                ) || (doc.class(i) == Class::Title && found.owner[i].is_none())
             })
-            && persons.first().is_none_or(|p| p.1 > a + 5));
+            && persons.first().map_or(true, |p| p.1 > a + 5));
     if anaphoric {
         return last;
     }
@@ -213,7 +242,6 @@ fn sentence_events(
 ) -> Vec<(Draft, bool)> {
     let (a, b) = doc.sentence_tokens[s];
     let mut out = Vec::new();
-    let mut done: Vec<EventType> = Vec::new();
     let (sa, se) = doc.sentences[s];
     let hits = triggers(doc, a, b);
     if hits.is_empty() {
@@ -222,8 +250,11 @@ fn sentence_events(
     // Dates need a number, a month or weekday, or `year`/`today`...
     let may_date = (a..b).any(|i| {
         doc.class(i) == Class::Number
-            || doc.entries(i).iter().any(|e| matches!(e, Lex::Month(_) | Lex::Weekday(_)))
-            || matches!(doc.word(i), "year" | "yesterday" | "today")
+            || doc
+                .entries(i)
+                .iter()
+                .any(|e| matches!(e, Lex::Month(_) | Lex::Weekday(_)))
+            || matches!(doc.word(i), "year" | "month" | "yesterday" | "today")
     });
     let dates = if may_date {
         find_dates(&doc.text[sa as usize..se as usize], article_date)
@@ -242,28 +273,56 @@ fn sentence_events(
         Vec::new()
     };
     for (n, &(kind, ts, te)) in hits.iter().enumerate() {
-        if done.contains(&kind) {
+        // `since he took office`: background, not news; `all signed
+        // agreements`: an adjective
+        let before = |k: usize| if ts >= a + k { doc.word(ts - k) } else { "" };
+        if before(1) == "since" || before(2) == "since" {
             continue;
         }
-        // `since he took office`: background, not news
-        if ts > a && doc.word(ts - 1) == "since" {
+        if kind == EventType::Signing
+            && matches!(before(1), "all" | "the" | "these" | "those" | "previously")
+        {
             continue;
         }
-        done.push(kind);
         let definite = ts > a && matches!(doc.word(ts - 1), "the" | "this" | "that");
         // A trigger's own people: those between the previous trigger and
         // the next one (`During the visit, Trac met with A`).
         let seg_start = if n == 0 { a } else { hits[n - 1].2.min(ts) };
         let seg_end = hits.get(n + 1).map_or(b, |h| h.1.max(te));
+        // `hosted a solemn ceremony`: the ceremony is the event
+        if kind == EventType::Meeting
+            && matches!(doc.word(ts), "hosted" | "hosts" | "hosting")
+            && te == ts + 1
+            && hits.iter().any(|h| h.1 > te && h.1 <= te + 4)
+        {
+            continue;
+        }
+        // the date written nearest the trigger
         let trigger_byte = (doc.tokens[ts].start - sa) as usize;
         let date = dates
             .iter()
-            .find(|d| d.start >= trigger_byte)
-            .or_else(|| dates.last())
+            .min_by_key(|d| {
+                if d.start >= trigger_byte {
+                    d.start - trigger_byte
+                } else {
+                    trigger_byte - d.end
+                }
+            })
             .map(|d| d.date)
             .or_else(|| fallback_date(kind, article_date));
         let mut people: Vec<usize> = Vec::new();
-        if kind == EventType::Visit {
+        // `X, who was elected ...`: the relative clause is about X alone
+        let who = (ts.saturating_sub(4).max(a)..ts)
+            .rev()
+            .find(|&i| doc.word(i) == "who");
+        let relative_to = who.and_then(|w| {
+            (w.saturating_sub(2).max(a)..w)
+                .rev()
+                .find_map(|i| found.owner[i].filter(|&id| found.entities[id].kind == Kind::Person))
+        });
+        if let Some(p) = relative_to {
+            people.push(p);
+        } else if kind == EventType::Visit {
             people.extend(visitor(doc, found, ts, te, b).or(subject));
         } else if kind != EventType::Deployment {
             if let Some(p) = subject {
@@ -278,16 +337,24 @@ fn sentence_events(
         if people.is_empty() && kind != EventType::Deployment {
             people.extend(referred.iter().copied());
         }
-        let place = place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b));
+        let place =
+            place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b));
         let mut others = Vec::new();
         if kind == EventType::Visit {
             others.extend(place);
         }
         if people.is_empty() {
-            if matches!(kind, EventType::Meeting | EventType::Call | EventType::Visit | EventType::Appointment) {
+            if matches!(
+                kind,
+                EventType::Meeting | EventType::Call | EventType::Visit | EventType::Appointment
+            ) {
                 continue;
             }
-            others.extend(entities_in(found, a, b, Kind::Institution).into_iter().map(|x| x.0));
+            others.extend(
+                entities_in(found, a, b, Kind::Institution)
+                    .into_iter()
+                    .map(|x| x.0),
+            );
             for (p, _) in entities_in(found, a, b, Kind::Place) {
                 if !others.contains(&p) {
                     others.push(p);
@@ -306,7 +373,10 @@ fn sentence_events(
             trigger: (ts, te),
         };
         // One host, several guests: one meeting each.
-        if kind == EventType::Meeting && people.len() >= 3 && subject.is_some() {
+        let separate = || {
+            (a..b).any(|i| doc.class(i) == Class::Semicolon || doc.word(i).starts_with("separate"))
+        };
+        if kind == EventType::Meeting && people.len() >= 3 && subject.is_some() && separate() {
             for guest in &people[1..] {
                 let mut d = base.clone();
                 d.persons = vec![people[0], *guest];
@@ -321,9 +391,7 @@ fn sentence_events(
 
 /// Who visits: `X's official visit`, `a visit by X`.
 fn visitor(doc: &Doc, found: &Found, ts: usize, te: usize, b: usize) -> Option<usize> {
-    let person_at = |i: usize| {
-        found.owner[i].filter(|&id| found.entities[id].kind == Kind::Person)
-    };
+    let person_at = |i: usize| found.owner[i].filter(|&id| found.entities[id].kind == Kind::Person);
     // `Lương Cường’s official visit`
     let mut k = ts;
     while k > 0 && ts - k < 3 && doc.class(k - 1) != Class::Poss {
@@ -341,7 +409,8 @@ fn visitor(doc: &Doc, found: &Found, ts: usize, te: usize, b: usize) -> Option<u
     if doc.word(te - 1) == "by" {
         return (te..b.min(te + 10)).find_map(person_at);
     }
-    None
+    // `Suwarno would visit Beijing`: the name just before the verb
+    (ts.saturating_sub(3)..ts).rev().find_map(person_at)
 }
 
 /// News reports meetings, visits and ceremonies in the month it is written.
@@ -363,23 +432,47 @@ fn place_for(doc: &Doc, found: &Found, kind: EventType, from: usize, b: usize) -
             .or(places.first())
             .map(|x| x.0);
     }
-    let after_preposition = |&&(_, i): &&(usize, usize)| i > 0 && matches!(doc.word(i - 1), "in" | "at" | "of");
+    // `in Hanoi`, `at ...`, `the capital city of Santiago` (but not the
+    // `of China` of an institution's name)
+    let after_preposition = |&&(_, i): &&(usize, usize)| {
+        i > 1
+            && (matches!(doc.word(i - 1), "in" | "at")
+                || (doc.word(i - 1) == "of" && matches!(doc.word(i - 2), "city" | "capital")))
+    };
     places
         .iter()
         .filter(after_preposition)
-        .find(|(p, _)| matches!(found.entities[*p].place_kind, Some(PlaceKind::City(_) | PlaceKind::Site)))
+        .find(|(p, _)| {
+            matches!(
+                found.entities[*p].place_kind,
+                Some(PlaceKind::City(_) | PlaceKind::Site)
+            )
+        })
         .or_else(|| places.iter().find(after_preposition))
         .map(|x| x.0)
 }
 
 /// Adds an event, or merges it into an earlier mention of the same event.
-fn merge_or_push(drafts: &mut Vec<Draft>, d: Draft) {
+fn merge_or_push(found: &Found, drafts: &mut Vec<Draft>, d: Draft) {
+    let found_kind = |id: &usize| found.entities.get(*id).map(|e| e.kind);
     let same = drafts.iter().position(|e| {
         if e.kind != d.kind {
             return false;
         }
         if e.persons.is_empty() || d.persons.is_empty() {
-            return e.persons.is_empty() && d.persons.is_empty() && e.others.iter().any(|o| d.others.contains(o));
+            // without persons, the same institution (places are too common)
+            return e.persons.is_empty()
+                && d.persons.is_empty()
+                && e.others
+                    .iter()
+                    .any(|o| d.others.contains(o) && found_kind(o) == Some(Kind::Institution));
+        }
+        if d.kind == EventType::Visit
+            && e.place.is_some()
+            && d.place.is_some()
+            && e.place != d.place
+        {
+            return false;
         }
         if d.kind == EventType::Meeting {
             let sub = |x: &[usize], y: &[usize]| x.iter().all(|p| y.contains(p));

@@ -42,10 +42,15 @@ pub struct Entity {
 
 impl Entity {
     pub fn new(kind: Kind, name: &str) -> Entity {
+        Entity::with_key(kind, name, fold_phrase(name))
+    }
+
+    /// An entity whose folded key is already known.
+    pub fn with_key(kind: Kind, name: &str, key: String) -> Entity {
         Entity {
             kind,
             name: name.to_string(),
-            key: fold_phrase(name),
+            key,
             aliases: Vec::new(),
             mentions: Vec::new(),
             country: None,

@@ -29,27 +29,34 @@ pub fn assign_global_ids(extractions: &mut [Extraction]) {
     let institution_cluster = institution_clusters(extractions);
     let mut numbering: BTreeMap<(u8, usize), String> = BTreeMap::new();
     let mut counters = [0usize; 3];
-    let mut next_id = |kind: u8, cluster: usize, numbering: &mut BTreeMap<(u8, usize), String>| -> String {
-        numbering
-            .entry((kind, cluster))
-            .or_insert_with(|| {
-                counters[kind as usize] += 1;
-                let prefix = ["p", "o", "l"][kind as usize];
-                format!("{prefix}{}", counters[kind as usize])
-            })
-            .clone()
-    };
+    let mut next_id =
+        |kind: u8, cluster: usize, numbering: &mut BTreeMap<(u8, usize), String>| -> String {
+            numbering
+                .entry((kind, cluster))
+                .or_insert_with(|| {
+                    counters[kind as usize] += 1;
+                    let prefix = ["p", "o", "l"][kind as usize];
+                    format!("{prefix}{}", counters[kind as usize])
+                })
+                .clone()
+        };
     let mut place_keys: BTreeMap<String, usize> = BTreeMap::new();
     for ex in extractions.iter_mut() {
         let r = &mut ex.record;
         let mut map: BTreeMap<String, String> = BTreeMap::new();
         for p in &mut r.persons {
-            let cluster = person_cluster.get(&fold_phrase(&p.name)).copied().unwrap_or(usize::MAX);
+            let cluster = person_cluster
+                .get(&fold_phrase(&p.name))
+                .copied()
+                .unwrap_or(usize::MAX);
             let gid = next_id(0, cluster, &mut numbering);
             map.insert(std::mem::replace(&mut p.id, gid.clone()), gid);
         }
         for o in &mut r.institutions {
-            let cluster = institution_cluster.get(&fold_phrase(&o.name)).copied().unwrap_or(usize::MAX);
+            let cluster = institution_cluster
+                .get(&fold_phrase(&o.name))
+                .copied()
+                .unwrap_or(usize::MAX);
             let gid = next_id(1, cluster, &mut numbering);
             map.insert(std::mem::replace(&mut o.id, gid.clone()), gid);
         }
@@ -91,7 +98,11 @@ pub fn assign_global_ids(extractions: &mut [Extraction]) {
 }
 
 fn words(name: &str) -> Vec<String> {
-    fold_phrase(name).split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect()
+    fold_phrase(name)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn is_subsequence(short: &[String], long: &[String]) -> bool {
@@ -156,7 +167,12 @@ pub(crate) fn signature(name: &str) -> String {
     let mut i = 0;
     'outer: while i < tokens.len() {
         // the longest country name or demonym starting here (`viet nam`)
-        for n in (1..=4.min(tokens.len() - i)).rev() {
+        let longest = if lex.country_first_words.contains(tokens[i]) {
+            4.min(tokens.len() - i)
+        } else {
+            0
+        };
+        for n in (1..=longest).rev() {
             if let Some(c) = lex.country_of_key(&tokens[i..i + n].join(" ")) {
                 parts.insert(format!("#{c}"));
                 i += n;
@@ -164,7 +180,8 @@ pub(crate) fn signature(name: &str) -> String {
             }
         }
         for w in tokens[i].split(|c: char| !c.is_alphanumeric()) {
-            if !w.is_empty() && !matches!(w, "the" | "of" | "for" | "and" | "in" | "s" | "a" | "an") {
+            if !w.is_empty() && !matches!(w, "the" | "of" | "for" | "and" | "in" | "s" | "a" | "an")
+            {
                 parts.insert(w.to_string());
             }
         }
@@ -243,7 +260,13 @@ mod tests {
             signature("Vietnamese Ministry of National Defence"),
             signature("Ministry of National Defence of Việt Nam")
         );
-        assert_eq!(signature("Chile's Ministry of Defence"), signature("Chilean Ministry of Defence"));
-        assert_ne!(signature("Chilean Ministry of Defence"), signature("Ministry of Defence of Cuba"));
+        assert_eq!(
+            signature("Chile's Ministry of Defence"),
+            signature("Chilean Ministry of Defence")
+        );
+        assert_ne!(
+            signature("Chilean Ministry of Defence"),
+            signature("Ministry of Defence of Cuba")
+        );
     }
 }

@@ -84,14 +84,24 @@ fn content_words(name: &str) -> BTreeSet<String> {
 /// (`Vietnamese defence ministry`, `Defence Ministry Steering Committee`).
 fn merge_variants(doc: &Doc, found: &mut Found) {
     let ids: Vec<usize> = (0..found.entities.len())
-        .filter(|&i| found.entities[i].kind == Kind::Institution && !found.entities[i].mentions.is_empty())
+        .filter(|&i| {
+            found.entities[i].kind == Kind::Institution && !found.entities[i].mentions.is_empty()
+        })
         .collect();
     if ids.len() < 2 {
         return;
     }
+    // Only names sharing a head noun can be forms of one another, so words
+    // are worked out only for heads that occur twice.
+    let heads: Vec<Option<String>> = ids
+        .iter()
+        .map(|&i| main_head(doc, &found.entities[i].name))
+        .collect();
     let info: Vec<(usize, Option<String>, BTreeSet<String>)> = ids
         .iter()
-        .map(|&i| (i, main_head(doc, &found.entities[i].name), content_words(&found.entities[i].name)))
+        .zip(&heads)
+        .filter(|(_, h)| h.is_some() && heads.iter().filter(|x| x == h).count() >= 2)
+        .map(|(&i, h)| (i, h.clone(), content_words(&found.entities[i].name)))
         .collect();
     for (a, head_a, words_a) in &info {
         let Some(head) = head_a else { continue };
@@ -120,9 +130,14 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
             .map(|x| x.0)
             .collect();
         if let [b] = supersets.as_slice() {
+            // A written name beats a built one (`X of Y`), unless it is a
+            // description in lower case (`the Chilean defence ministry`).
+            let short_name = &found.entities[*a].name;
+            let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
             let keep_short = !doc.text.contains(found.entities[*b].name.as_str())
-                && doc.text.contains(found.entities[*a].name.as_str())
-                && found.entities[*a].name.chars().next().is_some_and(char::is_uppercase);
+                && doc.text.contains(short_name.as_str())
+                && capitalised(short_name)
+                && short_name.split(' ').next_back().is_some_and(capitalised);
             found.merge(*b, *a);
             if keep_short {
                 let short = found.entities[*a].name.clone();
@@ -172,12 +187,14 @@ fn in_core(doc: &Doc, i: usize, end: usize) -> bool {
         | Class::Demonym
         | Class::Place
         | Class::Acronym
-        | Class::Head => !matches!(doc.word(i), "The" | "A" | "An"),
+        | Class::Head
+        | Class::Site => !matches!(doc.word(i), "The" | "A" | "An"),
         Class::Modifier => true,
         // `Defence Attaché Office`: a title word directly before a head
         Class::Title => {
             i + 1 < end
-                && (is_head(doc, i + 1) || (i + 2 < end && doc.class(i + 1) == Class::Poss && is_head(doc, i + 2)))
+                && (is_head(doc, i + 1)
+                    || (i + 2 < end && doc.class(i + 1) == Class::Poss && is_head(doc, i + 2)))
         }
         // `People's`, `Parliamentarians'`, `Air Defence – Air Force`
         // an em dash closes a dateline (`HÀ NỘI — National Assembly ...`)
@@ -231,12 +248,19 @@ fn chunk(doc: &Doc, i: usize, end: usize) -> Option<Chunk> {
     let (standalone, _) = head_flags(doc, head);
     let bare = start == head && !standalone;
     // A party congress is an event, not a body.
-    if fold_phrase(doc.word(head)) == "congress" && head > 0 && fold_phrase(doc.word(head - 1)) == "party" {
+    if fold_phrase(doc.word(head)) == "congress"
+        && head > 0
+        && fold_phrase(doc.word(head - 1)) == "party"
+    {
         return None;
     }
     // A numbered unit: `Division 371`, `Engineering Unit Rotation 1`.
     let mut k = stop;
-    while k < end && k < stop + 2 && matches!(doc.class(k), Class::Common | Class::Name) && doc.word(k) != "No" {
+    while k < end
+        && k < stop + 2
+        && matches!(doc.class(k), Class::Common | Class::Name)
+        && doc.word(k) != "No"
+    {
         k += 1;
     }
     if k < end && doc.class(k) == Class::Number && doc.word(k).chars().all(|c| c.is_ascii_digit()) {
@@ -360,10 +384,13 @@ fn add_chunk(
     acronyms: &mut BTreeMap<String, usize>,
     end: usize,
 ) -> usize {
-    let id = add_institution(doc, found, c.start, c.end, c.core_end, acronyms);
+    let outer = add_institution(doc, found, c.start, c.end, c.core_end, acronyms);
     let mut next = c.end;
     if let Some((a, b)) = c.acronym {
         let acr = doc.span_text(a, b).to_string();
+        // `Political Bureau of the Communist Party of China (CPC)`: the
+        // acronym names the institution whose initials it spells.
+        let id = acronym_owner(found, c.end, &acr).or(outer);
         if let Some(id) = id {
             acronyms.insert(acr.clone(), id);
             found.mention(id, a, b);
@@ -397,6 +424,26 @@ fn add_chunk(
         }
     }
     next
+}
+
+/// Among the institutions named up to token `end`, the one whose
+/// capitalised initials spell `acronym`.
+fn acronym_owner(found: &Found, end: usize, acronym: &str) -> Option<usize> {
+    let initials = |name: &str| -> String {
+        name.split(|c: char| c.is_whitespace() || c == '-')
+            .filter_map(|w| w.chars().next())
+            .filter(|c| c.is_uppercase())
+            .collect()
+    };
+    found
+        .entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == Kind::Institution && e.mentions.iter().any(|m| m.1 == end))
+        .find(|(_, e)| {
+            initials(&e.name) == acronym || e.aliases.iter().any(|a| initials(a) == acronym)
+        })
+        .map(|(i, _)| i)
 }
 
 /// The country a token range names through a place or demonym.
@@ -449,7 +496,7 @@ fn add_institution(
             String::new()
         };
         // Possessives of people's words (`People's Army`) are part of the name.
-        if !owner_name.is_empty() && !(doc.class(a) == Class::Common && parent.is_none()) {
+        if !(owner_name.is_empty() || (doc.class(a) == Class::Common && parent.is_none())) {
             name = format!("{rest} of {owner_name}");
         }
     } else if doc.class(a) == Class::Acronym && a + 1 < core_end {

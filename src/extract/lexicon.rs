@@ -13,7 +13,6 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-
 /// FNV-1a: word-set lookups happen once per token, and the default SipHash
 /// is built for untrusted keys, which bundled word lists are not.
 #[derive(Default, Clone, Copy)]
@@ -25,7 +24,11 @@ impl std::hash::Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for b in bytes {
             h ^= u64::from(*b);
             h = h.wrapping_mul(0x0100_0000_01b3);
@@ -152,6 +155,8 @@ pub struct Lexicons {
     /// Folded names of countries, cities and demonyms, for telling a
     /// country word inside an institution name.
     country_by_key: HashMap<String, u16>,
+    /// First words of folded country names and demonyms (`viet`, `south`).
+    pub country_first_words: WordSet,
     /// Folded institution head nouns (`ministry`, `general staff`).
     pub head_keys: WordSet,
     entries: Vec<Vec<Lex>>,
@@ -199,6 +204,36 @@ fn items(field: Option<&&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Plain lower-case ASCII letter of each Latin letter with diacritics in
+/// U+00C0..U+024F (first 0x190 slots) and U+1E00..U+1EFF (next 0x100), or 0
+/// when the letter does not fold to a single ASCII letter.
+fn latin_table() -> &'static [u8] {
+    static TABLE: OnceLock<Vec<u8>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let ranges = [(0xC0u32, 0x250u32), (0x1E00, 0x1F00)];
+        let mut table = Vec::with_capacity(0x290);
+        for (from, to) in ranges {
+            for code in from..to {
+                let mut folded = String::new();
+                if let Some(c) = char::from_u32(code) {
+                    unicode_normalization::char::decompose_compatible(c, |d| {
+                        if !unicode_normalization::char::is_combining_mark(d) {
+                            folded.extend(d.to_lowercase());
+                        }
+                    });
+                }
+                let b = folded.as_bytes();
+                table.push(if b.len() == 1 && b[0].is_ascii_lowercase() {
+                    b[0]
+                } else {
+                    0
+                });
+            }
+        }
+        table
+    })
+}
+
 /// Folds one word quickly, as `graph::fold` does (lower case, diacritics
 /// removed, `đ` → `d`, curly apostrophes straightened), without allocating:
 /// ASCII is lower-cased in place; other characters are decomposed one by one.
@@ -224,11 +259,29 @@ pub fn fold_word(word: &str, out: &mut String) {
             'ı' => out.push('i'),
             'þ' | 'Þ' => out.push_str("th"),
             '\u{2019}' | '\u{2018}' => out.push('\''),
-            _ => unicode_normalization::char::decompose_compatible(c, |d| {
-                if !unicode_normalization::char::is_combining_mark(d) {
-                    out.extend(d.to_lowercase());
+            _ => {
+                // Latin letters with diacritics (Latin-1, Latin Extended,
+                // Vietnamese) come from a table built once.
+                let code = c as u32;
+                let table = latin_table();
+                let plain = match code {
+                    0xC0..=0x24F => table.get((code - 0xC0) as usize).copied().unwrap_or(0),
+                    0x1E00..=0x1EFF => table
+                        .get((code - 0x1E00) as usize + 0x190)
+                        .copied()
+                        .unwrap_or(0),
+                    _ => 0,
+                };
+                if plain != 0 {
+                    out.push(plain as char);
+                } else {
+                    unicode_normalization::char::decompose_compatible(c, |d| {
+                        if !unicode_normalization::char::is_combining_mark(d) {
+                            out.extend(d.to_lowercase());
+                        }
+                    })
                 }
-            }),
+            }
         }
     }
 }
@@ -243,7 +296,9 @@ pub fn scan_text(phrase: &str) -> String {
 /// by one space.
 pub fn fold_phrase(phrase: &str) -> String {
     // Fast path: plain ASCII words and single spaces tokenize to themselves.
-    if phrase.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ')
+    if phrase
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b' ')
         && !phrase.contains("  ")
         && !phrase.starts_with(' ')
         && !phrase.ends_with(' ')
@@ -453,6 +508,10 @@ impl Lexicons {
             abbreviations,
             common,
             particles,
+            country_first_words: country_by_key
+                .keys()
+                .filter_map(|k| k.split(' ').next().map(str::to_string))
+                .collect(),
             country_by_key,
             head_keys,
             entries: b.entries,
@@ -505,7 +564,18 @@ mod tests {
 
     #[test]
     fn fold_word_agrees_with_graph_fold() {
-        for w in ["Phùng", "Sĩ", "Tấn", "Đà", "ĐỖ", "Chile’s", "Łódź", "Straße", "Agüiende", "MAYA"] {
+        for w in [
+            "Phùng",
+            "Sĩ",
+            "Tấn",
+            "Đà",
+            "ĐỖ",
+            "Chile’s",
+            "Łódź",
+            "Straße",
+            "Agüiende",
+            "MAYA",
+        ] {
             let mut out = String::new();
             fold_word(w, &mut out);
             assert_eq!(out, crate::graph::fold(w), "{w}");

@@ -34,7 +34,13 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
 }
 
 fn is_name_word(doc: &Doc, found: &Found, i: usize) -> bool {
-    doc.class(i) == Class::Name && !found.is_claimed(i)
+    !found.is_claimed(i)
+        && match doc.class(i) {
+            Class::Name => true,
+            // a place word left unclaimed after a name (`Huang Kunming`)
+            Class::Place => i > 0 && doc.class(i - 1) == Class::Name,
+            _ => false,
+        }
 }
 
 fn name_runs(doc: &Doc, found: &Found) -> Vec<Run> {
@@ -69,7 +75,7 @@ fn name_runs(doc: &Doc, found: &Found) -> Vec<Run> {
 
 fn words_of(doc: &Doc, run: Run) -> Vec<String> {
     (run.start..run.end)
-        .filter(|&i| doc.class(i) == Class::Name)
+        .filter(|&i| matches!(doc.class(i), Class::Name | Class::Place))
         .map(|i| {
             let mut s = String::new();
             fold_word(doc.word(i), &mut s);
@@ -149,8 +155,7 @@ fn add_full(doc: &Doc, found: &mut Found, run: Run) {
             *one
         }
         _ => {
-            let mut en = Entity::new(Kind::Person, name);
-            en.key = words.join(" ");
+            let mut en = Entity::with_key(Kind::Person, name, words.join(" "));
             en.name_words = words;
             found.entities.push(en);
             found.entities.len() - 1
@@ -183,9 +188,12 @@ fn add_short(doc: &Doc, found: &mut Found, run: Run) {
     match matches.as_slice() {
         [one] => found.mention(*one, run.start, run.end),
         [] if anchored(doc, run.start) && word.chars().count() >= 2 => {
-            let mut en = Entity::new(Kind::Person, doc.span_text(run.start, run.end));
+            let mut en = Entity::with_key(
+                Kind::Person,
+                doc.span_text(run.start, run.end),
+                words.join(" "),
+            );
             en.name_words = words;
-            en.key = en.name_words.join(" ");
             en.rank = rank_before(doc, run.start);
             found.entities.push(en);
             let id = found.entities.len() - 1;

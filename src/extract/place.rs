@@ -20,6 +20,39 @@ fn lexicon_places(doc: &Doc, found: &mut Found) {
         if doc.class(hit.first) != Class::Place {
             continue;
         }
+        // `Huang Kunming`, `Michael Jordan`: a place name right after a
+        // name-like word ends a person's name instead.
+        let after_name = hit.first > 0
+            && doc.class(hit.first - 1) == Class::Name
+            && doc.tokens[hit.first - 1].sentence == doc.tokens[hit.first].sentence;
+        if after_name && hit.end - hit.first == 1 {
+            continue;
+        }
+        // `the Caribbean country`: a region used as an adjective
+        let adjective = hit.end < doc.tokens.len()
+            && matches!(
+                doc.word(hit.end),
+                "country" | "countries" | "nation" | "nations" | "region" | "state"
+            );
+        if adjective && hit.entries.iter().any(|e| matches!(e, Lex::Region(_))) {
+            continue;
+        }
+        // A place already met: no new entity to build.
+        let known = hit.entries.iter().find_map(|e| {
+            let kind = match *e {
+                Lex::Country(c) => PlaceKind::Country(c),
+                Lex::City(c) => PlaceKind::City(c),
+                _ => return None,
+            };
+            found
+                .entities
+                .iter()
+                .position(|x| x.place_kind == Some(kind))
+        });
+        if let Some(id) = known {
+            found.mention(id, hit.first, hit.end);
+            continue;
+        }
         let mut entity = None;
         for e in hit.entries {
             entity = match *e {

@@ -55,7 +55,9 @@ pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>]) -> Vec<RoleRe
 fn content_words(text: &str) -> Vec<String> {
     fold_phrase(text)
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && !matches!(*w, "the" | "of" | "for" | "and" | "in" | "s" | "to" | "its"))
+        .filter(|w| {
+            !w.is_empty() && !matches!(*w, "the" | "of" | "for" | "and" | "in" | "s" | "to" | "its")
+        })
         .flat_map(|w| match w {
             // the one abbreviation of a title in common use
             "pm" => vec!["prime".to_string(), "minister".to_string()],
@@ -78,7 +80,9 @@ fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleReco
                 .institution
                 .as_ref()
                 .and_then(|id| ids.iter().position(|x| x.as_ref() == Some(id)));
-            entity.map(|e| content_words(&found.entities[e].name)).unwrap_or_default()
+            entity
+                .map(|e| content_words(&found.entities[e].name))
+                .unwrap_or_default()
         })
         .collect();
     let n = roles.len();
@@ -88,10 +92,12 @@ fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleReco
             if a == b || !keep[b] || roles[a].person != roles[b].person {
                 continue;
             }
-            let same_institution = roles[a].institution.is_some() && roles[a].institution == roles[b].institution;
+            let same_institution =
+                roles[a].institution.is_some() && roles[a].institution == roles[b].institution;
             let restated = same_institution && b < a;
             let fuller: Vec<&String> = words[b].iter().chain(&institution_words[b]).collect();
-            let covered = words[a].len() < words[b].len() && words[a].iter().all(|w| fuller.contains(&w));
+            let covered =
+                words[a].len() < words[b].len() && words[a].iter().all(|w| fuller.contains(&w));
             if restated || covered {
                 keep[a] = false;
                 break;
@@ -252,7 +258,7 @@ fn title_after(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
             start += 1;
         }
     }
-    if start < last && doc.class(start) == Class::The {
+    if start < last && (doc.class(start) == Class::The || matches!(doc.word(start), "a" | "an")) {
         start += 1;
     }
     // the title must come early: `Deputy Minister`, `Chilean Ambassador`
@@ -406,7 +412,9 @@ fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize>
         .entities
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.kind == Kind::Institution && !e.mentions.is_empty() && e.key.contains("ministry"))
+        .filter(|(_, e)| {
+            e.kind == Kind::Institution && !e.mentions.is_empty() && e.key.contains("ministry")
+        })
         .filter(|(_, e)| country.is_none() || e.country == country)
         .filter(|(_, e)| fields.iter().all(|f| e.key.split(' ').any(|w| w == f)))
         .map(|(i, _)| i)

@@ -20,34 +20,32 @@ pub struct Token {
 
 /// Byte spans of the sentences of `text` (trimmed, never empty).
 pub fn sentences(text: &str, abbreviations: &WordSet) -> Vec<(u32, u32)> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 80 + 1);
     let bytes = text.as_bytes();
     let mut start = 0usize;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let end_here = match c {
-            '\n' => Some(i),
-            '.' | '!' | '?' => {
-                let after = i + c.len_utf8();
-                let next = text[after..].chars().next();
-                let breaks = match next {
+    let mut i = 0usize;
+    // Only ASCII bytes end sentences, so scan bytes, not characters.
+    while i < bytes.len() {
+        let end_here = match bytes[i] {
+            b'\n' => Some(i),
+            c @ (b'.' | b'!' | b'?') => {
+                let after = i + 1;
+                let breaks = match text.get(after..).and_then(|t| t.chars().next()) {
                     None => true,
-                    Some(n) if n.is_whitespace() => true,
-                    Some(n) if n.is_uppercase() => true,
-                    Some('"' | '\u{201c}' | '\u{201d}' | '\u{2019}' | '\'' | ')') => false,
-                    _ => false,
+                    Some(n) => n.is_whitespace() || n.is_uppercase(),
                 };
-                (breaks && !(c == '.' && is_abbreviation(text, start, i, abbreviations)))
+                (breaks && !(c == b'.' && is_abbreviation(text, start, i, abbreviations)))
                     .then_some(after)
             }
             _ => None,
         };
+        i += 1;
         if let Some(end) = end_here {
             push_trimmed(text, start, end, &mut out);
             start = end;
             if bytes.get(end) == Some(&b'\n') {
                 start = end + 1;
-                chars.next();
+                i = end + 1;
             }
         }
     }
@@ -80,7 +78,11 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(u32, u32)>)
     let piece = &text[start..end];
     let lead = piece.len() - piece.trim_start().len();
     let trimmed = piece.trim();
-    if trimmed.chars().any(|c| c.is_alphanumeric()) {
+    // any letter or digit (a non-ASCII byte is taken for one)
+    if trimmed
+        .bytes()
+        .any(|b| b.is_ascii_alphanumeric() || b >= 128)
+    {
         let s = start + lead;
         out.push((s as u32, (s + trimmed.len()) as u32));
     }
@@ -132,14 +134,16 @@ fn tokenize_into(text: &str, start: usize, end: usize, sentence: u32, out: &mut 
     };
     let mut i = start;
     while i < end {
-        let Some((c, len)) = char_at(text, i) else { break };
+        let Some((c, len)) = char_at(text, i) else {
+            break;
+        };
         if c.is_whitespace() {
             i += len;
             continue;
         }
         if !is_word_char(c) {
             // A possessive `'s` is a token of its own.
-            if is_apostrophe(c) && possessive_at(text, i, len) && i + len + 1 <= end {
+            if is_apostrophe(c) && possessive_at(text, i, len) && i + len < end {
                 push(i, i + len + 1, out);
                 i += len + 1;
                 continue;
@@ -150,24 +154,31 @@ fn tokenize_into(text: &str, start: usize, end: usize, sentence: u32, out: &mut 
         }
         let mut e = i + len;
         while e < end {
-            let Some((d, dlen)) = char_at(text, e) else { break };
+            let Some((d, dlen)) = char_at(text, e) else {
+                break;
+            };
             if is_word_char(d) {
                 e += dlen;
                 continue;
             }
             // Inner joiners: a hyphen between word characters, an apostrophe
             // not starting a possessive `'s`, the periods of initials (`L.B.`).
-            let next = char_at(text, e + dlen).filter(|_| e + dlen < end).map(|x| x.0);
+            let next = char_at(text, e + dlen)
+                .filter(|_| e + dlen < end)
+                .map(|x| x.0);
             let joins = match d {
                 '-' | '\u{2011}' => next.is_some_and(is_word_char),
-                _ if is_apostrophe(d) => next.is_some_and(char::is_alphabetic) && !possessive_at(text, e, dlen),
+                _ if is_apostrophe(d) => {
+                    next.is_some_and(char::is_alphabetic) && !possessive_at(text, e, dlen)
+                }
                 '.' => {
                     let word = &text[i..e];
                     let initial = word.split('.').all(|p| p.chars().count() == 1)
                         && word.chars().next().is_some_and(char::is_uppercase);
                     initial
                         && next.is_some_and(char::is_uppercase)
-                        && char_at(text, e + dlen + next.map_or(0, char::len_utf8)).map(|x| x.0) == Some('.')
+                        && char_at(text, e + dlen + next.map_or(0, char::len_utf8)).map(|x| x.0)
+                            == Some('.')
                 }
                 _ => false,
             };
@@ -190,7 +201,10 @@ mod tests {
     use super::*;
 
     fn abbrevs() -> WordSet {
-        ["Gen", "Lieut", "Sen", "No"].iter().map(|s| s.to_string()).collect()
+        ["Gen", "Lieut", "Sen", "No"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
     fn sentence_texts(text: &str) -> Vec<&str> {
@@ -232,8 +246,19 @@ mod tests {
         assert_eq!(
             toks,
             vec![
-                "Chile", "’s", "Díaz-Canel", "met", "Meynardo", "L.B.", "Montealegre", ",", "(",
-                "CPC", ")", "People", "'s"
+                "Chile",
+                "’s",
+                "Díaz-Canel",
+                "met",
+                "Meynardo",
+                "L.B.",
+                "Montealegre",
+                ",",
+                "(",
+                "CPC",
+                ")",
+                "People",
+                "'s"
             ]
         );
     }
