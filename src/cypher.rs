@@ -66,7 +66,7 @@ pub fn execute(
     options: &Options,
 ) -> Result<Table, QueryError> {
     let statement = parser::parse(query)?;
-    if let Some(first) = analyze::analyze(&statement).into_iter().next() {
+    if let Some(first) = analyze::first_error(analyze::analyze(&statement)) {
         return Err(first);
     }
     exec::execute(graph, &statement, params, options)

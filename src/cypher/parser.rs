@@ -16,7 +16,7 @@ type Result<T> = std::result::Result<T, QueryError>;
 
 /// Parses one statement (a trailing `;` is allowed).
 pub fn parse(query: &str) -> Result<Statement> {
-    let mut pairs = CypherParser::parse(Rule::query, query).map_err(syntax_error)?;
+    let mut pairs = CypherParser::parse(Rule::query, query).map_err(|e| syntax_error(e, query))?;
     let query_pair = pairs.next().ok_or_else(|| internal("empty parse", 0))?;
     let mut children = Children::new(query_pair);
     statement(children.take(Rule::statement)?)
@@ -24,7 +24,7 @@ pub fn parse(query: &str) -> Result<Statement> {
 
 /// Byte offsets of the top-level `;` in a script.
 pub fn semicolons(script: &str) -> Result<Vec<usize>> {
-    let pairs = CypherParser::parse(Rule::script, script).map_err(syntax_error)?;
+    let pairs = CypherParser::parse(Rule::script, script).map_err(|e| syntax_error(e, script))?;
     Ok(pairs
         .flatten()
         .filter(|p| p.as_rule() == Rule::semicolon)
@@ -32,7 +32,7 @@ pub fn semicolons(script: &str) -> Result<Vec<usize>> {
         .collect())
 }
 
-fn syntax_error(error: pest::error::Error<Rule>) -> QueryError {
+fn syntax_error(error: pest::error::Error<Rule>, input: &str) -> QueryError {
     let position = match error.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
@@ -50,16 +50,65 @@ fn syntax_error(error: pest::error::Error<Rule>) -> QueryError {
         }
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
-    QueryError::new(
-        Phase::Compile,
-        ErrorKind::SyntaxError,
-        "UnexpectedSyntax",
-        message,
-    )
-    .with_span(Span {
+    let code = syntax_error_code(input, position);
+    QueryError::new(Phase::Compile, ErrorKind::SyntaxError, code, message).with_span(Span {
         start: position,
         end: position,
     })
+}
+
+/// The TCK's detail code for a syntax error, from what is at the error
+/// position: a look-alike Unicode character, a number running into
+/// letters, or a malformed relationship pattern; else `UnexpectedSyntax`.
+fn syntax_error_code(input: &str, position: usize) -> &'static str {
+    let rest = input.get(position..).unwrap_or("");
+    // pest may point at the white space before the offending token.
+    let position = position + (rest.len() - rest.trim_start().len());
+    let rest = rest.trim_start();
+    let before = input.get(..position).unwrap_or("");
+    if rest
+        .chars()
+        .next()
+        .is_some_and(|c| !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace())
+    {
+        return "InvalidUnicodeCharacter";
+    }
+    let word_start = before
+        .rfind(|c: char| !c.is_alphanumeric() && c != '_')
+        .map_or(0, |i| i + 1);
+    let word_end = rest
+        .find(|c: char| !c.is_alphanumeric() && c != '_')
+        .map_or(input.len(), |i| position + i);
+    let word = input.get(word_start..word_end).unwrap_or("");
+    let is_map_key = input
+        .get(word_end..)
+        .is_some_and(|after| after.trim_start().starts_with(':'));
+    if word.starts_with(|c: char| c.is_ascii_digit())
+        && word.contains(|c: char| c.is_alphabetic())
+        && !is_map_key
+    {
+        return "InvalidNumberLiteral";
+    }
+    // Inside `-[ ... ]` of a MATCH, CREATE or MERGE pattern: an unclosed
+    // `[` right after a `-`.
+    let clause = before
+        .split(|c: char| !c.is_alphanumeric())
+        .rev()
+        .map(str::to_ascii_uppercase)
+        .find(|w| {
+            matches!(
+                w.as_str(),
+                "MATCH" | "CREATE" | "MERGE" | "RETURN" | "WITH" | "WHERE" | "UNWIND" | "SET"
+            )
+        });
+    let in_pattern = matches!(clause.as_deref(), Some("MATCH" | "CREATE" | "MERGE"));
+    if let Some(open) = before.rfind('[').filter(|_| in_pattern) {
+        let closed = before[open..].contains(']');
+        if !closed && before[..open].trim_end().ends_with('-') {
+            return "InvalidRelationshipPattern";
+        }
+    }
+    "UnexpectedSyntax"
 }
 
 /// The user-facing name of a grammar rule, for "expected ..." messages.
