@@ -146,6 +146,7 @@ impl Exec<'_> {
         &mut self,
         parts: &'q [PatternPart],
         names: &mut Vec<String>,
+        hints: &[plan::AnchorHint<'q>],
     ) -> Vec<CompiledPart<'q>> {
         let slot_of = |var: Option<&str>, names: &mut Vec<String>, anon: &mut usize| {
             let name = match var {
@@ -170,10 +171,18 @@ impl Exec<'_> {
             let mut rels = Vec::new();
             let node =
                 |n: &'q super::ast::NodePattern, names: &mut Vec<String>, anon: &mut usize| {
+                    let hints = n.var.as_ref().map_or_else(Vec::new, |v| {
+                        hints
+                            .iter()
+                            .filter(|h| h.var == v.name)
+                            .map(|h| (h.lookup.clone(), h.value))
+                            .collect()
+                    });
                     NodeStep {
                         slot: slot_of(n.var.as_ref().map(|v| v.name.as_str()), names, anon),
                         labels: n.labels.iter().map(|l| l.name.clone()).collect(),
                         props: n.props.as_ref(),
+                        hints,
                     }
                 };
             nodes.push(node(&part.start, names, &mut self.anon));
@@ -217,7 +226,8 @@ impl Exec<'_> {
     ) -> Result<Rows> {
         let mut names = input.names.clone();
         let width = names.len();
-        let parts = self.compile_parts(pattern, &mut names);
+        let hints = plan::anchor_hints(where_clause, &input.names);
+        let parts = self.compile_parts(pattern, &mut names, &hints);
         let added = names.len() - width;
         let reader = self.reader();
         let matcher = Matcher::new(&reader, &names, self.options);
@@ -531,7 +541,7 @@ impl Exec<'_> {
     fn create(&mut self, input: Rows, pattern: &[PatternPart]) -> Result<Rows> {
         let mut names = input.names.clone();
         let width = names.len();
-        let parts = self.compile_parts(pattern, &mut names);
+        let parts = self.compile_parts(pattern, &mut names, &[]);
         let added = names.len() - width;
         let mut out = Vec::new();
         for row in input.rows {
@@ -545,7 +555,7 @@ impl Exec<'_> {
     fn merge(&mut self, input: Rows, merge: &Merge) -> Result<Rows> {
         let mut names = input.names.clone();
         let width = names.len();
-        let parts = self.compile_parts(std::slice::from_ref(&merge.pattern), &mut names);
+        let parts = self.compile_parts(std::slice::from_ref(&merge.pattern), &mut names, &[]);
         let added = names.len() - width;
         let mut out = Vec::new();
         for row in input.rows {
