@@ -20,10 +20,71 @@ type Result<T> = std::result::Result<T, QueryError>;
 
 /// Parses one statement (a trailing `;` is allowed).
 pub fn parse(query: &str) -> Result<Statement> {
+    check_nesting(query)?;
     let mut pairs = CypherParser::parse(Rule::query, query).map_err(|e| syntax_error(e, query))?;
     let query_pair = pairs.next().ok_or_else(|| internal("empty parse", 0))?;
     let mut children = Children::new(query_pair);
     statement(children.take(Rule::statement)?)
+}
+
+/// Deepest bracket nesting a query may have, and the most operands one
+/// operator chain (`a + b + ...`) may have: together they bound the depth of
+/// the syntax tree, which every later stage walks recursively.
+const MAX_NESTING: usize = 64;
+const MAX_CHAIN: usize = 256;
+
+/// Rejects queries nested deeper than `MAX_NESTING` brackets before pest
+/// (which recurses per level) sees them. Strings and comments are skipped.
+fn check_nesting(query: &str) -> Result<()> {
+    let mut depth = 0usize;
+    let mut chars = query.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\'' | '"' | '`' => {
+                while let Some((_, d)) = chars.next() {
+                    if d == '\\' && c != '`' {
+                        chars.next();
+                    } else if d == c {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek().is_some_and(|(_, d)| *d == '/') => {
+                for (_, d) in chars.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(compile_error(
+                        "NestingTooDeep",
+                        format!("the query nests brackets more than {MAX_NESTING} deep"),
+                        Span {
+                            start: i,
+                            end: i + 1,
+                        },
+                    ));
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_chain(count: usize, span: Span) -> Result<()> {
+    if count > MAX_CHAIN {
+        return Err(compile_error(
+            "ExpressionTooLong",
+            format!("an operator chain has more than {MAX_CHAIN} operands"),
+            span,
+        ));
+    }
+    Ok(())
 }
 
 /// Byte offsets of the top-level `;` in a script.
@@ -580,7 +641,8 @@ fn keyword_chain(
         .next()
         .ok_or_else(|| internal("empty operator chain", 0))?;
     let mut expr = operand(first)?;
-    for next in iter {
+    for (count, next) in iter.enumerate() {
+        check_chain(count, expr.span)?;
         let rhs = operand(next)?;
         let span = Span {
             start: expr.span.start,
@@ -616,6 +678,7 @@ fn not_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
         }
     }
     let inner = inner.ok_or_else(|| internal("NOT without operand", 0))?;
+    check_chain(nots.len(), span_of(&inner))?;
     let mut expr = comparison(inner)?;
     for start in nots.into_iter().rev() {
         let span = Span {
@@ -636,6 +699,7 @@ fn comparison(pair: Pair<'_, Rule>) -> Result<Expr> {
     let first = predicate_expr(c.take(Rule::predicate_expr)?)?;
     let mut rest = Vec::new();
     while let Some(op) = c.optional(Rule::comparison_op) {
+        check_chain(rest.len(), span)?;
         let op = match op.as_str() {
             "=" => CompareOp::Eq,
             "<>" => CompareOp::Ne,
@@ -659,7 +723,10 @@ fn comparison(pair: Pair<'_, Rule>) -> Result<Expr> {
 fn predicate_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
     let mut c = Children::new(pair);
     let mut expr = add_expr(c.take(Rule::add_expr)?)?;
+    let mut count = 0;
     while c.peek_rule().is_some() {
+        count += 1;
+        check_chain(count, expr.span)?;
         let suffix = c.next()?;
         let end = suffix.as_span().end();
         let span = Span {
@@ -703,7 +770,8 @@ fn symbol_chain(
         .ok_or_else(|| internal("empty operator chain", 0))?;
     let mut expr = operand(first)?;
     let mut pending_op = None;
-    for p in iter {
+    for (count, p) in iter.enumerate() {
+        check_chain(count / 2, expr.span)?;
         if Some(p.as_rule()) == op_rule {
             pending_op = Some(op_of(p.as_str()));
             continue;
@@ -764,6 +832,7 @@ fn unary_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
         }
     }
     let inner = inner.ok_or_else(|| internal("unary without operand", 0))?;
+    check_chain(ops.len(), span_of(&inner))?;
     // `-9223372036854775808` is a valid literal although its digits alone overflow.
     let mut expr = match ops.last() {
         Some((true, start)) => match negative_integer_literal(&inner, *start)? {
@@ -834,7 +903,10 @@ fn parse_integer(text: &str, negative: bool, span: Span) -> Result<i64> {
 fn postfix_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
     let mut c = Children::new(pair);
     let mut expr = atom(c.next()?)?;
+    let mut count = 0;
     while c.peek_rule().is_some() {
+        count += 1;
+        check_chain(count, expr.span)?;
         let p = c.next()?;
         let span = Span {
             start: expr.span.start,
