@@ -65,12 +65,42 @@ pub fn execute(
     params: &Params,
     options: &Options,
 ) -> Result<Table, QueryError> {
-    let statement = parser::parse(query)?;
-    if let Some(first) = analyze::analyze(&statement).into_iter().next() {
-        return Err(first);
-    }
-    exec::execute(graph, &statement, params, options)
+    // Every stage walks the syntax tree recursively; the parser bounds its
+    // depth, and a dedicated thread with a large stack makes that bound
+    // safe whatever stack the caller runs on (a test thread has 2 MiB).
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("kg-query".to_string())
+            .stack_size(QUERY_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                let statement = parser::parse(query)?;
+                if let Some(first) = analyze::first_error(analyze::analyze(&statement)) {
+                    return Err(first);
+                }
+                exec::execute(graph, &statement, params, options)
+            })
+            .map_err(|e| {
+                QueryError::new(
+                    Phase::Runtime,
+                    ErrorKind::Internal,
+                    "ThreadSpawn",
+                    format!("cannot start the query thread: {e}"),
+                )
+            })?
+            .join()
+            .unwrap_or_else(|_| {
+                Err(QueryError::new(
+                    Phase::Runtime,
+                    ErrorKind::Internal,
+                    "Panic",
+                    "the query engine failed unexpectedly (this is a bug in kg)",
+                ))
+            })
+    })
 }
+
+/// Stack of the query thread: address space reserved, not memory used.
+const QUERY_STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// The error of a cancelled or timed-out query.
 pub(crate) fn cancelled() -> QueryError {

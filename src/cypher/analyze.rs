@@ -65,6 +65,19 @@ pub fn analyze(statement: &Statement) -> Vec<QueryError> {
     a.errors
 }
 
+/// The error to report when a statement has several: an undefined
+/// variable first (nothing else about the expression can be judged), then
+/// an ambiguous aggregation, then the first in query order.
+pub fn first_error(errors: Vec<QueryError>) -> Option<QueryError> {
+    let rank = |e: &QueryError| match e.code.as_str() {
+        "UndefinedVariable" => 0,
+        "AmbiguousAggregationExpression" => 1,
+        _ => 2,
+    };
+    let best = errors.iter().map(rank).min()?;
+    errors.into_iter().find(|e| rank(e) == best)
+}
+
 struct Analyzer {
     errors: Vec<QueryError>,
 }
@@ -125,12 +138,18 @@ impl Analyzer {
                 Clause::Delete { exprs, .. } => {
                     for e in exprs {
                         self.expr(e, &scope, false);
-                        if matches!(
-                            e.kind,
-                            ExprKind::HasLabels(..) | ExprKind::Literal(_) | ExprKind::Binary(..)
-                        ) {
+                        if matches!(e.kind, ExprKind::HasLabels(..)) {
                             self.error(
                                 "InvalidDelete",
+                                "only nodes, relationships and paths can be deleted",
+                                e.span,
+                            );
+                        } else if !matches!(
+                            static_type(e, &scope),
+                            Ty::Any | Ty::Null | Ty::Node | Ty::Rel | Ty::Path | Ty::List
+                        ) {
+                            self.error(
+                                "InvalidArgumentType",
                                 "only nodes, relationships and paths can be deleted",
                                 e.span,
                             );
@@ -411,6 +430,9 @@ impl Analyzer {
             out = scope.clone();
         }
         let aggregating = p.items.iter().any(|i| has_aggregate(&i.expr));
+        if aggregating {
+            self.check_ambiguous(p);
+        }
         let mut names: Vec<&str> = Vec::new();
         for item in &p.items {
             self.expr(&item.expr, scope, true);
@@ -431,9 +453,6 @@ impl Analyzer {
             }
             names.push(name);
             out.insert(name.to_string(), self.kind_of(&item.expr, scope));
-        }
-        if aggregating {
-            self.check_ambiguous(p);
         }
         // ORDER BY sees the projected names, and the earlier ones unless
         // the projection merged rows (DISTINCT or aggregation).
@@ -526,13 +545,24 @@ impl Analyzer {
             .iter()
             .filter(|i| !has_aggregate(&i.expr) && is_simple_key(&i.expr))
             .map(|i| i.expr.to_string())
+            .chain(
+                p.items
+                    .iter()
+                    .filter_map(|i| i.alias.as_ref().map(|a| a.to_string())),
+            )
             .collect();
-        for item in p.items.iter().filter(|i| has_aggregate(&i.expr)) {
-            if self.ambiguous(&item.expr, &keys) {
+        let aggregating_exprs = p
+            .items
+            .iter()
+            .map(|i| &i.expr)
+            .chain(p.order_by.iter().map(|o| &o.expr))
+            .filter(|e| has_aggregate(e));
+        for expr in aggregating_exprs {
+            if self.ambiguous(expr, &keys) {
                 self.error(
                     "AmbiguousAggregationExpression",
                     "an expression mixing aggregates and variables must group by those variables",
-                    item.expr.span,
+                    expr.span,
                 );
             }
         }
@@ -619,6 +649,13 @@ impl Analyzer {
                             self.error(
                                 "NestedAggregation",
                                 "aggregate functions cannot be nested",
+                                a.span,
+                            );
+                        }
+                        if contains_rand(a) {
+                            self.error(
+                                "NonConstantExpression",
+                                "aggregating a random value is not allowed",
                                 a.span,
                             );
                         }
@@ -776,6 +813,15 @@ fn static_type(e: &Expr, scope: &Scope) -> Ty {
             _,
         )
         | ExprKind::Unary(UnaryOp::Not, _) => Ty::Any,
+        ExprKind::Binary(
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod,
+            a,
+            b,
+        ) => match (static_type(a, scope), static_type(b, scope)) {
+            (Ty::Int, Ty::Int) => Ty::Int,
+            (Ty::Int | Ty::Float, Ty::Int | Ty::Float) => Ty::Float,
+            _ => Ty::Any,
+        },
         _ => Ty::Any,
     }
 }
@@ -789,6 +835,13 @@ fn is_simple_key(e: &Expr) -> bool {
         ExprKind::Paren(inner) => is_simple_key(inner),
         _ => false,
     }
+}
+
+fn contains_rand(e: &Expr) -> bool {
+    let mut found =
+        matches!(&e.kind, ExprKind::Function { name, .. } if name.eq_ignore_ascii_case("rand"));
+    for_each_child(e, |c| found |= contains_rand(c));
+    found
 }
 
 fn collect_vars(e: &Expr, out: &mut Vec<String>) {

@@ -12,208 +12,89 @@ use super::error::{ErrorKind, Phase, QueryError};
 #[grammar = "grammar/cypher.pest"]
 pub struct CypherParser;
 
+mod diagnostic;
+
+use diagnostic::syntax_error;
+
 type Result<T> = std::result::Result<T, QueryError>;
 
 /// Parses one statement (a trailing `;` is allowed).
 pub fn parse(query: &str) -> Result<Statement> {
-    let mut pairs = CypherParser::parse(Rule::query, query).map_err(syntax_error)?;
+    check_nesting(query)?;
+    let mut pairs = CypherParser::parse(Rule::query, query).map_err(|e| syntax_error(e, query))?;
     let query_pair = pairs.next().ok_or_else(|| internal("empty parse", 0))?;
     let mut children = Children::new(query_pair);
     statement(children.take(Rule::statement)?)
 }
 
+/// Deepest bracket nesting a query may have, and the most operands one
+/// operator chain (`a + b + ...`) may have: together they bound the depth of
+/// the syntax tree, which every later stage walks recursively.
+const MAX_NESTING: usize = 64;
+const MAX_CHAIN: usize = 256;
+
+/// Rejects queries nested deeper than `MAX_NESTING` brackets before pest
+/// (which recurses per level) sees them. Strings and comments are skipped.
+fn check_nesting(query: &str) -> Result<()> {
+    let mut depth = 0usize;
+    let mut chars = query.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\'' | '"' | '`' => {
+                while let Some((_, d)) = chars.next() {
+                    if d == '\\' && c != '`' {
+                        chars.next();
+                    } else if d == c {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek().is_some_and(|(_, d)| *d == '/') => {
+                for (_, d) in chars.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(compile_error(
+                        "NestingTooDeep",
+                        format!("the query nests brackets more than {MAX_NESTING} deep"),
+                        Span {
+                            start: i,
+                            end: i + 1,
+                        },
+                    ));
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_chain(count: usize, span: Span) -> Result<()> {
+    if count > MAX_CHAIN {
+        return Err(compile_error(
+            "ExpressionTooLong",
+            format!("an operator chain has more than {MAX_CHAIN} operands"),
+            span,
+        ));
+    }
+    Ok(())
+}
+
 /// Byte offsets of the top-level `;` in a script.
 pub fn semicolons(script: &str) -> Result<Vec<usize>> {
-    let pairs = CypherParser::parse(Rule::script, script).map_err(syntax_error)?;
+    let pairs = CypherParser::parse(Rule::script, script).map_err(|e| syntax_error(e, script))?;
     Ok(pairs
         .flatten()
         .filter(|p| p.as_rule() == Rule::semicolon)
         .map(|p| p.as_span().start())
         .collect())
-}
-
-fn syntax_error(error: pest::error::Error<Rule>) -> QueryError {
-    let position = match error.location {
-        pest::error::InputLocation::Pos(p) => p,
-        pest::error::InputLocation::Span((s, _)) => s,
-    };
-    let message = match &error.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let mut names: Vec<&str> = positives.iter().map(rule_name).collect();
-            names.sort_unstable();
-            names.dedup();
-            match names.len() {
-                0 => "unexpected input".to_string(),
-                1 => format!("expected {}", names[0]),
-                n => format!("expected {} or {}", names[..n - 1].join(", "), names[n - 1]),
-            }
-        }
-        pest::error::ErrorVariant::CustomError { message } => message.clone(),
-    };
-    QueryError::new(
-        Phase::Compile,
-        ErrorKind::SyntaxError,
-        "UnexpectedSyntax",
-        message,
-    )
-    .with_span(Span {
-        start: position,
-        end: position,
-    })
-}
-
-/// The user-facing name of a grammar rule, for "expected ..." messages.
-fn rule_name(rule: &Rule) -> &'static str {
-    match rule {
-        Rule::EOI => "end of input",
-        Rule::WHITESPACE => "white space",
-        Rule::COMMENT | Rule::comment_text => "a comment",
-        Rule::query | Rule::statement | Rule::single_query => "a query",
-        Rule::script => "a script",
-        Rule::semicolon => "`;`",
-        Rule::union => "`UNION`",
-        Rule::match_clause => "`MATCH`",
-        Rule::where_clause => "`WHERE`",
-        Rule::unwind_clause => "`UNWIND`",
-        Rule::create_clause => "`CREATE`",
-        Rule::merge_clause => "`MERGE`",
-        Rule::merge_action => "`ON CREATE` or `ON MATCH`",
-        Rule::set_clause => "`SET`",
-        Rule::set_property | Rule::property_target => "a property like `n.name`",
-        Rule::set_merge => "`+=`",
-        Rule::set_replace => "`=`",
-        Rule::set_labels => "labels like `n:Label`",
-        Rule::postfix_base => "a variable",
-        Rule::delete_clause => "`DELETE`",
-        Rule::remove_clause => "`REMOVE`",
-        Rule::with_clause => "`WITH`",
-        Rule::return_clause => "`RETURN`",
-        Rule::projection | Rule::projection_items | Rule::projection_item => {
-            "an expression to return"
-        }
-        Rule::star => "`*`",
-        Rule::order_by => "`ORDER BY`",
-        Rule::sort_item => "a sort expression",
-        Rule::skip => "`SKIP`",
-        Rule::limit => "`LIMIT`",
-        Rule::pattern | Rule::pattern_part | Rule::path_chain => "a pattern",
-        Rule::shortest_path => "`shortestPath(...)`",
-        Rule::node_pattern => "a node pattern `(...)`",
-        Rule::node_labels | Rule::label_check => "a label `:Label`",
-        Rule::rel_pattern => "a relationship pattern `-[...]-`",
-        Rule::left_arrow => "`<`",
-        Rule::right_arrow => "`>`",
-        Rule::rel_detail => "`[`",
-        Rule::rel_types => "a relationship type `:TYPE`",
-        Rule::range => "a length `*min..max`",
-        Rule::range_from | Rule::range_to | Rule::range_exact | Rule::unsigned_integer => {
-            "an integer"
-        }
-        Rule::range_dots => "`..`",
-        Rule::pattern_properties => "a property map",
-        Rule::label_name => "a label name",
-        Rule::expression
-        | Rule::or_expr
-        | Rule::xor_expr
-        | Rule::and_expr
-        | Rule::not_expr
-        | Rule::comparison
-        | Rule::predicate_expr
-        | Rule::add_expr
-        | Rule::mul_expr
-        | Rule::pow_expr
-        | Rule::unary_expr
-        | Rule::postfix_expr
-        | Rule::paren_expression
-        | Rule::slice_from
-        | Rule::slice_to
-        | Rule::case_operand => "an expression",
-        Rule::comparison_op => "a comparison operator",
-        Rule::is_null | Rule::is_not_null => "`IS NULL`",
-        Rule::in_suffix => "`IN`",
-        Rule::starts_with => "`STARTS WITH`",
-        Rule::ends_with => "`ENDS WITH`",
-        Rule::contains => "`CONTAINS`",
-        Rule::regex_match => "`=~`",
-        Rule::add_op => "`+` or `-`",
-        Rule::mul_op => "`*`, `/` or `%`",
-        Rule::unary_op => "`-`",
-        Rule::property_lookup => "`.`",
-        Rule::property_key => "a property name",
-        Rule::index | Rule::slice => "`[`",
-        Rule::count_star => "`count(*)`",
-        Rule::list_comprehension => "a list comprehension",
-        Rule::quantifier | Rule::quantifier_name => "a quantifier like `all(...)`",
-        Rule::function_call => "a function call",
-        Rule::function_name => "a function name",
-        Rule::case_expr => "`CASE`",
-        Rule::case_when => "`WHEN`",
-        Rule::case_else => "`ELSE`",
-        Rule::parameter => "a parameter `$name`",
-        Rule::variable => "a variable",
-        Rule::list_literal => "a list",
-        Rule::map_literal => "a map `{...}`",
-        Rule::map_entry => "a map entry `key: value`",
-        Rule::boolean => "`true` or `false`",
-        Rule::null_literal => "`null`",
-        Rule::float => "a number",
-        Rule::integer => "an integer",
-        Rule::string_literal => "a string",
-        Rule::symbolic_name | Rule::schema_name | Rule::escaped_name => "a name",
-        Rule::MATCH => "`MATCH`",
-        Rule::OPTIONAL => "`OPTIONAL`",
-        Rule::WHERE => "`WHERE`",
-        Rule::UNWIND => "`UNWIND`",
-        Rule::AS => "`AS`",
-        Rule::CREATE => "`CREATE`",
-        Rule::MERGE => "`MERGE`",
-        Rule::ON => "`ON`",
-        Rule::SET => "`SET`",
-        Rule::DETACH => "`DETACH`",
-        Rule::DELETE => "`DELETE`",
-        Rule::REMOVE => "`REMOVE`",
-        Rule::WITH => "`WITH`",
-        Rule::RETURN => "`RETURN`",
-        Rule::DISTINCT => "`DISTINCT`",
-        Rule::ORDER => "`ORDER`",
-        Rule::BY => "`BY`",
-        Rule::ASCENDING | Rule::ASC => "`ASC`",
-        Rule::DESCENDING | Rule::DESC => "`DESC`",
-        Rule::SKIP => "`SKIP`",
-        Rule::LIMIT => "`LIMIT`",
-        Rule::UNION => "`UNION`",
-        Rule::ALL => "`ALL`",
-        Rule::OR => "`OR`",
-        Rule::XOR => "`XOR`",
-        Rule::AND => "`AND`",
-        Rule::NOT => "`NOT`",
-        Rule::IS => "`IS`",
-        Rule::NULL => "`NULL`",
-        Rule::IN => "`IN`",
-        Rule::STARTS => "`STARTS`",
-        Rule::ENDS => "`ENDS`",
-        Rule::CONTAINS => "`CONTAINS`",
-        Rule::COUNT => "`count`",
-        Rule::CASE => "`CASE`",
-        Rule::WHEN => "`WHEN`",
-        Rule::THEN => "`THEN`",
-        Rule::ELSE => "`ELSE`",
-        Rule::END => "`END`",
-        Rule::SHORTEST_PATH => "`shortestPath`",
-        Rule::ALL_SHORTEST_PATHS => "`allShortestPaths`",
-        Rule::clause => "a clause",
-        Rule::set_item => "a SET item",
-        Rule::remove_item => "a REMOVE item",
-        Rule::dash => "`-`",
-        Rule::predicate_suffix => "a predicate",
-        Rule::postfix => "`.`, `[` or `:`",
-        Rule::atom => "an expression",
-        Rule::literal => "a literal",
-        Rule::number | Rule::exponent => "a number",
-        Rule::hex_integer | Rule::octal_integer | Rule::decimal_integer => "an integer",
-        Rule::ident_start | Rule::ident_char => "a name",
-        Rule::reserved => "a keyword",
-    }
 }
 
 fn internal(what: &str, at: usize) -> QueryError {
@@ -760,7 +641,8 @@ fn keyword_chain(
         .next()
         .ok_or_else(|| internal("empty operator chain", 0))?;
     let mut expr = operand(first)?;
-    for next in iter {
+    for (count, next) in iter.enumerate() {
+        check_chain(count, expr.span)?;
         let rhs = operand(next)?;
         let span = Span {
             start: expr.span.start,
@@ -796,6 +678,7 @@ fn not_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
         }
     }
     let inner = inner.ok_or_else(|| internal("NOT without operand", 0))?;
+    check_chain(nots.len(), span_of(&inner))?;
     let mut expr = comparison(inner)?;
     for start in nots.into_iter().rev() {
         let span = Span {
@@ -816,6 +699,7 @@ fn comparison(pair: Pair<'_, Rule>) -> Result<Expr> {
     let first = predicate_expr(c.take(Rule::predicate_expr)?)?;
     let mut rest = Vec::new();
     while let Some(op) = c.optional(Rule::comparison_op) {
+        check_chain(rest.len(), span)?;
         let op = match op.as_str() {
             "=" => CompareOp::Eq,
             "<>" => CompareOp::Ne,
@@ -839,7 +723,10 @@ fn comparison(pair: Pair<'_, Rule>) -> Result<Expr> {
 fn predicate_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
     let mut c = Children::new(pair);
     let mut expr = add_expr(c.take(Rule::add_expr)?)?;
+    let mut count = 0;
     while c.peek_rule().is_some() {
+        count += 1;
+        check_chain(count, expr.span)?;
         let suffix = c.next()?;
         let end = suffix.as_span().end();
         let span = Span {
@@ -883,7 +770,8 @@ fn symbol_chain(
         .ok_or_else(|| internal("empty operator chain", 0))?;
     let mut expr = operand(first)?;
     let mut pending_op = None;
-    for p in iter {
+    for (count, p) in iter.enumerate() {
+        check_chain(count / 2, expr.span)?;
         if Some(p.as_rule()) == op_rule {
             pending_op = Some(op_of(p.as_str()));
             continue;
@@ -944,6 +832,7 @@ fn unary_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
         }
     }
     let inner = inner.ok_or_else(|| internal("unary without operand", 0))?;
+    check_chain(ops.len(), span_of(&inner))?;
     // `-9223372036854775808` is a valid literal although its digits alone overflow.
     let mut expr = match ops.last() {
         Some((true, start)) => match negative_integer_literal(&inner, *start)? {
@@ -1014,7 +903,10 @@ fn parse_integer(text: &str, negative: bool, span: Span) -> Result<i64> {
 fn postfix_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
     let mut c = Children::new(pair);
     let mut expr = atom(c.next()?)?;
+    let mut count = 0;
     while c.peek_rule().is_some() {
+        count += 1;
+        check_chain(count, expr.span)?;
         let p = c.next()?;
         let span = Span {
             start: expr.span.start,

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::ast::{Expr, PathKind, RelDirection};
 use super::error::QueryError;
 use super::expr::{eval, Env, Reader};
+use super::plan::Lookup;
 use super::value::{equals, PathVal, Val};
 use super::Options;
 use crate::graph::{Adjacent, Direction, NodeId, RelId, INDEXED_KEYS};
@@ -21,6 +22,8 @@ pub struct NodeStep<'q> {
     pub slot: usize,
     pub labels: Vec<String>,
     pub props: Option<&'q Expr>,
+    /// WHERE equalities an index can answer for this node.
+    pub hints: Vec<(Lookup, &'q Expr)>,
 }
 
 /// A relationship pattern resolved to its slot in the row.
@@ -127,8 +130,16 @@ impl<'a> Matcher<'a> {
         if part.kind != PathKind::All {
             return self.shortest(part, rest, &node_props, &rel_props, state, out);
         }
-        let anchor = self.choose_anchor(part, &node_props, state);
-        for candidate in self.candidates(&part.nodes[anchor], &node_props[anchor], state) {
+        let mut lookups = Vec::with_capacity(part.nodes.len());
+        for node in &part.nodes {
+            lookups.push(self.index_lookup(node, &node_props[lookups.len()], &env)?);
+        }
+        let anchor = self.choose_anchor(part, &lookups, state);
+        let candidates = match &lookups[anchor] {
+            Some(ids) if !state.bound[part.nodes[anchor].slot] => ids.clone(),
+            _ => self.candidates(&part.nodes[anchor], &node_props[anchor], state),
+        };
+        for candidate in candidates {
             self.tick()?;
             let Some(set) =
                 self.bind_node(&part.nodes[anchor], &node_props[anchor], candidate, state)?
@@ -161,15 +172,53 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    fn choose_anchor(&self, part: &CompiledPart<'_>, props: &[Props], state: &State) -> usize {
+    /// The nodes an index gives for a node pattern: from an indexed
+    /// property of its map, else from a WHERE equality; `None` when no
+    /// index applies.
+    fn index_lookup(
+        &self,
+        node: &NodeStep<'_>,
+        props: &Props,
+        env: &Env<'_>,
+    ) -> Result<Option<Vec<NodeId>>> {
+        let graph = self.reader.graph;
+        if let Some((key, value)) = indexed_lookup(props) {
+            if let Some(ids) = value
+                .to_property()
+                .and_then(|v| graph.nodes_by_property(key, &v))
+            {
+                return Ok(Some(ids));
+            }
+        }
+        for (lookup, expr) in &node.hints {
+            let Val::String(value) = eval(expr, env, self.reader)? else {
+                continue;
+            };
+            let ids = match lookup {
+                Lookup::Property(key) => graph.nodes_by_property(key, &value.into()),
+                Lookup::FoldedName => Some(graph.nodes_by_folded_name(&value)),
+            };
+            if ids.is_some() {
+                return Ok(ids);
+            }
+        }
+        Ok(None)
+    }
+
+    fn choose_anchor(
+        &self,
+        part: &CompiledPart<'_>,
+        lookups: &[Option<Vec<NodeId>>],
+        state: &State,
+    ) -> usize {
         let mut best = (u64::MAX, 0);
         for (i, node) in part.nodes.iter().enumerate() {
             let cost = if state.bound[node.slot] {
                 0
-            } else if indexed_lookup(&props[i]).is_some() {
-                1
+            } else if let Some(ids) = &lookups[i] {
+                1 + ids.len() as u64
             } else if !node.labels.is_empty() {
-                2 + node
+                1 + node
                     .labels
                     .iter()
                     .map(|l| self.reader.graph.label_count(l) as u64)
@@ -194,10 +243,11 @@ impl<'a> Matcher<'a> {
             };
         }
         if let Some((key, value)) = indexed_lookup(props) {
-            if let Some(value) = value.to_property() {
-                if let Some(ids) = graph.nodes_by_property(key, &value) {
-                    return ids;
-                }
+            if let Some(ids) = value
+                .to_property()
+                .and_then(|v| graph.nodes_by_property(key, &v))
+            {
+                return ids;
             }
         }
         if let Some(label) = node.labels.iter().min_by_key(|l| graph.label_count(l)) {
@@ -687,7 +737,9 @@ fn indexed_lookup(props: &Props) -> Option<(&str, &Val)> {
     INDEXED_KEYS.iter().find_map(|key| {
         props
             .get(*key)
-            .filter(|v| matches!(v, Val::String(_) | Val::Int(_)))
+            // Only strings: an integer key would miss nodes holding the
+            // equal float (`1 = 1.0`), which the index does not hold.
+            .filter(|v| matches!(v, Val::String(_)))
             .map(|v| (*key, v))
     })
 }

@@ -1,10 +1,12 @@
 //! Planning of projections (WITH/RETURN): the output columns, which items
 //! aggregate, every aggregate call to compute per group, and which ORDER BY
 //! expressions are just a projected item. Pattern planning (anchor choice)
-//! happens per row in `pattern`, where bound variables are known.
+//! happens per row in `pattern`, where bound variables are known; this
+//! module only finds the WHERE equalities an anchor can use.
 
-use super::ast::{Expr, ExprKind, Projection, Span};
+use super::ast::{BinaryOp, CompareOp, Expr, ExprKind, Projection, Span};
 use super::functions::is_aggregate;
+use crate::graph::INDEXED_KEYS;
 
 /// One aggregate call: `count(DISTINCT x)` at the span start `at`.
 #[derive(Debug, Clone)]
@@ -171,4 +173,98 @@ pub fn projection(p: &Projection, input_names: &[String]) -> ProjectionPlan {
         aggregates,
         order_matches,
     }
+}
+
+/// How a WHERE equality can find a pattern node through an index.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup {
+    /// `n.name = <expr>` on an indexed key
+    Property(String),
+    /// `fold(n.name) = <expr>`
+    FoldedName,
+}
+
+/// An equality from WHERE that pins a node variable: `var` is found by
+/// `lookup` with the value of `value`, which only uses earlier variables.
+#[derive(Debug, Clone)]
+pub struct AnchorHint<'q> {
+    pub var: String,
+    pub lookup: Lookup,
+    pub value: &'q Expr,
+}
+
+/// The top-level `AND`ed equalities of a WHERE clause that an index can
+/// answer. The WHERE clause is still evaluated in full afterwards.
+pub fn anchor_hints<'q>(where_clause: Option<&'q Expr>, bound: &[String]) -> Vec<AnchorHint<'q>> {
+    let mut conjuncts = Vec::new();
+    if let Some(w) = where_clause {
+        split_and(w, &mut conjuncts);
+    }
+    let mut hints = Vec::new();
+    for c in conjuncts {
+        let ExprKind::Compare(lhs, rest) = &c.kind else {
+            continue;
+        };
+        let [(CompareOp::Eq, rhs)] = rest.as_slice() else {
+            continue;
+        };
+        for (target, value) in [(unparen(lhs), rhs), (unparen(rhs), &**lhs)] {
+            if !only_uses(value, bound) {
+                continue;
+            }
+            if let Some((var, lookup)) = lookup_of(target) {
+                hints.push(AnchorHint { var, lookup, value });
+            }
+        }
+    }
+    hints
+}
+
+fn split_and<'q>(e: &'q Expr, out: &mut Vec<&'q Expr>) {
+    match &e.kind {
+        ExprKind::Binary(BinaryOp::And, a, b) => {
+            split_and(a, out);
+            split_and(b, out);
+        }
+        ExprKind::Paren(inner) => split_and(inner, out),
+        _ => out.push(e),
+    }
+}
+
+fn lookup_of(e: &Expr) -> Option<(String, Lookup)> {
+    match &e.kind {
+        ExprKind::Property(base, key) if INDEXED_KEYS.contains(&key.as_str()) => {
+            match &unparen(base).kind {
+                ExprKind::Var(v) => Some((v.clone(), Lookup::Property(key.clone()))),
+                _ => None,
+            }
+        }
+        ExprKind::Function { name, args, .. }
+            if name.eq_ignore_ascii_case("fold") && args.len() == 1 =>
+        {
+            match &unparen(&args[0]).kind {
+                ExprKind::Property(base, key) if key == "name" => match &unparen(base).kind {
+                    ExprKind::Var(v) => Some((v.clone(), Lookup::FoldedName)),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Whether every variable of `e` is one of `bound` (and it aggregates nothing).
+fn only_uses(e: &Expr, bound: &[String]) -> bool {
+    let ok = match &e.kind {
+        ExprKind::Var(v) => bound.contains(v),
+        ExprKind::ListComprehension { .. } | ExprKind::Quantified { .. } | ExprKind::CountStar => {
+            false
+        }
+        ExprKind::Function { name, .. } => !super::functions::is_aggregate(name),
+        _ => true,
+    };
+    let mut children_ok = true;
+    for_each_child(e, |c| children_ok &= only_uses(c, bound));
+    ok && children_ok
 }

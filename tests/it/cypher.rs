@@ -394,3 +394,37 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn deep_or_long_expressions_are_errors_not_crashes() {
+    let mut graph = Graph::new();
+    let nested = format!("RETURN {}1{} AS x", "(".repeat(3000), ")".repeat(3000));
+    assert_eq!(run(&mut graph, &nested).unwrap_err().code, "NestingTooDeep");
+    let long = format!("RETURN 1{} AS x", " + 1".repeat(20000));
+    assert_eq!(
+        run(&mut graph, &long).unwrap_err().code,
+        "ExpressionTooLong"
+    );
+    // Within the limits, the deepest query still runs on a small stack.
+    let deepest = format!(
+        "RETURN {}{}{} AS x",
+        "(".repeat(60),
+        vec!["1"; 250].join(" + "),
+        ")".repeat(60)
+    );
+    let table = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || run(&mut Graph::new(), &deepest))
+        .unwrap()
+        .join()
+        .unwrap()
+        .unwrap();
+    assert_eq!(table.rows, vec![vec![Item::Int(250)]]);
+    // The deepest tree the limits allow: 60 levels of 250-operand chains.
+    let mut worst = "1".to_string();
+    for _ in 0..60 {
+        worst = format!("{} + ({worst})", vec!["1"; 249].join(" + "));
+    }
+    let table = run(&mut graph, &format!("RETURN {worst} AS x")).unwrap();
+    assert_eq!(table.rows, vec![vec![Item::Int(60 * 249 + 1)]]);
+}
