@@ -103,11 +103,22 @@ impl Exec<'_> {
             rows: vec![Vec::new()],
         };
         let mut returned = None;
-        for clause in &query.clauses {
+        for (i, clause) in query.clauses.iter().enumerate() {
             self.check_cancel()?;
             rows = match clause {
                 Clause::Match(m) => {
-                    self.match_clause(rows, &m.pattern, m.where_clause.as_ref(), m.optional)?
+                    let row_limit = if m.optional {
+                        usize::MAX
+                    } else {
+                        self.rows_needed(query.clauses.get(i + 1))
+                    };
+                    self.match_clause(
+                        rows,
+                        &m.pattern,
+                        m.where_clause.as_ref(),
+                        m.optional,
+                        row_limit,
+                    )?
                 }
                 Clause::Unwind { expr, var, .. } => self.unwind(rows, expr, &var.name)?,
                 Clause::Create { pattern, .. } => self.create(rows, pattern)?,
@@ -137,6 +148,28 @@ impl Exec<'_> {
             names: Vec::new(),
             rows: Vec::new(),
         }))
+    }
+
+    /// How many rows the clause after a MATCH can use: SKIP + LIMIT when
+    /// it is a projection that keeps rows one for one (no ORDER BY,
+    /// DISTINCT or aggregation), else all of them.
+    fn rows_needed(&self, next: Option<&Clause>) -> usize {
+        let (Some(Clause::Return(p)) | Some(Clause::With(p))) = next else {
+            return usize::MAX;
+        };
+        if !p.order_by.is_empty()
+            || p.distinct
+            || p.items.iter().any(|i| plan::has_aggregate(&i.expr))
+        {
+            return usize::MAX;
+        }
+        let (Ok(Some(limit)), Ok(skip)) = (
+            self.count_argument(p.limit.as_ref(), "LIMIT"),
+            self.count_argument(p.skip.as_ref(), "SKIP"),
+        ) else {
+            return usize::MAX;
+        };
+        limit.saturating_add(skip.unwrap_or(0))
     }
 
     // ------------------------------------------------------------ reading
@@ -223,6 +256,7 @@ impl Exec<'_> {
         pattern: &[PatternPart],
         where_clause: Option<&Expr>,
         optional: bool,
+        row_limit: usize,
     ) -> Result<Rows> {
         let mut names = input.names.clone();
         let width = names.len();
@@ -230,25 +264,16 @@ impl Exec<'_> {
         let parts = self.compile_parts(pattern, &mut names, &hints);
         let added = names.len() - width;
         let reader = self.reader();
-        let matcher = Matcher::new(&reader, &names, self.options);
+        let matcher = Matcher::new(&reader, &names, self.options).with_filter(where_clause);
         let mut out = Vec::new();
         for row in input.rows {
+            if out.len() >= row_limit {
+                break;
+            }
             let mut state = widen(&row, added);
             let mut found = Vec::new();
+            matcher.set_limit(row_limit - out.len());
             matcher.match_parts(&parts, &mut state, &mut found)?;
-            if let Some(w) = where_clause {
-                let mut kept = Vec::new();
-                for r in found {
-                    let env = Env::Row {
-                        names: &names,
-                        row: &r,
-                    };
-                    if eval(w, &env, &reader)? == Val::Bool(true) {
-                        kept.push(r);
-                    }
-                }
-                found = kept;
-            }
             if found.is_empty() && optional {
                 let mut r = row;
                 r.resize(width + added, Val::Null);
