@@ -42,6 +42,7 @@ pub fn execute(
         deleted_rels: BTreeMap::new(),
         anon: 0,
         journal: Journal::default(),
+        ticks: std::cell::Cell::new(0),
     };
     let result = exec.statement(statement);
     if result.is_err() {
@@ -59,6 +60,7 @@ struct Exec<'g> {
     deleted_rels: BTreeMap<RelId, (Rel, NodeId, NodeId)>,
     anon: usize,
     journal: Journal,
+    ticks: std::cell::Cell<u64>,
 }
 
 fn runtime(kind: ErrorKind, code: &str, message: impl Into<String>) -> QueryError {
@@ -86,6 +88,17 @@ impl Exec<'_> {
             graph: self.graph,
             params: self.params,
             deleted_rels: &self.deleted_rels,
+        }
+    }
+
+    /// `check_cancel`, but only every 4096th call: cheap inside row loops.
+    fn check_cancel_every(&self) -> Result<()> {
+        let ticks = self.ticks.get().wrapping_add(1);
+        self.ticks.set(ticks);
+        if ticks % 4096 == 0 {
+            self.check_cancel()
+        } else {
+            Ok(())
         }
     }
 
@@ -291,6 +304,7 @@ impl Exec<'_> {
         names.push(var.to_string());
         let mut out = Vec::new();
         for row in input.rows {
+            self.check_cancel_every()?;
             let value = eval(
                 expr,
                 &Env::Row {
@@ -322,6 +336,7 @@ impl Exec<'_> {
         let mut produced: Vec<Produced> = Vec::new();
         if plan.aggregates.is_empty() {
             for row in input.rows {
+                self.check_cancel_every()?;
                 let env = Env::Row {
                     names: &input.names,
                     row: &row,
@@ -334,7 +349,7 @@ impl Exec<'_> {
                 produced.push((row, out, Vec::new()));
             }
         } else {
-            produced = aggregate(&input, &plan, &reader)?;
+            produced = aggregate(&input, &plan, &reader, self.options)?;
         }
         let item_names: Vec<String> = plan.items.iter().map(|(n, _)| n.clone()).collect();
         if p.distinct {
@@ -560,6 +575,7 @@ fn aggregate(
     input: &Rows,
     plan: &plan::ProjectionPlan,
     reader: &Reader<'_>,
+    options: &Options,
 ) -> Result<Vec<Produced>> {
     let key_items: Vec<usize> = (0..plan.items.len())
         .filter(|i| !plan.item_has_aggregate[*i])
@@ -571,7 +587,10 @@ fn aggregate(
             .map(|a| super::functions::Accumulator::new(a.name.as_deref(), a.distinct))
             .collect::<Vec<_>>()
     };
-    for row in &input.rows {
+    for (n, row) in input.rows.iter().enumerate() {
+        if n % 4096 == 4095 && options.is_cancelled() {
+            return Err(super::cancelled());
+        }
         let env = Env::Row {
             names: &input.names,
             row,
