@@ -55,6 +55,12 @@ fn query_benches(c: &mut Criterion) {
     let hub = news_graph::person_name(0);
     let cases = [
         Case {
+            id: "fixed_overhead",
+            query: "RETURN 1 AS one",
+            params: Params::new(),
+            target: "none (parse, check, plan and run a constant: the per-query floor)",
+        },
+        Case {
             id: "name_lookup",
             query: "MATCH (p:Person {name: $name}) RETURN p",
             params: params(&[("name", typical.clone())]),

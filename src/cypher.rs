@@ -65,20 +65,19 @@ pub fn execute(
     params: &Params,
     options: &Options,
 ) -> Result<Table, QueryError> {
-    // Every stage walks the syntax tree recursively; the parser bounds its
-    // depth, and a dedicated thread with a large stack makes that bound
-    // safe whatever stack the caller runs on (a test thread has 2 MiB).
+    // Every stage walks the syntax tree recursively and the parser bounds
+    // its depth. A short query cannot come near that bound (each level
+    // takes at least two bytes), so it runs here; a long one runs on a
+    // thread whose stack is large enough for the deepest tree allowed.
+    // Unoptimised builds have far larger frames, so they always use it.
+    if query.len() <= INLINE_QUERY_BYTES && !cfg!(debug_assertions) {
+        return run_statement(graph, query, params, options);
+    }
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("kg-query".to_string())
             .stack_size(QUERY_STACK_BYTES)
-            .spawn_scoped(scope, || {
-                let statement = parser::parse(query)?;
-                if let Some(first) = analyze::first_error(analyze::analyze(&statement)) {
-                    return Err(first);
-                }
-                exec::execute(graph, &statement, params, options)
-            })
+            .spawn_scoped(scope, || run_statement(graph, query, params, options))
             .map_err(|e| {
                 QueryError::new(
                     Phase::Runtime,
@@ -98,6 +97,22 @@ pub fn execute(
             })
     })
 }
+
+fn run_statement(
+    graph: &mut Graph,
+    query: &str,
+    params: &Params,
+    options: &Options,
+) -> Result<Table, QueryError> {
+    let statement = parser::parse(query)?;
+    if let Some(first) = analyze::first_error(analyze::analyze(&statement)) {
+        return Err(first);
+    }
+    exec::execute(graph, &statement, params, options)
+}
+
+/// Queries up to this length run on the caller's thread.
+const INLINE_QUERY_BYTES: usize = 1024;
 
 /// Stack of the query thread: address space reserved, not memory used.
 const QUERY_STACK_BYTES: usize = 256 * 1024 * 1024;

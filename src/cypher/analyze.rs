@@ -188,6 +188,24 @@ impl Analyzer {
                 }
             }
         }
+        let concludes = matches!(
+            query.clauses.last(),
+            Some(
+                Clause::Return(_)
+                    | Clause::Create { .. }
+                    | Clause::Merge(_)
+                    | Clause::Set { .. }
+                    | Clause::Delete { .. }
+                    | Clause::Remove { .. }
+            )
+        );
+        if !concludes {
+            self.error(
+                "InvalidClauseComposition",
+                "a query must end with RETURN or a clause that changes the graph",
+                query.span,
+            );
+        }
         columns
     }
 

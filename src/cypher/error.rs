@@ -16,12 +16,20 @@ pub enum Phase {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
+    /// Bad text or a rule broken before running, as the TCK classes them
+    /// (`RETURN 1 AND true`, `MATCH (a) RETURN b`).
     SyntaxError,
+    /// A rule broken while running (`MERGE (a {x: null})`).
     SemanticError,
+    /// A value of the wrong type (`RETURN 'a' - 1`).
     TypeError,
+    /// A value out of range for a function (`RETURN range(1, 2, 0)`).
     ArgumentError,
+    /// A deleted element was read (`MATCH (n) DELETE n RETURN n.name`).
     EntityNotFound,
+    /// A change that would break the graph (`DELETE` of a connected node).
     ConstraintVerificationFailed,
+    /// `$name` used but not given.
     ParameterMissing,
     /// The query was cancelled (Ctrl-C) or hit its time limit.
     Cancelled,

@@ -42,6 +42,7 @@ pub fn execute(
         deleted_rels: BTreeMap::new(),
         anon: 0,
         journal: Journal::default(),
+        ticks: std::cell::Cell::new(0),
     };
     let result = exec.statement(statement);
     if result.is_err() {
@@ -59,6 +60,7 @@ struct Exec<'g> {
     deleted_rels: BTreeMap<RelId, (Rel, NodeId, NodeId)>,
     anon: usize,
     journal: Journal,
+    ticks: std::cell::Cell<u64>,
 }
 
 fn runtime(kind: ErrorKind, code: &str, message: impl Into<String>) -> QueryError {
@@ -89,6 +91,17 @@ impl Exec<'_> {
         }
     }
 
+    /// `check_cancel`, but only every 4096th call: cheap inside row loops.
+    fn check_cancel_every(&self) -> Result<()> {
+        let ticks = self.ticks.get().wrapping_add(1);
+        self.ticks.set(ticks);
+        if ticks % 4096 == 0 {
+            self.check_cancel()
+        } else {
+            Ok(())
+        }
+    }
+
     fn check_cancel(&self) -> Result<()> {
         if self.options.is_cancelled() {
             Err(super::cancelled())
@@ -103,11 +116,22 @@ impl Exec<'_> {
             rows: vec![Vec::new()],
         };
         let mut returned = None;
-        for clause in &query.clauses {
+        for (i, clause) in query.clauses.iter().enumerate() {
             self.check_cancel()?;
             rows = match clause {
                 Clause::Match(m) => {
-                    self.match_clause(rows, &m.pattern, m.where_clause.as_ref(), m.optional)?
+                    let row_limit = if m.optional {
+                        usize::MAX
+                    } else {
+                        self.rows_needed(query.clauses.get(i + 1))
+                    };
+                    self.match_clause(
+                        rows,
+                        &m.pattern,
+                        m.where_clause.as_ref(),
+                        m.optional,
+                        row_limit,
+                    )?
                 }
                 Clause::Unwind { expr, var, .. } => self.unwind(rows, expr, &var.name)?,
                 Clause::Create { pattern, .. } => self.create(rows, pattern)?,
@@ -137,6 +161,28 @@ impl Exec<'_> {
             names: Vec::new(),
             rows: Vec::new(),
         }))
+    }
+
+    /// How many rows the clause after a MATCH can use: SKIP + LIMIT when
+    /// it is a projection that keeps rows one for one (no ORDER BY,
+    /// DISTINCT or aggregation), else all of them.
+    fn rows_needed(&self, next: Option<&Clause>) -> usize {
+        let (Some(Clause::Return(p)) | Some(Clause::With(p))) = next else {
+            return usize::MAX;
+        };
+        if !p.order_by.is_empty()
+            || p.distinct
+            || p.items.iter().any(|i| plan::has_aggregate(&i.expr))
+        {
+            return usize::MAX;
+        }
+        let (Ok(Some(limit)), Ok(skip)) = (
+            self.count_argument(p.limit.as_ref(), "LIMIT"),
+            self.count_argument(p.skip.as_ref(), "SKIP"),
+        ) else {
+            return usize::MAX;
+        };
+        limit.saturating_add(skip.unwrap_or(0))
     }
 
     // ------------------------------------------------------------ reading
@@ -223,6 +269,7 @@ impl Exec<'_> {
         pattern: &[PatternPart],
         where_clause: Option<&Expr>,
         optional: bool,
+        row_limit: usize,
     ) -> Result<Rows> {
         let mut names = input.names.clone();
         let width = names.len();
@@ -230,25 +277,16 @@ impl Exec<'_> {
         let parts = self.compile_parts(pattern, &mut names, &hints);
         let added = names.len() - width;
         let reader = self.reader();
-        let matcher = Matcher::new(&reader, &names, self.options);
+        let matcher = Matcher::new(&reader, &names, self.options).with_filter(where_clause);
         let mut out = Vec::new();
         for row in input.rows {
+            if out.len() >= row_limit {
+                break;
+            }
             let mut state = widen(&row, added);
             let mut found = Vec::new();
+            matcher.set_limit(row_limit - out.len());
             matcher.match_parts(&parts, &mut state, &mut found)?;
-            if let Some(w) = where_clause {
-                let mut kept = Vec::new();
-                for r in found {
-                    let env = Env::Row {
-                        names: &names,
-                        row: &r,
-                    };
-                    if eval(w, &env, &reader)? == Val::Bool(true) {
-                        kept.push(r);
-                    }
-                }
-                found = kept;
-            }
             if found.is_empty() && optional {
                 let mut r = row;
                 r.resize(width + added, Val::Null);
@@ -266,6 +304,7 @@ impl Exec<'_> {
         names.push(var.to_string());
         let mut out = Vec::new();
         for row in input.rows {
+            self.check_cancel_every()?;
             let value = eval(
                 expr,
                 &Env::Row {
@@ -297,6 +336,7 @@ impl Exec<'_> {
         let mut produced: Vec<Produced> = Vec::new();
         if plan.aggregates.is_empty() {
             for row in input.rows {
+                self.check_cancel_every()?;
                 let env = Env::Row {
                     names: &input.names,
                     row: &row,
@@ -309,7 +349,7 @@ impl Exec<'_> {
                 produced.push((row, out, Vec::new()));
             }
         } else {
-            produced = aggregate(&input, &plan, &reader)?;
+            produced = aggregate(&input, &plan, &reader, self.options)?;
         }
         let item_names: Vec<String> = plan.items.iter().map(|(n, _)| n.clone()).collect();
         if p.distinct {
@@ -535,6 +575,7 @@ fn aggregate(
     input: &Rows,
     plan: &plan::ProjectionPlan,
     reader: &Reader<'_>,
+    options: &Options,
 ) -> Result<Vec<Produced>> {
     let key_items: Vec<usize> = (0..plan.items.len())
         .filter(|i| !plan.item_has_aggregate[*i])
@@ -546,7 +587,10 @@ fn aggregate(
             .map(|a| super::functions::Accumulator::new(a.name.as_deref(), a.distinct))
             .collect::<Vec<_>>()
     };
-    for row in &input.rows {
+    for (n, row) in input.rows.iter().enumerate() {
+        if n % 4096 == 4095 && options.is_cancelled() {
+            return Err(super::cancelled());
+        }
         let env = Env::Row {
             names: &input.names,
             row,

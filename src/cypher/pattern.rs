@@ -73,6 +73,10 @@ pub struct Matcher<'a> {
     pub names: &'a [String],
     pub options: &'a Options,
     steps_done: std::cell::Cell<u64>,
+    /// Only full bindings for which this is true are kept (MATCH's WHERE).
+    filter: Option<&'a Expr>,
+    /// Matching stops once this many rows are kept.
+    limit: std::cell::Cell<usize>,
 }
 
 struct Step {
@@ -89,7 +93,24 @@ impl<'a> Matcher<'a> {
             names,
             options,
             steps_done: std::cell::Cell::new(0),
+            filter: None,
+            limit: std::cell::Cell::new(usize::MAX),
         }
+    }
+
+    /// Keeps only the bindings for which `filter` is true.
+    pub fn with_filter(mut self, filter: Option<&'a Expr>) -> Matcher<'a> {
+        self.filter = filter;
+        self
+    }
+
+    /// Stops matching once `limit` rows are kept.
+    pub fn set_limit(&self, limit: usize) {
+        self.limit.set(limit);
+    }
+
+    fn full(&self, out: &[Vec<Val>]) -> bool {
+        out.len() >= self.limit.get()
     }
 
     fn tick(&self) -> Result<()> {
@@ -109,6 +130,15 @@ impl<'a> Matcher<'a> {
         out: &mut Vec<Vec<Val>>,
     ) -> Result<()> {
         let Some((part, rest)) = parts.split_first() else {
+            if let Some(filter) = self.filter {
+                let env = Env::Row {
+                    names: self.names,
+                    row: &state.row,
+                };
+                if eval(filter, &env, self.reader)? != Val::Bool(true) {
+                    return Ok(());
+                }
+            }
             out.push(state.row.clone());
             return Ok(());
         };
@@ -141,6 +171,9 @@ impl<'a> Matcher<'a> {
         };
         for candidate in candidates {
             self.tick()?;
+            if self.full(out) {
+                break;
+            }
             let Some(set) =
                 self.bind_node(&part.nodes[anchor], &node_props[anchor], candidate, state)?
             else {
@@ -329,6 +362,9 @@ impl<'a> Matcher<'a> {
             None => {
                 for adj in self.reader.graph.adjacent(from, direction) {
                     self.tick()?;
+                    if self.full(out) {
+                        break;
+                    }
                     if state.used.contains(&adj.rel)
                         || !self.rel_fits(rel, &rel_props[step.rel], &adj)
                     {
@@ -427,7 +463,7 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
-        if trail.len() as u64 >= max {
+        if trail.len() as u64 >= max || self.full(out) {
             return Ok(());
         }
         for adj in self.reader.graph.adjacent(at, direction) {

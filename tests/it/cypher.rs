@@ -420,6 +420,17 @@ fn deep_or_long_expressions_are_errors_not_crashes() {
         .unwrap()
         .unwrap();
     assert_eq!(table.rows, vec![vec![Item::Int(250)]]);
+    // Short queries run on the caller's thread (here a 2 MiB test thread).
+    for short in [
+        format!("RETURN {}1{} AS x", "(".repeat(64), ")".repeat(64)),
+        format!("RETURN 1{} AS x", "+1".repeat(255)),
+        format!("RETURN {}1 AS x", "-".repeat(256)),
+        format!("RETURN {}true AS x", "NOT ".repeat(200)),
+        format!("RETURN {}1{} AS x", "[".repeat(64), "]".repeat(64)),
+    ] {
+        assert!(short.len() <= 1024);
+        run(&mut graph, &short).unwrap();
+    }
     // The deepest tree the limits allow: 60 levels of 250-operand chains.
     let mut worst = "1".to_string();
     for _ in 0..60 {

@@ -393,3 +393,95 @@ fn tck_every_expected_value_in_the_tck_parses() {
     assert!(cells > 1000, "only {cells} cells read");
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Runs every scenario under `features/<dir>` with `engine`; returns
+/// (passed, scenarios). `None` when the TCK is not there.
+fn pass_count(dir: &str, engine: Engine) -> Option<(usize, usize)> {
+    let features_dir = std::env::var_os("TCK_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tck/features"));
+    let root = features_dir.join(dir);
+    if !root.is_dir() {
+        return None;
+    }
+    let graphs_dir = features_dir.parent()?.join("graphs");
+    let mut files = Vec::new();
+    collect_features(&root, &mut files);
+    files.sort();
+    let (mut passed, mut total) = (0, 0);
+    for path in files {
+        let feature = gherkin::parse_feature(&std::fs::read_to_string(&path).ok()?).ok()?;
+        for scenario in feature.scenarios {
+            total += 1;
+            let run = run_guarded_with(scenario, graphs_dir.clone(), engine);
+            passed += usize::from(run.outcome == Outcome::Pass);
+        }
+    }
+    Some((passed, total))
+}
+
+fn drop_last_row(
+    graph: &mut kg::graph::Graph,
+    query: &str,
+    params: &kg::cypher::Params,
+    options: &kg::cypher::Options,
+) -> Result<kg::table::Table, kg::cypher::QueryError> {
+    let mut table = cypher::execute(graph, query, params, options)?;
+    table.rows.pop();
+    Ok(table)
+}
+
+fn ints_as_floats(
+    graph: &mut kg::graph::Graph,
+    query: &str,
+    params: &kg::cypher::Params,
+    options: &kg::cypher::Options,
+) -> Result<kg::table::Table, kg::cypher::QueryError> {
+    use kg::table::Item;
+    let mut table = cypher::execute(graph, query, params, options)?;
+    for cell in table.rows.iter_mut().flatten() {
+        if let Item::Int(i) = cell {
+            *cell = Item::Float(*i as f64);
+        }
+    }
+    Ok(table)
+}
+
+fn errors_as_empty_results(
+    graph: &mut kg::graph::Graph,
+    query: &str,
+    params: &kg::cypher::Params,
+    options: &kg::cypher::Options,
+) -> Result<kg::table::Table, kg::cypher::QueryError> {
+    Ok(cypher::execute(graph, query, params, options).unwrap_or_default())
+}
+
+/// The harness can fail: the real engine wrapped so that it drops a row,
+/// turns integers into floats, or swallows errors must lose scenarios it
+/// otherwise passes.
+#[test]
+fn tck_harness_rejects_broken_engines() {
+    let Some((real, total)) = pass_count("clauses/return-orderby", cypher::execute) else {
+        return;
+    };
+    let (dropped, _) = pass_count("clauses/return-orderby", drop_last_row).unwrap();
+    let (floats, _) = pass_count("clauses/return-orderby", ints_as_floats).unwrap();
+    let (no_errors, _) = pass_count("clauses/return-orderby", errors_as_empty_results).unwrap();
+    println!(
+        "tck: return-orderby ({total} scenarios) passed: real engine {real}, dropping a row {dropped}, \
+         ints as floats {floats}, errors swallowed {no_errors}"
+    );
+    assert!(total > 20, "{total}");
+    assert!(
+        dropped + 20 < real,
+        "dropping a row: {dropped} vs {real} passed"
+    );
+    assert!(
+        floats + 5 < real,
+        "ints as floats: {floats} vs {real} passed"
+    );
+    assert!(
+        no_errors < real,
+        "swallowing errors: {no_errors} vs {real} passed"
+    );
+}
