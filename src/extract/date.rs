@@ -45,10 +45,13 @@ fn patterns() -> &'static Patterns {
         let m = month_names.join("|");
         let w = lex.weekdays.iter().map(|d| regex::escape(d)).collect::<Vec<_>>().join("|");
         let build = |p: &str| {
+            // ASCII word boundaries keep the fast regex engines usable on
+            // text with non-ASCII letters (dates are written in ASCII)
+            let p = p.replace(r"\b", r"(?-u:\b)");
             // The patterns are built from the bundled calendar list; a failure
             // is a bug every test run shows.
             #[allow(clippy::expect_used)]
-            Regex::new(p).expect("date pattern compiles")
+            Regex::new(&p).expect("date pattern compiles")
         };
         Patterns {
             month_day: build(&format!(
