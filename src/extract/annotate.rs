@@ -182,6 +182,19 @@ impl<'a> Doc<'a> {
         for i in 0..self.tokens.len() {
             classes.push(self.classify_token(i));
         }
+        // A one-word site noun with no name before it names no site: it is
+        // a name (`Foreign Minister Park Jin-soo`, `Park said`).
+        for i in 0..classes.len() {
+            if classes[i] != Class::Site || self.hit(i).is_some_and(|h| h.end - h.first > 1) {
+                continue;
+            }
+            let same_sentence = i > 0 && self.tokens[i - 1].sentence == self.tokens[i].sentence;
+            let named_before = same_sentence
+                && matches!(classes[i - 1], Class::Name | Class::Place | Class::Common);
+            if !named_before {
+                classes[i] = Class::Name;
+            }
+        }
         self.classes = classes;
     }
 
