@@ -40,7 +40,10 @@ pub fn recognize(
     let mut context = Context::default();
     // Dates are read once for the whole article (sentences then take theirs);
     // an article without a trigger needs none.
-    let any_trigger = doc.hits.iter().any(|h| h.entries.iter().any(|e| matches!(e, Lex::Trigger(_))));
+    let any_trigger = doc
+        .hits
+        .iter()
+        .any(|h| h.entries.iter().any(|e| matches!(e, Lex::Trigger(_))));
     let article_dates = if any_trigger {
         find_dates(doc.text, article_date)
     } else {
@@ -71,9 +74,16 @@ pub fn recognize(
                 }
             }
         }
-        for (draft, definite) in
-            sentence_events(doc, found, s, subject, &persons, &context, &article_dates, article_date)
-        {
+        for (draft, definite) in sentence_events(
+            doc,
+            found,
+            s,
+            subject,
+            &persons,
+            &context,
+            &article_dates,
+            article_date,
+        ) {
             // `the visit`, `the ceremony`: a new mention of an earlier event
             if definite {
                 if let Some(e) = drafts.iter_mut().rev().find(|e| e.kind == draft.kind) {
