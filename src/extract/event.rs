@@ -37,17 +37,22 @@ pub fn recognize(
     article_date: Option<Date>,
 ) -> Vec<EventRecord> {
     let mut drafts: Vec<Draft> = Vec::new();
-    let mut context = Context::default();
     // Dates are read once for the whole article (sentences then take theirs);
     // an article without a trigger needs none.
     let any_trigger = doc
         .hits
         .iter()
         .any(|h| h.entries.iter().any(|e| matches!(e, Lex::Trigger(_))));
-    let article_dates = if any_trigger {
+    let dates = if any_trigger {
         find_dates(doc.text, article_date)
     } else {
         Vec::new()
+    };
+    let mut context = Context {
+        subject: None,
+        recent: Vec::new(),
+        dates,
+        article_date,
     };
     for s in 0..doc.sentences.len() {
         let (a, b) = doc.sentence_tokens[s];
@@ -74,16 +79,7 @@ pub fn recognize(
                 }
             }
         }
-        for (draft, definite) in sentence_events(
-            doc,
-            found,
-            s,
-            subject,
-            &persons,
-            &context,
-            &article_dates,
-            article_date,
-        ) {
+        for (draft, definite) in sentence_events(doc, found, s, subject, &persons, &context) {
             // `the visit`, `the ceremony`: a new mention of an earlier event
             if definite {
                 if let Some(e) = drafts.iter_mut().rev().find(|e| e.kind == draft.kind) {
@@ -126,12 +122,15 @@ pub fn recognize(
 }
 
 /// What earlier sentences tell a later one.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Context {
     /// The person the text is about.
     subject: Option<usize>,
     /// Persons named, most recent first.
     recent: Vec<usize>,
+    /// The dates written anywhere in the article.
+    dates: Vec<DateMention>,
+    article_date: Option<Date>,
 }
 
 /// `at the event`, `the event`: a sentence adding to the latest event.
@@ -256,9 +255,8 @@ fn sentence_events(
     subject: Option<usize>,
     persons: &[(usize, usize)],
     context: &Context,
-    article_dates: &[DateMention],
-    article_date: Option<Date>,
 ) -> Vec<(Draft, bool)> {
+    let article_date = context.article_date;
     let (a, b) = doc.sentence_tokens[s];
     let mut out = Vec::new();
     let (sa, se) = doc.sentences[s];
@@ -267,7 +265,8 @@ fn sentence_events(
         return out;
     }
     // dates of this sentence, from the article-wide list
-    let dates: Vec<&DateMention> = article_dates
+    let dates: Vec<&DateMention> = context
+        .dates
         .iter()
         .filter(|d| d.start >= sa as usize && d.end <= se as usize)
         .collect();
