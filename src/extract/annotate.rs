@@ -200,7 +200,10 @@ impl<'a> Doc<'a> {
             }
             let same_sentence = i > 0 && self.tokens[i - 1].sentence == self.tokens[i].sentence;
             let named_before = same_sentence
-                && matches!(classes[i - 1], Class::Name | Class::Place | Class::Common);
+                && matches!(
+                    classes[i - 1],
+                    Class::Name | Class::Place | Class::Common | Class::Demonym
+                );
             if !named_before {
                 classes[i] = Class::Name;
             }

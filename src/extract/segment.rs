@@ -187,9 +187,18 @@ pub fn tokenize_with(text: &str, start: usize, end: usize, mut push: impl FnMut(
             }
             e += dlen;
         }
-        // Keep the final period of an initials token (`L.B.`).
-        if e < end && text.as_bytes()[e] == b'.' && text[i..e].contains('.') {
-            e += 1;
+        // Keep the final period of an initials token (`L.B.`), and of a
+        // middle initial before a capitalised word (`Delfin N. Lorenzana`).
+        if e < end && text.as_bytes()[e] == b'.' {
+            let word = &text[i..e];
+            let single_capital = e == i + 1 && word.as_bytes()[0].is_ascii_uppercase();
+            let next_capital = text[e + 1..end]
+                .strip_prefix(' ')
+                .and_then(|t| t.chars().next())
+                .is_some_and(char::is_uppercase);
+            if word.contains('.') || (single_capital && next_capital) {
+                e += 1;
+            }
         }
         push(i, e);
         i = e;
@@ -237,7 +246,8 @@ mod tests {
 
     #[test]
     fn tokens_keep_hyphens_initials_and_split_possessives() {
-        let text = "Chile’s Díaz-Canel met Meynardo L.B. Montealegre, (CPC) People's";
+        let text =
+            "Chile’s Díaz-Canel met Meynardo L.B. Montealegre, (CPC) People's Delfin N. Lorenzana";
         let spans = sentences(text, &abbrevs());
         let toks: Vec<&str> = tokens(text, &spans)
             .iter()
@@ -258,7 +268,10 @@ mod tests {
                 "CPC",
                 ")",
                 "People",
-                "'s"
+                "'s",
+                "Delfin",
+                "N.",
+                "Lorenzana"
             ]
         );
     }
