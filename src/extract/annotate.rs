@@ -95,10 +95,13 @@ impl<'a> Doc<'a> {
         doc
     }
 
-    /// The text of token `i`.
+    /// The text of token `i` (empty past the last token, so look-ahead at a
+    /// text's end needs no bounds check).
     pub fn word(&self, i: usize) -> &'a str {
-        let t = self.tokens[i];
-        &self.text[t.start as usize..t.end as usize]
+        match self.tokens.get(i) {
+            Some(t) => &self.text[t.start as usize..t.end as usize],
+            None => "",
+        }
     }
 
     /// The text from the start of token `a` to the end of token `b - 1`.
