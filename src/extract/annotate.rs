@@ -95,10 +95,13 @@ impl<'a> Doc<'a> {
         doc
     }
 
-    /// The text of token `i`.
+    /// The text of token `i` (empty past the last token, so look-ahead at a
+    /// text's end needs no bounds check).
     pub fn word(&self, i: usize) -> &'a str {
-        let t = self.tokens[i];
-        &self.text[t.start as usize..t.end as usize]
+        match self.tokens.get(i) {
+            Some(t) => &self.text[t.start as usize..t.end as usize],
+            None => "",
+        }
     }
 
     /// The text from the start of token `a` to the end of token `b - 1`.
@@ -178,9 +181,35 @@ impl<'a> Doc<'a> {
     }
 
     fn classify(&mut self) {
-        let mut classes = Vec::with_capacity(self.tokens.len());
-        for i in 0..self.tokens.len() {
-            classes.push(self.classify_token(i));
+        // A phrase's class is worked out once for all its tokens.
+        let mut classes: Vec<Option<Class>> = vec![None; self.tokens.len()];
+        for hit in &self.hits {
+            let head_word = self.word(hit.first);
+            let hit_cap = head_word.chars().next().is_some_and(char::is_uppercase);
+            if let Some(c) = class_of_entries(hit.entries, hit_cap, head_word) {
+                classes[hit.first..hit.end].fill(Some(c));
+            }
+        }
+        let mut classes: Vec<Class> = classes
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| c.unwrap_or_else(|| self.classify_token(i)))
+            .collect();
+        // A one-word site noun with no name before it names no site: it is
+        // a name (`Foreign Minister Park Jin-soo`, `Park said`).
+        for i in 0..classes.len() {
+            if classes[i] != Class::Site || self.hit(i).is_some_and(|h| h.end - h.first > 1) {
+                continue;
+            }
+            let same_sentence = i > 0 && self.tokens[i - 1].sentence == self.tokens[i].sentence;
+            let named_before = same_sentence
+                && matches!(
+                    classes[i - 1],
+                    Class::Name | Class::Place | Class::Common | Class::Demonym
+                );
+            if !named_before {
+                classes[i] = Class::Name;
+            }
         }
         self.classes = classes;
     }
@@ -189,13 +218,6 @@ impl<'a> Doc<'a> {
         let word = self.word(i);
         let first = word.chars().next().unwrap_or(' ');
         let cap = first.is_uppercase();
-        if let Some(hit) = self.hit(i) {
-            let head_word = self.word(hit.first);
-            let hit_cap = head_word.chars().next().is_some_and(char::is_uppercase);
-            if let Some(c) = class_of_entries(hit.entries, hit_cap, head_word) {
-                return c;
-            }
-        }
         if !first.is_alphanumeric() {
             return match word {
                 "," => Class::Comma,
@@ -228,7 +250,8 @@ impl<'a> Doc<'a> {
             return Class::Number;
         }
         if !cap {
-            if self.lex.particles.contains(word) {
+            // particles are short: skip the lookup for longer words
+            if word.len() <= 5 && self.lex.particles.contains(word) {
                 return Class::Particle;
             }
             if (word.starts_with("al-") || word.starts_with("el-"))
@@ -260,10 +283,11 @@ impl<'a> Doc<'a> {
 /// The class a lexicon phrase gives its tokens, or `None` when case rules
 /// it out (a lower-case `general` is no rank).
 fn class_of_entries(entries: &[Lex], cap: bool, word: &str) -> Option<Class> {
-    let all_caps = word
-        .chars()
-        .filter(|c| c.is_alphabetic())
-        .all(char::is_uppercase);
+    let all_caps = || {
+        word.chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+    };
     let mut best: Option<(u8, Class)> = None;
     let mut consider = |rank: u8, class: Class| {
         if best.map_or(true, |(r, _)| rank < r) {
@@ -274,7 +298,7 @@ fn class_of_entries(entries: &[Lex], cap: bool, word: &str) -> Option<Class> {
         match *e {
             Lex::Country(_) | Lex::City(_) | Lex::Region(_) if cap => consider(0, Class::Place),
             Lex::Demonym(_) if cap => consider(1, Class::Demonym),
-            Lex::Acronym(_) if all_caps => consider(2, Class::Acronym),
+            Lex::Acronym(_) if all_caps() => consider(2, Class::Acronym),
             Lex::Title { lower_ok } if cap || lower_ok => consider(3, Class::Title),
             Lex::Rank if cap => consider(4, Class::Rank),
             Lex::Honorific if cap => consider(5, Class::Honorific),

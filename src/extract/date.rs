@@ -45,19 +45,24 @@ fn patterns() -> &'static Patterns {
         let m = month_names.join("|");
         let w = lex.weekdays.iter().map(|d| regex::escape(d)).collect::<Vec<_>>().join("|");
         let build = |p: &str| {
+            // ASCII word boundaries keep the fast regex engines usable on
+            // text with non-ASCII letters (dates are written in ASCII)
+            let p = p.replace(r"\b", r"(?-u:\b)");
             // The patterns are built from the bundled calendar list; a failure
             // is a bug every test run shows.
             #[allow(clippy::expect_used)]
-            Regex::new(p).expect("date pattern compiles")
+            Regex::new(&p).expect("date pattern compiles")
         };
         Patterns {
             month_day: build(&format!(
                 r"\b({m})\.? (\d{{1,2}})\b(?:\s*(?:-|–|to|and)\s*(\d{{1,2}})\b)?(?:,?\s*(\d{{4}})\b)?"
             )),
             day_month: build(&format!(r"\b(\d{{1,2}}) ({m})\b(?:,?\s*(\d{{4}})\b)?")),
-            month_year: build(&format!(r"\b(?:(in|last|this|next|early|late|mid|since) )?({m})\b(?:,?\s*(\d{{4}})\b| (last|this|next) year\b)?")),
-            year: build(r"\b(?:(last|this|next) year|(?:in|since|of|by|until) (\d{4})\b)"),
-            weekday: build(&format!(r"\b(?:(last|next|this|on) )?({w})\b")),
+            // qualifiers before a month or weekday are read by `prev_word`:
+            // an optional leading word would make every `in` a match start
+            month_year: build(&format!(r"\b({m})\b(?:,?\s*(\d{{4}})\b| (last|this|next) year\b)?")),
+            year: build(r"\b(?:(last|this|next) year|(\d{4})\b)"),
+            weekday: build(&format!(r"\b({w})\b")),
             relative_day: build(r"\b(yesterday|today)\b"),
             relative_month: build(r"\b(last|this|next) month\b"),
         }
@@ -182,9 +187,13 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         }
     }
     for c in p.month_year.captures_iter(month_texts) {
-        let (Some(all), Some(name)) = (c.get(0), c.get(2)) else {
+        let (Some(all), Some(name)) = (c.get(0), c.get(1)) else {
             continue;
         };
+        let qualified = matches!(
+            prev_word(text, all.start()),
+            "in" | "last" | "this" | "next" | "early" | "late" | "mid" | "since" | "In" | "Since"
+        );
         if taken(&out, all.start(), all.end()) {
             continue;
         }
@@ -192,12 +201,12 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             continue;
         };
         // `May` alone is too often a verb or a name to be read as a month.
-        if c.get(1).is_none() && c.get(3).is_none() && c.get(4).is_none() {
+        if !qualified && c.get(2).is_none() && c.get(3).is_none() {
             continue;
         }
-        let year = if let Some(y) = c.get(3) {
+        let year = if let Some(y) = c.get(2) {
             y.as_str().parse().ok()
-        } else if let Some(rel) = c.get(4) {
+        } else if let Some(rel) = c.get(3) {
             article_year.map(|y| y + relative_year(rel.as_str()))
         } else {
             // `in November`: the latest November not after the article.
@@ -229,8 +238,13 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         }
         let year = if let Some(rel) = c.get(1) {
             article_year.map(|y| y + relative_year(rel.as_str()))
-        } else {
+        } else if matches!(
+            prev_word(text, all.start()),
+            "in" | "since" | "of" | "by" | "until" | "In" | "Since"
+        ) {
             c.get(2).and_then(|y| y.as_str().parse().ok())
+        } else {
+            None
         };
         if let Some(y) = year {
             out.push(DateMention {
@@ -248,17 +262,19 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         );
         for c in p.weekday.captures_iter(text) {
             let (Some(all), Some(wd)) =
-                (c.get(0), c.get(2).and_then(|x| weekday_number(x.as_str())))
+                (c.get(0), c.get(1).and_then(|x| weekday_number(x.as_str())))
             else {
                 continue;
             };
             let back = (weekday_of(base) + 7 - wd) % 7;
             // `will ... on Wednesday`, `is expected to ... on Wednesday`
-            let before = &text[..all.start()];
+            // the clause so far: text since the last sentence end
+            let clause_start = text[..all.start()].rfind(['.', '\n']).map_or(0, |i| i + 1);
+            let before = &text[clause_start..all.start()];
             let future = before.contains(" will ")
                 || before.contains("expected to")
                 || before.contains(" to be ");
-            let days = match c.get(1).map(|x| x.as_str()) {
+            let days = match Some(prev_word(text, all.start())) {
                 _ if future && back != 0 => base + (7 - back) as i64,
                 Some("next") => base + ((wd + 7 - weekday_of(base)) % 7).max(1) as i64,
                 Some("last") => base - if back == 0 { 7 } else { back as i64 },
@@ -309,6 +325,17 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
     }
     out.sort_by_key(|d| d.start);
     out
+}
+
+/// The word right before byte `at` (`in` of `in November`).
+fn prev_word(text: &str, at: usize) -> &str {
+    let before = text[..at].trim_end();
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    &before[start..]
 }
 
 fn relative_year(word: &str) -> i32 {

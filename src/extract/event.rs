@@ -12,7 +12,7 @@
 //! news reports on as they happen.
 
 use super::annotate::{Class, Doc};
-use super::date::find_dates;
+use super::date::{find_dates, DateMention};
 use super::found::{Found, Kind, PlaceKind};
 use super::lexicon::{EventType, Lex};
 use super::record::EventRecord;
@@ -37,7 +37,23 @@ pub fn recognize(
     article_date: Option<Date>,
 ) -> Vec<EventRecord> {
     let mut drafts: Vec<Draft> = Vec::new();
-    let mut context = Context::default();
+    // Dates are read once for the whole article (sentences then take theirs);
+    // an article without a trigger needs none.
+    let any_trigger = doc
+        .hits
+        .iter()
+        .any(|h| h.entries.iter().any(|e| matches!(e, Lex::Trigger(_))));
+    let dates = if any_trigger {
+        find_dates(doc.text, article_date)
+    } else {
+        Vec::new()
+    };
+    let mut context = Context {
+        subject: None,
+        recent: Vec::new(),
+        dates,
+        article_date,
+    };
     for s in 0..doc.sentences.len() {
         let (a, b) = doc.sentence_tokens[s];
         if a >= b {
@@ -63,9 +79,7 @@ pub fn recognize(
                 }
             }
         }
-        for (draft, definite) in
-            sentence_events(doc, found, s, subject, &persons, &context, article_date)
-        {
+        for (draft, definite) in sentence_events(doc, found, s, subject, &persons, &context) {
             // `the visit`, `the ceremony`: a new mention of an earlier event
             if definite {
                 if let Some(e) = drafts.iter_mut().rev().find(|e| e.kind == draft.kind) {
@@ -108,12 +122,15 @@ pub fn recognize(
 }
 
 /// What earlier sentences tell a later one.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Context {
     /// The person the text is about.
     subject: Option<usize>,
     /// Persons named, most recent first.
     recent: Vec<usize>,
+    /// The dates written anywhere in the article.
+    dates: Vec<DateMention>,
+    article_date: Option<Date>,
 }
 
 /// `at the event`, `the event`: a sentence adding to the latest event.
@@ -238,8 +255,8 @@ fn sentence_events(
     subject: Option<usize>,
     persons: &[(usize, usize)],
     context: &Context,
-    article_date: Option<Date>,
 ) -> Vec<(Draft, bool)> {
+    let article_date = context.article_date;
     let (a, b) = doc.sentence_tokens[s];
     let mut out = Vec::new();
     let (sa, se) = doc.sentences[s];
@@ -247,20 +264,12 @@ fn sentence_events(
     if hits.is_empty() {
         return out;
     }
-    // Dates need a number, a month or weekday, or `year`/`today`...
-    let may_date = (a..b).any(|i| {
-        doc.class(i) == Class::Number
-            || doc
-                .entries(i)
-                .iter()
-                .any(|e| matches!(e, Lex::Month(_) | Lex::Weekday(_)))
-            || matches!(doc.word(i), "year" | "month" | "yesterday" | "today")
-    });
-    let dates = if may_date {
-        find_dates(&doc.text[sa as usize..se as usize], article_date)
-    } else {
-        Vec::new()
-    };
+    // dates of this sentence, from the article-wide list
+    let dates: Vec<&DateMention> = context
+        .dates
+        .iter()
+        .filter(|d| d.start >= sa as usize && d.end <= se as usize)
+        .collect();
     // Without a named person, a pronoun or `the two leaders` stands for
     // persons of earlier sentences.
     let referred: Vec<usize> = if !persons.is_empty() {
@@ -298,7 +307,7 @@ fn sentence_events(
             continue;
         }
         // the date written nearest the trigger
-        let trigger_byte = (doc.tokens[ts].start - sa) as usize;
+        let trigger_byte = doc.tokens[ts].start as usize;
         let date = dates
             .iter()
             .min_by_key(|d| {

@@ -167,14 +167,4 @@ impl Found {
             self.entities[into].part_of = None;
         }
     }
-
-    /// The entity of `kind` whose mention starts at token `i`, if any.
-    pub fn starting_at(&self, i: usize, kind: Kind) -> Option<(usize, usize)> {
-        let id = self.owner.get(i).copied().flatten()?;
-        let e = &self.entities[id];
-        if e.kind != kind {
-            return None;
-        }
-        e.mentions.iter().find(|m| m.0 == i).map(|m| (id, m.1))
-    }
 }

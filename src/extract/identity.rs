@@ -206,11 +206,18 @@ fn institution_clusters(extractions: &[Extraction]) -> BTreeMap<String, usize> {
     for ex in extractions {
         for o in &ex.record.institutions {
             let name = fold_phrase(&o.name);
-            let node = *name_node.entry(name.clone()).or_insert_with(|| {
+            let seen = name_node.get(&name).copied();
+            let node = seen.unwrap_or_else(|| {
                 parent.push(parent.len());
+                name_node.insert(name.clone(), parent.len() - 1);
                 parent.len() - 1
             });
-            let mut keys = vec![format!("n:{name}"), format!("s:{}", signature(&o.name))];
+            // a name's own keys are the same every time it recurs
+            let mut keys = Vec::new();
+            if seen.is_none() {
+                keys.push(format!("n:{name}"));
+                keys.push(format!("s:{}", signature(&o.name)));
+            }
             for a in &o.aliases {
                 if a.contains(' ') {
                     keys.push(format!("n:{}", fold_phrase(a)));

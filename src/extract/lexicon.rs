@@ -306,14 +306,13 @@ pub fn fold_phrase(phrase: &str) -> String {
         return phrase.to_ascii_lowercase();
     }
     // one span: a phrase is never split into sentences
-    let toks = super::segment::tokens(phrase, &[(0, phrase.len() as u32)]);
-    let mut out = String::new();
-    for (i, t) in toks.iter().enumerate() {
-        if i > 0 {
+    let mut out = String::with_capacity(phrase.len() + 8);
+    super::segment::tokenize_with(phrase, 0, phrase.len(), |s, e| {
+        if !out.is_empty() {
             out.push(' ');
         }
-        fold_word(&phrase[t.start as usize..t.end as usize], &mut out);
-    }
+        fold_word(&phrase[s..e], &mut out);
+    });
     out
 }
 

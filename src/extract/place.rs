@@ -104,7 +104,7 @@ fn sites(doc: &Doc, found: &mut Found) {
                 break;
             }
             match doc.class(j) {
-                Class::Name | Class::Place => has_name = true,
+                Class::Name | Class::Place | Class::Demonym => has_name = true,
                 Class::Common if doc.word(j) != "The" => {}
                 _ => break,
             }

@@ -252,7 +252,7 @@ fn title_after(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
     }
     let mut start = b + 1;
     // `, who is also ...`
-    if doc.word(start) == "who" && start + 1 < last && doc.word(start + 1) == "is" {
+    if start + 1 < last && doc.word(start) == "who" && doc.word(start + 1) == "is" {
         start += 2;
         if start < last && doc.word(start) == "also" {
             start += 1;

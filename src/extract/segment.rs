@@ -92,7 +92,13 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(u32, u32)>)
 pub fn tokens(text: &str, sentences: &[(u32, u32)]) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 5);
     for (index, &(start, end)) in sentences.iter().enumerate() {
-        tokenize_into(text, start as usize, end as usize, index as u32, &mut out);
+        tokenize_with(text, start as usize, end as usize, |s, e| {
+            out.push(Token {
+                start: s as u32,
+                end: e as u32,
+                sentence: index as u32,
+            })
+        });
     }
     out
 }
@@ -124,14 +130,8 @@ fn possessive_at(text: &str, i: usize, apostrophe_len: usize) -> bool {
         && !char_at(text, i + apostrophe_len + 1).is_some_and(|(c, _)| is_word_char(c))
 }
 
-fn tokenize_into(text: &str, start: usize, end: usize, sentence: u32, out: &mut Vec<Token>) {
-    let push = |s: usize, e: usize, out: &mut Vec<Token>| {
-        out.push(Token {
-            start: s as u32,
-            end: e as u32,
-            sentence,
-        })
-    };
+/// Calls `push(start, end)` for each token of `text[start..end]`.
+pub fn tokenize_with(text: &str, start: usize, end: usize, mut push: impl FnMut(usize, usize)) {
     let mut i = start;
     while i < end {
         let Some((c, len)) = char_at(text, i) else {
@@ -144,11 +144,11 @@ fn tokenize_into(text: &str, start: usize, end: usize, sentence: u32, out: &mut 
         if !is_word_char(c) {
             // A possessive `'s` is a token of its own.
             if is_apostrophe(c) && possessive_at(text, i, len) && i + len < end {
-                push(i, i + len + 1, out);
+                push(i, i + len + 1);
                 i += len + 1;
                 continue;
             }
-            push(i, i + len, out);
+            push(i, i + len);
             i += len;
             continue;
         }
@@ -187,11 +187,20 @@ fn tokenize_into(text: &str, start: usize, end: usize, sentence: u32, out: &mut 
             }
             e += dlen;
         }
-        // Keep the final period of an initials token (`L.B.`).
-        if e < end && text.as_bytes()[e] == b'.' && text[i..e].contains('.') {
-            e += 1;
+        // Keep the final period of an initials token (`L.B.`), and of a
+        // middle initial before a capitalised word (`Delfin N. Lorenzana`).
+        if e < end && text.as_bytes()[e] == b'.' {
+            let word = &text[i..e];
+            let single_capital = e == i + 1 && word.as_bytes()[0].is_ascii_uppercase();
+            let next_capital = text[e + 1..end]
+                .strip_prefix(' ')
+                .and_then(|t| t.chars().next())
+                .is_some_and(char::is_uppercase);
+            if word.contains('.') || (single_capital && next_capital) {
+                e += 1;
+            }
         }
-        push(i, e, out);
+        push(i, e);
         i = e;
     }
 }
@@ -237,7 +246,8 @@ mod tests {
 
     #[test]
     fn tokens_keep_hyphens_initials_and_split_possessives() {
-        let text = "Chile’s Díaz-Canel met Meynardo L.B. Montealegre, (CPC) People's";
+        let text =
+            "Chile’s Díaz-Canel met Meynardo L.B. Montealegre, (CPC) People's Delfin N. Lorenzana";
         let spans = sentences(text, &abbrevs());
         let toks: Vec<&str> = tokens(text, &spans)
             .iter()
@@ -258,7 +268,10 @@ mod tests {
                 "CPC",
                 ")",
                 "People",
-                "'s"
+                "'s",
+                "Delfin",
+                "N.",
+                "Lorenzana"
             ]
         );
     }
