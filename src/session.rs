@@ -121,7 +121,7 @@ impl Session {
         let statements = cypher::split_script(script).map_err(|e| Error::query(e, script))?;
         for (_, statement) in statements {
             if self.echo {
-                writeln!(out, "kg> {};", statement.trim()).map_err(|e| Error::io("<output>", e))?;
+                write_echo(statement, out).map_err(|e| Error::io("<output>", e))?;
             }
             self.execute(statement, out)?;
             if self.echo {
@@ -205,6 +205,24 @@ impl Session {
         };
         Ok(dot::to_dot(&subgraph))
     }
+}
+
+/// Echoes a script statement: its leading comment lines as they are, then
+/// the statement after a prompt, as if typed in the REPL.
+fn write_echo(statement: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut lines = statement.trim().lines().peekable();
+    while let Some(line) =
+        lines.next_if(|l| l.trim_start().starts_with("//") || l.trim().is_empty())
+    {
+        if !line.trim().is_empty() {
+            writeln!(out, "{}", line.trim())?;
+        }
+    }
+    let rest: Vec<&str> = lines.collect();
+    if !rest.is_empty() {
+        writeln!(out, "kg> {};", rest.join("\n    "))?;
+    }
+    Ok(())
 }
 
 /// Node counts per label and relationship counts per type.

@@ -5,25 +5,25 @@
 MATCH (p:Person)-[h:HOLDS]->(r:Role)
 OPTIONAL MATCH (r)-[:OF]->(i:Institution)
 RETURN p.name AS person, r.title AS role, i.name AS institution, h.as_of AS as_of
-ORDER BY person, role;
+ORDER BY person, role
+LIMIT 8;
 
-// Names are matched without case or diacritics.
-MATCH (p:Person) WHERE fold(p.name) CONTAINS 'tan' RETURN p.name AS person, p.rank AS rank;
+// Names are matched without case or diacritics; ranks are properties, not roles.
+MATCH (p:Person) WHERE fold(p.name) CONTAINS 'tan'
+RETURN p.name AS person, p.rank AS rank;
 
-// Events by type, with their dates and places.
-MATCH (e:Event)
+// Who met whom, when and where.
+MATCH (a:Person)-[:PARTICIPATED_IN]->(e:Event {type: 'meeting'})<-[:PARTICIPATED_IN]-(b:Person)
+WHERE a.name < b.name
 OPTIONAL MATCH (e)-[:TOOK_PLACE_IN]->(pl:Place)
-RETURN e.type AS type, e.date AS date, pl.name AS place
-ORDER BY date, type;
+RETURN a.name AS person, b.name AS met, e.date AS date, pl.name AS place
+ORDER BY date, person, met;
 
-// Who took part in meetings, with the sentence that says so.
-MATCH (p:Person)-[:PARTICIPATED_IN]->(e:Event {type: 'meeting'})
-RETURN p.name AS person, e.date AS date, e.evidence AS evidence
-ORDER BY date, person
-LIMIT 5;
+// The evidence: the sentence each fact was read from.
+MATCH (p:Person {name: 'Ricardo Montero Agüiende'})-[h:HOLDS]->(r:Role)
+RETURN r.title AS role, h.article AS article, h.evidence AS evidence;
 
-// Institutions mentioned in most articles.
-MATCH (i:Institution)-[:MENTIONED_IN]->(a:Article)
-RETURN i.name AS institution, count(a) AS articles
-ORDER BY articles DESC, institution
-LIMIT 5;
+// Events per type.
+MATCH (e:Event)
+RETURN e.type AS type, count(*) AS events, min(e.date) AS first, max(e.date) AS last
+ORDER BY events DESC, type;
