@@ -146,15 +146,52 @@ pub fn to_dot(subgraph: &Subgraph) -> String {
     out
 }
 
-/// What identifies a node to a reader: its name, title, id, or else its
-/// first property.
+/// What identifies a node to a reader: its name or title, else its type
+/// and date (events), else its id, else its first property.
 fn display_name(node: &NodeItem) -> String {
-    ["name", "title", "id"]
-        .iter()
-        .find_map(|key| node.properties.get(*key))
-        .or_else(|| node.properties.values().next())
-        .map(|value| render_cypher(&Item::from(value)))
+    let text = |key: &str| {
+        node.properties
+            .get(key)
+            .map(|v| render_cypher(&Item::from(v)))
+    };
+    let name = text("name").or_else(|| text("title")).or_else(|| {
+        text("type").map(|kind| match text("date") {
+            Some(date) => format!("{kind} {date}"),
+            None => kind,
+        })
+    });
+    name.or_else(|| text("id"))
+        .or_else(|| {
+            node.properties
+                .values()
+                .next()
+                .map(|v| render_cypher(&Item::from(v)))
+        })
+        .map(|label| wrap(&label, LABEL_WIDTH))
         .unwrap_or_default()
+}
+
+/// Long names and titles are wrapped so boxes stay readable.
+const LABEL_WIDTH: usize = 32;
+
+/// Breaks text into lines of at most `width` characters at spaces (a
+/// longer word keeps its own line).
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut line_len = 0;
+    for word in text.split(' ') {
+        let word_len = word.chars().count();
+        if line_len > 0 && line_len + 1 + word_len > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += word_len;
+    }
+    out
 }
 
 /// Escapes text for a double-quoted DOT string: quotes and backslashes,
@@ -175,7 +212,20 @@ pub fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{escape, wrap};
+
+    #[test]
+    fn wraps_long_labels_at_spaces() {
+        assert_eq!(
+            wrap("Deputy Minister of Defence of Chile", 16),
+            "Deputy Minister\nof Defence of\nChile"
+        );
+        assert_eq!(wrap("short", 16), "short");
+        assert_eq!(
+            wrap("averyveryverylongword x", 5),
+            "averyveryverylongword\nx"
+        );
+    }
 
     #[test]
     fn escapes_quotes_backslashes_and_newlines() {

@@ -440,10 +440,14 @@ impl<'a> ArticleIngest<'a> {
     fn event(&mut self, event: &crate::extract::record::EventRecord) -> Result<(), GraphError> {
         let mut props = self.evidence_properties(event.evidence.as_ref());
         props.insert("type".to_string(), Value::from(event.event_type.as_str()));
-        props.insert(
-            "id".to_string(),
-            Value::from(format!("{}#{}", self.article.id, event.id)),
-        );
+        // Event ids from `extract_all` already name their article; ids
+        // from elsewhere ("e1") are made unique across articles here.
+        let id = if event.id.starts_with(&self.article.id) {
+            event.id.clone()
+        } else {
+            format!("{}:{}", self.article.id, event.id)
+        };
+        props.insert("id".to_string(), Value::from(id));
         if let Some(date) = event.date.as_deref().and_then(crate::graph::Date::parse) {
             props.insert("date".to_string(), Value::Date(date));
         }
