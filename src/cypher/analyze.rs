@@ -644,7 +644,17 @@ impl Analyzer {
                 }
                 if let (Some(accepted), Some(arg)) = (accepted_types(name), args.first()) {
                     let ty = static_type(arg, scope);
-                    if ty != Ty::Any && ty != Ty::Null && !accepted.contains(&ty) {
+                    if is_pattern_predicate(arg) {
+                        // openCypher 9 read `size((a)-->())` as a list of paths;
+                        // here a pattern is a boolean, so say what to write instead.
+                        self.error(
+                            "UnexpectedSyntax",
+                            format!(
+                                "{name}() does not take a pattern predicate; to count matches use a pattern comprehension like size([(a)-->(b) | 1])"
+                            ),
+                            arg.span,
+                        );
+                    } else if ty != Ty::Any && ty != Ty::Null && !accepted.contains(&ty) {
                         self.error(
                             "InvalidArgumentType",
                             format!("{name}() does not accept this argument"),
@@ -711,6 +721,37 @@ impl Analyzer {
                 let mut inner = scope.clone();
                 inner.insert(var.clone(), Kind::Value(Ty::Any));
                 self.expr(predicate, &inner, false);
+            }
+            ExprKind::PatternPredicate(part) => {
+                let mut inner = scope.clone();
+                self.pattern(std::slice::from_ref(part), &mut inner, PatternUse::Match);
+                // A predicate only tests variables bound before it; the
+                // variables it would introduce could never be used.
+                for (name, span) in pattern_vars(part) {
+                    if !scope.contains_key(name) {
+                        self.error(
+                            "UndefinedVariable",
+                            format!(
+                                "variable `{name}` is not defined: a pattern predicate cannot introduce new variables"
+                            ),
+                            span,
+                        );
+                    }
+                }
+            }
+            ExprKind::PatternComprehension {
+                pattern,
+                filter,
+                map,
+            } => {
+                // The pattern's new variables live only inside the comprehension.
+                let mut inner = scope.clone();
+                self.pattern(std::slice::from_ref(pattern), &mut inner, PatternUse::Match);
+                if let Some(f) = filter {
+                    self.boolean_operand(f, &inner);
+                    self.expr(f, &inner, false);
+                }
+                self.expr(map, &inner, false);
             }
             ExprKind::Binary(BinaryOp::And | BinaryOp::Or | BinaryOp::Xor, a, b) => {
                 self.boolean_operand(a, scope);
@@ -805,7 +846,10 @@ fn static_type(e: &Expr, scope: &Scope) -> Ty {
         ExprKind::Literal(Literal::Int(_)) => Ty::Int,
         ExprKind::Literal(Literal::Float(_)) => Ty::Float,
         ExprKind::Literal(Literal::String(_)) => Ty::String,
-        ExprKind::List(_) | ExprKind::ListComprehension { .. } => Ty::List,
+        ExprKind::List(_)
+        | ExprKind::ListComprehension { .. }
+        | ExprKind::PatternComprehension { .. } => Ty::List,
+        ExprKind::PatternPredicate(_) => Ty::Bool,
         ExprKind::Map(_) => Ty::Map,
         ExprKind::Paren(inner) => static_type(inner, scope),
         ExprKind::Var(v) => match scope.get(v) {
@@ -842,6 +886,25 @@ fn static_type(e: &Expr, scope: &Scope) -> Ty {
         },
         _ => Ty::Any,
     }
+}
+
+fn is_pattern_predicate(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::PatternPredicate(_) => true,
+        ExprKind::Paren(inner) => is_pattern_predicate(inner),
+        _ => false,
+    }
+}
+
+/// The named nodes and relationships of a pattern, in order.
+fn pattern_vars(part: &PatternPart) -> Vec<(&str, Span)> {
+    let nodes = std::iter::once(&part.start).chain(part.hops.iter().map(|(_, n)| n));
+    let rels = part.hops.iter().map(|(r, _)| r);
+    nodes
+        .filter_map(|n| n.var.as_ref())
+        .chain(rels.filter_map(|r| r.var.as_ref()))
+        .map(|v| (v.name.as_str(), v.span))
+        .collect()
 }
 
 /// A grouping key that an aggregating expression may reuse: a variable or
