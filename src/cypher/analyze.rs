@@ -449,7 +449,7 @@ impl Analyzer {
         }
         let aggregating = p.items.iter().any(|i| has_aggregate(&i.expr));
         if aggregating {
-            self.check_ambiguous(p);
+            self.check_ambiguous(p, scope);
         }
         let mut names: Vec<&str> = Vec::new();
         for item in &p.items {
@@ -557,7 +557,7 @@ impl Analyzer {
     }
 
     /// An aggregating item may use other variables only as grouping keys.
-    fn check_ambiguous(&mut self, p: &Projection) {
+    fn check_ambiguous(&mut self, p: &Projection, scope: &Scope) {
         let keys: Vec<String> = p
             .items
             .iter()
@@ -576,7 +576,7 @@ impl Analyzer {
             .chain(p.order_by.iter().map(|o| &o.expr))
             .filter(|e| has_aggregate(e));
         for expr in aggregating_exprs {
-            if self.ambiguous(expr, &keys) {
+            if self.ambiguous(expr, &keys, scope) {
                 self.error(
                     "AmbiguousAggregationExpression",
                     "an expression mixing aggregates and variables must group by those variables",
@@ -586,7 +586,8 @@ impl Analyzer {
         }
     }
 
-    fn ambiguous(&self, e: &Expr, keys: &[String]) -> bool {
+    /// Whether `e` uses a variable of `scope` outside the grouping `keys`.
+    fn ambiguous(&self, e: &Expr, keys: &[String], scope: &Scope) -> bool {
         if keys.contains(&e.to_string()) {
             return false;
         }
@@ -595,11 +596,35 @@ impl Analyzer {
             ExprKind::CountStar => false,
             ExprKind::Function { name, .. } if is_aggregate(name) => false,
             ExprKind::ListComprehension { list, .. } | ExprKind::Quantified { list, .. } => {
-                self.ambiguous(list, keys)
+                self.ambiguous(list, keys, scope)
+            }
+            ExprKind::PatternPredicate(part)
+            | ExprKind::PatternComprehension { pattern: part, .. } => {
+                // Variables from before the pattern must be grouping keys;
+                // those a comprehension introduces are its own.
+                let vars = pattern_vars(part);
+                if vars
+                    .iter()
+                    .any(|(v, _)| scope.contains_key(*v) && !keys.iter().any(|k| k == v))
+                {
+                    return true;
+                }
+                let mut inner_keys = keys.to_vec();
+                let path = part.var.as_ref().map(|v| v.name.as_str());
+                inner_keys.extend(
+                    vars.iter()
+                        .map(|(v, _)| *v)
+                        .chain(path)
+                        .filter(|v| !scope.contains_key(*v))
+                        .map(str::to_string),
+                );
+                let mut any = false;
+                for_each_child(e, |c| any |= self.ambiguous(c, &inner_keys, scope));
+                any
             }
             _ => {
                 let mut any = false;
-                for_each_child(e, |c| any |= self.ambiguous(c, keys));
+                for_each_child(e, |c| any |= self.ambiguous(c, keys, scope));
                 any
             }
         }

@@ -2,7 +2,9 @@
 //! when the pattern has a match) and pattern comprehensions
 //! (`[(a)-->(b) WHERE b.x > 1 | b.name]`, one value per match). Both run
 //! the MATCH matcher starting from every variable the expression can see,
-//! so a bound variable anchors the search instead of a scan.
+//! so a bound variable anchors the search instead of a scan. A variable
+//! bound to null (from OPTIONAL MATCH) matches nothing: the predicate is
+//! false and the comprehension empty.
 
 use super::{eval, Env, Reader, Result};
 use crate::cypher::ast::{Expr, ExprKind, PatternPart};
