@@ -521,6 +521,7 @@ impl Analyzer {
         match &e.kind {
             ExprKind::Var(v) => self.var_ref(v, e.span, scope),
             ExprKind::CountStar => {}
+            ExprKind::PatternPredicate(_) => self.expr(e, scope, false),
             _ => for_each_child(e, |c| self.expr_in_projected(c, scope, item_texts)),
         }
     }

@@ -174,6 +174,10 @@ fn semantic_errors_are_caught_before_execution() {
             "AmbiguousAggregationExpression",
         ),
         (
+            "MATCH (a) RETURN count(*) AS c ORDER BY (a)-->()",
+            "UndefinedVariable",
+        ),
+        (
             "MATCH (a) RETURN [(a)-->(b) WHERE 1 | b]",
             "InvalidArgumentType",
         ),

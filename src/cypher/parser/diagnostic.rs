@@ -167,6 +167,7 @@ fn rule_name(rule: &Rule) -> &'static str {
         Rule::count_star => "`count(*)`",
         Rule::list_comprehension => "a list comprehension",
         Rule::pattern_comprehension => "a pattern comprehension",
+        Rule::bar => "`|`",
         Rule::pattern_predicate | Rule::relationships_chain => "a pattern",
         Rule::quantifier | Rule::quantifier_name => "a quantifier like `all(...)`",
         Rule::function_call => "a function call",

@@ -414,7 +414,7 @@ pub(super) fn atom(pair: Pair<'_, Rule>) -> Result<Expr> {
             if c.optional(Rule::WHERE).is_some() {
                 filter = Some(Box::new(expression(c.take(Rule::expression)?)?));
             }
-            if c.peek_rule() == Some(Rule::expression) {
+            if c.optional(Rule::bar).is_some() {
                 map = Some(Box::new(expression(c.take(Rule::expression)?)?));
             }
             ExprKind::ListComprehension {
@@ -462,6 +462,7 @@ pub(super) fn atom(pair: Pair<'_, Rule>) -> Result<Expr> {
             } else {
                 None
             };
+            c.take(Rule::bar)?;
             let map = Box::new(expression(c.take(Rule::expression)?)?);
             ExprKind::PatternComprehension {
                 pattern,
