@@ -449,7 +449,7 @@ impl Analyzer {
         }
         let aggregating = p.items.iter().any(|i| has_aggregate(&i.expr));
         if aggregating {
-            self.check_ambiguous(p);
+            self.check_ambiguous(p, scope);
         }
         let mut names: Vec<&str> = Vec::new();
         for item in &p.items {
@@ -521,6 +521,7 @@ impl Analyzer {
         match &e.kind {
             ExprKind::Var(v) => self.var_ref(v, e.span, scope),
             ExprKind::CountStar => {}
+            ExprKind::PatternPredicate(_) => self.expr(e, scope, false),
             _ => for_each_child(e, |c| self.expr_in_projected(c, scope, item_texts)),
         }
     }
@@ -557,7 +558,7 @@ impl Analyzer {
     }
 
     /// An aggregating item may use other variables only as grouping keys.
-    fn check_ambiguous(&mut self, p: &Projection) {
+    fn check_ambiguous(&mut self, p: &Projection, scope: &Scope) {
         let keys: Vec<String> = p
             .items
             .iter()
@@ -576,7 +577,7 @@ impl Analyzer {
             .chain(p.order_by.iter().map(|o| &o.expr))
             .filter(|e| has_aggregate(e));
         for expr in aggregating_exprs {
-            if self.ambiguous(expr, &keys) {
+            if self.ambiguous(expr, &keys, scope) {
                 self.error(
                     "AmbiguousAggregationExpression",
                     "an expression mixing aggregates and variables must group by those variables",
@@ -586,7 +587,8 @@ impl Analyzer {
         }
     }
 
-    fn ambiguous(&self, e: &Expr, keys: &[String]) -> bool {
+    /// Whether `e` uses a variable of `scope` outside the grouping `keys`.
+    fn ambiguous(&self, e: &Expr, keys: &[String], scope: &Scope) -> bool {
         if keys.contains(&e.to_string()) {
             return false;
         }
@@ -595,11 +597,35 @@ impl Analyzer {
             ExprKind::CountStar => false,
             ExprKind::Function { name, .. } if is_aggregate(name) => false,
             ExprKind::ListComprehension { list, .. } | ExprKind::Quantified { list, .. } => {
-                self.ambiguous(list, keys)
+                self.ambiguous(list, keys, scope)
+            }
+            ExprKind::PatternPredicate(part)
+            | ExprKind::PatternComprehension { pattern: part, .. } => {
+                // Variables from before the pattern must be grouping keys;
+                // those a comprehension introduces are its own.
+                let vars = pattern_vars(part);
+                if vars
+                    .iter()
+                    .any(|(v, _)| scope.contains_key(*v) && !keys.iter().any(|k| k == v))
+                {
+                    return true;
+                }
+                let mut inner_keys = keys.to_vec();
+                let path = part.var.as_ref().map(|v| v.name.as_str());
+                inner_keys.extend(
+                    vars.iter()
+                        .map(|(v, _)| *v)
+                        .chain(path)
+                        .filter(|v| !scope.contains_key(*v))
+                        .map(str::to_string),
+                );
+                let mut any = false;
+                for_each_child(e, |c| any |= self.ambiguous(c, &inner_keys, scope));
+                any
             }
             _ => {
                 let mut any = false;
-                for_each_child(e, |c| any |= self.ambiguous(c, keys));
+                for_each_child(e, |c| any |= self.ambiguous(c, keys, scope));
                 any
             }
         }
@@ -644,7 +670,17 @@ impl Analyzer {
                 }
                 if let (Some(accepted), Some(arg)) = (accepted_types(name), args.first()) {
                     let ty = static_type(arg, scope);
-                    if ty != Ty::Any && ty != Ty::Null && !accepted.contains(&ty) {
+                    if is_pattern_predicate(arg) {
+                        // openCypher 9 read `size((a)-->())` as a list of paths;
+                        // here a pattern is a boolean, so say what to write instead.
+                        self.error(
+                            "UnexpectedSyntax",
+                            format!(
+                                "{name}() does not take a pattern predicate; to count matches use a pattern comprehension like size([(a)-->(b) | 1])"
+                            ),
+                            arg.span,
+                        );
+                    } else if ty != Ty::Any && ty != Ty::Null && !accepted.contains(&ty) {
                         self.error(
                             "InvalidArgumentType",
                             format!("{name}() does not accept this argument"),
@@ -711,6 +747,37 @@ impl Analyzer {
                 let mut inner = scope.clone();
                 inner.insert(var.clone(), Kind::Value(Ty::Any));
                 self.expr(predicate, &inner, false);
+            }
+            ExprKind::PatternPredicate(part) => {
+                let mut inner = scope.clone();
+                self.pattern(std::slice::from_ref(part), &mut inner, PatternUse::Match);
+                // A predicate only tests variables bound before it; the
+                // variables it would introduce could never be used.
+                for (name, span) in pattern_vars(part) {
+                    if !scope.contains_key(name) {
+                        self.error(
+                            "UndefinedVariable",
+                            format!(
+                                "variable `{name}` is not defined: a pattern predicate cannot introduce new variables"
+                            ),
+                            span,
+                        );
+                    }
+                }
+            }
+            ExprKind::PatternComprehension {
+                pattern,
+                filter,
+                map,
+            } => {
+                // The pattern's new variables live only inside the comprehension.
+                let mut inner = scope.clone();
+                self.pattern(std::slice::from_ref(pattern), &mut inner, PatternUse::Match);
+                if let Some(f) = filter {
+                    self.boolean_operand(f, &inner);
+                    self.expr(f, &inner, false);
+                }
+                self.expr(map, &inner, false);
             }
             ExprKind::Binary(BinaryOp::And | BinaryOp::Or | BinaryOp::Xor, a, b) => {
                 self.boolean_operand(a, scope);
@@ -805,7 +872,10 @@ fn static_type(e: &Expr, scope: &Scope) -> Ty {
         ExprKind::Literal(Literal::Int(_)) => Ty::Int,
         ExprKind::Literal(Literal::Float(_)) => Ty::Float,
         ExprKind::Literal(Literal::String(_)) => Ty::String,
-        ExprKind::List(_) | ExprKind::ListComprehension { .. } => Ty::List,
+        ExprKind::List(_)
+        | ExprKind::ListComprehension { .. }
+        | ExprKind::PatternComprehension { .. } => Ty::List,
+        ExprKind::PatternPredicate(_) => Ty::Bool,
         ExprKind::Map(_) => Ty::Map,
         ExprKind::Paren(inner) => static_type(inner, scope),
         ExprKind::Var(v) => match scope.get(v) {
@@ -842,6 +912,25 @@ fn static_type(e: &Expr, scope: &Scope) -> Ty {
         },
         _ => Ty::Any,
     }
+}
+
+fn is_pattern_predicate(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::PatternPredicate(_) => true,
+        ExprKind::Paren(inner) => is_pattern_predicate(inner),
+        _ => false,
+    }
+}
+
+/// The named nodes and relationships of a pattern, in order.
+fn pattern_vars(part: &PatternPart) -> Vec<(&str, Span)> {
+    let nodes = std::iter::once(&part.start).chain(part.hops.iter().map(|(_, n)| n));
+    let rels = part.hops.iter().map(|(r, _)| r);
+    nodes
+        .filter_map(|n| n.var.as_ref())
+        .chain(rels.filter_map(|r| r.var.as_ref()))
+        .map(|v| (v.name.as_str(), v.span))
+        .collect()
 }
 
 /// A grouping key that an aggregating expression may reuse: a variable or

@@ -304,6 +304,16 @@ pub enum ExprKind {
     },
     /// `(expr)`: kept so printing and column naming follow the source.
     Paren(Box<Expr>),
+    /// `(a)-[:T]->(b)` as a boolean: true when the pattern has a match
+    /// given the variables already bound (it may bind none of its own).
+    PatternPredicate(Box<PatternPart>),
+    /// `[p = (a)-->(b) WHERE b.x > 1 | b.name]`: one `map` value per match;
+    /// the pattern's new variables are visible only inside it.
+    PatternComprehension {
+        pattern: Box<PatternPart>,
+        filter: Option<Box<Expr>>,
+        map: Box<Expr>,
+    },
 }
 
 // ---------------------------------------------------------------- printing
@@ -798,6 +808,18 @@ impl fmt::Display for Expr {
                 write!(f, " IN {list} WHERE {predicate})")
             }
             ExprKind::Paren(e) => write!(f, "({e})"),
+            ExprKind::PatternPredicate(part) => write!(f, "{part}"),
+            ExprKind::PatternComprehension {
+                pattern,
+                filter,
+                map,
+            } => {
+                write!(f, "[{pattern}")?;
+                if let Some(w) = filter {
+                    write!(f, " WHERE {w}")?;
+                }
+                write!(f, " | {map}]")
+            }
         }
     }
 }

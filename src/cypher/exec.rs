@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::ast::{Clause, Expr, PatternPart, Projection, SingleQuery, Statement};
 use super::error::{ErrorKind, Phase, QueryError};
 use super::expr::{eval, Env, Reader};
-use super::pattern::{CompiledPart, Matcher, NodeStep, RelStep, State};
+use super::pattern::{compile_parts, Matcher, State};
 use super::plan::{self, Aggregate};
 use super::undo::Journal;
 use super::value::{order, Key, Val};
@@ -88,6 +88,7 @@ impl Exec<'_> {
             graph: self.graph,
             params: self.params,
             deleted_rels: &self.deleted_rels,
+            options: self.options,
         }
     }
 
@@ -187,82 +188,6 @@ impl Exec<'_> {
 
     // ------------------------------------------------------------ reading
 
-    /// Gives every node and relationship pattern a slot, adding new names.
-    fn compile_parts<'q>(
-        &mut self,
-        parts: &'q [PatternPart],
-        names: &mut Vec<String>,
-        hints: &[plan::AnchorHint<'q>],
-    ) -> Vec<CompiledPart<'q>> {
-        let slot_of = |var: Option<&str>, names: &mut Vec<String>, anon: &mut usize| {
-            let name = match var {
-                Some(v) => v.to_string(),
-                None => {
-                    *anon += 1;
-                    format!(" anon{anon}")
-                }
-            };
-            match names.iter().rposition(|n| *n == name) {
-                Some(i) => i,
-                None => {
-                    names.push(name);
-                    names.len() - 1
-                }
-            }
-        };
-        let max_hops = u64::from(self.options.max_hops);
-        let mut compiled = Vec::new();
-        for part in parts {
-            let mut nodes = Vec::new();
-            let mut rels = Vec::new();
-            let node =
-                |n: &'q super::ast::NodePattern, names: &mut Vec<String>, anon: &mut usize| {
-                    let hints = n.var.as_ref().map_or_else(Vec::new, |v| {
-                        hints
-                            .iter()
-                            .filter(|h| h.var == v.name)
-                            .map(|h| (h.lookup.clone(), h.value))
-                            .collect()
-                    });
-                    NodeStep {
-                        slot: slot_of(n.var.as_ref().map(|v| v.name.as_str()), names, anon),
-                        labels: n.labels.iter().map(|l| l.name.clone()).collect(),
-                        props: n.props.as_ref(),
-                        hints,
-                    }
-                };
-            nodes.push(node(&part.start, names, &mut self.anon));
-            for (rel, n) in &part.hops {
-                rels.push(RelStep {
-                    slot: slot_of(
-                        rel.var.as_ref().map(|v| v.name.as_str()),
-                        names,
-                        &mut self.anon,
-                    ),
-                    types: rel.types.iter().map(|t| t.name.clone()).collect(),
-                    direction: rel.direction,
-                    length: rel.length.map(|(min, max)| {
-                        let min = min.unwrap_or(1);
-                        (min, max.unwrap_or(max_hops.max(min)))
-                    }),
-                    props: rel.props.as_ref(),
-                });
-                nodes.push(node(n, names, &mut self.anon));
-            }
-            let path_slot = part
-                .var
-                .as_ref()
-                .map(|v| slot_of(Some(&v.name), names, &mut self.anon));
-            compiled.push(CompiledPart {
-                kind: part.kind,
-                path_slot,
-                nodes,
-                rels,
-            });
-        }
-        compiled
-    }
-
     fn match_clause(
         &mut self,
         input: Rows,
@@ -274,7 +199,13 @@ impl Exec<'_> {
         let mut names = input.names.clone();
         let width = names.len();
         let hints = plan::anchor_hints(where_clause, &input.names);
-        let parts = self.compile_parts(pattern, &mut names, &hints);
+        let parts = compile_parts(
+            pattern,
+            &mut names,
+            &hints,
+            &mut self.anon,
+            u64::from(self.options.max_hops),
+        );
         let added = names.len() - width;
         let reader = self.reader();
         let matcher = Matcher::new(&reader, &names, self.options).with_filter(where_clause);

@@ -7,7 +7,9 @@ use super::ast::{BinaryOp, CompareOp, Expr, ExprKind, Literal, Quantifier, Unary
 use super::error::{ErrorKind, Phase, QueryError};
 use super::functions;
 use super::value::{compare, equals, Val};
-use super::Params;
+use super::{Options, Params};
+
+mod pattern_expr;
 use crate::graph::{Graph, Node, NodeId, Rel, RelId};
 
 type Result<T> = std::result::Result<T, QueryError>;
@@ -18,6 +20,8 @@ pub struct Reader<'a> {
     pub graph: &'a Graph,
     pub params: &'a Params,
     pub deleted_rels: &'a BTreeMap<RelId, (Rel, NodeId, NodeId)>,
+    /// Limits and cancellation for the matching done by pattern expressions.
+    pub options: &'a Options,
 }
 
 impl Reader<'_> {
@@ -250,6 +254,12 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
             distinct: _,
             args,
         } => {
+            if let [arg] = args.as_slice() {
+                if name.eq_ignore_ascii_case("exists") && pattern_expr::is_pattern(arg) {
+                    // `exists((a)-->(b))`: the pattern's truth, not whether it is null.
+                    return eval(arg, env, reader);
+                }
+            }
             if functions::is_aggregate(name) {
                 return env.aggregate(expr.span.start).cloned().ok_or_else(|| {
                     QueryError::new(
@@ -302,6 +312,12 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
                 .with_span(list.span))
             }
         },
+        ExprKind::PatternPredicate(part) => Val::Bool(pattern_expr::exists(part, env, reader)?),
+        ExprKind::PatternComprehension {
+            pattern,
+            filter,
+            map,
+        } => pattern_expr::comprehension(pattern, filter.as_deref(), map, env, reader)?,
         ExprKind::Quantified {
             quantifier,
             var,

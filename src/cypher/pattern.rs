@@ -6,10 +6,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::ast::{Expr, PathKind, RelDirection};
+use super::ast::{Expr, NodePattern, PathKind, PatternPart, RelDirection};
 use super::error::QueryError;
 use super::expr::{eval, Env, Reader};
-use super::plan::Lookup;
+use super::plan::{AnchorHint, Lookup};
 use super::value::{equals, PathVal, Val};
 use super::Options;
 use crate::graph::{Adjacent, Direction, NodeId, RelId, INDEXED_KEYS};
@@ -64,6 +64,84 @@ impl State {
 }
 
 type Props = Option<BTreeMap<String, Val>>;
+
+/// The row slot of a pattern variable: its existing column (the newest of
+/// that name), else a new column. An unnamed element always gets a new
+/// column with a hidden name (starting with a space) not yet in `names`.
+fn slot_of(var: Option<&str>, names: &mut Vec<String>, anon: &mut usize) -> usize {
+    let name = match var {
+        Some(v) => v.to_string(),
+        None => loop {
+            *anon += 1;
+            let name = format!(" anon{anon}");
+            if !names.contains(&name) {
+                break name;
+            }
+        },
+    };
+    match names.iter().rposition(|n| *n == name) {
+        Some(i) => i,
+        None => {
+            names.push(name);
+            names.len() - 1
+        }
+    }
+}
+
+/// Gives every node and relationship pattern a slot, adding new names.
+/// Variable lengths written without a maximum stop at `max_hops`.
+pub fn compile_parts<'q>(
+    parts: &'q [PatternPart],
+    names: &mut Vec<String>,
+    hints: &[AnchorHint<'q>],
+    anon: &mut usize,
+    max_hops: u64,
+) -> Vec<CompiledPart<'q>> {
+    let node = |n: &'q NodePattern, names: &mut Vec<String>, anon: &mut usize| {
+        let hints = n.var.as_ref().map_or_else(Vec::new, |v| {
+            hints
+                .iter()
+                .filter(|h| h.var == v.name)
+                .map(|h| (h.lookup.clone(), h.value))
+                .collect()
+        });
+        NodeStep {
+            slot: slot_of(n.var.as_ref().map(|v| v.name.as_str()), names, anon),
+            labels: n.labels.iter().map(|l| l.name.clone()).collect(),
+            props: n.props.as_ref(),
+            hints,
+        }
+    };
+    let mut compiled = Vec::new();
+    for part in parts {
+        let mut nodes = vec![node(&part.start, names, anon)];
+        let mut rels = Vec::new();
+        for (rel, n) in &part.hops {
+            rels.push(RelStep {
+                slot: slot_of(rel.var.as_ref().map(|v| v.name.as_str()), names, anon),
+                types: rel.types.iter().map(|t| t.name.clone()).collect(),
+                direction: rel.direction,
+                length: rel.length.map(|(min, max)| {
+                    let min = min.unwrap_or(1);
+                    (min, max.unwrap_or(max_hops.max(min)))
+                }),
+                props: rel.props.as_ref(),
+            });
+            nodes.push(node(n, names, anon));
+        }
+        let path_slot = part
+            .var
+            .as_ref()
+            .map(|v| slot_of(Some(&v.name), names, anon));
+        compiled.push(CompiledPart {
+            kind: part.kind,
+            path_slot,
+            nodes,
+            rels,
+        });
+    }
+    compiled
+}
 
 /// Breadth-first search state: depth and predecessors of each reached node.
 type Reached = HashMap<NodeId, (u64, Vec<(NodeId, RelId)>)>;

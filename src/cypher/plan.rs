@@ -4,7 +4,7 @@
 //! happens per row in `pattern`, where bound variables are known; this
 //! module only finds the WHERE equalities an anchor can use.
 
-use super::ast::{BinaryOp, CompareOp, Expr, ExprKind, Projection, Span};
+use super::ast::{BinaryOp, CompareOp, Expr, ExprKind, PatternPart, Projection, Span};
 use super::functions::is_aggregate;
 use crate::graph::INDEXED_KEYS;
 
@@ -119,6 +119,33 @@ pub fn for_each_child(e: &Expr, mut f: impl FnMut(&Expr)) {
         } => {
             f(list);
             f(predicate);
+        }
+        ExprKind::PatternPredicate(part) => pattern_exprs(part, f),
+        ExprKind::PatternComprehension {
+            pattern,
+            filter,
+            map,
+        } => {
+            pattern_exprs(pattern, &mut f);
+            if let Some(x) = filter {
+                f(x);
+            }
+            f(map);
+        }
+    }
+}
+
+/// Calls `f` on the property maps written in a pattern.
+pub fn pattern_exprs(part: &PatternPart, mut f: impl FnMut(&Expr)) {
+    if let Some(p) = &part.start.props {
+        f(p);
+    }
+    for (rel, node) in &part.hops {
+        if let Some(p) = &rel.props {
+            f(p);
+        }
+        if let Some(p) = &node.props {
+            f(p);
         }
     }
 }
@@ -258,9 +285,11 @@ fn lookup_of(e: &Expr) -> Option<(String, Lookup)> {
 fn only_uses(e: &Expr, bound: &[String]) -> bool {
     let ok = match &e.kind {
         ExprKind::Var(v) => bound.contains(v),
-        ExprKind::ListComprehension { .. } | ExprKind::Quantified { .. } | ExprKind::CountStar => {
-            false
-        }
+        ExprKind::ListComprehension { .. }
+        | ExprKind::Quantified { .. }
+        | ExprKind::PatternPredicate(_)
+        | ExprKind::PatternComprehension { .. }
+        | ExprKind::CountStar => false,
         ExprKind::Function { name, .. } => !super::functions::is_aggregate(name),
         _ => true,
     };

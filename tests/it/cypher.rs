@@ -149,6 +149,38 @@ fn semantic_errors_are_caught_before_execution() {
         ("RETURN 1 AND true", "InvalidArgumentType"),
         ("CREATE ()-[:A|B]->()", "NoSingleRelationshipType"),
         ("RETURN nosuchfunction(1)", "UnknownFunction"),
+        // A pattern predicate cannot introduce variables...
+        ("MATCH (a) WHERE (a)-->(b) RETURN a", "UndefinedVariable"),
+        (
+            "MATCH (a) WHERE NOT (a)-[r]->() RETURN a",
+            "UndefinedVariable",
+        ),
+        // ...and a comprehension's variables stay inside it.
+        (
+            "MATCH (a) RETURN [(a)-->(b) | b.x] AS xs, b",
+            "UndefinedVariable",
+        ),
+        (
+            "MATCH (a) WITH a, [(a)-->(b) WHERE b.x > 0 | b] AS bs RETURN b",
+            "UndefinedVariable",
+        ),
+        (
+            "MATCH (a)-[r]->() WHERE (r)-->() RETURN a",
+            "VariableTypeConflict",
+        ),
+        ("MATCH (a) RETURN size((a)-->())", "UnexpectedSyntax"),
+        (
+            "MATCH (a) RETURN count(*) + size([(a)-->(b) | b]) AS c",
+            "AmbiguousAggregationExpression",
+        ),
+        (
+            "MATCH (a) RETURN count(*) AS c ORDER BY (a)-->()",
+            "UndefinedVariable",
+        ),
+        (
+            "MATCH (a) RETURN [(a)-->(b) WHERE 1 | b]",
+            "InvalidArgumentType",
+        ),
     ];
     for (query, code) in cases {
         let mut graph = Graph::new();
@@ -290,6 +322,8 @@ fn expression() -> impl Strategy<Value = String> {
         Just("n.name".to_string()),
         Just("$p".to_string()),
         Just("x".to_string()),
+        Just("(n)-[:T]->()".to_string()),
+        Just("exists((n)<-[r:T|U*1..2]-(:L))".to_string()),
     ];
     leaf.prop_recursive(4, 24, 3, |inner| {
         prop_oneof![
@@ -326,7 +360,10 @@ fn expression() -> impl Strategy<Value = String> {
             inner.clone().prop_map(|a| format!("size({a})")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("CASE WHEN {a} THEN {b} END")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("[x IN {a} WHERE {b} | x]")),
-            (inner.clone(), inner).prop_map(|(a, b)| format!("{a}[{b}]")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a}[{b}]")),
+            (inner.clone(), inner.clone())
+                .prop_map(|(a, b)| format!("[(n)-->(m {{k: {a}}}) WHERE {b} | m]")),
+            inner.prop_map(|a| format!("[p = (n)--(m:L) | {a}]")),
         ]
     })
 }

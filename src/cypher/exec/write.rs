@@ -8,7 +8,7 @@ use super::{runtime, widen, Exec, Result, Rows};
 use crate::cypher::ast::{Expr, Merge, PatternPart, RemoveItem, SetItem};
 use crate::cypher::error::ErrorKind;
 use crate::cypher::expr::{eval, type_error, Env};
-use crate::cypher::pattern::{CompiledPart, Matcher, State};
+use crate::cypher::pattern::{compile_parts, CompiledPart, Matcher, State};
 use crate::cypher::value::Val;
 use crate::graph::{RelId, Value};
 
@@ -130,7 +130,13 @@ impl Exec<'_> {
     pub(super) fn create(&mut self, input: Rows, pattern: &[PatternPart]) -> Result<Rows> {
         let mut names = input.names.clone();
         let width = names.len();
-        let parts = self.compile_parts(pattern, &mut names, &[]);
+        let parts = compile_parts(
+            pattern,
+            &mut names,
+            &[],
+            &mut self.anon,
+            u64::from(self.options.max_hops),
+        );
         let added = names.len() - width;
         let mut out = Vec::new();
         for row in input.rows {
@@ -144,7 +150,13 @@ impl Exec<'_> {
     pub(super) fn merge(&mut self, input: Rows, merge: &Merge) -> Result<Rows> {
         let mut names = input.names.clone();
         let width = names.len();
-        let parts = self.compile_parts(std::slice::from_ref(&merge.pattern), &mut names, &[]);
+        let parts = compile_parts(
+            std::slice::from_ref(&merge.pattern),
+            &mut names,
+            &[],
+            &mut self.anon,
+            u64::from(self.options.max_hops),
+        );
         let added = names.len() - width;
         let mut out = Vec::new();
         for row in input.rows {

@@ -4,8 +4,8 @@
 use pest::iterators::Pair;
 
 use super::{
-    check_chain, compile_error, internal, node_labels, property_key, span_of, unescape_name,
-    variable, Children, Result, Rule,
+    check_chain, compile_error, internal, node_labels, path_chain, property_key, span_of,
+    unescape_name, variable, Children, Result, Rule,
 };
 use crate::cypher::ast::*;
 
@@ -414,7 +414,7 @@ pub(super) fn atom(pair: Pair<'_, Rule>) -> Result<Expr> {
             if c.optional(Rule::WHERE).is_some() {
                 filter = Some(Box::new(expression(c.take(Rule::expression)?)?));
             }
-            if c.peek_rule() == Some(Rule::expression) {
+            if c.optional(Rule::bar).is_some() {
                 map = Some(Box::new(expression(c.take(Rule::expression)?)?));
             }
             ExprKind::ListComprehension {
@@ -449,9 +449,43 @@ pub(super) fn atom(pair: Pair<'_, Rule>) -> Result<Expr> {
                 predicate,
             }
         }
+        Rule::pattern_predicate => {
+            let chain = Children::new(pair).take(Rule::relationships_chain)?;
+            ExprKind::PatternPredicate(Box::new(pattern_of(None, chain)?))
+        }
+        Rule::pattern_comprehension => {
+            let mut c = Children::new(pair);
+            let var = c.optional(Rule::variable).map(variable).transpose()?;
+            let pattern = Box::new(pattern_of(var, c.take(Rule::relationships_chain)?)?);
+            let filter = if c.optional(Rule::WHERE).is_some() {
+                Some(Box::new(expression(c.take(Rule::expression)?)?))
+            } else {
+                None
+            };
+            c.take(Rule::bar)?;
+            let map = Box::new(expression(c.take(Rule::expression)?)?);
+            ExprKind::PatternComprehension {
+                pattern,
+                filter,
+                map,
+            }
+        }
         other => return Err(internal(&format!("unexpected atom {other:?}"), span.start)),
     };
     Ok(Expr { kind, span })
+}
+
+/// A pattern written inside an expression (a `relationships_chain`).
+fn pattern_of(var: Option<Ident>, chain: Pair<'_, Rule>) -> Result<PatternPart> {
+    let span = span_of(&chain);
+    let (start, hops) = path_chain(chain)?;
+    Ok(PatternPart {
+        var,
+        kind: PathKind::All,
+        start,
+        hops,
+        span,
+    })
 }
 
 fn case_expr(pair: Pair<'_, Rule>) -> Result<ExprKind> {

@@ -1,0 +1,2 @@
+MATCH (a)
+RETURN [(a)-[:HOLDS]->(r) WHERE r.title CONTAINS 'Minister']
