@@ -32,7 +32,7 @@ use steps::{parse_error_step, result_mode, run_scenario, Engine};
 
 /// The run fails when fewer scenarios than this pass. Raise it as the
 /// engine grows; never lower it to make a run pass.
-pub const PASS_FLOOR: usize = 1931;
+pub const PASS_FLOOR: usize = 1937;
 
 /// Each query gets this long (`Options::deadline`) before it must stop.
 const QUERY_TIME_LIMIT: Duration = Duration::from_secs(10);
