@@ -96,7 +96,7 @@ impl Exec<'_> {
     fn check_cancel_every(&self) -> Result<()> {
         let ticks = self.ticks.get().wrapping_add(1);
         self.ticks.set(ticks);
-        if ticks % 4096 == 0 {
+        if ticks.is_multiple_of(4096) {
             self.check_cancel()
         } else {
             Ok(())

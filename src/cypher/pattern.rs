@@ -194,7 +194,7 @@ impl<'a> Matcher<'a> {
     fn tick(&self) -> Result<()> {
         let n = self.steps_done.get() + 1;
         self.steps_done.set(n);
-        if n % 4096 == 0 && self.options.is_cancelled() {
+        if n.is_multiple_of(4096) && self.options.is_cancelled() {
             return Err(super::cancelled());
         }
         Ok(())
