@@ -16,6 +16,19 @@ fn articles() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/articles")
 }
 
+/// Runs the command, expects success and returns its standard output.
+fn stdout_of(command: &mut Command) -> String {
+    let output = command.assert().success().get_output().stdout.clone();
+    String::from_utf8(output).unwrap()
+}
+
+/// Parses JSON Lines output.
+fn json_lines(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
 fn temp_graph() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("test.graph");
@@ -25,14 +38,7 @@ fn temp_graph() -> (tempfile::TempDir, PathBuf) {
 #[test]
 fn help_lists_every_subcommand() {
     let (_dir, graph) = temp_graph();
-    let output = kg(&graph)
-        .arg("--help")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let help = String::from_utf8(output).unwrap();
+    let help = stdout_of(kg(&graph).arg("--help"));
     for command in [
         "ingest", "extract", "query", "run", "repl", "export", "stats",
     ] {
@@ -59,23 +65,12 @@ fn ingest_then_query_lists_people_with_their_titles() {
         .assert()
         .success()
         .stdout(predicate::str::contains("ingested 2 articles"));
-    let output = kg(&graph)
-        .args([
-            "query",
-            "--format",
-            "json",
-            "MATCH (p:Person)-[:HOLDS]->(r:Role) RETURN p.name, r.title",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let rows: Vec<serde_json::Value> = String::from_utf8(output)
-        .unwrap()
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
+    let rows = json_lines(&stdout_of(kg(&graph).args([
+        "query",
+        "--format",
+        "json",
+        "MATCH (p:Person)-[:HOLDS]->(r:Role) RETURN p.name, r.title",
+    ])));
     assert!(rows.len() >= 4, "expected people with titles, got {rows:?}");
     let has = |name: &str, title_word: &str| {
         rows.iter().any(|row| {
@@ -225,19 +220,11 @@ fn damaged_graph_file_is_reported_and_kept() {
 #[test]
 fn extract_json_prints_one_record_per_article() {
     let (_dir, graph) = temp_graph();
-    let output = kg(&graph)
-        .args(["extract", "--format", "json"])
-        .arg(articles())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let records: Vec<serde_json::Value> = String::from_utf8(output)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = json_lines(&stdout_of(
+        kg(&graph)
+            .args(["extract", "--format", "json"])
+            .arg(articles()),
+    ));
     assert_eq!(records.len(), 2);
     assert_eq!(records[0]["article"], "dev-001");
     assert_eq!(records[0]["date"], "2025-08-19");
@@ -249,15 +236,13 @@ fn extract_json_prints_one_record_per_article() {
 #[test]
 fn repl_reads_statements_from_a_pipe_and_saves_changes() {
     let (_dir, graph) = temp_graph();
-    let output = kg(&graph)
-        .arg("repl")
-        .write_stdin("CREATE (:Person {name: 'Ana'})\n  -[:HOLDS]->(:Role {title: 'Minister'});\n:format csv\nMATCH (p:Person)-[:HOLDS]->(r) RETURN p.name, r.title;\nMATCH (n RETURN n;\nRETURN 'still running' AS status;\n")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(output).unwrap();
+    let text = stdout_of(kg(&graph).arg("repl").write_stdin(
+        "CREATE (:Person {name: 'Ana'})\n  -[:HOLDS]->(:Role {title: 'Minister'});\n\
+         :format csv\n\
+         MATCH (p:Person)-[:HOLDS]->(r) RETURN p.name, r.title;\n\
+         MATCH (n RETURN n;\n\
+         RETURN 'still running' AS status;\n",
+    ));
     assert!(text.contains("p.name,r.title\nAna,Minister\n"), "{text}");
     assert!(
         text.contains("error[UnexpectedSyntax]"),
@@ -276,15 +261,7 @@ fn readme_demo_runs_the_tour_on_the_sample_articles() {
     let (_dir, graph) = temp_graph();
     kg(&graph).arg("ingest").arg(articles()).assert().success();
     let tour = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/queries/tour.cypher");
-    let output = kg(&graph)
-        .args(["run", "--echo"])
-        .arg(tour)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(output).unwrap();
+    let text = stdout_of(kg(&graph).args(["run", "--echo"]).arg(tour));
     assert!(text.contains("Phùng Sĩ Tấn"), "{text}");
     assert!(text.matches("kg> ").count() >= 5, "{text}");
 }
