@@ -9,7 +9,7 @@
 //! | 4 | format version ([`FORMAT_VERSION`]) |
 //! | 8 | payload length in bytes |
 //! | 4 | CRC-32 of the payload |
-//! | n | payload: a bincode-encoded [`Snapshot`] |
+//! | n | payload: a bincode-encoded `Snapshot` |
 //!
 //! Load checks these in that order and decodes with a size limit equal to
 //! the payload length, so a damaged length can never make it allocate more
