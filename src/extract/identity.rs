@@ -160,26 +160,55 @@ fn shortens(short: &[String], long: &[String]) -> bool {
 /// The identity signature of an institution name: content words, with
 /// country names and demonyms read as the country.
 pub(crate) fn signature(name: &str) -> String {
+    signature_parts(name)
+        .into_iter()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The words of [`signature`], in order: content words and `#N` for the
+/// country numbered N.
+pub(crate) fn signature_parts(name: &str) -> BTreeSet<String> {
     let lex = Lexicons::get();
     let folded = fold_phrase(name);
-    let tokens: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
+    // non-empty tokens with their byte spans in `folded`
+    let mut tokens: Vec<(&str, usize)> = Vec::new();
+    let mut at = 0;
+    for t in folded.split(' ') {
+        if !t.is_empty() {
+            tokens.push((t, at));
+        }
+        at += t.len() + 1;
+    }
     let mut parts: BTreeSet<String> = BTreeSet::new();
     let mut i = 0;
     'outer: while i < tokens.len() {
         // the longest country name or demonym starting here (`viet nam`)
-        let longest = if lex.country_first_words.contains(tokens[i]) {
+        let longest = if lex.country_first_words.contains(tokens[i].0) {
             4.min(tokens.len() - i)
         } else {
             0
         };
         for n in (1..=longest).rev() {
-            if let Some(c) = lex.country_of_key(&tokens[i..i + n].join(" ")) {
+            let run = &tokens[i..i + n];
+            let (last, last_at) = run[n - 1];
+            let slice = &folded[run[0].1..last_at + last.len()];
+            // the slice is the tokens joined by one space unless an empty
+            // token (two spaces) lies between them
+            let joined_len = run.iter().map(|t| t.0.len()).sum::<usize>() + n - 1;
+            let found = if slice.len() == joined_len {
+                lex.country_of_key(slice)
+            } else {
+                let words: Vec<&str> = run.iter().map(|t| t.0).collect();
+                lex.country_of_key(&words.join(" "))
+            };
+            if let Some(c) = found {
                 parts.insert(format!("#{c}"));
                 i += n;
                 continue 'outer;
             }
         }
-        for w in tokens[i].split(|c: char| !c.is_alphanumeric()) {
+        for w in tokens[i].0.split(|c: char| !c.is_alphanumeric()) {
             if !w.is_empty() && !matches!(w, "the" | "of" | "for" | "and" | "in" | "s" | "a" | "an")
             {
                 parts.insert(w.to_string());
@@ -187,7 +216,7 @@ pub(crate) fn signature(name: &str) -> String {
         }
         i += 1;
     }
-    parts.into_iter().collect::<Vec<_>>().join(" ")
+    parts
 }
 
 /// Folded institution name → cluster number (union of names sharing a
