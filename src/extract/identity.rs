@@ -122,13 +122,22 @@ fn person_clusters(extractions: &[Extraction]) -> BTreeMap<String, usize> {
     let mut ordered: Vec<Vec<String>> = names.into_iter().collect();
     ordered.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     let mut clusters: Vec<Vec<Vec<String>>> = Vec::new();
+    // A name shortens only a name with the same first or last word (see
+    // [`shortens`]), so only clusters holding such a name are tried: the
+    // pass stays near-linear in the number of names, not quadratic.
+    let mut by_first: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    let mut by_last: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
     let mut out = BTreeMap::new();
     for name in ordered {
-        let fits: Vec<usize> = clusters
-            .iter()
-            .enumerate()
-            .filter(|(_, members)| members.iter().any(|m| shortens(&name, m)))
-            .map(|(i, _)| i)
+        let (Some(first), Some(last)) = (name.first(), name.last()) else {
+            continue;
+        };
+        let mut candidates: BTreeSet<usize> = BTreeSet::new();
+        candidates.extend(by_first.get(first).into_iter().flatten());
+        candidates.extend(by_last.get(last).into_iter().flatten());
+        let fits: Vec<usize> = candidates
+            .into_iter()
+            .filter(|&i| clusters[i].iter().any(|m| shortens(&name, m)))
             .collect();
         let cluster = match fits.as_slice() {
             [one] => *one,
@@ -137,8 +146,10 @@ fn person_clusters(extractions: &[Extraction]) -> BTreeMap<String, usize> {
                 clusters.len() - 1
             }
         };
-        clusters[cluster].push(name.clone());
+        by_first.entry(first.clone()).or_default().insert(cluster);
+        by_last.entry(last.clone()).or_default().insert(cluster);
         out.insert(name.join(" "), cluster);
+        clusters[cluster].push(name);
     }
     out
 }
