@@ -26,6 +26,14 @@ pub fn sentences(text: &str, abbreviations: &WordSet) -> Vec<(u32, u32)> {
     let mut i = 0usize;
     // Only ASCII bytes end sentences, so scan bytes, not characters.
     while i < bytes.len() {
+        // jump to the next byte that can end a sentence
+        match bytes[i..]
+            .iter()
+            .position(|b| matches!(b, b'\n' | b'.' | b'!' | b'?'))
+        {
+            Some(k) => i += k,
+            None => break,
+        }
         let end_here = match bytes[i] {
             b'\n' => Some(i),
             c @ (b'.' | b'!' | b'?') => {
