@@ -171,15 +171,20 @@ pub fn tokenize_with(text: &str, start: usize, end: usize, mut push: impl FnMut(
             }
             // Inner joiners: a hyphen between word characters, an apostrophe
             // not starting a possessive `'s`, the periods of initials (`L.B.`).
-            let next = char_at(text, e + dlen)
-                .filter(|_| e + dlen < end)
-                .map(|x| x.0);
+            // the character after `d`, read only for a possible joiner (most
+            // words end at a space)
+            let next_char = || {
+                char_at(text, e + dlen)
+                    .filter(|_| e + dlen < end)
+                    .map(|x| x.0)
+            };
             let joins = match d {
-                '-' | '\u{2011}' => next.is_some_and(is_word_char),
+                '-' | '\u{2011}' => next_char().is_some_and(is_word_char),
                 _ if is_apostrophe(d) => {
-                    next.is_some_and(char::is_alphabetic) && !possessive_at(text, e, dlen)
+                    next_char().is_some_and(char::is_alphabetic) && !possessive_at(text, e, dlen)
                 }
                 '.' => {
+                    let next = next_char();
                     let word = &text[i..e];
                     let initial = word.split('.').all(|p| p.chars().count() == 1)
                         && word.chars().next().is_some_and(char::is_uppercase);
