@@ -27,11 +27,8 @@ pub fn sentences(text: &str, abbreviations: &WordSet) -> Vec<(u32, u32)> {
     // Only ASCII bytes end sentences, so scan bytes, not characters.
     while i < bytes.len() {
         // jump to the next byte that can end a sentence
-        match bytes[i..]
-            .iter()
-            .position(|b| matches!(b, b'\n' | b'.' | b'!' | b'?'))
-        {
-            Some(k) => i += k,
+        match next_stop(bytes, i) {
+            Some(k) => i = k,
             None => break,
         }
         let end_here = match bytes[i] {
@@ -59,6 +56,33 @@ pub fn sentences(text: &str, abbreviations: &WordSet) -> Vec<(u32, u32)> {
     }
     push_trimmed(text, start, text.len(), &mut out);
     out
+}
+
+/// The first byte at or after `from` that can end a sentence (`\n`, `.`,
+/// `!`, `?`). Eight bytes at a time: a word with none of them is skipped
+/// whole (`has_zero` is non-zero exactly when some byte of `x` is zero).
+fn next_stop(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let mut i = from;
+    for chunk in bytes[from..].chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word);
+        let hit = has_zero(v ^ (ONES * u64::from(b'\n')))
+            | has_zero(v ^ (ONES * u64::from(b'.')))
+            | has_zero(v ^ (ONES * u64::from(b'!')))
+            | has_zero(v ^ (ONES * u64::from(b'?')));
+        if hit != 0 {
+            break;
+        }
+        i += 8;
+    }
+    bytes[i..]
+        .iter()
+        .position(|b| matches!(b, b'\n' | b'.' | b'!' | b'?'))
+        .map(|k| i + k)
 }
 
 /// Whether the period at byte `dot` closes an abbreviation or an initial.
@@ -249,6 +273,17 @@ mod tests {
                 "The team left"
             ]
         );
+    }
+
+    #[test]
+    fn next_stop_agrees_with_a_plain_scan() {
+        let text = "A long sentence with no stop at all for a while, then one. Another?\nYes! ok";
+        let bytes = text.as_bytes();
+        for from in 0..=bytes.len() {
+            let plain =
+                (from..bytes.len()).find(|&i| matches!(bytes[i], b'\n' | b'.' | b'!' | b'?'));
+            assert_eq!(next_stop(bytes, from), plain, "from {from}");
+        }
     }
 
     #[test]
