@@ -18,15 +18,16 @@
 //! Ids are numbered in order of first appearance (articles in input order),
 //! so output is deterministic.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::lexicon::{fold_phrase, Lexicons};
 use super::Extraction;
 
 /// Rewrites the ids of every record so equal entities share one id.
 pub fn assign_global_ids(extractions: &mut [Extraction]) {
-    let person_cluster = person_clusters(extractions);
-    let institution_cluster = institution_clusters(extractions);
+    let mut folds = Folds::default();
+    let person_cluster = person_clusters(extractions, &mut folds);
+    let institution_cluster = institution_clusters(extractions, &mut folds);
     let mut numbering: BTreeMap<(u8, usize), String> = BTreeMap::new();
     let mut counters = [0usize; 3];
     let mut next_id =
@@ -46,7 +47,7 @@ pub fn assign_global_ids(extractions: &mut [Extraction]) {
         let mut map: BTreeMap<String, String> = BTreeMap::new();
         for p in &mut r.persons {
             let cluster = person_cluster
-                .get(&fold_phrase(&p.name))
+                .get(&folds.fold(&p.name))
                 .copied()
                 .unwrap_or(usize::MAX);
             let gid = next_id(0, cluster, &mut numbering);
@@ -54,7 +55,7 @@ pub fn assign_global_ids(extractions: &mut [Extraction]) {
         }
         for o in &mut r.institutions {
             let cluster = institution_cluster
-                .get(&fold_phrase(&o.name))
+                .get(&folds.fold(&o.name))
                 .copied()
                 .unwrap_or(usize::MAX);
             let gid = next_id(1, cluster, &mut numbering);
@@ -62,7 +63,7 @@ pub fn assign_global_ids(extractions: &mut [Extraction]) {
         }
         for l in &mut r.places {
             let n = place_keys.len();
-            let cluster = *place_keys.entry(fold_phrase(&l.name)).or_insert(n);
+            let cluster = *place_keys.entry(folds.fold(&l.name)).or_insert(n);
             let gid = next_id(2, cluster, &mut numbering);
             map.insert(std::mem::replace(&mut l.id, gid.clone()), gid);
         }
@@ -97,8 +98,25 @@ pub fn assign_global_ids(extractions: &mut [Extraction]) {
     }
 }
 
-fn words(name: &str) -> Vec<String> {
-    fold_phrase(name)
+/// Folded forms of names: the same names recur in article after article,
+/// so each distinct one is folded once per call (a lookup table only; its
+/// order never reaches the output).
+#[derive(Default)]
+struct Folds(HashMap<String, String>);
+
+impl Folds {
+    fn fold(&mut self, name: &str) -> String {
+        if let Some(f) = self.0.get(name) {
+            return f.clone();
+        }
+        let f = fold_phrase(name);
+        self.0.insert(name.to_string(), f.clone());
+        f
+    }
+}
+
+fn words(folded: &str) -> Vec<String> {
+    folded
         .split(' ')
         .filter(|w| !w.is_empty())
         .map(str::to_string)
@@ -111,11 +129,11 @@ fn is_subsequence(short: &[String], long: &[String]) -> bool {
 }
 
 /// Folded person name → cluster number.
-fn person_clusters(extractions: &[Extraction]) -> BTreeMap<String, usize> {
+fn person_clusters(extractions: &[Extraction], folds: &mut Folds) -> BTreeMap<String, usize> {
     let names: BTreeSet<Vec<String>> = extractions
         .iter()
         .flat_map(|e| e.record.persons.iter())
-        .map(|p| words(&p.name))
+        .map(|p| words(&folds.fold(&p.name)))
         .filter(|w| !w.is_empty())
         .collect();
     // Longest names first, so shorter forms find the full name they shorten.
@@ -232,7 +250,7 @@ pub(crate) fn signature_parts(name: &str) -> BTreeSet<String> {
 
 /// Folded institution name → cluster number (union of names sharing a
 /// folded form, a written form or a signature).
-fn institution_clusters(extractions: &[Extraction]) -> BTreeMap<String, usize> {
+fn institution_clusters(extractions: &[Extraction], folds: &mut Folds) -> BTreeMap<String, usize> {
     let mut parent: Vec<usize> = Vec::new();
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
     let mut name_node: BTreeMap<String, usize> = BTreeMap::new();
@@ -245,7 +263,7 @@ fn institution_clusters(extractions: &[Extraction]) -> BTreeMap<String, usize> {
     }
     for ex in extractions {
         for o in &ex.record.institutions {
-            let name = fold_phrase(&o.name);
+            let name = folds.fold(&o.name);
             let seen = name_node.get(&name).copied();
             let node = seen.unwrap_or_else(|| {
                 parent.push(parent.len());
@@ -260,7 +278,7 @@ fn institution_clusters(extractions: &[Extraction]) -> BTreeMap<String, usize> {
             }
             for a in &o.aliases {
                 if a.contains(' ') {
-                    keys.push(format!("n:{}", fold_phrase(a)));
+                    keys.push(format!("n:{}", folds.fold(a)));
                 }
             }
             for k in keys {
@@ -289,7 +307,7 @@ mod tests {
     use super::*;
 
     fn w(s: &str) -> Vec<String> {
-        words(s)
+        words(&fold_phrase(s))
     }
 
     #[test]
