@@ -169,7 +169,10 @@ fn read_stdin(path: &Path, bytes: &[u8], articles: &mut Vec<Article>, warnings: 
         }
     } else {
         let mut article = from_txt(Path::new("stdin"), &text);
-        article.id = "stdin".to_string();
+        // Text from stdin has no file name; naming it by its content keeps
+        // two different piped articles apart (ingest skips a known id) while
+        // the same text piped twice is still recognised.
+        article.id = format!("stdin-{:08x}", crc32fast::hash(text.as_bytes()));
         push_checked(path, article, articles, warnings);
     }
 }

@@ -292,3 +292,41 @@ fn a_locked_graph_refuses_a_second_writer() {
         .failure()
         .stderr(predicate::str::contains("locked"));
 }
+
+#[test]
+fn articles_piped_on_stdin_are_kept_apart_and_bad_files_warned() {
+    let (dir, graph) = temp_graph();
+    for text in [
+        " date 2025-01-02 Minister Ana Pérez visited Chile.",
+        " date 2025-01-03 President Luis Soto visited Peru.",
+    ] {
+        kg(&graph)
+            .args(["ingest", "-"])
+            .write_stdin(text)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("ingested 1 article "));
+    }
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, b"\xff\xfe not text").unwrap();
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, b"").unwrap();
+    kg(&graph)
+        .arg("ingest")
+        .arg(&bad)
+        .arg(&empty)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("bad.txt: not valid UTF-8"))
+        .stderr(predicate::str::contains("empty.txt: empty article"));
+    kg(&graph)
+        .args([
+            "query",
+            "--format",
+            "csv",
+            "MATCH (a:Article) RETURN count(*) AS n",
+        ])
+        .assert()
+        .success()
+        .stdout("n\n3\n");
+}
