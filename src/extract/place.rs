@@ -28,6 +28,9 @@ fn lexicon_places(doc: &Doc, found: &mut Found) {
         if after_name && hit.end - hit.first == 1 {
             continue;
         }
+        if starts_name(doc, hit.first) {
+            continue;
+        }
         // `the Caribbean country`: a region used as an adjective
         let adjective = hit.end < doc.tokens.len()
             && matches!(
@@ -82,6 +85,30 @@ fn lexicon_places(doc: &Doc, found: &mut Found) {
             let id = found.intern(en);
             found.mention(id, hit.first, hit.end);
         }
+    }
+}
+
+/// Whether the one-word place at token `i` is a given name instead: it
+/// stands right after a title, rank or honorific and before a name-like word
+/// (`Mayor Israel Okafor`, `Leader Chad Whitmore`, `Gen. Jordan Hale`). A
+/// place before a title (`Kenya President NAME`) or a possessive (`Chile's
+/// NAME`) is left a place.
+pub fn starts_name(doc: &Doc, i: usize) -> bool {
+    if doc.class(i) != Class::Place || doc.hit(i).is_some_and(|h| h.end - h.first > 1) {
+        return false;
+    }
+    let sentence = doc.tokens[i].sentence;
+    let same = |j: usize| doc.tokens.get(j).is_some_and(|t| t.sentence == sentence);
+    if !same(i + 1) || doc.class(i + 1) != Class::Name || i == 0 || !same(i - 1) {
+        return false;
+    }
+    match doc.class(i - 1) {
+        Class::Title | Class::Rank | Class::Honorific => true,
+        // `Gen. Jordan Hale`
+        Class::Period => {
+            i >= 2 && same(i - 2) && matches!(doc.class(i - 2), Class::Rank | Class::Honorific)
+        }
+        _ => false,
     }
 }
 
