@@ -218,6 +218,22 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
     {
         start += 1;
     }
+    // A place after `in` / `at` closes that phrase, not opens the title:
+    // `in Tokyo Prime Minister NAME` is a Prime Minister.
+    let preposition = |i: usize| {
+        matches!(
+            doc.word(i).to_ascii_lowercase().as_str(),
+            "in" | "at" | "from" | "near"
+        )
+    };
+    // (a capitalised `At` opening the sentence is still in the phrase)
+    let place = if preposition(start) { start + 1 } else { start };
+    if place > first && place < end && preposition(place - 1) && doc.class(place) == Class::Place {
+        let place_end = doc.hit(place).map_or(place + 1, |h| h.end);
+        if place_end < end && has_title(doc, place_end, end) {
+            start = place_end;
+        }
+    }
     // A title phrase ends in a title or in what qualifies it.
     let mut stop = end;
     while stop > start && doc.class(stop - 1) == Class::Comma {
