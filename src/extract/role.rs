@@ -182,6 +182,16 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
             {
                 end -= 1
             }
+            // an honorific that is also a title, after another title:
+            // `Foreign Minister Prince NAME`
+            Class::Title
+                if end - 1 > first
+                    && doc.entries(end - 1).contains(&Lex::Honorific)
+                    && doc.hit(end - 1).is_some_and(|h| h.end - h.first == 1)
+                    && matches!(doc.class(end - 2), Class::Title | Class::Modifier) =>
+            {
+                end -= 1
+            }
             _ => break,
         }
     }
