@@ -293,6 +293,21 @@ fn sentence_events(
         {
             continue;
         }
+        // `a press conference`: a briefing, not a conference
+        if kind == EventType::Conference && matches!(before(1), "press" | "news") {
+            continue;
+        }
+        // `the sacked minister`, `a detained reporter`: a participle used
+        // as an adjective tells no event
+        if te == ts + 1
+            && doc.word(ts).ends_with("ed")
+            && matches!(
+                before(1),
+                "the" | "a" | "an" | "his" | "her" | "its" | "their" | "these" | "those"
+            )
+        {
+            continue;
+        }
         let definite = ts > a && matches!(doc.word(ts - 1), "the" | "this" | "that");
         // A trigger's own people: those between the previous trigger and
         // the next one (`During the visit, Trac met with A`).
