@@ -90,7 +90,8 @@ fn lexicon_places(doc: &Doc, found: &mut Found) {
 
 /// Whether the one-word place at token `i` is a given name instead: it
 /// stands right after a title, rank or honorific and before a name-like word
-/// (`Mayor Israel Okafor`, `Leader Chad Whitmore`, `Gen. Jordan Hale`). A
+/// (`Mayor Israel Okafor`, `Leader Chad Whitmore`, `Gen. Jordan Hale`), or
+/// a person's verb follows the two words (`Paris Jensen said`). A
 /// place before a title (`Kenya President NAME`) or a possessive (`Chile's
 /// NAME`) is left a place.
 pub fn starts_name(doc: &Doc, i: usize) -> bool {
@@ -99,7 +100,25 @@ pub fn starts_name(doc: &Doc, i: usize) -> bool {
     }
     let sentence = doc.tokens[i].sentence;
     let same = |j: usize| doc.tokens.get(j).is_some_and(|t| t.sentence == sentence);
-    if !same(i + 1) || doc.class(i + 1) != Class::Name || i == 0 || !same(i - 1) {
+    if !same(i + 1) || doc.class(i + 1) != Class::Name {
+        return false;
+    }
+    // A name position: the two words are followed by what only a person
+    // does (`leader Sofia Andersson, who ...`, `Paris Jensen said`), and
+    // no preposition puts the place in a phrase of its own.
+    let person_after = same(i + 2)
+        && (matches!(doc.word(i + 2), "said" | "says" | "told" | "added")
+            || (doc.class(i + 2) == Class::Comma && doc.word(i + 3) == "who"));
+    let after_preposition = i > 0
+        && same(i - 1)
+        && matches!(
+            doc.word(i - 1).to_ascii_lowercase().as_str(),
+            "in" | "at" | "to" | "from" | "of" | "near" | "into" | "across" | "on" | "for"
+        );
+    if person_after && !after_preposition {
+        return true;
+    }
+    if i == 0 || !same(i - 1) {
         return false;
     }
     match doc.class(i - 1) {
