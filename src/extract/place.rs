@@ -115,7 +115,9 @@ pub fn starts_name(doc: &Doc, i: usize) -> bool {
             doc.word(i - 1).to_ascii_lowercase().as_str(),
             "in" | "at" | "to" | "from" | "of" | "near" | "into" | "across" | "on" | "for"
         );
-    if person_after && !after_preposition {
+    // `The Washington Post said`: an article names no person
+    let after_article = i > 0 && same(i - 1) && doc.class(i - 1) == Class::The;
+    if person_after && !after_preposition && !after_article {
         return true;
     }
     if i == 0 || !same(i - 1) {
