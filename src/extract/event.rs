@@ -221,7 +221,7 @@ fn subject_of(
                     "host" | "guest" | "leader" | "officer" | "diplomat" | "official"
                 ) || (doc.class(i) == Class::Title && found.owner[i].is_none())
             })
-            && persons.first().map_or(true, |p| p.1 > a + 5));
+            && persons.first().is_none_or(|p| p.1 > a + 5));
     if anaphoric {
         return last;
     }
