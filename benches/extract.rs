@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{black_box, criterion_group, Criterion, Throughput};
 use kg::extract::{extract, extract_all, read_paths, Lexicons};
 
 fn articles() -> Vec<kg::extract::Article> {
@@ -44,4 +44,23 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+/// `EXTRACT_LOOP=N` runs `extract` over the articles N times and exits, with
+/// no statistics: a fixed amount of work for `perf` or `callgrind`.
+fn main() {
+    if let Some(n) = std::env::var("EXTRACT_LOOP")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        let articles = articles();
+        let _ = Lexicons::get();
+        for _ in 0..n {
+            for a in &articles {
+                black_box(extract(black_box(a)));
+            }
+        }
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

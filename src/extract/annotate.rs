@@ -134,11 +134,33 @@ impl<'a> Doc<'a> {
     }
 
     fn find_hits(&mut self) {
+        // The folded text and token offsets are scratch space, kept per
+        // thread so each article does not allocate (and free) them anew.
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<(String, Vec<usize>, Vec<usize>)> =
+                std::cell::RefCell::default();
+        }
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let (folded, starts, ends) = &mut *scratch;
+            folded.clear();
+            starts.clear();
+            ends.clear();
+            self.find_hits_with(folded, starts, ends);
+        });
+    }
+
+    fn find_hits_with(
+        &mut self,
+        folded: &mut String,
+        starts: &mut Vec<usize>,
+        ends: &mut Vec<usize>,
+    ) {
         // Folded text: each token after a space, sentences apart by a
         // newline, so a phrase never matches across a sentence break.
-        let mut folded = String::with_capacity(self.text.len() + 16);
-        let mut starts = Vec::with_capacity(self.tokens.len());
-        let mut ends = Vec::with_capacity(self.tokens.len());
+        folded.reserve(self.text.len() + 16);
+        starts.reserve(self.tokens.len());
+        ends.reserve(self.tokens.len());
         let mut last_sentence = u32::MAX;
         for t in &self.tokens {
             if t.sentence != last_sentence && !folded.is_empty() {
@@ -147,13 +169,13 @@ impl<'a> Doc<'a> {
             folded.push(' ');
             last_sentence = t.sentence;
             starts.push(folded.len());
-            super::lexicon::fold_word(&self.text[t.start as usize..t.end as usize], &mut folded);
+            super::lexicon::fold_word(&self.text[t.start as usize..t.end as usize], folded);
             ends.push(folded.len());
         }
         self.hit_of = vec![None; self.tokens.len()];
         // Hits come in text order: walk a cursor instead of searching.
         let mut cursor = 0usize;
-        for hit in self.lex.scan(&folded) {
+        for hit in self.lex.scan(folded) {
             while cursor < starts.len() && starts[cursor] < hit.start {
                 cursor += 1;
             }

@@ -18,15 +18,16 @@
 //! Ids are numbered in order of first appearance (articles in input order),
 //! so output is deterministic.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::lexicon::{fold_phrase, Lexicons};
 use super::Extraction;
 
 /// Rewrites the ids of every record so equal entities share one id.
 pub fn assign_global_ids(extractions: &mut [Extraction]) {
-    let person_cluster = person_clusters(extractions);
-    let institution_cluster = institution_clusters(extractions);
+    let mut folds = Folds::default();
+    let person_cluster = person_clusters(extractions, &mut folds);
+    let institution_cluster = institution_clusters(extractions, &mut folds);
     let mut numbering: BTreeMap<(u8, usize), String> = BTreeMap::new();
     let mut counters = [0usize; 3];
     let mut next_id =
@@ -46,7 +47,7 @@ pub fn assign_global_ids(extractions: &mut [Extraction]) {
         let mut map: BTreeMap<String, String> = BTreeMap::new();
         for p in &mut r.persons {
             let cluster = person_cluster
-                .get(&fold_phrase(&p.name))
+                .get(&folds.fold(&p.name))
                 .copied()
                 .unwrap_or(usize::MAX);
             let gid = next_id(0, cluster, &mut numbering);
@@ -54,7 +55,7 @@ pub fn assign_global_ids(extractions: &mut [Extraction]) {
         }
         for o in &mut r.institutions {
             let cluster = institution_cluster
-                .get(&fold_phrase(&o.name))
+                .get(&folds.fold(&o.name))
                 .copied()
                 .unwrap_or(usize::MAX);
             let gid = next_id(1, cluster, &mut numbering);
@@ -62,7 +63,7 @@ pub fn assign_global_ids(extractions: &mut [Extraction]) {
         }
         for l in &mut r.places {
             let n = place_keys.len();
-            let cluster = *place_keys.entry(fold_phrase(&l.name)).or_insert(n);
+            let cluster = *place_keys.entry(folds.fold(&l.name)).or_insert(n);
             let gid = next_id(2, cluster, &mut numbering);
             map.insert(std::mem::replace(&mut l.id, gid.clone()), gid);
         }
@@ -97,8 +98,25 @@ pub fn assign_global_ids(extractions: &mut [Extraction]) {
     }
 }
 
-fn words(name: &str) -> Vec<String> {
-    fold_phrase(name)
+/// Folded forms of names: the same names recur in article after article,
+/// so each distinct one is folded once per call (a lookup table only; its
+/// order never reaches the output).
+#[derive(Default)]
+struct Folds(HashMap<String, String>);
+
+impl Folds {
+    fn fold(&mut self, name: &str) -> String {
+        if let Some(f) = self.0.get(name) {
+            return f.clone();
+        }
+        let f = fold_phrase(name);
+        self.0.insert(name.to_string(), f.clone());
+        f
+    }
+}
+
+fn words(folded: &str) -> Vec<String> {
+    folded
         .split(' ')
         .filter(|w| !w.is_empty())
         .map(str::to_string)
@@ -111,24 +129,33 @@ fn is_subsequence(short: &[String], long: &[String]) -> bool {
 }
 
 /// Folded person name → cluster number.
-fn person_clusters(extractions: &[Extraction]) -> BTreeMap<String, usize> {
+fn person_clusters(extractions: &[Extraction], folds: &mut Folds) -> BTreeMap<String, usize> {
     let names: BTreeSet<Vec<String>> = extractions
         .iter()
         .flat_map(|e| e.record.persons.iter())
-        .map(|p| words(&p.name))
+        .map(|p| words(&folds.fold(&p.name)))
         .filter(|w| !w.is_empty())
         .collect();
     // Longest names first, so shorter forms find the full name they shorten.
     let mut ordered: Vec<Vec<String>> = names.into_iter().collect();
     ordered.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     let mut clusters: Vec<Vec<Vec<String>>> = Vec::new();
+    // A name shortens only a name with the same first or last word (see
+    // [`shortens`]), so only clusters holding such a name are tried: the
+    // pass stays near-linear in the number of names, not quadratic.
+    let mut by_first: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    let mut by_last: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
     let mut out = BTreeMap::new();
     for name in ordered {
-        let fits: Vec<usize> = clusters
-            .iter()
-            .enumerate()
-            .filter(|(_, members)| members.iter().any(|m| shortens(&name, m)))
-            .map(|(i, _)| i)
+        let (Some(first), Some(last)) = (name.first(), name.last()) else {
+            continue;
+        };
+        let mut candidates: BTreeSet<usize> = BTreeSet::new();
+        candidates.extend(by_first.get(first).into_iter().flatten());
+        candidates.extend(by_last.get(last).into_iter().flatten());
+        let fits: Vec<usize> = candidates
+            .into_iter()
+            .filter(|&i| clusters[i].iter().any(|m| shortens(&name, m)))
             .collect();
         let cluster = match fits.as_slice() {
             [one] => *one,
@@ -137,8 +164,10 @@ fn person_clusters(extractions: &[Extraction]) -> BTreeMap<String, usize> {
                 clusters.len() - 1
             }
         };
-        clusters[cluster].push(name.clone());
+        by_first.entry(first.clone()).or_default().insert(cluster);
+        by_last.entry(last.clone()).or_default().insert(cluster);
         out.insert(name.join(" "), cluster);
+        clusters[cluster].push(name);
     }
     out
 }
@@ -160,26 +189,55 @@ fn shortens(short: &[String], long: &[String]) -> bool {
 /// The identity signature of an institution name: content words, with
 /// country names and demonyms read as the country.
 pub(crate) fn signature(name: &str) -> String {
+    signature_parts(name)
+        .into_iter()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The words of [`signature`], in order: content words and `#N` for the
+/// country numbered N.
+pub(crate) fn signature_parts(name: &str) -> BTreeSet<String> {
     let lex = Lexicons::get();
     let folded = fold_phrase(name);
-    let tokens: Vec<&str> = folded.split(' ').filter(|t| !t.is_empty()).collect();
+    // non-empty tokens with their byte spans in `folded`
+    let mut tokens: Vec<(&str, usize)> = Vec::new();
+    let mut at = 0;
+    for t in folded.split(' ') {
+        if !t.is_empty() {
+            tokens.push((t, at));
+        }
+        at += t.len() + 1;
+    }
     let mut parts: BTreeSet<String> = BTreeSet::new();
     let mut i = 0;
     'outer: while i < tokens.len() {
         // the longest country name or demonym starting here (`viet nam`)
-        let longest = if lex.country_first_words.contains(tokens[i]) {
+        let longest = if lex.country_first_words.contains(tokens[i].0) {
             4.min(tokens.len() - i)
         } else {
             0
         };
         for n in (1..=longest).rev() {
-            if let Some(c) = lex.country_of_key(&tokens[i..i + n].join(" ")) {
+            let run = &tokens[i..i + n];
+            let (last, last_at) = run[n - 1];
+            let slice = &folded[run[0].1..last_at + last.len()];
+            // the slice is the tokens joined by one space unless an empty
+            // token (two spaces) lies between them
+            let joined_len = run.iter().map(|t| t.0.len()).sum::<usize>() + n - 1;
+            let found = if slice.len() == joined_len {
+                lex.country_of_key(slice)
+            } else {
+                let words: Vec<&str> = run.iter().map(|t| t.0).collect();
+                lex.country_of_key(&words.join(" "))
+            };
+            if let Some(c) = found {
                 parts.insert(format!("#{c}"));
                 i += n;
                 continue 'outer;
             }
         }
-        for w in tokens[i].split(|c: char| !c.is_alphanumeric()) {
+        for w in tokens[i].0.split(|c: char| !c.is_alphanumeric()) {
             if !w.is_empty() && !matches!(w, "the" | "of" | "for" | "and" | "in" | "s" | "a" | "an")
             {
                 parts.insert(w.to_string());
@@ -187,12 +245,12 @@ pub(crate) fn signature(name: &str) -> String {
         }
         i += 1;
     }
-    parts.into_iter().collect::<Vec<_>>().join(" ")
+    parts
 }
 
 /// Folded institution name → cluster number (union of names sharing a
 /// folded form, a written form or a signature).
-fn institution_clusters(extractions: &[Extraction]) -> BTreeMap<String, usize> {
+fn institution_clusters(extractions: &[Extraction], folds: &mut Folds) -> BTreeMap<String, usize> {
     let mut parent: Vec<usize> = Vec::new();
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
     let mut name_node: BTreeMap<String, usize> = BTreeMap::new();
@@ -205,7 +263,7 @@ fn institution_clusters(extractions: &[Extraction]) -> BTreeMap<String, usize> {
     }
     for ex in extractions {
         for o in &ex.record.institutions {
-            let name = fold_phrase(&o.name);
+            let name = folds.fold(&o.name);
             let seen = name_node.get(&name).copied();
             let node = seen.unwrap_or_else(|| {
                 parent.push(parent.len());
@@ -220,7 +278,7 @@ fn institution_clusters(extractions: &[Extraction]) -> BTreeMap<String, usize> {
             }
             for a in &o.aliases {
                 if a.contains(' ') {
-                    keys.push(format!("n:{}", fold_phrase(a)));
+                    keys.push(format!("n:{}", folds.fold(a)));
                 }
             }
             for k in keys {
@@ -249,7 +307,7 @@ mod tests {
     use super::*;
 
     fn w(s: &str) -> Vec<String> {
-        words(s)
+        words(&fold_phrase(s))
     }
 
     #[test]

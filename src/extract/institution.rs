@@ -56,25 +56,32 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
 /// The main head noun of a name: the last head before any complement.
 fn main_head(doc: &Doc, name: &str) -> Option<String> {
     let folded = fold_phrase(name);
-    let tokens: Vec<&str> = folded
-        .split(' ')
-        .take_while(|t| !matches!(*t, "of" | "for" | "in"))
-        .collect();
-    (0..tokens.len()).rev().find_map(|end| {
+    // Byte spans of the tokens: `n` tokens joined by one space are the
+    // folded text from the first one's start to the last one's end, so a
+    // key is a slice, not a new string.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut at = 0;
+    for t in folded.split(' ') {
+        if matches!(t, "of" | "for" | "in") {
+            break;
+        }
+        spans.push((at, at + t.len()));
+        at += t.len() + 1;
+    }
+    (0..spans.len()).rev().find_map(|end| {
         (1..=2.min(end + 1)).rev().find_map(|n| {
-            let key = tokens[end + 1 - n..=end].join(" ");
-            doc.lex.head_keys.contains(&key).then_some(key)
+            let key = &folded[spans[end + 1 - n].0..spans[end].1];
+            doc.lex.head_keys.contains(key).then(|| key.to_string())
         })
     })
 }
 
 /// Content words of a name without its country words.
 fn content_words(name: &str) -> BTreeSet<String> {
-    super::identity::signature(name)
-        .split(' ')
-        .filter(|w| !w.is_empty() && !w.starts_with('#'))
-        .map(str::to_string)
-        .collect()
+    // signature words never hold a space, so no need to join and split them
+    let mut words = super::identity::signature_parts(name);
+    words.retain(|w| !w.starts_with('#'));
+    words
 }
 
 /// Merges forms of one institution within the article: the same words with

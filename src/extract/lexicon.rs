@@ -495,6 +495,9 @@ impl Lexicons {
             .match_kind(MatchKind::LeftmostLongest)
             // a DFA: more memory, fastest search; built once per process
             .kind(Some(AhoCorasickKind::DFA))
+            // every pattern starts with a space, so a prefilter would stop
+            // at every word only to hand over to the automaton again
+            .prefilter(false)
             .build(&b.patterns)
             .expect("lexicon automaton builds from the bundled lists");
         Lexicons {

@@ -57,17 +57,20 @@ pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>]) -> Vec<RoleRe
 
 /// Folded content words of a text.
 fn content_words(text: &str) -> Vec<String> {
-    fold_phrase(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| {
-            !w.is_empty() && !matches!(*w, "the" | "of" | "for" | "and" | "in" | "s" | "to" | "its")
-        })
-        .flat_map(|w| match w {
+    let mut out = Vec::new();
+    let folded = fold_phrase(text);
+    for w in folded.split(|c: char| !c.is_alphanumeric()) {
+        match w {
+            "" | "the" | "of" | "for" | "and" | "in" | "s" | "to" | "its" => {}
             // the one abbreviation of a title in common use
-            "pm" => vec!["prime".to_string(), "minister".to_string()],
-            _ => vec![w.to_string()],
-        })
-        .collect()
+            "pm" => {
+                out.push("prime".to_string());
+                out.push("minister".to_string());
+            }
+            _ => out.push(w.to_string()),
+        }
+    }
+    out
 }
 
 /// Drops a role that restates another of the same person: the same
@@ -76,10 +79,36 @@ fn content_words(text: &str) -> Vec<String> {
 /// fuller role (`President` beside `State President`, `PM` beside
 /// `Vietnamese Prime Minister` is kept: different words).
 fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleRecord>) {
-    let words: Vec<Vec<String>> = roles.iter().map(|r| content_words(&r.title)).collect();
+    // Only roles of a person with another role are compared, so only
+    // theirs need words (most persons hold one role).
+    let shared: Vec<bool> = roles
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            roles
+                .iter()
+                .enumerate()
+                .any(|(j, q)| j != i && q.person == r.person)
+        })
+        .collect();
+    let words: Vec<Vec<String>> = roles
+        .iter()
+        .zip(&shared)
+        .map(|(r, &s)| {
+            if s {
+                content_words(&r.title)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
     let institution_words: Vec<Vec<String>> = roles
         .iter()
-        .map(|r| {
+        .zip(&shared)
+        .map(|(r, &s)| {
+            if !s {
+                return Vec::new();
+            }
             let entity = r
                 .institution
                 .as_ref()
@@ -99,9 +128,12 @@ fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleReco
             let same_institution =
                 roles[a].institution.is_some() && roles[a].institution == roles[b].institution;
             let restated = same_institution && b < a;
-            let fuller: Vec<&String> = words[b].iter().chain(&institution_words[b]).collect();
-            let covered =
-                words[a].len() < words[b].len() && words[a].iter().all(|w| fuller.contains(&w));
+            // every word of `a` in `b`'s title or institution (no list built
+            // per pair: this runs for every two roles of one person)
+            let covered = words[a].len() < words[b].len()
+                && words[a]
+                    .iter()
+                    .all(|w| words[b].contains(w) || institution_words[b].contains(w));
             if restated || covered {
                 keep[a] = false;
                 break;

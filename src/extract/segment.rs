@@ -26,6 +26,11 @@ pub fn sentences(text: &str, abbreviations: &WordSet) -> Vec<(u32, u32)> {
     let mut i = 0usize;
     // Only ASCII bytes end sentences, so scan bytes, not characters.
     while i < bytes.len() {
+        // jump to the next byte that can end a sentence
+        match next_stop(bytes, i) {
+            Some(k) => i = k,
+            None => break,
+        }
         let end_here = match bytes[i] {
             b'\n' => Some(i),
             c @ (b'.' | b'!' | b'?') => {
@@ -51,6 +56,33 @@ pub fn sentences(text: &str, abbreviations: &WordSet) -> Vec<(u32, u32)> {
     }
     push_trimmed(text, start, text.len(), &mut out);
     out
+}
+
+/// The first byte at or after `from` that can end a sentence (`\n`, `.`,
+/// `!`, `?`). Eight bytes at a time: a word with none of them is skipped
+/// whole (`has_zero` is non-zero exactly when some byte of `x` is zero).
+fn next_stop(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let mut i = from;
+    for chunk in bytes[from..].chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word);
+        let hit = has_zero(v ^ (ONES * u64::from(b'\n')))
+            | has_zero(v ^ (ONES * u64::from(b'.')))
+            | has_zero(v ^ (ONES * u64::from(b'!')))
+            | has_zero(v ^ (ONES * u64::from(b'?')));
+        if hit != 0 {
+            break;
+        }
+        i += 8;
+    }
+    bytes[i..]
+        .iter()
+        .position(|b| matches!(b, b'\n' | b'.' | b'!' | b'?'))
+        .map(|k| i + k)
 }
 
 /// Whether the period at byte `dot` closes an abbreviation or an initial.
@@ -163,15 +195,20 @@ pub fn tokenize_with(text: &str, start: usize, end: usize, mut push: impl FnMut(
             }
             // Inner joiners: a hyphen between word characters, an apostrophe
             // not starting a possessive `'s`, the periods of initials (`L.B.`).
-            let next = char_at(text, e + dlen)
-                .filter(|_| e + dlen < end)
-                .map(|x| x.0);
+            // the character after `d`, read only for a possible joiner (most
+            // words end at a space)
+            let next_char = || {
+                char_at(text, e + dlen)
+                    .filter(|_| e + dlen < end)
+                    .map(|x| x.0)
+            };
             let joins = match d {
-                '-' | '\u{2011}' => next.is_some_and(is_word_char),
+                '-' | '\u{2011}' => next_char().is_some_and(is_word_char),
                 _ if is_apostrophe(d) => {
-                    next.is_some_and(char::is_alphabetic) && !possessive_at(text, e, dlen)
+                    next_char().is_some_and(char::is_alphabetic) && !possessive_at(text, e, dlen)
                 }
                 '.' => {
+                    let next = next_char();
                     let word = &text[i..e];
                     let initial = word.split('.').all(|p| p.chars().count() == 1)
                         && word.chars().next().is_some_and(char::is_uppercase);
@@ -236,6 +273,17 @@ mod tests {
                 "The team left"
             ]
         );
+    }
+
+    #[test]
+    fn next_stop_agrees_with_a_plain_scan() {
+        let text = "A long sentence with no stop at all for a while, then one. Another?\nYes! ok";
+        let bytes = text.as_bytes();
+        for from in 0..=bytes.len() {
+            let plain =
+                (from..bytes.len()).find(|&i| matches!(bytes[i], b'\n' | b'.' | b'!' | b'?'));
+            assert_eq!(next_stop(bytes, from), plain, "from {from}");
+        }
     }
 
     #[test]
