@@ -312,7 +312,7 @@ fn class_of_entries(entries: &[Lex], cap: bool, word: &str) -> Option<Class> {
     };
     let mut best: Option<(u8, Class)> = None;
     let mut consider = |rank: u8, class: Class| {
-        if best.map_or(true, |(r, _)| rank < r) {
+        if best.is_none_or(|(r, _)| rank < r) {
             best = Some((rank, class));
         }
     };

@@ -146,7 +146,7 @@ fn check_fact(record: &Record, line: &str) -> Result<(), String> {
                     && fold(&r.title) == fold(parts[1])
                     && inst
                         .as_ref()
-                        .map_or(true, |i| i.is_some() && r.institution == *i)
+                        .is_none_or(|i| i.is_some() && r.institution == *i)
             })
         }
         "event" => {
@@ -160,7 +160,7 @@ fn check_fact(record: &Record, line: &str) -> Result<(), String> {
                     && wanted
                         .iter()
                         .all(|w| w.as_ref().is_some_and(|w| e.participants.contains(w)))
-                    && parts.get(2).map_or(true, |d| e.date.as_deref() == Some(*d))
+                    && parts.get(2).is_none_or(|d| e.date.as_deref() == Some(*d))
             })
         }
         _ => return Err(format!("unknown fact kind in {line:?}")),

@@ -141,8 +141,18 @@ fn same_entities_merge_across_articles_and_reingest_changes_nothing() {
     let first = minister_article("a1", "2025-08-19", "Ana Pérez");
     let second = minister_article("a2", "2026-01-05", "ANA PEREZ");
     let mut graph = Graph::new();
-    ingest(&mut graph, &[first.0.clone()], &[first.1.clone()]).unwrap();
-    ingest(&mut graph, &[second.0.clone()], &[second.1.clone()]).unwrap();
+    ingest(
+        &mut graph,
+        std::slice::from_ref(&first.0),
+        std::slice::from_ref(&first.1),
+    )
+    .unwrap();
+    ingest(
+        &mut graph,
+        std::slice::from_ref(&second.0),
+        std::slice::from_ref(&second.1),
+    )
+    .unwrap();
 
     // One person, one role followed over time by two HOLDS facts.
     let person = only(&graph, "Person");

@@ -418,7 +418,7 @@ pub fn check_error(
     // A stub's `Internal` error or a timeout is not the engine rejecting the query.
     *some_error_raised = !matches!(got.kind, ErrorKind::Internal | ErrorKind::Cancelled);
     let kind_ok = kind_name(got.kind) == expected.kind;
-    let phase_ok = expected.phase.map_or(true, |p| p == got.phase);
+    let phase_ok = expected.phase.is_none_or(|p| p == got.phase);
     let detail_ok = expected.detail == "*" || expected.detail == got.code;
     if !(kind_ok && phase_ok && detail_ok) {
         return Err(step_fail(
