@@ -293,6 +293,36 @@ fn sentence_events(
         {
             continue;
         }
+        // `called for a vote`, `called it a step`: no phone call; one is
+        // made to someone (`called President NAME`, `called his counterpart`)
+        if kind == EventType::Call && te == ts + 1 && doc.word(ts) == "called" {
+            let next = doc.word(te);
+            let to_someone = next.chars().next().is_some_and(char::is_uppercase)
+                || matches!(next, "his" | "her" | "their" | "its");
+            if !to_someone
+                || doc
+                    .tokens
+                    .get(te)
+                    .is_none_or(|t| t.sentence != doc.tokens[ts].sentence)
+            {
+                continue;
+            }
+        }
+        // `a press conference`: a briefing, not a conference
+        if kind == EventType::Conference && matches!(before(1), "press" | "news") {
+            continue;
+        }
+        // `the sacked minister`, `a detained reporter`: a participle used
+        // as an adjective tells no event
+        if te == ts + 1
+            && doc.word(ts).ends_with("ed")
+            && matches!(
+                before(1),
+                "the" | "a" | "an" | "his" | "her" | "its" | "their" | "these" | "those"
+            )
+        {
+            continue;
+        }
         let definite = ts > a && matches!(doc.word(ts - 1), "the" | "this" | "that");
         // A trigger's own people: those between the previous trigger and
         // the next one (`During the visit, Trac met with A`).

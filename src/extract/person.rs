@@ -37,8 +37,11 @@ fn is_name_word(doc: &Doc, found: &Found, i: usize) -> bool {
     !found.is_claimed(i)
         && match doc.class(i) {
             Class::Name => true,
-            // a place word left unclaimed after a name (`Huang Kunming`)
-            Class::Place => i > 0 && doc.class(i - 1) == Class::Name,
+            // a place word left unclaimed after a name (`Huang Kunming`) or
+            // as a given name after a title (`Mayor Israel Okafor`)
+            Class::Place => {
+                (i > 0 && doc.class(i - 1) == Class::Name) || super::place::starts_name(doc, i)
+            }
             _ => false,
         }
 }

@@ -28,6 +28,9 @@ fn lexicon_places(doc: &Doc, found: &mut Found) {
         if after_name && hit.end - hit.first == 1 {
             continue;
         }
+        if starts_name(doc, hit.first) {
+            continue;
+        }
         // `the Caribbean country`: a region used as an adjective
         let adjective = hit.end < doc.tokens.len()
             && matches!(
@@ -82,6 +85,51 @@ fn lexicon_places(doc: &Doc, found: &mut Found) {
             let id = found.intern(en);
             found.mention(id, hit.first, hit.end);
         }
+    }
+}
+
+/// Whether the one-word place at token `i` is a given name instead: it
+/// stands right after a title, rank or honorific and before a name-like word
+/// (`Mayor Israel Okafor`, `Leader Chad Whitmore`, `Gen. Jordan Hale`), or
+/// a person's verb follows the two words (`Paris Jensen said`). A
+/// place before a title (`Kenya President NAME`) or a possessive (`Chile's
+/// NAME`) is left a place.
+pub fn starts_name(doc: &Doc, i: usize) -> bool {
+    if doc.class(i) != Class::Place || doc.hit(i).is_some_and(|h| h.end - h.first > 1) {
+        return false;
+    }
+    let sentence = doc.tokens[i].sentence;
+    let same = |j: usize| doc.tokens.get(j).is_some_and(|t| t.sentence == sentence);
+    if !same(i + 1) || doc.class(i + 1) != Class::Name {
+        return false;
+    }
+    // A name position: the two words are followed by what only a person
+    // does (`leader Sofia Andersson, who ...`, `Paris Jensen said`), and
+    // no preposition puts the place in a phrase of its own.
+    let person_after = same(i + 2)
+        && (matches!(doc.word(i + 2), "said" | "says" | "told" | "added")
+            || (doc.class(i + 2) == Class::Comma && doc.word(i + 3) == "who"));
+    let after_preposition = i > 0
+        && same(i - 1)
+        && matches!(
+            doc.word(i - 1).to_ascii_lowercase().as_str(),
+            "in" | "at" | "to" | "from" | "of" | "near" | "into" | "across" | "on" | "for"
+        );
+    // `The Washington Post said`: an article names no person
+    let after_article = i > 0 && same(i - 1) && doc.class(i - 1) == Class::The;
+    if person_after && !after_preposition && !after_article {
+        return true;
+    }
+    if i == 0 || !same(i - 1) {
+        return false;
+    }
+    match doc.class(i - 1) {
+        Class::Title | Class::Rank | Class::Honorific => true,
+        // `Gen. Jordan Hale`
+        Class::Period => {
+            i >= 2 && same(i - 2) && matches!(doc.class(i - 2), Class::Rank | Class::Honorific)
+        }
+        _ => false,
     }
 }
 

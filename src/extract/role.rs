@@ -27,7 +27,11 @@ pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>]) -> Vec<RoleRe
         let mut mentions = person.mentions.clone();
         mentions.sort();
         for &(a, b) in &mentions {
-            let phrases = [title_before(doc, found, a), title_after(doc, found, b)];
+            let phrases = [
+                title_before(doc, found, a),
+                title_after(doc, found, b),
+                title_as(doc, found, b),
+            ];
             for (ts, te) in phrases.into_iter().flatten() {
                 for (s, e) in split_titles(doc, found, ts, te) {
                     let title = doc.span_text(s, e).to_string();
@@ -214,6 +218,16 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
             {
                 end -= 1
             }
+            // an honorific that is also a title, after another title:
+            // `Foreign Minister Prince NAME`
+            Class::Title
+                if end - 1 > first
+                    && doc.entries(end - 1).contains(&Lex::Honorific)
+                    && doc.hit(end - 1).is_some_and(|h| h.end - h.first == 1)
+                    && matches!(doc.class(end - 2), Class::Title | Class::Modifier) =>
+            {
+                end -= 1
+            }
             _ => break,
         }
     }
@@ -249,6 +263,22 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
             || (doc.class(start) == Class::Common && doc.word(start).ends_with("ing")))
     {
         start += 1;
+    }
+    // A place after `in` / `at` closes that phrase, not opens the title:
+    // `in Tokyo Prime Minister NAME` is a Prime Minister.
+    let preposition = |i: usize| {
+        matches!(
+            doc.word(i).to_ascii_lowercase().as_str(),
+            "in" | "at" | "from" | "near"
+        )
+    };
+    // (a capitalised `At` opening the sentence is still in the phrase)
+    let place = if preposition(start) { start + 1 } else { start };
+    if place > first && place < end && preposition(place - 1) && doc.class(place) == Class::Place {
+        let place_end = doc.hit(place).map_or(place + 1, |h| h.end);
+        if place_end < end && has_title(doc, place_end, end) {
+            start = place_end;
+        }
     }
     // A title phrase ends in a title or in what qualifies it.
     let mut stop = end;
@@ -341,6 +371,91 @@ fn title_after(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
     }
     (end > start && has_title(doc, start, end)).then_some((start, end))
 }
+
+/// The role a name is given with `as`: `named NAME as defence minister`,
+/// `NAME was appointed as ambassador to France`.
+fn title_as(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
+    let sentence = doc.tokens.get(b.checked_sub(1)?)?.sentence;
+    let (_, last) = doc.sentence_tokens[sentence as usize];
+    let mut i = b;
+    // `was appointed as`, `has been named as`
+    if i < last && matches!(doc.word(i), "was" | "is" | "has" | "had" | "will" | "were") {
+        i += 1;
+        if i < last && matches!(doc.word(i), "been" | "be") {
+            i += 1;
+        }
+        if !(i < last && APPOINTED.contains(&doc.word(i))) {
+            return None;
+        }
+        i += 1;
+    }
+    if !(i < last && doc.word(i) == "as") {
+        return None;
+    }
+    let start = i + 1;
+    let mut start_skip = start;
+    while start_skip < last
+        && (doc.class(start_skip) == Class::The
+            || matches!(doc.word(start_skip), "a" | "an" | "new" | "its" | "their"))
+    {
+        start_skip += 1;
+    }
+    let titled = |k: usize| matches!(doc.class(k), Class::Title | Class::Modifier);
+    let mut end = start_skip;
+    while end < last {
+        if owner_kind(found, end) == Some(Kind::Person) {
+            break;
+        }
+        let keep = match doc.class(end) {
+            _ if owner_kind(found, end).is_some() => true,
+            Class::Title
+            | Class::Modifier
+            | Class::Demonym
+            | Class::Place
+            | Class::Acronym
+            | Class::Head
+            | Class::Of
+            | Class::The
+            | Class::For
+            | Class::To
+            | Class::Poss => true,
+            // a field before a title: `defence minister`, `Foreign Minister`
+            Class::Lower | Class::Common | Class::LowerHead => {
+                titled(end + 1)
+                    || (end + 2 < last && titled(end + 2))
+                    // a complement: `Minister of Defence`, `head of state`
+                    || (end > start_skip && matches!(doc.class(end - 1), Class::Of | Class::For))
+                    || (doc.class(end) == Class::Common
+                        && end > start_skip
+                        && matches!(doc.class(end - 1), Class::Common | Class::Head))
+            }
+            Class::And => end + 1 < last && (titled(end + 1) || titled(end + 2)),
+            _ => false,
+        };
+        if !keep {
+            break;
+        }
+        end += 1;
+    }
+    while end > start_skip && is_connector(doc.class(end - 1)) {
+        end -= 1;
+    }
+    (end > start_skip && has_title(doc, start_skip, end)).then_some((start_skip, end))
+}
+
+/// Participles that give a name a role with `as`.
+const APPOINTED: &[&str] = &[
+    "appointed",
+    "named",
+    "elected",
+    "nominated",
+    "confirmed",
+    "installed",
+    "reappointed",
+    "re-elected",
+    "chosen",
+    "designated",
+];
 
 /// Splits a title phrase into single titles at commas and at `and` between
 /// two complete titles.

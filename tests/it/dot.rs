@@ -30,6 +30,7 @@ fn tricky_graph() -> Graph {
 }
 
 /// Whether Graphviz is installed; CI installs it, so there it must be.
+#[allow(clippy::print_stderr, reason = "a skipped check says why")]
 fn dot_available() -> bool {
     let found = Command::new("dot").arg("-V").output().is_ok();
     assert!(

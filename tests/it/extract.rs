@@ -118,6 +118,7 @@ fn check_fact(record: &Record, line: &str) -> Result<(), String> {
         "person" => has(record.persons.iter().map(|p| &p.name).collect(), parts[0]),
         "no-person" => !has(record.persons.iter().map(|p| &p.name).collect(), parts[0]),
         "persons" => record.persons.len().to_string() == parts[0],
+        "events" => record.events.len().to_string() == parts[0],
         "place" => has(record.places.iter().map(|p| &p.name).collect(), parts[0]),
         "no-place" => !has(record.places.iter().map(|p| &p.name).collect(), parts[0]),
         "institution" => has(
