@@ -63,6 +63,15 @@ struct Exec<'g> {
     ticks: std::cell::Cell<u64>,
 }
 
+/// A write that met an element deleted earlier in the same query.
+fn deleted_entity(error: crate::graph::GraphError) -> QueryError {
+    runtime(
+        ErrorKind::EntityNotFound,
+        "DeletedEntityAccess",
+        error.to_string(),
+    )
+}
+
 fn runtime(kind: ErrorKind, code: &str, message: impl Into<String>) -> QueryError {
     QueryError::new(Phase::Runtime, kind, code, message)
 }

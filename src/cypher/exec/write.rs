@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{runtime, widen, Exec, Result, Rows};
+use super::{deleted_entity, runtime, widen, Exec, Result, Rows};
 use crate::cypher::ast::{Expr, Merge, PatternPart, RemoveItem, SetItem};
 use crate::cypher::error::ErrorKind;
 use crate::cypher::expr::{eval, type_error, Env};
@@ -93,13 +93,7 @@ impl Exec<'_> {
                 let id = self
                     .journal
                     .add_rel(self.graph, start, end, rel_type, props)
-                    .map_err(|e| {
-                        runtime(
-                            ErrorKind::EntityNotFound,
-                            "DeletedEntityAccess",
-                            e.to_string(),
-                        )
-                    })?;
+                    .map_err(deleted_entity)?;
                 state.row[rel.slot] = Val::Rel(id);
                 state.bound[rel.slot] = true;
             }
@@ -296,13 +290,7 @@ impl Exec<'_> {
                                 ))
                             }
                         }
-                        .map_err(|e| {
-                            runtime(
-                                ErrorKind::EntityNotFound,
-                                "DeletedEntityAccess",
-                                e.to_string(),
-                            )
-                        })?;
+                        .map_err(deleted_entity)?;
                     } else {
                         for (k, v) in &map {
                             self.set_property(&target, k, storable(v)?)?;
@@ -315,13 +303,7 @@ impl Exec<'_> {
                         for l in labels {
                             self.journal
                                 .add_label(self.graph, id, &l.name)
-                                .map_err(|e| {
-                                    runtime(
-                                        ErrorKind::EntityNotFound,
-                                        "DeletedEntityAccess",
-                                        e.to_string(),
-                                    )
-                                })?;
+                                .map_err(deleted_entity)?;
                         }
                     }
                     Some(Val::Null) | None => {}
@@ -349,13 +331,7 @@ impl Exec<'_> {
                 ))
             }
         };
-        result.map(|_| ()).map_err(|e| {
-            runtime(
-                ErrorKind::EntityNotFound,
-                "DeletedEntityAccess",
-                e.to_string(),
-            )
-        })
+        result.map(|_| ()).map_err(deleted_entity)
     }
 
     pub(super) fn remove_items(
@@ -377,13 +353,7 @@ impl Exec<'_> {
                         for l in labels {
                             self.journal
                                 .remove_label(self.graph, id, &l.name)
-                                .map_err(|e| {
-                                    runtime(
-                                        ErrorKind::EntityNotFound,
-                                        "DeletedEntityAccess",
-                                        e.to_string(),
-                                    )
-                                })?;
+                                .map_err(deleted_entity)?;
                         }
                     }
                 }
