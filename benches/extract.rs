@@ -8,6 +8,11 @@ use std::path::PathBuf;
 use criterion::{black_box, criterion_group, Criterion, Throughput};
 use kg::extract::{extract, extract_all, read_paths, Lexicons};
 
+/// The allocator of the `kg` binary (src/main.rs), so the figures are the
+/// binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn articles() -> Vec<kg::extract::Article> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut paths = vec![root.join("data/articles")];

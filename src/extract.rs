@@ -15,6 +15,7 @@ pub mod found;
 pub mod identity;
 pub mod institution;
 pub mod lexicon;
+mod phrases;
 pub mod person;
 pub mod place;
 pub mod record;

@@ -134,70 +134,36 @@ impl<'a> Doc<'a> {
     }
 
     fn find_hits(&mut self) {
-        // The folded text and token offsets are scratch space, kept per
-        // thread so each article does not allocate (and free) them anew.
+        // The folded word is scratch space, kept per thread so each token
+        // does not allocate (and free) one anew.
         thread_local! {
-            static SCRATCH: std::cell::RefCell<(String, Vec<usize>, Vec<usize>)> =
-                std::cell::RefCell::default();
+            static SCRATCH: std::cell::RefCell<String> = std::cell::RefCell::default();
         }
-        SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            let (folded, starts, ends) = &mut *scratch;
-            folded.clear();
-            starts.clear();
-            ends.clear();
-            self.find_hits_with(folded, starts, ends);
+        let phrases = self.lex.phrases();
+        let words: Vec<u32> = SCRATCH.with(|scratch| {
+            let mut folded = scratch.borrow_mut();
+            self.tokens
+                .iter()
+                .map(|t| {
+                    folded.clear();
+                    let word = &self.text[t.start as usize..t.end as usize];
+                    super::lexicon::fold_word(word, &mut folded);
+                    phrases.word_id(&folded)
+                })
+                .collect()
         });
-    }
-
-    fn find_hits_with(
-        &mut self,
-        folded: &mut String,
-        starts: &mut Vec<usize>,
-        ends: &mut Vec<usize>,
-    ) {
-        // Folded text: each token after a space, sentences apart by a
-        // newline, so a phrase never matches across a sentence break.
-        folded.reserve(self.text.len() + 16);
-        starts.reserve(self.tokens.len());
-        ends.reserve(self.tokens.len());
-        let mut last_sentence = u32::MAX;
-        for t in &self.tokens {
-            if t.sentence != last_sentence && !folded.is_empty() {
-                folded.push('\n');
-            }
-            folded.push(' ');
-            last_sentence = t.sentence;
-            starts.push(folded.len());
-            super::lexicon::fold_word(&self.text[t.start as usize..t.end as usize], folded);
-            ends.push(folded.len());
-        }
         self.hit_of = vec![None; self.tokens.len()];
-        // Hits come in text order: walk a cursor instead of searching.
-        let mut cursor = 0usize;
-        for hit in self.lex.scan(folded) {
-            while cursor < starts.len() && starts[cursor] < hit.start {
-                cursor += 1;
-            }
-            if cursor >= starts.len() || starts[cursor] != hit.start {
-                continue;
-            }
-            let first = cursor;
-            let mut last = first;
-            while last < ends.len() && ends[last] < hit.end {
-                last += 1;
-            }
-            if last >= ends.len() || ends[last] != hit.end {
-                continue;
-            }
-            let id = self.hits.len() as u32;
-            self.hits.push(TokenHit {
-                first,
-                end: last + 1,
-                entries: self.lex.entries(hit.pattern),
-            });
-            for slot in &mut self.hit_of[first..=last] {
-                *slot = Some(id);
+        // A phrase never runs across a sentence break.
+        for &(from, to) in &self.sentence_tokens {
+            for (first, end, phrase) in phrases.find_all(&words[from..to]) {
+                let (first, end) = (from + first, from + end);
+                let id = self.hits.len() as u32;
+                self.hits.push(TokenHit {
+                    first,
+                    end,
+                    entries: self.lex.entries(phrase as usize),
+                });
+                self.hit_of[first..end].fill(Some(id));
             }
         }
     }

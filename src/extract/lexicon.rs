@@ -1,9 +1,9 @@
 //! The word lists of `data/lexicons` (compiled in with `include_str!`) and
 //! the matcher that finds their entries in an article.
 //!
-//! All phrase lists go into one Aho-Corasick automaton over *folded* text
-//! (lower case, no diacritics: `Việt Nam`, `VIET NAM` and `viet nam` match
-//! alike), built once per process ([`Lexicons::get`]). Case is checked after
+//! All phrase lists go into one trie of *folded* words (lower case, no
+//! diacritics: `Việt Nam`, `VIET NAM` and `viet nam` match alike), built once
+//! per process ([`Lexicons::get`]). Case is checked after
 //! matching, per kind of entry (a place must be capitalised, `head` may be
 //! lower case). Single-word sets (common words, abbreviations, particles) are
 //! hash sets. Formats are documented in `data/lexicons/README.md`.
@@ -11,34 +11,13 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use rustc_hash::FxBuildHasher;
 
-/// FNV-1a: word-set lookups happen once per token, and the default SipHash
-/// is built for untrusted keys, which bundled word lists are not.
-#[derive(Default, Clone, Copy)]
-pub struct Fnv(u64);
+use super::phrases::PhraseTrie;
 
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-/// A set of words hashed with [`Fnv`].
-pub type WordSet = HashSet<String, std::hash::BuildHasherDefault<Fnv>>;
+/// A set of words. Lookups happen once per token, and the default SipHash is
+/// built for untrusted keys, which bundled word lists are not.
+pub type WordSet = HashSet<String, FxBuildHasher>;
 
 /// What a lexicon phrase is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,14 +109,6 @@ pub struct City {
     pub aliases: Vec<String>,
 }
 
-/// A lexicon match: folded-text byte span and what the phrase is.
-#[derive(Debug, Clone, Copy)]
-pub struct Hit {
-    pub start: usize,
-    pub end: usize,
-    pub pattern: usize,
-}
-
 /// All word lists, loaded once.
 pub struct Lexicons {
     pub countries: Vec<Country>,
@@ -160,7 +131,7 @@ pub struct Lexicons {
     /// Folded institution head nouns (`ministry`, `general staff`).
     pub head_keys: WordSet,
     entries: Vec<Vec<Lex>>,
-    automaton: AhoCorasick,
+    phrases: PhraseTrie,
 }
 
 const COUNTRIES: &str = include_str!("../../data/lexicons/countries.txt");
@@ -286,12 +257,6 @@ pub fn fold_word(word: &str, out: &mut String) {
     }
 }
 
-/// The text [`Lexicons::scan`] reads for a phrase: its folded tokens, each
-/// after one space.
-pub fn scan_text(phrase: &str) -> String {
-    format!(" {}", fold_phrase(phrase))
-}
-
 /// Folds a phrase the way article text is folded for matching: tokens joined
 /// by one space.
 pub fn fold_phrase(phrase: &str) -> String {
@@ -317,7 +282,7 @@ pub fn fold_phrase(phrase: &str) -> String {
 }
 
 struct Builder {
-    patterns: Vec<String>,
+    phrases: PhraseTrie,
     index: HashMap<String, usize>,
     entries: Vec<Vec<Lex>>,
 }
@@ -328,14 +293,16 @@ impl Builder {
         if folded.is_empty() {
             return;
         }
-        // A leading space anchors every pattern at a word start, so `us`
-        // never fires inside `focus` (see [`Lexicons::scan`]).
-        let key = format!(" {folded}");
-        let id = *self.index.entry(key.clone()).or_insert_with(|| {
-            self.patterns.push(key);
-            self.entries.push(Vec::new());
-            self.entries.len() - 1
-        });
+        let id = match self.index.get(&folded) {
+            Some(&id) => id,
+            None => {
+                let id = self.entries.len();
+                self.phrases.insert(&folded, id as u32);
+                self.entries.push(Vec::new());
+                self.index.insert(folded, id);
+                id
+            }
+        };
         if !self.entries[id].contains(&lex) {
             self.entries[id].push(lex);
         }
@@ -355,7 +322,7 @@ impl Lexicons {
 
     fn build() -> Lexicons {
         let mut b = Builder {
-            patterns: Vec::new(),
+            phrases: PhraseTrie::new(),
             index: HashMap::new(),
             entries: Vec::new(),
         };
@@ -488,18 +455,6 @@ impl Lexicons {
         let abbreviations = lines(ABBREVIATIONS).map(str::to_string).collect();
         let common = lines(COMMON).map(|w| w.replace('\u{2019}', "'")).collect();
         let particles = folded_set(PARTICLES);
-        // The lists are part of the binary, so a failure here is a bug in
-        // them that every test run would reveal at once.
-        #[allow(clippy::expect_used)]
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            // a DFA: more memory, fastest search; built once per process
-            .kind(Some(AhoCorasickKind::DFA))
-            // every pattern starts with a space, so a prefilter would stop
-            // at every word only to hand over to the automaton again
-            .prefilter(false)
-            .build(&b.patterns)
-            .expect("lexicon automaton builds from the bundled lists");
         Lexicons {
             countries,
             cities,
@@ -517,20 +472,13 @@ impl Lexicons {
             country_by_key,
             head_keys,
             entries: b.entries,
-            automaton,
+            phrases: b.phrases,
         }
     }
 
-    /// Non-overlapping leftmost-longest matches in folded text where every
-    /// token is preceded by one space (as [`scan_text`] makes it). Spans
-    /// exclude that space; a match may still end inside a word, which the
-    /// caller checks.
-    pub fn scan<'a>(&'a self, folded: &'a str) -> impl Iterator<Item = Hit> + 'a {
-        self.automaton.find_iter(folded).map(|m| Hit {
-            start: m.start() + 1,
-            end: m.end(),
-            pattern: m.pattern().as_usize(),
-        })
+    /// The phrase matcher; its phrase ids index [`Lexicons::entries`].
+    pub fn phrases(&self) -> &PhraseTrie {
+        &self.phrases
     }
 
     /// What a matched pattern is.
@@ -585,10 +533,15 @@ mod tests {
     }
 
     #[test]
-    fn scan_prefers_the_longest_phrase() {
+    fn the_longest_phrase_wins() {
         let lex = Lexicons::get();
-        let folded = scan_text("the General Secretary met");
-        let hits: Vec<&str> = lex.scan(&folded).map(|h| &folded[h.start..h.end]).collect();
-        assert!(hits.contains(&"general secretary"), "{hits:?}");
+        let words: Vec<&str> = vec!["the", "general", "secretary", "met"];
+        let ids: Vec<u32> = words.iter().map(|w| lex.phrases().word_id(w)).collect();
+        let found: Vec<(usize, usize)> = lex
+            .phrases()
+            .find_all(&ids)
+            .map(|(first, end, _)| (first, end))
+            .collect();
+        assert!(found.contains(&(1, 3)), "{found:?}");
     }
 }
