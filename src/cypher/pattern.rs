@@ -164,6 +164,25 @@ struct Step {
     reverse: bool,
 }
 
+/// What stays fixed while one pattern part is matched step by step: the
+/// part, the parts after it, its steps in walking order and its evaluated
+/// property maps.
+#[derive(Clone, Copy)]
+struct PartWalk<'w, 'q> {
+    part: &'w CompiledPart<'q>,
+    rest: &'w [CompiledPart<'q>],
+    steps: &'w [Step],
+    node_props: &'w [Props],
+    rel_props: &'w [Props],
+}
+
+/// A variable-length relationship: its step, direction and length range.
+struct Hops {
+    si: usize,
+    direction: Direction,
+    range: (u64, u64),
+}
+
 impl<'a> Matcher<'a> {
     pub fn new(reader: &'a Reader<'a>, names: &'a [String], options: &'a Options) -> Matcher<'a> {
         Matcher {
@@ -258,7 +277,14 @@ impl<'a> Matcher<'a> {
                 continue;
             };
             let steps = steps_from(anchor, part.rels.len());
-            self.walk(part, rest, &steps, 0, &node_props, &rel_props, state, out)?;
+            let walk = PartWalk {
+                part,
+                rest,
+                steps: &steps,
+                node_props: &node_props,
+                rel_props: &rel_props,
+            };
+            self.walk(&walk, 0, state, out)?;
             if set {
                 state.bound[part.nodes[anchor].slot] = false;
             }
@@ -397,18 +423,21 @@ impl<'a> Matcher<'a> {
         Ok(Some(true))
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Matches the pattern part from step `si` on, then the other parts.
     fn walk(
         &self,
-        part: &CompiledPart<'_>,
-        rest: &[CompiledPart<'_>],
-        steps: &[Step],
+        walk: &PartWalk<'_, '_>,
         si: usize,
-        node_props: &[Props],
-        rel_props: &[Props],
         state: &mut State,
         out: &mut Vec<Vec<Val>>,
     ) -> Result<()> {
+        let PartWalk {
+            part,
+            rest,
+            steps,
+            node_props,
+            rel_props,
+        } = *walk;
         let Some(step) = steps.get(si) else {
             let set_path = match part.path_slot {
                 Some(slot) if !state.bound[slot] => {
@@ -463,7 +492,7 @@ impl<'a> Matcher<'a> {
                         self.bind_node(to, &node_props[step.to], other, state)?
                     {
                         state.used.push(adj.rel);
-                        self.walk(part, rest, steps, si + 1, node_props, rel_props, state, out)?;
+                        self.walk(walk, si + 1, state, out)?;
                         state.used.pop();
                         if node_set {
                             state.bound[to.slot] = false;
@@ -476,42 +505,39 @@ impl<'a> Matcher<'a> {
             }
             Some((min, max)) => {
                 let mut trail = Vec::new();
-                self.var_length(
-                    part,
-                    rest,
-                    steps,
+                let hops = Hops {
                     si,
-                    node_props,
-                    rel_props,
-                    state,
-                    out,
-                    from,
                     direction,
-                    (min, max),
-                    &mut trail,
-                )?;
+                    range: (min, max),
+                };
+                self.var_length(walk, &hops, from, &mut trail, state, out)?;
             }
         }
         Ok(())
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Extends a variable-length relationship from `at`, with
+    /// `trail` the relationships taken so far; at each length in range,
+    /// goes on with the next step.
     fn var_length(
         &self,
-        part: &CompiledPart<'_>,
-        rest: &[CompiledPart<'_>],
-        steps: &[Step],
-        si: usize,
-        node_props: &[Props],
-        rel_props: &[Props],
+        walk: &PartWalk<'_, '_>,
+        hops: &Hops,
+        at: NodeId,
+        trail: &mut Vec<RelId>,
         state: &mut State,
         out: &mut Vec<Vec<Val>>,
-        at: NodeId,
-        direction: Direction,
-        (min, max): (u64, u64),
-        trail: &mut Vec<RelId>,
     ) -> Result<()> {
         self.tick()?;
+        let PartWalk {
+            part,
+            steps,
+            node_props,
+            rel_props,
+            ..
+        } = *walk;
+        let (min, max) = hops.range;
+        let si = hops.si;
         let step = &steps[si];
         let rel = &part.rels[step.rel];
         let to = &part.nodes[step.to];
@@ -530,7 +556,7 @@ impl<'a> Matcher<'a> {
                 if let Some(node_set) = self.bind_node(to, &node_props[step.to], at, state)? {
                     let before = state.used.len();
                     state.used.extend(trail.iter().copied());
-                    self.walk(part, rest, steps, si + 1, node_props, rel_props, state, out)?;
+                    self.walk(walk, si + 1, state, out)?;
                     state.used.truncate(before);
                     if node_set {
                         state.bound[to.slot] = false;
@@ -544,7 +570,7 @@ impl<'a> Matcher<'a> {
         if trail.len() as u64 >= max || self.full(out) {
             return Ok(());
         }
-        for adj in self.reader.graph.adjacent(at, direction) {
+        for adj in self.reader.graph.adjacent(at, hops.direction) {
             if trail.contains(&adj.rel)
                 || state.used.contains(&adj.rel)
                 || !self.rel_fits(rel, &rel_props[step.rel], &adj)
@@ -552,20 +578,7 @@ impl<'a> Matcher<'a> {
                 continue;
             }
             trail.push(adj.rel);
-            self.var_length(
-                part,
-                rest,
-                steps,
-                si,
-                node_props,
-                rel_props,
-                state,
-                out,
-                adj.other(at),
-                direction,
-                (min, max),
-                trail,
-            )?;
+            self.var_length(walk, hops, adj.other(at), trail, state, out)?;
             trail.pop();
         }
         Ok(())
