@@ -121,9 +121,15 @@ impl Exec<'_> {
         Ok(())
     }
 
-    pub(super) fn create(&mut self, input: Rows, pattern: &[PatternPart]) -> Result<Rows> {
+    /// Compiles the pattern of a CREATE or MERGE against the input's
+    /// columns: the columns with the pattern's new variables after them,
+    /// the compiled parts, and how many columns were added.
+    fn compile_write_pattern<'p>(
+        &mut self,
+        input: &Rows,
+        pattern: &'p [PatternPart],
+    ) -> (Vec<String>, Vec<CompiledPart<'p>>, usize) {
         let mut names = input.names.clone();
-        let width = names.len();
         let parts = compile_parts(
             pattern,
             &mut names,
@@ -131,7 +137,12 @@ impl Exec<'_> {
             &mut self.anon,
             u64::from(self.options.max_hops),
         );
-        let added = names.len() - width;
+        let added = names.len() - input.names.len();
+        (names, parts, added)
+    }
+
+    pub(super) fn create(&mut self, input: Rows, pattern: &[PatternPart]) -> Result<Rows> {
+        let (names, parts, added) = self.compile_write_pattern(&input, pattern);
         let mut out = Vec::new();
         for row in input.rows {
             let mut state = widen(&row, added);
@@ -142,16 +153,8 @@ impl Exec<'_> {
     }
 
     pub(super) fn merge(&mut self, input: Rows, merge: &Merge) -> Result<Rows> {
-        let mut names = input.names.clone();
-        let width = names.len();
-        let parts = compile_parts(
-            std::slice::from_ref(&merge.pattern),
-            &mut names,
-            &[],
-            &mut self.anon,
-            u64::from(self.options.max_hops),
-        );
-        let added = names.len() - width;
+        let (names, parts, added) =
+            self.compile_write_pattern(&input, std::slice::from_ref(&merge.pattern));
         let mut out = Vec::new();
         for row in input.rows {
             self.check_cancel()?;
