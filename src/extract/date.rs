@@ -32,7 +32,7 @@ struct Patterns {
     weekday: Regex,
     /// `yesterday`, `today`
     relative_day: Regex,
-    /// `last month`, `this month`, `next month`
+    /// `last month`, `this month`, `next month`, `next week`
     relative_month: Regex,
 }
 
@@ -64,7 +64,7 @@ fn patterns() -> &'static Patterns {
             year: build(r"\b(?:(last|this|next) year|(\d{4})\b)"),
             weekday: build(&format!(r"\b({w})\b")),
             relative_day: build(r"\b(yesterday|today)\b"),
-            relative_month: build(r"\b(last|this|next) month\b"),
+            relative_month: build(r"\b(last|this|next) (month|week)\b"),
         }
     })
 }
@@ -127,7 +127,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         .months
         .iter()
         .any(|names| names.iter().any(|m| text.contains(m.as_str())));
-    let has_year_word = text.contains("year") || text.contains("month");
+    let has_year_word = text.contains("year") || text.contains("month") || text.contains("week");
     let has_day_word = text.contains("day");
     let has_four_digits = text
         .as_bytes()
@@ -191,8 +191,8 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             continue;
         };
         let qualified = matches!(
-            prev_word(text, all.start()),
-            "in" | "last" | "this" | "next" | "early" | "late" | "mid" | "since" | "In" | "Since"
+            prev_word(text, all.start()).to_ascii_lowercase().as_str(),
+            "in" | "last" | "this" | "next" | "early" | "late" | "mid" | "since" | "for" | "until"
         );
         if taken(&out, all.start(), all.end()) {
             continue;
@@ -209,12 +209,18 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         } else if let Some(rel) = c.get(3) {
             article_year.map(|y| y + relative_year(rel.as_str()))
         } else {
-            // `in November`: the latest November not after the article.
+            // `in November`: the latest November not after the article, or
+            // the next one not before it when the clause speaks of the
+            // future (`will visit in November`, `scheduled for November`).
+            let future = tense(text, all.start(), all.end()) == Some(Tense::Future);
+            let prev = prev_word(text, all.start()).to_ascii_lowercase();
             article.map(|a| {
-                if a.month_part().is_some_and(|am| mon > am) {
-                    a.year_part() - 1
-                } else {
-                    a.year_part()
+                let am = a.month_part().unwrap_or(mon);
+                match prev.as_str() {
+                    "last" => a.year_part() - i32::from(mon >= am),
+                    "next" => a.year_part() + i32::from(mon <= am),
+                    _ if future => a.year_part() + i32::from(mon < am),
+                    _ => a.year_part() - i32::from(mon > am),
                 }
             })
         };
@@ -268,16 +274,11 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             };
             let back = (weekday_of(base) + 7 - wd) % 7;
             // `will ... on Wednesday`, `is expected to ... on Wednesday`
-            // the clause so far: text since the last sentence end
-            let clause_start = text[..all.start()].rfind(['.', '\n']).map_or(0, |i| i + 1);
-            let before = &text[clause_start..all.start()];
-            let future = before.contains(" will ")
-                || before.contains("expected to")
-                || before.contains(" to be ");
-            let days = match Some(prev_word(text, all.start())) {
+            let future = tense(text, all.start(), all.end()) == Some(Tense::Future);
+            let days = match prev_word(text, all.start()).to_ascii_lowercase().as_str() {
+                "next" => base + ((wd + 7 - weekday_of(base)) % 7).max(1) as i64,
+                "last" => base - if back == 0 { 7 } else { back as i64 },
                 _ if future && back != 0 => base + (7 - back) as i64,
-                Some("next") => base + ((wd + 7 - weekday_of(base)) % 7).max(1) as i64,
-                Some("last") => base - if back == 0 { 7 } else { back as i64 },
                 _ => base - back as i64,
             };
             if let Some(date) = civil_from_days(days) {
@@ -312,9 +313,21 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             if taken(&out, all.start(), all.end()) {
                 continue;
             }
-            let index = a.year_part() * 12 + i32::from(m) - 1 + relative_year(rel.as_str());
-            if let Some(date) = Date::month(index.div_euclid(12), (index.rem_euclid(12) + 1) as u8)
-            {
+            let shift = relative_year(rel.as_str());
+            let date = if c.get(2).is_some_and(|u| u.as_str() == "week") {
+                // `next week`: the month of the day a week away
+                a.day_part().and_then(|d| {
+                    let day = days_from_civil(a.year_part(), m, d) + 7 * i64::from(shift);
+                    civil_from_days(day).and_then(|x| {
+                        x.month_part()
+                            .and_then(|xm| Date::month(x.year_part(), xm))
+                    })
+                })
+            } else {
+                let index = a.year_part() * 12 + i32::from(m) - 1 + shift;
+                Date::month(index.div_euclid(12), (index.rem_euclid(12) + 1) as u8)
+            };
+            if let Some(date) = date {
                 out.push(DateMention {
                     start: all.start(),
                     end: all.end(),
@@ -323,8 +336,149 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             }
         }
     }
+    // `(December 22, 1944 - 2022)`: the start of a span counted to now (an
+    // anniversary), not the date of anything told
+    // (whose end year is the year of the article: `(1989-2024)`)
+    let mut spans: Vec<DateMention> = Vec::new();
+    out.retain(|d| match span_end(text, d.end) {
+        Some(end) => {
+            spans.push(end);
+            false
+        }
+        None => true,
+    });
+    for end in spans {
+        if !out.iter().any(|d| d.start < end.end && end.start < d.end) {
+            out.push(end);
+        }
+    }
     out.sort_by_key(|d| d.start);
+    same_day(text, &mut out);
     out
+}
+
+/// `- 2022` right after a date (ending at byte `at`): it opens a span of
+/// years; the year that closes it.
+fn span_end(text: &str, at: usize) -> Option<DateMention> {
+    let after = &text[at..];
+    let rest = after.trim_start();
+    let rest = rest
+        .strip_prefix('-')
+        .or_else(|| rest.strip_prefix('–'))?
+        .trim_start();
+    let digits = rest.get(..4)?;
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || rest[4..].starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let start = at + (after.len() - rest.len());
+    Some(DateMention {
+        start,
+        end: start + 4,
+        date: Date::year(digits.parse().ok()?),
+    })
+}
+
+/// `earlier in the day`, `later that day`: the day of the latest date
+/// written in an earlier sentence.
+fn same_day(text: &str, out: &mut Vec<DateMention>) {
+    if !(text.contains(" day") && out.iter().any(|d| d.date.day_part().is_some())) {
+        return;
+    }
+    const PHRASES: [&str; 6] = [
+        "earlier in the day",
+        "later in the day",
+        "earlier that day",
+        "later that day",
+        "the same day",
+        "on the same day",
+    ];
+    let mut found: Vec<DateMention> = Vec::new();
+    for phrase in PHRASES {
+        for (at, _) in text.match_indices(phrase) {
+            let end = at + phrase.len();
+            if found.iter().chain(out.iter()).any(|d| at < d.end && d.start < end) {
+                continue;
+            }
+            let clause_start = text[..at].rfind(['.', '\n']).map_or(0, |i| i + 1);
+            let earlier = out
+                .iter()
+                .rev()
+                .find(|d| d.end <= clause_start && d.date.day_part().is_some());
+            if let Some(d) = earlier {
+                found.push(DateMention {
+                    start: at,
+                    end,
+                    date: d.date,
+                });
+            }
+        }
+    }
+    if !found.is_empty() {
+        out.extend(found);
+        out.sort_by_key(|d| d.start);
+    }
+}
+
+/// Whether a clause speaks of the past or the future.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tense {
+    Past,
+    Future,
+}
+
+/// The tense of the clause around a date at bytes `start..end`: the nearest
+/// tense-marking word before it in its sentence (`will`, `scheduled`,
+/// `said`, `met`, a verb in `-ed`), else the first after it (`On Wednesday
+/// the minister will travel`); `None` when nothing tells.
+pub fn tense(text: &str, start: usize, end: usize) -> Option<Tense> {
+    let clause_start = text[..start].rfind(['.', '\n', ';']).map_or(0, |i| i + 1);
+    let before: Vec<&str> = words(&text[clause_start..start]).collect();
+    for (k, w) in before.iter().enumerate().rev().take(20) {
+        let prev = if k > 0 { before[k - 1] } else { "" };
+        if let Some(t) = tense_of(w, prev) {
+            return Some(t);
+        }
+    }
+    let clause_end = text[end..].find(['.', '\n', ';']).map_or(text.len(), |i| end + i);
+    let mut prev = "";
+    for w in words(&text[end..clause_end]).take(8) {
+        if let Some(t) = tense_of(w, prev) {
+            return Some(t);
+        }
+        prev = w;
+    }
+    None
+}
+
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '-'))
+        .filter(|w| !w.is_empty())
+}
+
+/// The tense a word marks, given the word before it.
+fn tense_of(word: &str, prev: &str) -> Option<Tense> {
+    let w = word.to_ascii_lowercase();
+    match w.as_str() {
+        "will" | "would" | "shall" | "'ll" | "scheduled" | "due" | "expected" | "upcoming"
+        | "next" | "plans" | "prepares" | "preparing" | "slated" | "forthcoming" => {
+            Some(Tense::Future)
+        }
+        "said" | "was" | "were" | "had" | "has" | "have" | "did" | "last" | "ago" | "met"
+        | "held" | "took" | "made" | "began" | "sent" | "told" | "gave" | "went" | "came"
+        | "left" | "led" | "paid" | "laid" | "spoke" | "saw" | "became" | "flew" | "won"
+        | "chose" | "swore" | "sat" => Some(Tense::Past),
+        // `will be appointed`, `to be held`: a participle after `be`
+        // tells nothing by itself
+        _ if w.len() > 4
+            && w.ends_with("ed")
+            && w != "hundred"
+            && word.starts_with(|c: char| c.is_ascii_lowercase())
+            && !matches!(prev, "be" | "been" | "being") =>
+        {
+            Some(Tense::Past)
+        }
+        _ => None,
+    }
 }
 
 /// The word right before byte `at` (`in` of `in November`).

@@ -83,7 +83,11 @@ pub fn recognize(
             // `the visit`, `the ceremony`: a new mention of an earlier event
             if definite {
                 if let Some(e) = drafts.iter_mut().rev().find(|e| e.kind == draft.kind) {
-                    absorb(e, draft);
+                    // `X told reporters the talks were useful`: X speaks
+                    // about the talks, which says nothing of who took part
+                    if !reported(doc, a, draft.trigger.0) {
+                        absorb(e, draft);
+                    }
                     continue;
                 }
             }
@@ -289,8 +293,14 @@ fn sentence_events(
             continue;
         }
         if kind == EventType::Signing
+            && doc.word(ts) == "signed"
             && matches!(before(1), "all" | "the" | "these" | "those" | "previously")
         {
+            continue;
+        }
+        // words that make an event only in some company: `named X as`,
+        // `sent 300 troops`, `exchanged memoranda`, `a meeting of the Council`
+        if !trigger_fits(doc, found, kind, ts, te, b) {
             continue;
         }
         // `called for a vote`, `called it a step`: no phone call; one is
@@ -336,10 +346,18 @@ fn sentence_events(
         {
             continue;
         }
-        // the date written nearest the trigger
+        // the date written nearest the trigger, leaving out the dateline,
+        // the date a statement was made (`..., the minister said on
+        // Wednesday`) and dates on the other side of a `, who ...,` clause
         let trigger_byte = doc.tokens[ts].start as usize;
         let date = dates
             .iter()
+            .filter(|d| {
+                !in_dateline(doc.text, d.start)
+                    && !(d.start > trigger_byte && statement_date(doc.text, d.start))
+                    && in_relative_clause(doc.text, sa as usize, d.start)
+                        == in_relative_clause(doc.text, sa as usize, trigger_byte)
+            })
             .min_by_key(|d| {
                 if d.start >= trigger_byte {
                     d.start - trigger_byte
@@ -363,12 +381,18 @@ fn sentence_events(
             people.push(p);
         } else if kind == EventType::Visit {
             people.extend(visitor(doc, found, ts, te, b).or(subject));
+            // `hosted visiting Foreign Minister X`: the visitor is X
+            if let Some(v) = visiting_adjective(doc, found, ts, te, b) {
+                people.clear();
+                people.push(v);
+            }
         } else if kind != EventType::Deployment {
             if let Some(p) = subject {
                 people.push(p);
             }
             for (p, i) in persons {
-                if *i >= seg_start && *i < seg_end && !people.contains(p) {
+                if *i >= seg_start && *i < seg_end && !people.contains(p) && !speaker(doc, *i, te, b)
+                {
                     people.push(*p);
                 }
             }
@@ -376,8 +400,12 @@ fn sentence_events(
         if people.is_empty() && kind != EventType::Deployment {
             people.extend(referred.iter().copied());
         }
-        let place =
-            place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b));
+        // a call joins people in different places: it has no place
+        let place = if kind == EventType::Call {
+            None
+        } else {
+            place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b))
+        };
         let mut others = Vec::new();
         if kind == EventType::Visit {
             others.extend(place);
@@ -395,13 +423,26 @@ fn sentence_events(
                     .map(|x| x.0),
             );
             for (p, _) in entities_in(found, a, b, Kind::Place) {
-                if !others.contains(&p) {
+                if takes_part(found, p) && !others.contains(&p) {
                     others.push(p);
                 }
             }
-            if others.is_empty() {
-                continue;
+        }
+        // `Kenya and Germany signed`: the countries and bodies that are
+        // the subject of the trigger take part
+        let subjects = if kind == EventType::Visit {
+            // `the Chile visit`: a destination, told by `place`
+            Vec::new()
+        } else {
+            subject_entities(doc, found, a, ts)
+        };
+        for p in subjects {
+            if !others.contains(&p) {
+                others.push(p);
             }
+        }
+        if people.is_empty() && others.is_empty() {
+            continue;
         }
         let base = Draft {
             kind,
@@ -478,17 +519,240 @@ fn place_for(doc: &Doc, found: &Found, kind: EventType, from: usize, b: usize) -
             && (matches!(doc.word(i - 1), "in" | "at")
                 || (doc.word(i - 1) == "of" && matches!(doc.word(i - 2), "city" | "capital")))
     };
-    places
-        .iter()
-        .filter(after_preposition)
-        .find(|(p, _)| {
-            matches!(
-                found.entities[*p].place_kind,
-                Some(PlaceKind::City(_) | PlaceKind::Site)
-            )
-        })
+    // a city or site, else a country, else a region (`in Africa` says less
+    // than `in Chile` told in the same sentence)
+    let of_kind = |want: fn(PlaceKind) -> bool| {
+        places
+            .iter()
+            .filter(after_preposition)
+            .find(|(p, _)| found.entities[*p].place_kind.is_some_and(want))
+    };
+    of_kind(|k| matches!(k, PlaceKind::City(_) | PlaceKind::Site))
+        .or_else(|| of_kind(|k| matches!(k, PlaceKind::Country(_))))
         .or_else(|| places.iter().find(after_preposition))
         .map(|x| x.0)
+}
+
+/// Continents and world regions name where things are, not who takes part.
+const CONTINENTS: [&str; 12] = [
+    "Africa",
+    "Asia",
+    "Europe",
+    "Latin America",
+    "North America",
+    "South America",
+    "Central America",
+    "Oceania",
+    "Middle East",
+    "Southeast Asia",
+    "Asia-Pacific",
+    "Indo-Pacific",
+];
+
+/// Whether a place mentioned near an event can take part in it: a country
+/// or a named area, not a city, site or continent.
+fn takes_part(found: &Found, p: usize) -> bool {
+    let e = &found.entities[p];
+    match e.place_kind {
+        Some(PlaceKind::Country(_)) => true,
+        Some(PlaceKind::Region) => !CONTINENTS.contains(&e.name.as_str()),
+        _ => false,
+    }
+}
+
+/// `Kenya and Germany signed`, `Chile and the African Union held`: the
+/// countries and institutions right before the trigger.
+fn subject_entities(doc: &Doc, found: &Found, a: usize, ts: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut i = ts;
+    let mut skipped = 0;
+    while i > a {
+        i -= 1;
+        if let Some(id) = found.owner[i] {
+            let e = &found.entities[id];
+            let fits = e.kind == Kind::Institution
+                || (e.kind == Kind::Place && matches!(e.place_kind, Some(PlaceKind::Country(_))));
+            if !fits {
+                break;
+            }
+            if !out.contains(&id) {
+                out.push(id);
+            }
+            continue;
+        }
+        match doc.word(i) {
+            // (a comma ends an apposition: `X, head of the Committee, met`)
+            "and" | "the" | "both" => {}
+            // `Malaysia and Brunei today exchanged`
+            "today" | "yesterday" | "also" | "jointly" | "formally" | "on" | "have" | "has"
+                if skipped < 2 =>
+            {
+                skipped += 1
+            }
+            _ if doc.word(i).ends_with("day") && skipped < 2 => skipped += 1,
+            _ => break,
+        }
+    }
+    // a lone `the` or `and` read back to nothing
+    out.reverse();
+    out
+}
+
+/// A person named after the trigger and followed by `said`: the speaker
+/// who reports the event (`..., his spokesman, X, said`).
+fn speaker(doc: &Doc, i: usize, te: usize, b: usize) -> bool {
+    i >= te
+        && (i + 1..b.min(i + 7)).any(|k| {
+            matches!(
+                doc.word(k),
+                "said" | "says" | "told" | "added" | "stated" | "announced" | "noted"
+            )
+        })
+}
+
+/// Whether the words before token `ts` in its sentence report speech
+/// (`X said`, `told Al Jazeera that`).
+fn reported(doc: &Doc, a: usize, ts: usize) -> bool {
+    (a..ts).any(|i| matches!(doc.word(i), "said" | "says" | "told" | "that"))
+}
+
+/// `visiting Foreign Minister X`: the first person after `visiting` used as
+/// an adjective.
+fn visiting_adjective(doc: &Doc, found: &Found, ts: usize, te: usize, b: usize) -> Option<usize> {
+    if te != ts + 1 || doc.word(ts) != "visiting" {
+        return None;
+    }
+    if !doc.word(te).starts_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
+    (te..b.min(te + 10))
+        .find_map(|i| found.owner[i].filter(|&id| found.entities[id].kind == Kind::Person))
+}
+
+/// Trigger words that tell an event only in some company.
+fn trigger_fits(
+    doc: &Doc,
+    found: &Found,
+    kind: EventType,
+    ts: usize,
+    te: usize,
+    b: usize,
+) -> bool {
+    let w = doc.word(ts).to_ascii_lowercase();
+    let ahead = |n: usize| te..b.min(te + n);
+    let owner_kind = |i: usize| found.owner[i].map(|id| found.entities[id].kind);
+    match kind {
+        // `named Dutch economist X as its envoy` (not `named after`)
+        EventType::Appointment if te == ts + 1 && matches!(w.as_str(), "named" | "names" | "naming") => {
+            ahead(12)
+                .find(|&i| doc.word(i) == "as")
+                .is_some_and(|k| (te..k).any(|i| owner_kind(i) == Some(Kind::Person)))
+        }
+        // `sent 300 troops`, `will send a rescue team` (not `sent a letter`)
+        EventType::Deployment
+            if te == ts + 1 && matches!(w.as_str(), "send" | "sends" | "sending" | "sent") =>
+        {
+            ahead(7).any(|i| {
+                let x = doc.word(i).to_ascii_lowercase();
+                FORCES.contains(&x.as_str())
+            })
+        }
+        // `exchanged three memoranda of understanding`
+        EventType::Signing if w == "exchanged" => ahead(6).any(|i| {
+            let x = doc.word(i).to_ascii_lowercase();
+            x.starts_with("memorand")
+                || x.starts_with("agreement")
+                || x.starts_with("mou")
+                || matches!(x.as_str(), "documents" | "instruments" | "notes" | "accords")
+        }),
+        // `a meeting of the Council`, `a session of the Commission`: a
+        // body meets; `a meeting of the two ministers` is no conference
+        EventType::Conference if matches!(w.as_str(), "meeting" | "session") && te > ts + 1 => {
+            ahead(8).any(|i| owner_kind(i) == Some(Kind::Institution))
+        }
+        _ => true,
+    }
+}
+
+/// Nouns of the people and means a deployment sends.
+const FORCES: [&str; 27] = [
+    "troops",
+    "soldiers",
+    "personnel",
+    "forces",
+    "peacekeepers",
+    "team",
+    "teams",
+    "officers",
+    "doctors",
+    "medics",
+    "brigade",
+    "brigades",
+    "battalion",
+    "battalions",
+    "rescuers",
+    "firefighters",
+    "aircraft",
+    "ships",
+    "warships",
+    "vessels",
+    "units",
+    "unit",
+    "contingent",
+    "engineers",
+    "experts",
+    "workers",
+    "police",
+];
+
+/// Whether the date at byte `at` is that of a dateline (`TOKYO, March 3`).
+fn in_dateline(text: &str, at: usize) -> bool {
+    let before = text[..at].trim();
+    let Some(city) = before.strip_suffix(',') else {
+        return false;
+    };
+    before.len() < 40
+        && !city.is_empty()
+        && city
+            .split_whitespace()
+            .all(|w| w.starts_with(|c: char| c.is_uppercase()))
+}
+
+/// `said on Wednesday`, `told reporters on Friday`: the date a statement
+/// was made, not that of what it reports.
+fn statement_date(text: &str, at: usize) -> bool {
+    let from = text[..at]
+        .char_indices()
+        .rev()
+        .nth(60)
+        .map_or(0, |(i, _)| i);
+    for w in text[from..at]
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(6)
+    {
+        match w {
+            "said" | "says" | "told" | "announced" | "added" | "stated" | "reported" => {
+                return true
+            }
+            "on" | "in" | "a" | "the" | "statement" | "reporters" | "journalists" | "press"
+            | "briefing" | "at" | "late" | "early" => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The start of the `, who ...` or `, which ...` clause of the sentence
+/// starting at byte `from` that byte `at` lies in, if any.
+fn in_relative_clause(text: &str, from: usize, at: usize) -> Option<usize> {
+    let before = text.get(from..at)?;
+    let open = before.rfind(", who ").max(before.rfind(", which "))?;
+    if before[open + 2..].contains(',') {
+        return None;
+    }
+    Some(from + open)
 }
 
 /// Adds an event, or merges it into an earlier mention of the same event.
