@@ -381,21 +381,42 @@ fn span_end(text: &str, at: usize) -> Option<DateMention> {
 /// `earlier in the day`, `later that day`: the day of the latest date
 /// written in an earlier sentence.
 fn same_day(text: &str, out: &mut Vec<DateMention>) {
-    if !(text.contains(" day") && out.iter().any(|d| d.date.day_part().is_some())) {
+    if !((text.contains(" day") || text.contains("Earlier,") || text.contains("Later,"))
+        && out.iter().any(|d| d.date.day_part().is_some()))
+    {
         return;
     }
-    const PHRASES: [&str; 6] = [
-        "earlier in the day",
-        "later in the day",
-        "earlier that day",
-        "later that day",
-        "the same day",
-        "on the same day",
-    ];
+    // `Earlier in the day`, `later that day`, `the same day`, and a
+    // sentence opening `Earlier,` or `Later,` (news tells one day's story)
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for tail in ["in the day", "that day", "same day"] {
+        for (at, _) in text.match_indices(tail) {
+            let head = prev_word(text, at);
+            let ok = match tail {
+                "same day" => head == "the",
+                _ => matches!(head, "earlier" | "later" | "Earlier" | "Later"),
+            };
+            if ok {
+                let start = text[..at].trim_end().len() - head.len();
+                spans.push((start, at + tail.len()));
+            }
+        }
+    }
+    for head in ["Earlier,", "Later,"] {
+        for (at, _) in text.match_indices(head) {
+            let opens = text[..at]
+                .trim_end()
+                .chars()
+                .last()
+                .is_none_or(|c| matches!(c, '.' | '\n' | '!' | '?' | '"' | '”'));
+            if opens {
+                spans.push((at, at + head.len() - 1));
+            }
+        }
+    }
     let mut found: Vec<DateMention> = Vec::new();
-    for phrase in PHRASES {
-        for (at, _) in text.match_indices(phrase) {
-            let end = at + phrase.len();
+    for (at, end) in spans {
+        {
             if found.iter().chain(out.iter()).any(|d| at < d.end && d.start < end) {
                 continue;
             }
@@ -433,16 +454,26 @@ pub enum Tense {
 pub fn tense(text: &str, start: usize, end: usize) -> Option<Tense> {
     let clause_start = text[..start].rfind(['.', '\n', ';']).map_or(0, |i| i + 1);
     let before: Vec<&str> = words(&text[clause_start..start]).collect();
+    // a verb in `-ed` may be a participle (`a project financed by KfW`):
+    // it tells the tense only when no auxiliary or plain past does
+    let mut weak = None;
     for (k, w) in before.iter().enumerate().rev().take(20) {
         let prev = if k > 0 { before[k - 1] } else { "" };
-        if let Some(t) = tense_of(w, prev) {
-            return Some(t);
+        match tense_of(w, prev) {
+            Some((t, true)) => return Some(t),
+            Some((t, false)) => {
+                weak = weak.or(Some(t));
+            }
+            None => {}
         }
+    }
+    if weak.is_some() {
+        return weak;
     }
     let clause_end = text[end..].find(['.', '\n', ';']).map_or(text.len(), |i| end + i);
     let mut prev = "";
     for w in words(&text[end..clause_end]).take(8) {
-        if let Some(t) = tense_of(w, prev) {
+        if let Some((t, _)) = tense_of(w, prev) {
             return Some(t);
         }
         prev = w;
@@ -455,10 +486,11 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-/// The tense a word marks, given the word before it.
-fn tense_of(word: &str, prev: &str) -> Option<Tense> {
+/// The tense a word marks, given the word before it, and whether the mark
+/// is sure (an auxiliary, a plain past) rather than a verb in `-ed`.
+fn tense_of(word: &str, prev: &str) -> Option<(Tense, bool)> {
     let w = word.to_ascii_lowercase();
-    match w.as_str() {
+    let sure = match w.as_str() {
         "will" | "would" | "shall" | "'ll" | "scheduled" | "due" | "expected" | "upcoming"
         | "next" | "plans" | "prepares" | "preparing" | "slated" | "forthcoming" => {
             Some(Tense::Future)
@@ -467,18 +499,19 @@ fn tense_of(word: &str, prev: &str) -> Option<Tense> {
         | "held" | "took" | "made" | "began" | "sent" | "told" | "gave" | "went" | "came"
         | "left" | "led" | "paid" | "laid" | "spoke" | "saw" | "became" | "flew" | "won"
         | "chose" | "swore" | "sat" => Some(Tense::Past),
-        // `will be appointed`, `to be held`: a participle after `be`
-        // tells nothing by itself
-        _ if w.len() > 4
-            && w.ends_with("ed")
-            && w != "hundred"
-            && word.starts_with(|c: char| c.is_ascii_lowercase())
-            && !matches!(prev, "be" | "been" | "being") =>
-        {
-            Some(Tense::Past)
-        }
         _ => None,
+    };
+    if let Some(t) = sure {
+        return Some((t, true));
     }
+    // `will be appointed`, `to be held`: a participle after `be` tells
+    // nothing by itself
+    let past_form = w.len() > 4
+        && w.ends_with("ed")
+        && w != "hundred"
+        && word.starts_with(|c: char| c.is_ascii_lowercase())
+        && !matches!(prev, "be" | "been" | "being");
+    past_form.then_some((Tense::Past, false))
 }
 
 /// The word right before byte `at` (`in` of `in November`).

@@ -53,6 +53,7 @@ pub fn recognize(
         recent: Vec::new(),
         dates,
         article_date,
+        event_dates: Vec::new(),
     };
     for s in 0..doc.sentences.len() {
         let (a, b) = doc.sentence_tokens[s];
@@ -91,8 +92,12 @@ pub fn recognize(
                     continue;
                 }
             }
-            merge_or_push(found, &mut drafts, draft);
+            merge_or_push(doc, found, &mut drafts, draft);
         }
+        context.event_dates = drafts
+            .iter()
+            .filter_map(|d| d.date.map(|x| (d.kind, x)))
+            .collect();
         if let Some(p) = subject.or_else(|| persons.first().map(|x| x.0)) {
             context.subject = Some(p);
         }
@@ -135,6 +140,8 @@ struct Context {
     /// The dates written anywhere in the article.
     dates: Vec<DateMention>,
     article_date: Option<Date>,
+    /// The dates of the events told so far, latest last.
+    event_dates: Vec<(EventType, Date)>,
 }
 
 /// `at the event`, `the event`: a sentence adding to the latest event.
@@ -160,7 +167,15 @@ fn plural_reference(doc: &Doc, a: usize, b: usize) -> bool {
 /// `he`, `his`, `the delegation`: the sentence is about the last subject.
 fn singular_reference(doc: &Doc, a: usize, b: usize) -> bool {
     (a..b).any(|i| {
-        matches!(
+        // `the minister will travel`
+        (i > a
+            && matches!(doc.word(i - 1), "the" | "The")
+            && matches!(
+                doc.word(i),
+                "minister" | "president" | "premier" | "envoy" | "ambassador" | "secretary"
+                    | "chancellor" | "governor" | "speaker" | "chairman" | "chairwoman"
+            ))
+            || matches!(
             doc.word(i),
             "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her" | "delegation"
         )
@@ -366,7 +381,21 @@ fn sentence_events(
                 }
             })
             .map(|d| d.date)
-            .or_else(|| fallback_date(kind, article_date));
+            // `After the talks, they signed`: the date of the talks
+            .or_else(|| {
+                hits.iter()
+                    .filter(|h| h.1 != ts && h.1 > a && doc.word(h.1 - 1) == "the")
+                    .find_map(|h| {
+                        context
+                            .event_dates
+                            .iter()
+                            .rev()
+                            .find(|(k, _)| *k == h.0)
+                            .map(|x| x.1)
+                    })
+            });
+        let dated = date.is_some();
+        let mut date = date.or_else(|| fallback_date(kind, article_date));
         let mut people: Vec<usize> = Vec::new();
         // `X, who was elected ...`: the relative clause is about X alone
         let who = (ts.saturating_sub(4).max(a)..ts)
@@ -390,10 +419,25 @@ fn sentence_events(
             if let Some(p) = subject {
                 people.push(p);
             }
+            // (not one named only inside a `, who ...,` clause the trigger
+            // is outside of: `X, who came at Y's invitation, laid a wreath`)
+            let clause = in_relative_clause(doc.text, sa as usize, trigger_byte);
             for (p, i) in persons {
-                if *i >= seg_start && *i < seg_end && !people.contains(p) && !speaker(doc, *i, te, b)
+                if *i >= seg_start
+                    && *i < seg_end
+                    && !people.contains(p)
+                    && !speaker(doc, *i, te, b)
+                    && (clause.is_some()
+                        || in_relative_clause(doc.text, sa as usize, doc.tokens[*i].start as usize)
+                            .is_none())
                 {
                     people.push(*p);
+                }
+            }
+            // `he and Hou co-chaired`: the person the text is about, too
+            if !people.is_empty() && pronoun_and(doc, a, b) {
+                if let Some(p) = context.subject.filter(|p| !people.contains(p)) {
+                    people.push(p);
                 }
             }
         }
@@ -401,14 +445,35 @@ fn sentence_events(
             people.extend(referred.iter().copied());
         }
         // a call joins people in different places: it has no place
-        let place = if kind == EventType::Call {
-            None
-        } else {
-            place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b))
+        let mut place = match kind {
+            EventType::Call => None,
+            // the destination follows the trigger, before the next one
+            // (`tour the school before leaving for Caracas`)
+            EventType::Visit => first_country(found, te, seg_end)
+                // `the upcoming Russia visit`
+                .or_else(|| first_country(found, ts.saturating_sub(1).max(a), ts))
+                .or_else(|| first_country(found, te, b))
+                .or_else(|| place_for(doc, found, kind, te, seg_end))
+                .or_else(|| place_for(doc, found, EventType::Other, a, b)),
+            _ => place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b)),
         };
         let mut others = Vec::new();
         if kind == EventType::Visit {
+            // `visiting Foreign Minister X in Beijing`: X is on a visit to
+            // the country, which lasts more than that day
+            if visiting_adjective(doc, found, ts, te, b).is_some() {
+                place = place.map(|p| country_of(found, p).unwrap_or(p));
+                if dated {
+                    date = fallback_date(kind, article_date);
+                }
+            }
             others.extend(place);
+            // `tour the Latin American School of Medicine`
+            let next_inst = (te..b.min(te + 3))
+                .find_map(|i| found.owner[i].filter(|&id| found.entities[id].kind == Kind::Institution));
+            if let Some(o) = next_inst {
+                others.push(o);
+            }
         }
         if people.is_empty() {
             if matches!(
@@ -466,7 +531,49 @@ fn sentence_events(
             out.push((base, definite));
         }
     }
+    // `Oyarzún met X, and the two signed an MoU`: a signing told with a
+    // meeting or visit happened then
+    if let Some(d) = out
+        .iter()
+        .find(|(d, _)| d.kind != EventType::Signing && d.date.is_some())
+        .and_then(|(d, _)| d.date)
+    {
+        for (e, _) in out.iter_mut() {
+            if e.kind == EventType::Signing && e.date.is_none() {
+                e.date = Some(d);
+            }
+        }
+    }
     out
+}
+
+/// The first country named in tokens `a..b`.
+fn first_country(found: &Found, a: usize, b: usize) -> Option<usize> {
+    entities_in(found, a, b, Kind::Place)
+        .into_iter()
+        .map(|x| x.0)
+        .find(|&p| matches!(found.entities[p].place_kind, Some(PlaceKind::Country(_))))
+}
+
+/// `he and X`, `X and she`: a pronoun joined to a name.
+fn pronoun_and(doc: &Doc, a: usize, b: usize) -> bool {
+    (a + 1..b).any(|i| {
+        let (x, y) = (doc.word(i - 1), doc.word(i));
+        (matches!(x, "he" | "she" | "He" | "She") && y == "and")
+            || (x == "and" && matches!(y, "he" | "she"))
+    })
+}
+
+/// The country a city is in, when the article names that country.
+fn country_of(found: &Found, p: usize) -> Option<usize> {
+    let e = &found.entities[p];
+    let (Some(PlaceKind::City(_)), Some(c)) = (e.place_kind, e.country) else {
+        return None;
+    };
+    found
+        .entities
+        .iter()
+        .position(|e| e.kind == Kind::Place && e.place_kind == Some(PlaceKind::Country(c)))
 }
 
 /// Who visits: `X's official visit`, `a visit by X`.
@@ -669,6 +776,13 @@ fn trigger_fits(
         // body meets; `a meeting of the two ministers` is no conference
         EventType::Conference if matches!(w.as_str(), "meeting" | "session") && te > ts + 1 => {
             ahead(8).any(|i| owner_kind(i) == Some(Kind::Institution))
+                || ahead(5).any(|i| {
+                    matches!(
+                        doc.word(i),
+                        "board" | "council" | "commission" | "committee" | "assembly" | "cabinet"
+                            | "parliament" | "congress" | "senate" | "presidium" | "bureau"
+                    )
+                })
         }
         _ => true,
     }
@@ -756,7 +870,7 @@ fn in_relative_clause(text: &str, from: usize, at: usize) -> Option<usize> {
 }
 
 /// Adds an event, or merges it into an earlier mention of the same event.
-fn merge_or_push(found: &Found, drafts: &mut Vec<Draft>, d: Draft) {
+fn merge_or_push(doc: &Doc, found: &Found, drafts: &mut Vec<Draft>, d: Draft) {
     let found_kind = |id: &usize| found.entities.get(*id).map(|e| e.kind);
     let same = drafts.iter().position(|e| {
         if e.kind != d.kind {
@@ -770,10 +884,27 @@ fn merge_or_push(found: &Found, drafts: &mut Vec<Draft>, d: Draft) {
                     .iter()
                     .any(|o| d.others.contains(o) && found_kind(o) == Some(Kind::Institution));
         }
+        // two places neither of which holds the other, two different days:
+        // two events (`met in Beijing on Wednesday`, `in Astana next week`)
+        if let (Some(x), Some(y)) = (e.place, d.place) {
+            if x != y && !within(found, x, y) && !within(found, y, x) {
+                return false;
+            }
+        }
+        // (a meeting goes on: `will continue their working session on Tuesday`)
+        if let (Some(x), Some(y)) = (e.date, d.date) {
+            if d.kind != EventType::Meeting
+                && x.day_part().is_some()
+                && y.day_part().is_some()
+                && x != y
+            {
+                return false;
+            }
+        }
+        // `before leaving for Caracas`: a new journey
         if d.kind == EventType::Visit
-            && e.place.is_some()
-            && d.place.is_some()
             && e.place != d.place
+            && matches!(doc.word(d.trigger.0), "leaving" | "leave" | "left" | "leaves" | "departed")
         {
             return false;
         }
@@ -787,5 +918,16 @@ fn merge_or_push(found: &Found, drafts: &mut Vec<Draft>, d: Draft) {
     match same {
         Some(i) => absorb(&mut drafts[i], d),
         None => drafts.push(d),
+    }
+}
+
+/// Whether place `inner` may lie in place `outer`: a city in its country,
+/// a named site (whose whereabouts the lexicons do not tell) anywhere.
+fn within(found: &Found, inner: usize, outer: usize) -> bool {
+    let (i, o) = (&found.entities[inner], &found.entities[outer]);
+    match (i.place_kind, o.place_kind) {
+        (Some(PlaceKind::Site), _) => true,
+        (Some(PlaceKind::City(_)), Some(PlaceKind::Country(k))) => i.country == Some(k),
+        _ => false,
     }
 }
