@@ -457,7 +457,7 @@ pub fn tense(text: &str, start: usize, end: usize) -> Option<Tense> {
     // a verb in `-ed` may be a participle (`a project financed by KfW`):
     // it tells the tense only when no auxiliary or plain past does
     let mut weak = None;
-    for (k, w) in before.iter().enumerate().rev().take(20) {
+    for (k, w) in before.iter().enumerate().rev().take(40) {
         let prev = if k > 0 { before[k - 1] } else { "" };
         match tense_of(w, prev) {
             Some((t, true)) => return Some(t),

@@ -244,7 +244,20 @@ fn subject_of(
     if anaphoric {
         return last;
     }
-    persons.first().map(|p| p.0)
+    // not the source quoted at the end (`..., the spokesperson X said`)
+    persons
+        .iter()
+        .find(|&&(_, i)| !attribution(doc, a, b, i))
+        .or(persons.first())
+        .map(|p| p.0)
+}
+
+/// `, the Foreign Ministry spokesperson X said`: a person named after a
+/// comma and followed by `said`, as the source of what is told.
+fn attribution(doc: &Doc, a: usize, b: usize, i: usize) -> bool {
+    let comma_before = (i.saturating_sub(6).max(a)..i).any(|k| doc.class(k) == Class::Comma);
+    comma_before
+        && (i + 1..b.min(i + 7)).any(|k| matches!(doc.word(k), "said" | "says" | "told" | "added"))
 }
 
 /// The trigger hits of a sentence: (type, first token, end token).
@@ -351,8 +364,17 @@ fn sentence_events(
         let definite = ts > a && matches!(doc.word(ts - 1), "the" | "this" | "that");
         // A trigger's own people: those between the previous trigger and
         // the next one (`During the visit, Trac met with A`).
-        let seg_start = if n == 0 { a } else { hits[n - 1].2.min(ts) };
-        let seg_end = hits.get(n + 1).map_or(b, |h| h.1.max(te));
+        // (`visiting` before a name is an adjective: it cuts nothing)
+        let cuts = |h: &(EventType, usize, usize)| !is_visiting_adjective(doc, h.1, h.2);
+        let seg_start = hits[..n]
+            .iter()
+            .rev()
+            .find(|h| cuts(h))
+            .map_or(a, |h| h.2.min(ts));
+        let seg_end = hits[n + 1..]
+            .iter()
+            .find(|h| cuts(h))
+            .map_or(b, |h| h.1.max(te));
         // `hosted a solemn ceremony`: the ceremony is the event
         if kind == EventType::Meeting
             && matches!(doc.word(ts), "hosted" | "hosts" | "hosting")
@@ -365,10 +387,17 @@ fn sentence_events(
         // the date a statement was made (`..., the minister said on
         // Wednesday`) and dates on the other side of a `, who ...,` clause
         let trigger_byte = doc.tokens[ts].start as usize;
+        // (nor dates beyond a journey told after this trigger: `tour the
+        // school before leaving for Caracas on Saturday`)
+        let journey = hits[n + 1..]
+            .iter()
+            .find(|h| h.0 == EventType::Visit && cuts(h))
+            .map_or(usize::MAX, |h| doc.tokens[h.1].start as usize);
         let date = dates
             .iter()
             .filter(|d| {
-                !in_dateline(doc.text, d.start)
+                d.start < journey
+                    && !in_dateline(doc.text, d.start)
                     && !(d.start > trigger_byte && statement_date(doc.text, d.start))
                     && in_relative_clause(doc.text, sa as usize, d.start)
                         == in_relative_clause(doc.text, sa as usize, trigger_byte)
@@ -469,8 +498,9 @@ fn sentence_events(
             }
             others.extend(place);
             // `tour the Latin American School of Medicine`
-            let next_inst = (te..b.min(te + 3))
-                .find_map(|i| found.owner[i].filter(|&id| found.entities[id].kind == Kind::Institution));
+            let at = if doc.word(te) == "the" { te + 1 } else { te };
+            let next_inst = found.owner[at.min(b)]
+                .filter(|&id| at < b && found.entities[id].kind == Kind::Institution);
             if let Some(o) = next_inst {
                 others.push(o);
             }
@@ -529,6 +559,19 @@ fn sentence_events(
             }
         } else {
             out.push((base, definite));
+        }
+    }
+    // `will travel to Astana to attend a meeting`: the destination of a
+    // journey told in the sentence is where its other events take place
+    if let Some(p) = out
+        .iter()
+        .find(|(d, _)| d.kind == EventType::Visit && d.place.is_some())
+        .and_then(|(d, _)| d.place)
+    {
+        for (e, _) in out.iter_mut() {
+            if e.place.is_none() && !matches!(e.kind, EventType::Visit | EventType::Call) {
+                e.place = Some(p);
+            }
         }
     }
     // `Oyarzún met X, and the two signed an MoU`: a signing told with a
@@ -726,14 +769,18 @@ fn reported(doc: &Doc, a: usize, ts: usize) -> bool {
 /// `visiting Foreign Minister X`: the first person after `visiting` used as
 /// an adjective.
 fn visiting_adjective(doc: &Doc, found: &Found, ts: usize, te: usize, b: usize) -> Option<usize> {
-    if te != ts + 1 || doc.word(ts) != "visiting" {
-        return None;
-    }
-    if !doc.word(te).starts_with(|c: char| c.is_uppercase()) {
+    if !is_visiting_adjective(doc, ts, te) {
         return None;
     }
     (te..b.min(te + 10))
         .find_map(|i| found.owner[i].filter(|&id| found.entities[id].kind == Kind::Person))
+}
+
+/// `visiting` before a capitalised word (`visiting Uzbek Foreign Minister`).
+fn is_visiting_adjective(doc: &Doc, ts: usize, te: usize) -> bool {
+    te == ts + 1
+        && doc.word(ts) == "visiting"
+        && doc.word(te).starts_with(|c: char| c.is_uppercase())
 }
 
 /// Trigger words that tell an event only in some company.
