@@ -27,6 +27,9 @@ struct Draft {
     persons: Vec<usize>,
     others: Vec<usize>,
     trigger: (usize, usize),
+    /// Dated by its month in the end (a visit of days), though its day
+    /// still tells it from another.
+    by_month: bool,
 }
 
 /// The events of the article.
@@ -87,6 +90,13 @@ pub fn recognize(
                     // `X told reporters the talks were useful`: X speaks
                     // about the talks, which says nothing of who took part
                     if !reported(doc, a, draft.trigger.0) {
+                        let mut draft = draft;
+                        // `this visit amid Việt Nam – Chile ties`: the
+                        // visit already has its destination
+                        if draft.kind == EventType::Visit && e.place.is_some() {
+                            draft.others.retain(|o| Some(*o) != draft.place);
+                            draft.place = None;
+                        }
                         absorb(e, draft);
                     }
                     continue;
@@ -117,10 +127,14 @@ pub fn recognize(
                     participants.push(o);
                 }
             }
+            let date = d.date.map(|x| match x.month_part() {
+                Some(m) if d.by_month => Date::month(x.year_part(), m).unwrap_or(x),
+                _ => x,
+            });
             EventRecord {
                 id: format!("e{}", n + 1),
                 event_type: d.kind.as_str().to_string(),
-                date: d.date.map(|x| x.to_string()),
+                date: date.map(|x| x.to_string()),
                 place: d.place.and_then(|p| id_of(&p)),
                 participants,
                 trigger: Some(doc.span_text(d.trigger.0, d.trigger.1).to_string()),
@@ -366,11 +380,19 @@ fn sentence_events(
         // the next one (`During the visit, Trac met with A`).
         // (`visiting` before a name is an adjective: it cuts nothing)
         let cuts = |h: &(EventType, usize, usize)| !is_visiting_adjective(doc, h.1, h.2);
+        // (`held talks with A, and laid a wreath`: A is the object of the
+        // talks, not a party to the wreath)
         let seg_start = hits[..n]
             .iter()
             .rev()
             .find(|h| cuts(h))
-            .map_or(a, |h| h.2.min(ts));
+            .map_or(a, |h| {
+                if matches!(h.0, EventType::Meeting | EventType::Call) && kind != h.0 {
+                    ts
+                } else {
+                    h.2.min(ts)
+                }
+            });
         let seg_end = hits[n + 1..]
             .iter()
             .find(|h| cuts(h))
@@ -427,8 +449,9 @@ fn sentence_events(
         let mut date = date.or_else(|| fallback_date(kind, article_date));
         let mut people: Vec<usize> = Vec::new();
         // `X, who was elected ...`: the relative clause is about X alone
-        let who = (ts.saturating_sub(4).max(a)..ts)
+        let who = (ts.saturating_sub(8).max(a)..ts)
             .rev()
+            .take_while(|&i| doc.class(i) != Class::Comma)
             .find(|&i| doc.word(i) == "who");
         let relative_to = who.and_then(|w| {
             (w.saturating_sub(2).max(a)..w)
@@ -437,6 +460,15 @@ fn sentence_events(
         });
         if let Some(p) = relative_to {
             people.push(p);
+            // and those named after the trigger (`who came to attend a
+            // ceremony marking Fidel Castro's trip`)
+            if kind != EventType::Visit {
+                for (q, i) in persons {
+                    if *i >= te && *i < seg_end && !people.contains(q) && !speaker(doc, *i, te, b) {
+                        people.push(*q);
+                    }
+                }
+            }
         } else if kind == EventType::Visit {
             people.extend(visitor(doc, found, ts, te, b).or(subject));
             // `hosted visiting Foreign Minister X`: the visitor is X
@@ -487,6 +519,7 @@ fn sentence_events(
             _ => place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b)),
         };
         let mut others = Vec::new();
+        let mut by_month = false;
         if kind == EventType::Visit {
             // `visiting Foreign Minister X in Beijing`: X is on a visit to
             // the country, which lasts more than that day
@@ -498,12 +531,20 @@ fn sentence_events(
             }
             others.extend(place);
             // `tour the Latin American School of Medicine`
+            // (not `visit by French Armed Forces Minister X`)
             let at = if doc.word(te) == "the" { te + 1 } else { te };
-            let next_inst = found.owner[at.min(b)]
-                .filter(|&id| at < b && found.entities[id].kind == Kind::Institution);
+            let next_inst = found.owner[at.min(b)].filter(|&id| {
+                at < b && doc.word(te - 1) != "by" && found.entities[id].kind == Kind::Institution
+            });
             if let Some(o) = next_inst {
                 others.push(o);
             }
+            // A visit to a country or city lasts days: news dates it by
+            // the month; one to a site or a body (`visited the Centre on
+            // Tuesday`) takes the day.
+            let to_site = next_inst.is_some()
+                || place.is_some_and(|p| found.entities[p].place_kind == Some(PlaceKind::Site));
+            by_month = !to_site;
         }
         if people.is_empty() {
             if matches!(
@@ -546,6 +587,7 @@ fn sentence_events(
             persons: people.clone(),
             others,
             trigger: (ts, te),
+            by_month,
         };
         // One host, several guests: one meeting each.
         let separate = || {
