@@ -57,14 +57,17 @@ fn patterns() -> &'static Patterns {
             month_day: build(&format!(
                 r"\b({m})\.? (\d{{1,2}})\b(?:\s*(?:-|–|to|and)\s*(\d{{1,2}})\b)?(?:,?\s*(\d{{4}})\b)?"
             )),
-            day_month: build(&format!(r"\b(\d{{1,2}}) ({m})\b(?:,?\s*(\d{{4}})\b)?")),
+            // (`12 and 13 June`, `19-22 October`: a range, read as its month)
+            day_month: build(&format!(
+                r"\b(?:(\d{{1,2}})\s*(?:-|–|and|to)\s*)?(\d{{1,2}}) ({m})\b(?:,?\s*(\d{{4}})\b)?"
+            )),
             // qualifiers before a month or weekday are read by `prev_word`:
             // an optional leading word would make every `in` a match start
             month_year: build(&format!(r"\b({m})\b(?:,?\s*(\d{{4}})\b| (last|this|next) year\b)?")),
             year: build(r"\b(?:(last|this|next) year|(\d{4})\b)"),
             weekday: build(&format!(r"\b({w})\b")),
-            relative_day: build(r"\b(yesterday|today)\b"),
-            relative_month: build(r"\b(last|this|next) (month|week)\b"),
+            relative_day: build(r"\b(yesterday|today|last night|last evening|this morning|tonight)\b"),
+            relative_month: build(r"\b([Ll]ast|[Tt]his|[Nn]ext) (month|week)\b"),
         }
     })
 }
@@ -166,19 +169,24 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         }
     }
     for c in p.day_month.captures_iter(month_texts) {
-        let (Some(all), Some(mon)) = (c.get(0), c.get(2).and_then(|x| month_number(x.as_str())))
+        let (Some(all), Some(mon)) = (c.get(0), c.get(3).and_then(|x| month_number(x.as_str())))
         else {
             continue;
         };
         if taken(&out, all.start(), all.end()) {
             continue;
         }
-        let day: u8 = c.get(1).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
+        let day: u8 = c.get(2).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
         let year = c
-            .get(3)
+            .get(4)
             .and_then(|x| x.as_str().parse().ok())
             .or(article_year);
-        if let Some(date) = year.and_then(|y| Date::day(y, mon, day)) {
+        let date = if c.get(1).is_some() {
+            year.and_then(|y| Date::month(y, mon))
+        } else {
+            year.and_then(|y| Date::day(y, mon, day))
+        };
+        if let Some(date) = date {
             out.push(DateMention {
                 start: all.start(),
                 end: all.end(),
@@ -190,10 +198,17 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         let (Some(all), Some(name)) = (c.get(0), c.get(1)) else {
             continue;
         };
+        let prev = prev_word(text, all.start()).to_ascii_lowercase();
         let qualified = matches!(
-            prev_word(text, all.start()).to_ascii_lowercase().as_str(),
+            prev.as_str(),
             "in" | "last" | "this" | "next" | "early" | "late" | "mid" | "since" | "for" | "until"
-        );
+                | "by"
+        ) || (prev == "of" && {
+            // `by the end of March`
+            let before = &text[..all.start()];
+            let before = before.trim_end().strip_suffix("of").unwrap_or(before);
+            matches!(prev_word(before, before.len()), "end" | "beginning" | "start" | "middle")
+        });
         if taken(&out, all.start(), all.end()) {
             continue;
         }
@@ -291,7 +306,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         }
         for c in p.relative_day.captures_iter(text) {
             let Some(all) = c.get(0) else { continue };
-            let days = if all.as_str() == "yesterday" {
+            let days = if matches!(all.as_str(), "yesterday" | "last night" | "last evening") {
                 base - 1
             } else {
                 base
@@ -313,7 +328,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             if taken(&out, all.start(), all.end()) {
                 continue;
             }
-            let shift = relative_year(rel.as_str());
+            let shift = relative_year(&rel.as_str().to_ascii_lowercase());
             let date = if c.get(2).is_some_and(|u| u.as_str() == "week") {
                 // `next week`: the month of the day a week away
                 a.day_part().and_then(|d| {
@@ -459,6 +474,11 @@ pub fn tense(text: &str, start: usize, end: usize) -> Option<Tense> {
     let mut weak = None;
     for (k, w) in before.iter().enumerate().rev().take(40) {
         let prev = if k > 0 { before[k - 1] } else { "" };
+        // `when the Prime Minister visits Jakarta in June`: a clause of
+        // time in the present speaks of the future
+        if matches!(*w, "when" | "once" | "until" | "if" | "before") {
+            return Some(weak.unwrap_or(Tense::Future));
+        }
         match tense_of(w, prev) {
             Some((t, true)) => return Some(t),
             Some((t, false)) => {

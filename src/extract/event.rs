@@ -160,21 +160,30 @@ struct Context {
 
 /// `at the event`, `the event`: a sentence adding to the latest event.
 fn mentions_the_event(doc: &Doc, a: usize, b: usize) -> bool {
-    (a + 1..b).any(|i| matches!(doc.word(i), "event" | "occasion") && doc.word(i - 1) == "the")
+    (a + 1..b).any(|i| {
+        matches!(doc.word(i), "event" | "occasion" | "meeting")
+            && matches!(doc.word(i - 1), "the" | "The")
+    })
 }
 
 /// `the two leaders held talks`, `They agreed`: the last two persons named.
 fn plural_reference(doc: &Doc, a: usize, b: usize) -> bool {
     (a..b).any(|i| {
         let w = doc.word(i);
+        let group = |k: usize| {
+            matches!(
+                doc.word(k),
+                "leaders" | "sides" | "ministers" | "officials" | "delegations" | "presidents"
+            )
+        };
         matches!(w, "They" | "they")
-            || (matches!(w, "two" | "both" | "Both")
-                && (i + 1..(i + 3).min(b)).any(|k| {
-                    matches!(
-                        doc.word(k),
-                        "leaders" | "sides" | "ministers" | "officials" | "delegations"
-                    )
-                }))
+            || (matches!(w, "two" | "both" | "Both") && (i + 1..(i + 3).min(b)).any(group))
+            // `The ministers later toured`, `the two signed`
+            || (matches!(w, "the" | "The") && i + 1 < b && group(i + 1))
+            || (matches!(w, "the" | "The")
+                && doc.word(i + 1) == "two"
+                && doc.word(i + 2).starts_with(|c: char| c.is_lowercase())
+                && doc.word(i + 2).ends_with("ed"))
     })
 }
 
@@ -246,9 +255,11 @@ fn subject_of(
     last: Option<usize>,
 ) -> Option<usize> {
     let first = doc.word(a);
+    // (`Last Friday the minister held`: a description a few words in)
+    let the_at = (a..(a + 4).min(b)).find(|&i| matches!(doc.word(i), "The" | "the"));
     let anaphoric = matches!(first, "He" | "She" | "His" | "Her")
-        || (first == "The"
-            && (a + 1..(a + 5).min(b)).any(|i| {
+        || (the_at.is_some_and(|t| first == "The" || (t > a && doc.class(a) != Class::Name))
+            && (the_at.unwrap_or(a) + 1..(the_at.unwrap_or(a) + 5).min(b)).any(|i| {
                 matches!(
                     doc.word(i),
                     "host" | "guest" | "leader" | "officer" | "diplomat" | "official"
@@ -387,7 +398,10 @@ fn sentence_events(
             .rev()
             .find(|h| cuts(h))
             .map_or(a, |h| {
-                if matches!(h.0, EventType::Meeting | EventType::Call) && kind != h.0 {
+                // (but `met Y on the sidelines of the summit`: Y is there)
+                let sidelines = (ts.saturating_sub(4)..ts)
+                    .any(|i| matches!(doc.word(i), "sidelines" | "margins" | "sideline"));
+                if matches!(h.0, EventType::Meeting | EventType::Call) && kind != h.0 && !sidelines {
                     ts
                 } else {
                     h.2.min(ts)
@@ -398,8 +412,12 @@ fn sentence_events(
             .find(|h| cuts(h))
             .map_or(b, |h| h.1.max(te));
         // `hosted a solemn ceremony`: the ceremony is the event
+        // and `received a phone call`: the call is
         if kind == EventType::Meeting
-            && matches!(doc.word(ts), "hosted" | "hosts" | "hosting")
+            && matches!(
+                doc.word(ts),
+                "hosted" | "hosts" | "hosting" | "received" | "receives"
+            )
             && te == ts + 1
             && hits.iter().any(|h| h.1 > te && h.1 <= te + 4)
         {
@@ -453,9 +471,11 @@ fn sentence_events(
             .rev()
             .take_while(|&i| doc.class(i) != Class::Comma)
             .find(|&i| doc.word(i) == "who");
+        // (`X, Minister of Foreign Affairs of Somalia, who is visiting`)
         let relative_to = who.and_then(|w| {
-            (w.saturating_sub(2).max(a)..w)
+            (w.saturating_sub(16).max(a)..w)
                 .rev()
+                .take_while(|&i| w - i <= 2 || found.owner[i].is_some() || doc.class(i) != Class::Lower)
                 .find_map(|i| found.owner[i].filter(|&id| found.entities[id].kind == Kind::Person))
         });
         if let Some(p) = relative_to {
@@ -682,7 +702,18 @@ fn visitor(doc: &Doc, found: &Found, ts: usize, te: usize, b: usize) -> Option<u
         return (te..b.min(te + 10)).find_map(person_at);
     }
     // `Suwarno would visit Beijing`: the name just before the verb
-    (ts.saturating_sub(3)..ts).rev().find_map(person_at)
+    if let Some(p) = (ts.saturating_sub(3)..ts).rev().find_map(person_at) {
+        return Some(p);
+    }
+    // `X hosted Y for a working visit`: the guest visits
+    let a = doc.sentence_tokens[doc.tokens[ts].sentence as usize].0;
+    let host = (a..ts).rev().find(|&i| {
+        matches!(
+            doc.word(i),
+            "hosted" | "hosts" | "received" | "receives" | "welcomed" | "welcomes"
+        )
+    })?;
+    (host + 1..ts).find_map(person_at)
 }
 
 /// News reports meetings, visits and ceremonies in the month it is written.
@@ -791,10 +822,20 @@ fn subject_entities(doc: &Doc, found: &Found, a: usize, ts: usize) -> Vec<usize>
 }
 
 /// A person named after the trigger and followed by `said`: the speaker
-/// who reports the event (`..., his spokesman, X, said`).
+/// who reports the event (`..., his spokesman, X, said`); or one named as
+/// whom a new office holder replaces (`replacing Admiral X`, `after the
+/// resignation of X`).
 fn speaker(doc: &Doc, i: usize, te: usize, b: usize) -> bool {
-    i >= te
-        && (i + 1..b.min(i + 7)).any(|k| {
+    let replaced = (i.saturating_sub(4)..i).any(|k| {
+        matches!(
+            doc.word(k),
+            "replacing" | "replaces" | "replaced" | "succeeding" | "succeeds" | "resignation"
+                | "death" | "predecessor"
+        )
+    });
+    replaced
+        || i >= te
+            && (i + 1..b.min(i + 7)).any(|k| {
             matches!(
                 doc.word(k),
                 "said" | "says" | "told" | "added" | "stated" | "announced" | "noted"
@@ -846,7 +887,10 @@ fn trigger_fits(
         }
         // `sent 300 troops`, `will send a rescue team` (not `sent a letter`)
         EventType::Deployment
-            if te == ts + 1 && matches!(w.as_str(), "send" | "sends" | "sending" | "sent") =>
+            if (te == ts + 1 && matches!(w.as_str(), "send" | "sends" | "sending" | "sent"))
+                || (te == ts + 2
+                    && matches!(w.as_str(), "has" | "have")
+                    && doc.word(ts + 1) == "sent") =>
         {
             ahead(7).any(|i| {
                 let x = doc.word(i).to_ascii_lowercase();
@@ -982,13 +1026,22 @@ fn merge_or_push(doc: &Doc, found: &Found, drafts: &mut Vec<Draft>, d: Draft) {
         }
         // (a meeting goes on: `will continue their working session on Tuesday`)
         if let (Some(x), Some(y)) = (e.date, d.date) {
-            if d.kind != EventType::Meeting
-                && x.day_part().is_some()
-                && y.day_part().is_some()
-                && x != y
-            {
+            let (x, y) = (x.to_string(), y.to_string());
+            if d.kind != EventType::Meeting && !x.starts_with(&y) && !y.starts_with(&x) {
                 return false;
             }
+        }
+        // `a meeting of the Joint Commission`, `the G20 summit`: two bodies
+        let bodies = |x: &Draft| -> Vec<usize> {
+            x.others
+                .iter()
+                .copied()
+                .filter(|o| found_kind(o) == Some(Kind::Institution))
+                .collect()
+        };
+        let (eb, db) = (bodies(e), bodies(&d));
+        if !eb.is_empty() && !db.is_empty() && !eb.iter().any(|o| db.contains(o)) {
+            return false;
         }
         // `before leaving for Caracas`: a new journey
         if d.kind == EventType::Visit
