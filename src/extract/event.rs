@@ -515,6 +515,16 @@ fn sentence_events(
                     people.push(*p);
                 }
             }
+            // `during which the two signed`: the two named before
+            let group = (ts.saturating_sub(3).max(a)..ts)
+                .any(|i| matches!(doc.word(i), "two" | "both" | "Both" | "they" | "They"));
+            if group {
+                for (p, i) in persons {
+                    if *i < ts && !people.contains(p) && !speaker(doc, *i, te, b) {
+                        people.push(*p);
+                    }
+                }
+            }
             // `he and Hou co-chaired`: the person the text is about, too
             if !people.is_empty() && pronoun_and(doc, a, b) {
                 if let Some(p) = context.subject.filter(|p| !people.contains(p)) {
@@ -895,6 +905,17 @@ fn trigger_fits(
             ahead(7).any(|i| {
                 let x = doc.word(i).to_ascii_lowercase();
                 FORCES.contains(&x.as_str())
+            })
+        }
+        // `are expected to sign` (not `hope to sign`: a wish)
+        EventType::Signing if matches!(w.as_str(), "to" | "will") => {
+            let before = |k: usize| if ts >= k { doc.word(ts - k) } else { "" };
+            !(1..=2).any(|k| {
+                matches!(
+                    before(k),
+                    "hope" | "hopes" | "hoped" | "wish" | "wishes" | "want" | "wants" | "seek"
+                        | "seeks" | "aim" | "aims" | "plan" | "plans" | "would" | "could"
+                )
             })
         }
         // `exchanged three memoranda of understanding`
