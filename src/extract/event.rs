@@ -596,6 +596,22 @@ fn sentence_events(
         }
         // `Kenya and Germany signed`: the countries and bodies that are
         // the subject of the trigger take part
+        // `a ceremony ... for the Sassari Brigade`, `elected X as its
+        // vice-president of the Senate`: bodies named with the trigger
+        if !people.is_empty()
+            && matches!(
+                kind,
+                EventType::Ceremony | EventType::Conference | EventType::Appointment
+            )
+        {
+            for (o, i) in entities_in(found, seg_start, seg_end, Kind::Institution) {
+                let in_title = doc.class(i.saturating_sub(1)) == Class::Of
+                    && doc.class(i.saturating_sub(2)) == Class::Title;
+                if !in_title && !others.contains(&o) {
+                    others.push(o);
+                }
+            }
+        }
         let subjects = if kind == EventType::Visit {
             // `the Chile visit`: a destination, told by `place`
             Vec::new()
