@@ -255,17 +255,23 @@ fn subject_of(
     last: Option<usize>,
 ) -> Option<usize> {
     let first = doc.word(a);
-    // (`Last Friday the minister held`: a description a few words in)
-    let the_at = (a..(a + 4).min(b)).find(|&i| matches!(doc.word(i), "The" | "the"));
+    // (`Last Friday the minister held`: a description a few words in,
+    // right after `the`: `The host`, `the Vietnamese leader`)
+    let description = |t: usize| {
+        (t + 1..(t + 3).min(b)).any(|i| {
+            matches!(
+                doc.word(i),
+                "host" | "guest" | "leader" | "officer" | "diplomat" | "official" | "minister"
+                    | "president" | "premier" | "envoy" | "ambassador"
+            ) || (doc.class(i) == Class::Title && found.owner[i].is_none())
+        }) && persons.first().is_none_or(|p| p.1 > t + 4)
+    };
     let anaphoric = matches!(first, "He" | "She" | "His" | "Her")
-        || (the_at.is_some_and(|t| first == "The" || (t > a && doc.class(a) != Class::Name))
-            && (the_at.unwrap_or(a) + 1..(the_at.unwrap_or(a) + 5).min(b)).any(|i| {
-                matches!(
-                    doc.word(i),
-                    "host" | "guest" | "leader" | "officer" | "diplomat" | "official"
-                ) || (doc.class(i) == Class::Title && found.owner[i].is_none())
-            })
-            && persons.first().is_none_or(|p| p.1 > a + 5));
+        || (a..(a + 4).min(b)).any(|t| {
+            (t == a || doc.class(a) != Class::Name)
+                && matches!(doc.word(t), "The" | "the")
+                && description(t)
+        });
     if anaphoric {
         return last;
     }
@@ -563,9 +569,16 @@ fn sentence_events(
             // `tour the Latin American School of Medicine`
             // (not `visit by French Armed Forces Minister X`)
             let at = if doc.word(te) == "the" { te + 1 } else { te };
-            let next_inst = found.owner[at.min(b)].filter(|&id| {
-                at < b && doc.word(te - 1) != "by" && found.entities[id].kind == Kind::Institution
-            });
+            let next_inst = found
+                .owner
+                .get(at)
+                .copied()
+                .flatten()
+                .filter(|&id| {
+                    at < b
+                        && doc.word(te - 1) != "by"
+                        && found.entities[id].kind == Kind::Institution
+                });
             if let Some(o) = next_inst {
                 others.push(o);
             }
