@@ -131,7 +131,11 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         .iter()
         .any(|names| names.iter().any(|m| text.contains(m.as_str())));
     let has_year_word = text.contains("year") || text.contains("month") || text.contains("week");
-    let has_day_word = text.contains("day");
+    let has_day_word = text.contains("day")
+        || text.contains("last night")
+        || text.contains("evening")
+        || text.contains("morning")
+        || text.contains("tonight");
     let has_four_digits = text
         .as_bytes()
         .windows(4)
@@ -201,13 +205,24 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         let prev = prev_word(text, all.start()).to_ascii_lowercase();
         let qualified = matches!(
             prev.as_str(),
-            "in" | "last" | "this" | "next" | "early" | "late" | "mid" | "since" | "for" | "until"
+            "in" | "last"
+                | "this"
+                | "next"
+                | "early"
+                | "late"
+                | "mid"
+                | "since"
+                | "for"
+                | "until"
                 | "by"
         ) || (prev == "of" && {
             // `by the end of March`
             let before = &text[..all.start()];
             let before = before.trim_end().strip_suffix("of").unwrap_or(before);
-            matches!(prev_word(before, before.len()), "end" | "beginning" | "start" | "middle")
+            matches!(
+                prev_word(before, before.len()),
+                "end" | "beginning" | "start" | "middle"
+            )
         });
         if taken(&out, all.start(), all.end()) {
             continue;
@@ -333,10 +348,8 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
                 // `next week`: the month of the day a week away
                 a.day_part().and_then(|d| {
                     let day = days_from_civil(a.year_part(), m, d) + 7 * i64::from(shift);
-                    civil_from_days(day).and_then(|x| {
-                        x.month_part()
-                            .and_then(|xm| Date::month(x.year_part(), xm))
-                    })
+                    civil_from_days(day)
+                        .and_then(|x| x.month_part().and_then(|xm| Date::month(x.year_part(), xm)))
                 })
             } else {
                 let index = a.year_part() * 12 + i32::from(m) - 1 + shift;
@@ -382,7 +395,9 @@ fn span_end(text: &str, at: usize) -> Option<DateMention> {
         .or_else(|| rest.strip_prefix('–'))?
         .trim_start();
     let digits = rest.get(..4)?;
-    if !digits.bytes().all(|b| b.is_ascii_digit()) || rest[4..].starts_with(|c: char| c.is_ascii_digit()) {
+    if !digits.bytes().all(|b| b.is_ascii_digit())
+        || rest[4..].starts_with(|c: char| c.is_ascii_digit())
+    {
         return None;
     }
     let start = at + (after.len() - rest.len());
@@ -432,7 +447,11 @@ fn same_day(text: &str, out: &mut Vec<DateMention>) {
     let mut found: Vec<DateMention> = Vec::new();
     for (at, end) in spans {
         {
-            if found.iter().chain(out.iter()).any(|d| at < d.end && d.start < end) {
+            if found
+                .iter()
+                .chain(out.iter())
+                .any(|d| at < d.end && d.start < end)
+            {
                 continue;
             }
             let clause_start = text[..at].rfind(['.', '\n']).map_or(0, |i| i + 1);
@@ -490,7 +509,9 @@ pub fn tense(text: &str, start: usize, end: usize) -> Option<Tense> {
     if weak.is_some() {
         return weak;
     }
-    let clause_end = text[end..].find(['.', '\n', ';']).map_or(text.len(), |i| end + i);
+    let clause_end = text[end..]
+        .find(['.', '\n', ';'])
+        .map_or(text.len(), |i| end + i);
     let mut prev = "";
     for w in words(&text[end..clause_end]).take(8) {
         if let Some((t, _)) = tense_of(w, prev) {
@@ -602,10 +623,76 @@ mod tests {
             ),
             ("elected last month", "2023-01-14", Some("2022-12")),
             ("later this month", "2023-02-14", Some("2023-02")),
+            // the tense of the clause decides which November
+            (
+                "he will visit Manila in April",
+                "2025-03-03",
+                Some("2025-04"),
+            ),
+            (
+                "the visit, scheduled for November",
+                "2025-09-25",
+                Some("2025-11"),
+            ),
+            ("he visited Manila in April", "2025-03-03", Some("2024-04")),
+            (
+                "when the Prime Minister visits Jakarta in June",
+                "2025-03-05",
+                Some("2025-06"),
+            ),
+            (
+                "On Wednesday the minister will travel",
+                "2025-03-04",
+                Some("2025-03-05"),
+            ),
+            (
+                "a project financed by KfW, before a meeting on Thursday",
+                "2025-03-04",
+                Some("2025-03-06"),
+            ),
+            (
+                "she said on Tuesday after the call",
+                "2025-04-16",
+                Some("2025-04-15"),
+            ),
+            (
+                "Last Friday the minister held talks",
+                "2024-09-09",
+                Some("2024-09-06"),
+            ),
+            ("will visit Hanoi next week", "2025-10-17", Some("2025-10")),
+            (
+                "Last week, the police sent a team",
+                "2025-02-03",
+                Some("2025-01"),
+            ),
+            (
+                "spoke over the phone last evening",
+                "2024-11-14",
+                Some("2024-11-13"),
+            ),
+            ("in Luanda on 12 and 13 June", "2025-04-29", Some("2025-06")),
+            (
+                "would deploy troops by the end of March",
+                "2025-02-03",
+                Some("2025-03"),
+            ),
+            // an anniversary span gives the year of the article
+            ("(December 22, 1989-2024)", "2024-12-10", Some("2024")),
         ];
         for (text, article, expected) in cases {
             assert_eq!(first(text, article).as_deref(), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn earlier_in_the_day_is_the_day_told_before() {
+        let text = "They met on Thursday. Earlier in the day, she held talks.";
+        let dates = find_dates(text, Date::parse("2025-06-13"));
+        let last = dates
+            .last()
+            .map(|d| (&text[d.start..d.end], d.date.to_string()));
+        assert_eq!(last, Some(("Earlier in the day", "2025-06-12".to_string())));
     }
 
     #[test]

@@ -195,13 +195,22 @@ fn singular_reference(doc: &Doc, a: usize, b: usize) -> bool {
             && matches!(doc.word(i - 1), "the" | "The")
             && matches!(
                 doc.word(i),
-                "minister" | "president" | "premier" | "envoy" | "ambassador" | "secretary"
-                    | "chancellor" | "governor" | "speaker" | "chairman" | "chairwoman"
+                "minister"
+                    | "president"
+                    | "premier"
+                    | "envoy"
+                    | "ambassador"
+                    | "secretary"
+                    | "chancellor"
+                    | "governor"
+                    | "speaker"
+                    | "chairman"
+                    | "chairwoman"
             ))
             || matches!(
-            doc.word(i),
-            "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her" | "delegation"
-        )
+                doc.word(i),
+                "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her" | "delegation"
+            )
     })
 }
 
@@ -261,8 +270,17 @@ fn subject_of(
         (t + 1..(t + 3).min(b)).any(|i| {
             matches!(
                 doc.word(i),
-                "host" | "guest" | "leader" | "officer" | "diplomat" | "official" | "minister"
-                    | "president" | "premier" | "envoy" | "ambassador"
+                "host"
+                    | "guest"
+                    | "leader"
+                    | "officer"
+                    | "diplomat"
+                    | "official"
+                    | "minister"
+                    | "president"
+                    | "premier"
+                    | "envoy"
+                    | "ambassador"
             ) || (doc.class(i) == Class::Title && found.owner[i].is_none())
         }) && persons.first().is_none_or(|p| p.1 > t + 4)
     };
@@ -399,20 +417,16 @@ fn sentence_events(
         let cuts = |h: &(EventType, usize, usize)| !is_visiting_adjective(doc, h.1, h.2);
         // (`held talks with A, and laid a wreath`: A is the object of the
         // talks, not a party to the wreath)
-        let seg_start = hits[..n]
-            .iter()
-            .rev()
-            .find(|h| cuts(h))
-            .map_or(a, |h| {
-                // (but `met Y on the sidelines of the summit`: Y is there)
-                let sidelines = (ts.saturating_sub(4)..ts)
-                    .any(|i| matches!(doc.word(i), "sidelines" | "margins" | "sideline"));
-                if matches!(h.0, EventType::Meeting | EventType::Call) && kind != h.0 && !sidelines {
-                    ts
-                } else {
-                    h.2.min(ts)
-                }
-            });
+        let seg_start = hits[..n].iter().rev().find(|h| cuts(h)).map_or(a, |h| {
+            // (but `met Y on the sidelines of the summit`: Y is there)
+            let sidelines = (ts.saturating_sub(4)..ts)
+                .any(|i| matches!(doc.word(i), "sidelines" | "margins" | "sideline"));
+            if matches!(h.0, EventType::Meeting | EventType::Call) && kind != h.0 && !sidelines {
+                ts
+            } else {
+                h.2.min(ts)
+            }
+        });
         let seg_end = hits[n + 1..]
             .iter()
             .find(|h| cuts(h))
@@ -481,7 +495,9 @@ fn sentence_events(
         let relative_to = who.and_then(|w| {
             (w.saturating_sub(16).max(a)..w)
                 .rev()
-                .take_while(|&i| w - i <= 2 || found.owner[i].is_some() || doc.class(i) != Class::Lower)
+                .take_while(|&i| {
+                    w - i <= 2 || found.owner[i].is_some() || doc.class(i) != Class::Lower
+                })
                 .find_map(|i| found.owner[i].filter(|&id| found.entities[id].kind == Kind::Person))
         });
         if let Some(p) = relative_to {
@@ -569,16 +585,9 @@ fn sentence_events(
             // `tour the Latin American School of Medicine`
             // (not `visit by French Armed Forces Minister X`)
             let at = if doc.word(te) == "the" { te + 1 } else { te };
-            let next_inst = found
-                .owner
-                .get(at)
-                .copied()
-                .flatten()
-                .filter(|&id| {
-                    at < b
-                        && doc.word(te - 1) != "by"
-                        && found.entities[id].kind == Kind::Institution
-                });
+            let next_inst = found.owner.get(at).copied().flatten().filter(|&id| {
+                at < b && doc.word(te - 1) != "by" && found.entities[id].kind == Kind::Institution
+            });
             if let Some(o) = next_inst {
                 others.push(o);
             }
@@ -868,18 +877,24 @@ fn speaker(doc: &Doc, i: usize, te: usize, b: usize) -> bool {
     let replaced = (i.saturating_sub(4)..i).any(|k| {
         matches!(
             doc.word(k),
-            "replacing" | "replaces" | "replaced" | "succeeding" | "succeeds" | "resignation"
-                | "death" | "predecessor"
+            "replacing"
+                | "replaces"
+                | "replaced"
+                | "succeeding"
+                | "succeeds"
+                | "resignation"
+                | "death"
+                | "predecessor"
         )
     });
     replaced
         || i >= te
             && (i + 1..b.min(i + 7)).any(|k| {
-            matches!(
-                doc.word(k),
-                "said" | "says" | "told" | "added" | "stated" | "announced" | "noted"
-            )
-        })
+                matches!(
+                    doc.word(k),
+                    "said" | "says" | "told" | "added" | "stated" | "announced" | "noted"
+                )
+            })
 }
 
 /// Whether the words before token `ts` in its sentence report speech
@@ -906,20 +921,15 @@ fn is_visiting_adjective(doc: &Doc, ts: usize, te: usize) -> bool {
 }
 
 /// Trigger words that tell an event only in some company.
-fn trigger_fits(
-    doc: &Doc,
-    found: &Found,
-    kind: EventType,
-    ts: usize,
-    te: usize,
-    b: usize,
-) -> bool {
+fn trigger_fits(doc: &Doc, found: &Found, kind: EventType, ts: usize, te: usize, b: usize) -> bool {
     let w = doc.word(ts).to_ascii_lowercase();
     let ahead = |n: usize| te..b.min(te + n);
     let owner_kind = |i: usize| found.owner[i].map(|id| found.entities[id].kind);
     match kind {
         // `named Dutch economist X as its envoy` (not `named after`)
-        EventType::Appointment if te == ts + 1 && matches!(w.as_str(), "named" | "names" | "naming") => {
+        EventType::Appointment
+            if te == ts + 1 && matches!(w.as_str(), "named" | "names" | "naming") =>
+        {
             ahead(12)
                 .find(|&i| doc.word(i) == "as")
                 .is_some_and(|k| (te..k).any(|i| owner_kind(i) == Some(Kind::Person)))
@@ -942,8 +952,21 @@ fn trigger_fits(
             !(1..=2).any(|k| {
                 matches!(
                     before(k),
-                    "hope" | "hopes" | "hoped" | "wish" | "wishes" | "want" | "wants" | "seek"
-                        | "seeks" | "aim" | "aims" | "plan" | "plans" | "would" | "could"
+                    "hope"
+                        | "hopes"
+                        | "hoped"
+                        | "wish"
+                        | "wishes"
+                        | "want"
+                        | "wants"
+                        | "seek"
+                        | "seeks"
+                        | "aim"
+                        | "aims"
+                        | "plan"
+                        | "plans"
+                        | "would"
+                        | "could"
                 )
             })
         }
@@ -953,7 +976,10 @@ fn trigger_fits(
             x.starts_with("memorand")
                 || x.starts_with("agreement")
                 || x.starts_with("mou")
-                || matches!(x.as_str(), "documents" | "instruments" | "notes" | "accords")
+                || matches!(
+                    x.as_str(),
+                    "documents" | "instruments" | "notes" | "accords"
+                )
         }),
         // `a meeting of the Council`, `a session of the Commission`: a
         // body meets; `a meeting of the two ministers` is no conference
@@ -962,8 +988,17 @@ fn trigger_fits(
                 || ahead(5).any(|i| {
                     matches!(
                         doc.word(i),
-                        "board" | "council" | "commission" | "committee" | "assembly" | "cabinet"
-                            | "parliament" | "congress" | "senate" | "presidium" | "bureau"
+                        "board"
+                            | "council"
+                            | "commission"
+                            | "committee"
+                            | "assembly"
+                            | "cabinet"
+                            | "parliament"
+                            | "congress"
+                            | "senate"
+                            | "presidium"
+                            | "bureau"
                     )
                 })
         }
@@ -1096,7 +1131,10 @@ fn merge_or_push(doc: &Doc, found: &Found, drafts: &mut Vec<Draft>, d: Draft) {
         // `before leaving for Caracas`: a new journey
         if d.kind == EventType::Visit
             && e.place != d.place
-            && matches!(doc.word(d.trigger.0), "leaving" | "leave" | "left" | "leaves" | "departed")
+            && matches!(
+                doc.word(d.trigger.0),
+                "leaving" | "leave" | "left" | "leaves" | "departed"
+            )
         {
             return false;
         }
