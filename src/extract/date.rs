@@ -57,10 +57,7 @@ fn patterns() -> &'static Patterns {
             month_day: build(&format!(
                 r"\b({m})\.? (\d{{1,2}})\b(?:\s*(?:-|–|to|and)\s*(\d{{1,2}})\b)?(?:,?\s*(\d{{4}})\b)?"
             )),
-            // (`12 and 13 June`, `19-22 October`: a range, read as its month)
-            day_month: build(&format!(
-                r"\b(?:(\d{{1,2}})\s*(?:-|–|and|to)\s*)?(\d{{1,2}}) ({m})\b(?:,?\s*(\d{{4}})\b)?"
-            )),
+            day_month: build(&format!(r"\b(\d{{1,2}}) ({m})\b(?:,?\s*(\d{{4}})\b)?")),
             // qualifiers before a month or weekday are read by `prev_word`:
             // an optional leading word would make every `in` a match start
             month_year: build(&format!(r"\b({m})\b(?:,?\s*(\d{{4}})\b| (last|this|next) year\b)?")),
@@ -173,19 +170,22 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         }
     }
     for c in p.day_month.captures_iter(month_texts) {
-        let (Some(all), Some(mon)) = (c.get(0), c.get(3).and_then(|x| month_number(x.as_str())))
+        let (Some(all), Some(mon)) = (c.get(0), c.get(2).and_then(|x| month_number(x.as_str())))
         else {
             continue;
         };
         if taken(&out, all.start(), all.end()) {
             continue;
         }
-        let day: u8 = c.get(2).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
+        let day: u8 = c.get(1).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
         let year = c
-            .get(4)
+            .get(3)
             .and_then(|x| x.as_str().parse().ok())
             .or(article_year);
-        let date = if c.get(1).is_some() {
+        // `12 and 13 June`, `19-22 October`: a range, read as its month
+        // (looked at by hand: an optional prefix in the pattern would keep
+        // the regex engine from jumping to month names)
+        let date = if range_before(&text[..all.start()]) {
             year.and_then(|y| Date::month(y, mon))
         } else {
             year.and_then(|y| Date::day(y, mon, day))
@@ -383,6 +383,23 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
     out.sort_by_key(|d| d.start);
     same_day(text, &mut out);
     out
+}
+
+/// Whether `before` ends with the first day of a range: `12 and `, `19-`.
+fn range_before(before: &str) -> bool {
+    let b = before.trim_end();
+    let b = ["-", "–", "and", "to"]
+        .iter()
+        .find_map(|sep| b.strip_suffix(sep))
+        .map(str::trim_end);
+    b.is_some_and(|b| {
+        let digits = b.bytes().rev().take_while(u8::is_ascii_digit).count();
+        (1..=2).contains(&digits)
+            && b[..b.len() - digits]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
 }
 
 /// `- 2022` right after a date (ending at byte `at`): it opens a span of

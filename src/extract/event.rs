@@ -58,6 +58,7 @@ pub fn recognize(
         article_date,
         event_dates: Vec::new(),
     };
+    let mut dated_drafts = 0;
     for s in 0..doc.sentences.len() {
         let (a, b) = doc.sentence_tokens[s];
         if a >= b {
@@ -83,7 +84,9 @@ pub fn recognize(
                 }
             }
         }
-        for (draft, definite) in sentence_events(doc, found, s, subject, &persons, &context) {
+        let events = sentence_events(doc, found, s, subject, &persons, &context);
+        let changed = !events.is_empty();
+        for (draft, definite) in events {
             // `the visit`, `the ceremony`: a new mention of an earlier event
             if definite {
                 if let Some(e) = drafts.iter_mut().rev().find(|e| e.kind == draft.kind) {
@@ -104,10 +107,14 @@ pub fn recognize(
             }
             merge_or_push(doc, found, &mut drafts, draft);
         }
-        context.event_dates = drafts
-            .iter()
-            .filter_map(|d| d.date.map(|x| (d.kind, x)))
-            .collect();
+        // (rebuilt only when an event was added or merged)
+        if drafts.len() != dated_drafts || changed {
+            context.event_dates.clear();
+            context
+                .event_dates
+                .extend(drafts.iter().filter_map(|d| d.date.map(|x| (d.kind, x))));
+            dated_drafts = drafts.len();
+        }
         if let Some(p) = subject.or_else(|| persons.first().map(|x| x.0)) {
             context.subject = Some(p);
         }
@@ -351,6 +358,9 @@ fn sentence_events(
         .iter()
         .filter(|d| d.start >= sa as usize && d.end <= se as usize)
         .collect();
+    // the `, who ...,` clauses: a date or a person inside one belongs to it
+    let clauses = relative_clauses(doc.text, sa as usize, se as usize);
+    let clause_of = |at: usize| clauses.iter().find(|c| c.0 < at && at <= c.1).map(|c| c.0);
     // Without a named person, a pronoun or `the two leaders` stands for
     // persons of earlier sentences.
     let referred: Vec<usize> = if !persons.is_empty() {
@@ -459,8 +469,7 @@ fn sentence_events(
                 d.start < journey
                     && !in_dateline(doc.text, d.start)
                     && !(d.start > trigger_byte && statement_date(doc.text, d.start))
-                    && in_relative_clause(doc.text, sa as usize, d.start)
-                        == in_relative_clause(doc.text, sa as usize, trigger_byte)
+                    && clause_of(d.start) == clause_of(trigger_byte)
             })
             .min_by_key(|d| {
                 if d.start >= trigger_byte {
@@ -524,15 +533,13 @@ fn sentence_events(
             }
             // (not one named only inside a `, who ...,` clause the trigger
             // is outside of: `X, who came at Y's invitation, laid a wreath`)
-            let clause = in_relative_clause(doc.text, sa as usize, trigger_byte);
+            let clause = clause_of(trigger_byte);
             for (p, i) in persons {
                 if *i >= seg_start
                     && *i < seg_end
                     && !people.contains(p)
                     && !speaker(doc, *i, te, b)
-                    && (clause.is_some()
-                        || in_relative_clause(doc.text, sa as usize, doc.tokens[*i].start as usize)
-                            .is_none())
+                    && (clause.is_some() || clause_of(doc.tokens[*i].start as usize).is_none())
                 {
                     people.push(*p);
                 }
@@ -1076,15 +1083,24 @@ fn statement_date(text: &str, at: usize) -> bool {
     false
 }
 
-/// The start of the `, who ...` or `, which ...` clause of the sentence
-/// starting at byte `from` that byte `at` lies in, if any.
-fn in_relative_clause(text: &str, from: usize, at: usize) -> Option<usize> {
-    let before = text.get(from..at)?;
-    let open = before.rfind(", who ").max(before.rfind(", which "))?;
-    if before[open + 2..].contains(',') {
-        return None;
-    }
-    Some(from + open)
+/// The `, who ...,` and `, which ...,` clauses of the text `from..to`, as
+/// byte spans from their comma to the comma (or end) that closes them.
+fn relative_clauses(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let Some(sentence) = text.get(from..to) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(usize, usize)> = sentence
+        .match_indices(", who ")
+        .chain(sentence.match_indices(", which "))
+        .map(|(open, _)| {
+            let end = sentence[open + 2..]
+                .find(',')
+                .map_or(sentence.len(), |i| open + 2 + i);
+            (from + open, from + end)
+        })
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 /// Adds an event, or merges it into an earlier mention of the same event.
