@@ -504,15 +504,19 @@ pub enum Tense {
 /// the minister will travel`); `None` when nothing tells.
 pub fn tense(text: &str, start: usize, end: usize) -> Option<Tense> {
     let clause_start = text[..start].rfind(['.', '\n', ';']).map_or(0, |i| i + 1);
-    let before: Vec<&str> = words(&text[clause_start..start]).collect();
+    let mut before = text[clause_start..start]
+        .rsplit(|c: char| !(c.is_alphabetic() || c == '\'' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .take(41)
+        .peekable();
     // a verb in `-ed` may be a participle (`a project financed by KfW`):
     // it tells the tense only when no auxiliary or plain past does
     let mut weak = None;
-    for (k, w) in before.iter().enumerate().rev().take(40) {
-        let prev = if k > 0 { before[k - 1] } else { "" };
+    while let Some(w) = before.next() {
+        let prev = before.peek().copied().unwrap_or("");
         // `when the Prime Minister visits Jakarta in June`: a clause of
         // time in the present speaks of the future
-        if matches!(*w, "when" | "once" | "until" | "if" | "before") {
+        if matches!(w, "when" | "once" | "until" | "if" | "before") {
             return Some(weak.unwrap_or(Tense::Future));
         }
         match tense_of(w, prev) {
@@ -547,8 +551,16 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 /// The tense a word marks, given the word before it, and whether the mark
 /// is sure (an auxiliary, a plain past) rather than a verb in `-ed`.
 fn tense_of(word: &str, prev: &str) -> Option<(Tense, bool)> {
-    let w = word.to_ascii_lowercase();
-    let sure = match w.as_str() {
+    // (lower-cased on the stack: this runs for every word near a date)
+    let mut buf = [0u8; 16];
+    let bytes = word.as_bytes();
+    if bytes.len() > buf.len() {
+        return None;
+    }
+    buf[..bytes.len()].copy_from_slice(bytes);
+    buf[..bytes.len()].make_ascii_lowercase();
+    let w = std::str::from_utf8(&buf[..bytes.len()]).unwrap_or(word);
+    let sure = match w {
         "will" | "would" | "shall" | "'ll" | "scheduled" | "due" | "expected" | "upcoming"
         | "next" | "plans" | "prepares" | "preparing" | "slated" | "forthcoming" => {
             Some(Tense::Future)
