@@ -482,7 +482,7 @@ fn sentence_events(
             // `After the talks, they signed`: the date of the talks
             .or_else(|| {
                 hits.iter()
-                    .filter(|h| h.1 != ts && h.1 > a && doc.word(h.1 - 1) == "the")
+                    .filter(|h| h.1 != ts && h.1 > a && matches!(doc.word(h.1 - 1), "the" | "The"))
                     .find_map(|h| {
                         context
                             .event_dates
