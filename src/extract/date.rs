@@ -32,7 +32,7 @@ struct Patterns {
     weekday: Regex,
     /// `yesterday`, `today`
     relative_day: Regex,
-    /// `last month`, `this month`, `next month`
+    /// `last month`, `this month`, `next month`, `next week`
     relative_month: Regex,
 }
 
@@ -63,8 +63,8 @@ fn patterns() -> &'static Patterns {
             month_year: build(&format!(r"\b({m})\b(?:,?\s*(\d{{4}})\b| (last|this|next) year\b)?")),
             year: build(r"\b(?:(last|this|next) year|(\d{4})\b)"),
             weekday: build(&format!(r"\b({w})\b")),
-            relative_day: build(r"\b(yesterday|today)\b"),
-            relative_month: build(r"\b(last|this|next) month\b"),
+            relative_day: build(r"\b(yesterday|today|last night|last evening|this morning|tonight)\b"),
+            relative_month: build(r"\b([Ll]ast|[Tt]his|[Nn]ext) (month|week)\b"),
         }
     })
 }
@@ -127,8 +127,12 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         .months
         .iter()
         .any(|names| names.iter().any(|m| text.contains(m.as_str())));
-    let has_year_word = text.contains("year") || text.contains("month");
-    let has_day_word = text.contains("day");
+    let has_year_word = text.contains("year") || text.contains("month") || text.contains("week");
+    let has_day_word = text.contains("day")
+        || text.contains("last night")
+        || text.contains("evening")
+        || text.contains("morning")
+        || text.contains("tonight");
     let has_four_digits = text
         .as_bytes()
         .windows(4)
@@ -178,7 +182,15 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             .get(3)
             .and_then(|x| x.as_str().parse().ok())
             .or(article_year);
-        if let Some(date) = year.and_then(|y| Date::day(y, mon, day)) {
+        // `12 and 13 June`, `19-22 October`: a range, read as its month
+        // (looked at by hand: an optional prefix in the pattern would keep
+        // the regex engine from jumping to month names)
+        let date = if range_before(&text[..all.start()]) {
+            year.and_then(|y| Date::month(y, mon))
+        } else {
+            year.and_then(|y| Date::day(y, mon, day))
+        };
+        if let Some(date) = date {
             out.push(DateMention {
                 start: all.start(),
                 end: all.end(),
@@ -190,10 +202,28 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         let (Some(all), Some(name)) = (c.get(0), c.get(1)) else {
             continue;
         };
+        let prev = prev_word(text, all.start()).to_ascii_lowercase();
         let qualified = matches!(
-            prev_word(text, all.start()),
-            "in" | "last" | "this" | "next" | "early" | "late" | "mid" | "since" | "In" | "Since"
-        );
+            prev.as_str(),
+            "in" | "last"
+                | "this"
+                | "next"
+                | "early"
+                | "late"
+                | "mid"
+                | "since"
+                | "for"
+                | "until"
+                | "by"
+        ) || (prev == "of" && {
+            // `by the end of March`
+            let before = &text[..all.start()];
+            let before = before.trim_end().strip_suffix("of").unwrap_or(before);
+            matches!(
+                prev_word(before, before.len()),
+                "end" | "beginning" | "start" | "middle"
+            )
+        });
         if taken(&out, all.start(), all.end()) {
             continue;
         }
@@ -209,12 +239,18 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         } else if let Some(rel) = c.get(3) {
             article_year.map(|y| y + relative_year(rel.as_str()))
         } else {
-            // `in November`: the latest November not after the article.
+            // `in November`: the latest November not after the article, or
+            // the next one not before it when the clause speaks of the
+            // future (`will visit in November`, `scheduled for November`).
+            let future = tense(text, all.start(), all.end()) == Some(Tense::Future);
+            let prev = prev_word(text, all.start()).to_ascii_lowercase();
             article.map(|a| {
-                if a.month_part().is_some_and(|am| mon > am) {
-                    a.year_part() - 1
-                } else {
-                    a.year_part()
+                let am = a.month_part().unwrap_or(mon);
+                match prev.as_str() {
+                    "last" => a.year_part() - i32::from(mon >= am),
+                    "next" => a.year_part() + i32::from(mon <= am),
+                    _ if future => a.year_part() + i32::from(mon < am),
+                    _ => a.year_part() - i32::from(mon > am),
                 }
             })
         };
@@ -268,16 +304,11 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             };
             let back = (weekday_of(base) + 7 - wd) % 7;
             // `will ... on Wednesday`, `is expected to ... on Wednesday`
-            // the clause so far: text since the last sentence end
-            let clause_start = text[..all.start()].rfind(['.', '\n']).map_or(0, |i| i + 1);
-            let before = &text[clause_start..all.start()];
-            let future = before.contains(" will ")
-                || before.contains("expected to")
-                || before.contains(" to be ");
-            let days = match Some(prev_word(text, all.start())) {
+            let future = tense(text, all.start(), all.end()) == Some(Tense::Future);
+            let days = match prev_word(text, all.start()).to_ascii_lowercase().as_str() {
+                "next" => base + ((wd + 7 - weekday_of(base)) % 7).max(1) as i64,
+                "last" => base - if back == 0 { 7 } else { back as i64 },
                 _ if future && back != 0 => base + (7 - back) as i64,
-                Some("next") => base + ((wd + 7 - weekday_of(base)) % 7).max(1) as i64,
-                Some("last") => base - if back == 0 { 7 } else { back as i64 },
                 _ => base - back as i64,
             };
             if let Some(date) = civil_from_days(days) {
@@ -290,7 +321,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         }
         for c in p.relative_day.captures_iter(text) {
             let Some(all) = c.get(0) else { continue };
-            let days = if all.as_str() == "yesterday" {
+            let days = if matches!(all.as_str(), "yesterday" | "last night" | "last evening") {
                 base - 1
             } else {
                 base
@@ -312,9 +343,19 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             if taken(&out, all.start(), all.end()) {
                 continue;
             }
-            let index = a.year_part() * 12 + i32::from(m) - 1 + relative_year(rel.as_str());
-            if let Some(date) = Date::month(index.div_euclid(12), (index.rem_euclid(12) + 1) as u8)
-            {
+            let shift = relative_year(&rel.as_str().to_ascii_lowercase());
+            let date = if c.get(2).is_some_and(|u| u.as_str() == "week") {
+                // `next week`: the month of the day a week away
+                a.day_part().and_then(|d| {
+                    let day = days_from_civil(a.year_part(), m, d) + 7 * i64::from(shift);
+                    civil_from_days(day)
+                        .and_then(|x| x.month_part().and_then(|xm| Date::month(x.year_part(), xm)))
+                })
+            } else {
+                let index = a.year_part() * 12 + i32::from(m) - 1 + shift;
+                Date::month(index.div_euclid(12), (index.rem_euclid(12) + 1) as u8)
+            };
+            if let Some(date) = date {
                 out.push(DateMention {
                     start: all.start(),
                     end: all.end(),
@@ -323,8 +364,224 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             }
         }
     }
+    // `(December 22, 1944 - 2022)`: the start of a span counted to now (an
+    // anniversary), not the date of anything told
+    // (whose end year is the year of the article: `(1989-2024)`)
+    let mut spans: Vec<DateMention> = Vec::new();
+    out.retain(|d| match span_end(text, d.end) {
+        Some(end) => {
+            spans.push(end);
+            false
+        }
+        None => true,
+    });
+    for end in spans {
+        if !out.iter().any(|d| d.start < end.end && end.start < d.end) {
+            out.push(end);
+        }
+    }
     out.sort_by_key(|d| d.start);
+    same_day(text, &mut out);
     out
+}
+
+/// Whether `before` ends with the first day of a range: `12 and `, `19-`.
+fn range_before(before: &str) -> bool {
+    let b = before.trim_end();
+    let b = ["-", "–", "and", "to"]
+        .iter()
+        .find_map(|sep| b.strip_suffix(sep))
+        .map(str::trim_end);
+    b.is_some_and(|b| {
+        let digits = b.bytes().rev().take_while(u8::is_ascii_digit).count();
+        (1..=2).contains(&digits)
+            && b[..b.len() - digits]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+/// `- 2022` right after a date (ending at byte `at`): it opens a span of
+/// years; the year that closes it.
+fn span_end(text: &str, at: usize) -> Option<DateMention> {
+    let after = &text[at..];
+    let rest = after.trim_start();
+    let rest = rest
+        .strip_prefix('-')
+        .or_else(|| rest.strip_prefix('–'))?
+        .trim_start();
+    let digits = rest.get(..4)?;
+    if !digits.bytes().all(|b| b.is_ascii_digit())
+        || rest[4..].starts_with(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let start = at + (after.len() - rest.len());
+    Some(DateMention {
+        start,
+        end: start + 4,
+        date: Date::year(digits.parse().ok()?),
+    })
+}
+
+/// `earlier in the day`, `later that day`: the day of the latest date
+/// written in an earlier sentence.
+fn same_day(text: &str, out: &mut Vec<DateMention>) {
+    if !((text.contains(" day") || text.contains("Earlier,") || text.contains("Later,"))
+        && out.iter().any(|d| d.date.day_part().is_some()))
+    {
+        return;
+    }
+    // `Earlier in the day`, `later that day`, `the same day`, and a
+    // sentence opening `Earlier,` or `Later,` (news tells one day's story)
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for tail in ["in the day", "that day", "same day"] {
+        for (at, _) in text.match_indices(tail) {
+            let head = prev_word(text, at);
+            let ok = match tail {
+                "same day" => head == "the",
+                _ => matches!(head, "earlier" | "later" | "Earlier" | "Later"),
+            };
+            if ok {
+                let start = text[..at].trim_end().len() - head.len();
+                spans.push((start, at + tail.len()));
+            }
+        }
+    }
+    for head in ["Earlier,", "Later,"] {
+        for (at, _) in text.match_indices(head) {
+            let opens = text[..at]
+                .trim_end()
+                .chars()
+                .last()
+                .is_none_or(|c| matches!(c, '.' | '\n' | '!' | '?' | '"' | '”'));
+            if opens {
+                spans.push((at, at + head.len() - 1));
+            }
+        }
+    }
+    let mut found: Vec<DateMention> = Vec::new();
+    for (at, end) in spans {
+        {
+            if found
+                .iter()
+                .chain(out.iter())
+                .any(|d| at < d.end && d.start < end)
+            {
+                continue;
+            }
+            let clause_start = text[..at].rfind(['.', '\n']).map_or(0, |i| i + 1);
+            let earlier = out
+                .iter()
+                .rev()
+                .find(|d| d.end <= clause_start && d.date.day_part().is_some());
+            if let Some(d) = earlier {
+                found.push(DateMention {
+                    start: at,
+                    end,
+                    date: d.date,
+                });
+            }
+        }
+    }
+    if !found.is_empty() {
+        out.extend(found);
+        out.sort_by_key(|d| d.start);
+    }
+}
+
+/// Whether a clause speaks of the past or the future.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tense {
+    Past,
+    Future,
+}
+
+/// The tense of the clause around a date at bytes `start..end`: the nearest
+/// tense-marking word before it in its sentence (`will`, `scheduled`,
+/// `said`, `met`, a verb in `-ed`), else the first after it (`On Wednesday
+/// the minister will travel`); `None` when nothing tells.
+pub fn tense(text: &str, start: usize, end: usize) -> Option<Tense> {
+    let clause_start = text[..start].rfind(['.', '\n', ';']).map_or(0, |i| i + 1);
+    let mut before = text[clause_start..start]
+        .rsplit(|c: char| !(c.is_alphabetic() || c == '\'' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .take(41)
+        .peekable();
+    // a verb in `-ed` may be a participle (`a project financed by KfW`):
+    // it tells the tense only when no auxiliary or plain past does
+    let mut weak = None;
+    while let Some(w) = before.next() {
+        let prev = before.peek().copied().unwrap_or("");
+        // `when the Prime Minister visits Jakarta in June`: a clause of
+        // time in the present speaks of the future
+        if matches!(w, "when" | "once" | "until" | "if" | "before") {
+            return Some(weak.unwrap_or(Tense::Future));
+        }
+        match tense_of(w, prev) {
+            Some((t, true)) => return Some(t),
+            Some((t, false)) => {
+                weak = weak.or(Some(t));
+            }
+            None => {}
+        }
+    }
+    if weak.is_some() {
+        return weak;
+    }
+    let clause_end = text[end..]
+        .find(['.', '\n', ';'])
+        .map_or(text.len(), |i| end + i);
+    let mut prev = "";
+    for w in words(&text[end..clause_end]).take(8) {
+        if let Some((t, _)) = tense_of(w, prev) {
+            return Some(t);
+        }
+        prev = w;
+    }
+    None
+}
+
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '-'))
+        .filter(|w| !w.is_empty())
+}
+
+/// The tense a word marks, given the word before it, and whether the mark
+/// is sure (an auxiliary, a plain past) rather than a verb in `-ed`.
+fn tense_of(word: &str, prev: &str) -> Option<(Tense, bool)> {
+    // (lower-cased on the stack: this runs for every word near a date)
+    let mut buf = [0u8; 16];
+    let bytes = word.as_bytes();
+    if bytes.len() > buf.len() {
+        return None;
+    }
+    buf[..bytes.len()].copy_from_slice(bytes);
+    buf[..bytes.len()].make_ascii_lowercase();
+    let w = std::str::from_utf8(&buf[..bytes.len()]).unwrap_or(word);
+    let sure = match w {
+        "will" | "would" | "shall" | "'ll" | "scheduled" | "due" | "expected" | "upcoming"
+        | "next" | "plans" | "prepares" | "preparing" | "slated" | "forthcoming" => {
+            Some(Tense::Future)
+        }
+        "said" | "was" | "were" | "had" | "has" | "have" | "did" | "last" | "ago" | "met"
+        | "held" | "took" | "made" | "began" | "sent" | "told" | "gave" | "went" | "came"
+        | "left" | "led" | "paid" | "laid" | "spoke" | "saw" | "became" | "flew" | "won"
+        | "chose" | "swore" | "sat" => Some(Tense::Past),
+        _ => None,
+    };
+    if let Some(t) = sure {
+        return Some((t, true));
+    }
+    // `will be appointed`, `to be held`: a participle after `be` tells
+    // nothing by itself
+    let past_form = w.len() > 4
+        && w.ends_with("ed")
+        && w != "hundred"
+        && word.starts_with(|c: char| c.is_ascii_lowercase())
+        && !matches!(prev, "be" | "been" | "being");
+    past_form.then_some((Tense::Past, false))
 }
 
 /// The word right before byte `at` (`in` of `in November`).
@@ -395,10 +652,76 @@ mod tests {
             ),
             ("elected last month", "2023-01-14", Some("2022-12")),
             ("later this month", "2023-02-14", Some("2023-02")),
+            // the tense of the clause decides which November
+            (
+                "he will visit Manila in April",
+                "2025-03-03",
+                Some("2025-04"),
+            ),
+            (
+                "the visit, scheduled for November",
+                "2025-09-25",
+                Some("2025-11"),
+            ),
+            ("he visited Manila in April", "2025-03-03", Some("2024-04")),
+            (
+                "when the Prime Minister visits Jakarta in June",
+                "2025-03-05",
+                Some("2025-06"),
+            ),
+            (
+                "On Wednesday the minister will travel",
+                "2025-03-04",
+                Some("2025-03-05"),
+            ),
+            (
+                "a project financed by KfW, before a meeting on Thursday",
+                "2025-03-04",
+                Some("2025-03-06"),
+            ),
+            (
+                "she said on Tuesday after the call",
+                "2025-04-16",
+                Some("2025-04-15"),
+            ),
+            (
+                "Last Friday the minister held talks",
+                "2024-09-09",
+                Some("2024-09-06"),
+            ),
+            ("will visit Hanoi next week", "2025-10-17", Some("2025-10")),
+            (
+                "Last week, the police sent a team",
+                "2025-02-03",
+                Some("2025-01"),
+            ),
+            (
+                "spoke over the phone last evening",
+                "2024-11-14",
+                Some("2024-11-13"),
+            ),
+            ("in Luanda on 12 and 13 June", "2025-04-29", Some("2025-06")),
+            (
+                "would deploy troops by the end of March",
+                "2025-02-03",
+                Some("2025-03"),
+            ),
+            // an anniversary span gives the year of the article
+            ("(December 22, 1989-2024)", "2024-12-10", Some("2024")),
         ];
         for (text, article, expected) in cases {
             assert_eq!(first(text, article).as_deref(), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn earlier_in_the_day_is_the_day_told_before() {
+        let text = "They met on Thursday. Earlier in the day, she held talks.";
+        let dates = find_dates(text, Date::parse("2025-06-13"));
+        let last = dates
+            .last()
+            .map(|d| (&text[d.start..d.end], d.date.to_string()));
+        assert_eq!(last, Some(("Earlier in the day", "2025-06-12".to_string())));
     }
 
     #[test]

@@ -27,6 +27,9 @@ struct Draft {
     persons: Vec<usize>,
     others: Vec<usize>,
     trigger: (usize, usize),
+    /// Dated by its month in the end (a visit of days), though its day
+    /// still tells it from another.
+    by_month: bool,
 }
 
 /// The events of the article.
@@ -53,7 +56,9 @@ pub fn recognize(
         recent: Vec::new(),
         dates,
         article_date,
+        event_dates: Vec::new(),
     };
+    let mut dated_drafts = 0;
     for s in 0..doc.sentences.len() {
         let (a, b) = doc.sentence_tokens[s];
         if a >= b {
@@ -79,15 +84,36 @@ pub fn recognize(
                 }
             }
         }
-        for (draft, definite) in sentence_events(doc, found, s, subject, &persons, &context) {
+        let events = sentence_events(doc, found, s, subject, &persons, &context);
+        let changed = !events.is_empty();
+        for (draft, definite) in events {
             // `the visit`, `the ceremony`: a new mention of an earlier event
             if definite {
                 if let Some(e) = drafts.iter_mut().rev().find(|e| e.kind == draft.kind) {
-                    absorb(e, draft);
+                    // `X told reporters the talks were useful`: X speaks
+                    // about the talks, which says nothing of who took part
+                    if !reported(doc, a, draft.trigger.0) {
+                        let mut draft = draft;
+                        // `this visit amid Việt Nam – Chile ties`: the
+                        // visit already has its destination
+                        if draft.kind == EventType::Visit && e.place.is_some() {
+                            draft.others.retain(|o| Some(*o) != draft.place);
+                            draft.place = None;
+                        }
+                        absorb(e, draft);
+                    }
                     continue;
                 }
             }
-            merge_or_push(found, &mut drafts, draft);
+            merge_or_push(doc, found, &mut drafts, draft);
+        }
+        // (rebuilt only when an event was added or merged)
+        if drafts.len() != dated_drafts || changed {
+            context.event_dates.clear();
+            context
+                .event_dates
+                .extend(drafts.iter().filter_map(|d| d.date.map(|x| (d.kind, x))));
+            dated_drafts = drafts.len();
         }
         if let Some(p) = subject.or_else(|| persons.first().map(|x| x.0)) {
             context.subject = Some(p);
@@ -108,10 +134,14 @@ pub fn recognize(
                     participants.push(o);
                 }
             }
+            let date = d.date.map(|x| match x.month_part() {
+                Some(m) if d.by_month => Date::month(x.year_part(), m).unwrap_or(x),
+                _ => x,
+            });
             EventRecord {
                 id: format!("e{}", n + 1),
                 event_type: d.kind.as_str().to_string(),
-                date: d.date.map(|x| x.to_string()),
+                date: date.map(|x| x.to_string()),
                 place: d.place.and_then(|p| id_of(&p)),
                 participants,
                 trigger: Some(doc.span_text(d.trigger.0, d.trigger.1).to_string()),
@@ -131,35 +161,63 @@ struct Context {
     /// The dates written anywhere in the article.
     dates: Vec<DateMention>,
     article_date: Option<Date>,
+    /// The dates of the events told so far, latest last.
+    event_dates: Vec<(EventType, Date)>,
 }
 
 /// `at the event`, `the event`: a sentence adding to the latest event.
 fn mentions_the_event(doc: &Doc, a: usize, b: usize) -> bool {
-    (a + 1..b).any(|i| matches!(doc.word(i), "event" | "occasion") && doc.word(i - 1) == "the")
+    (a + 1..b).any(|i| {
+        matches!(doc.word(i), "event" | "occasion" | "meeting")
+            && matches!(doc.word(i - 1), "the" | "The")
+    })
 }
 
 /// `the two leaders held talks`, `They agreed`: the last two persons named.
 fn plural_reference(doc: &Doc, a: usize, b: usize) -> bool {
     (a..b).any(|i| {
         let w = doc.word(i);
+        let group = |k: usize| {
+            matches!(
+                doc.word(k),
+                "leaders" | "sides" | "ministers" | "officials" | "delegations" | "presidents"
+            )
+        };
         matches!(w, "They" | "they")
-            || (matches!(w, "two" | "both" | "Both")
-                && (i + 1..(i + 3).min(b)).any(|k| {
-                    matches!(
-                        doc.word(k),
-                        "leaders" | "sides" | "ministers" | "officials" | "delegations"
-                    )
-                }))
+            || (matches!(w, "two" | "both" | "Both") && (i + 1..(i + 3).min(b)).any(group))
+            // `The ministers later toured`, `the two signed`
+            || (matches!(w, "the" | "The") && i + 1 < b && group(i + 1))
+            || (matches!(w, "the" | "The")
+                && doc.word(i + 1) == "two"
+                && doc.word(i + 2).starts_with(|c: char| c.is_lowercase())
+                && doc.word(i + 2).ends_with("ed"))
     })
 }
 
 /// `he`, `his`, `the delegation`: the sentence is about the last subject.
 fn singular_reference(doc: &Doc, a: usize, b: usize) -> bool {
     (a..b).any(|i| {
-        matches!(
-            doc.word(i),
-            "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her" | "delegation"
-        )
+        // `the minister will travel`
+        (i > a
+            && matches!(doc.word(i - 1), "the" | "The")
+            && matches!(
+                doc.word(i),
+                "minister"
+                    | "president"
+                    | "premier"
+                    | "envoy"
+                    | "ambassador"
+                    | "secretary"
+                    | "chancellor"
+                    | "governor"
+                    | "speaker"
+                    | "chairman"
+                    | "chairwoman"
+            ))
+            || matches!(
+                doc.word(i),
+                "he" | "He" | "she" | "She" | "his" | "His" | "her" | "Her" | "delegation"
+            )
     })
 }
 
@@ -213,19 +271,49 @@ fn subject_of(
     last: Option<usize>,
 ) -> Option<usize> {
     let first = doc.word(a);
+    // (`Last Friday the minister held`: a description a few words in,
+    // right after `the`: `The host`, `the Vietnamese leader`)
+    let description = |t: usize| {
+        (t + 1..(t + 3).min(b)).any(|i| {
+            matches!(
+                doc.word(i),
+                "host"
+                    | "guest"
+                    | "leader"
+                    | "officer"
+                    | "diplomat"
+                    | "official"
+                    | "minister"
+                    | "president"
+                    | "premier"
+                    | "envoy"
+                    | "ambassador"
+            ) || (doc.class(i) == Class::Title && found.owner[i].is_none())
+        }) && persons.first().is_none_or(|p| p.1 > t + 4)
+    };
     let anaphoric = matches!(first, "He" | "She" | "His" | "Her")
-        || (first == "The"
-            && (a + 1..(a + 5).min(b)).any(|i| {
-                matches!(
-                    doc.word(i),
-                    "host" | "guest" | "leader" | "officer" | "diplomat" | "official"
-                ) || (doc.class(i) == Class::Title && found.owner[i].is_none())
-            })
-            && persons.first().is_none_or(|p| p.1 > a + 5));
+        || (a..(a + 4).min(b)).any(|t| {
+            (t == a || doc.class(a) != Class::Name)
+                && matches!(doc.word(t), "The" | "the")
+                && description(t)
+        });
     if anaphoric {
         return last;
     }
-    persons.first().map(|p| p.0)
+    // not the source quoted at the end (`..., the spokesperson X said`)
+    persons
+        .iter()
+        .find(|&&(_, i)| !attribution(doc, a, b, i))
+        .or(persons.first())
+        .map(|p| p.0)
+}
+
+/// `, the Foreign Ministry spokesperson X said`: a person named after a
+/// comma and followed by `said`, as the source of what is told.
+fn attribution(doc: &Doc, a: usize, b: usize, i: usize) -> bool {
+    let comma_before = (i.saturating_sub(6).max(a)..i).any(|k| doc.class(k) == Class::Comma);
+    comma_before
+        && (i + 1..b.min(i + 7)).any(|k| matches!(doc.word(k), "said" | "says" | "told" | "added"))
 }
 
 /// The trigger hits of a sentence: (type, first token, end token).
@@ -270,6 +358,9 @@ fn sentence_events(
         .iter()
         .filter(|d| d.start >= sa as usize && d.end <= se as usize)
         .collect();
+    // the `, who ...,` clauses: a date or a person inside one belongs to it
+    let clauses = relative_clauses(doc.text, sa as usize, se as usize);
+    let clause_of = |at: usize| clauses.iter().find(|c| c.0 < at && at <= c.1).map(|c| c.0);
     // Without a named person, a pronoun or `the two leaders` stands for
     // persons of earlier sentences.
     let referred: Vec<usize> = if !persons.is_empty() {
@@ -289,8 +380,14 @@ fn sentence_events(
             continue;
         }
         if kind == EventType::Signing
+            && doc.word(ts) == "signed"
             && matches!(before(1), "all" | "the" | "these" | "those" | "previously")
         {
+            continue;
+        }
+        // words that make an event only in some company: `named X as`,
+        // `sent 300 troops`, `exchanged memoranda`, `a meeting of the Council`
+        if !trigger_fits(doc, found, kind, ts, te, b) {
             continue;
         }
         // `called for a vote`, `called it a step`: no phone call; one is
@@ -326,20 +423,54 @@ fn sentence_events(
         let definite = ts > a && matches!(doc.word(ts - 1), "the" | "this" | "that");
         // A trigger's own people: those between the previous trigger and
         // the next one (`During the visit, Trac met with A`).
-        let seg_start = if n == 0 { a } else { hits[n - 1].2.min(ts) };
-        let seg_end = hits.get(n + 1).map_or(b, |h| h.1.max(te));
+        // (`visiting` before a name is an adjective: it cuts nothing)
+        let cuts = |h: &(EventType, usize, usize)| !is_visiting_adjective(doc, h.1, h.2);
+        // (`held talks with A, and laid a wreath`: A is the object of the
+        // talks, not a party to the wreath)
+        let seg_start = hits[..n].iter().rev().find(|h| cuts(h)).map_or(a, |h| {
+            // (but `met Y on the sidelines of the summit`: Y is there)
+            let sidelines = (ts.saturating_sub(4)..ts)
+                .any(|i| matches!(doc.word(i), "sidelines" | "margins" | "sideline"));
+            if matches!(h.0, EventType::Meeting | EventType::Call) && kind != h.0 && !sidelines {
+                ts
+            } else {
+                h.2.min(ts)
+            }
+        });
+        let seg_end = hits[n + 1..]
+            .iter()
+            .find(|h| cuts(h))
+            .map_or(b, |h| h.1.max(te));
         // `hosted a solemn ceremony`: the ceremony is the event
+        // and `received a phone call`: the call is
         if kind == EventType::Meeting
-            && matches!(doc.word(ts), "hosted" | "hosts" | "hosting")
+            && matches!(
+                doc.word(ts),
+                "hosted" | "hosts" | "hosting" | "received" | "receives"
+            )
             && te == ts + 1
             && hits.iter().any(|h| h.1 > te && h.1 <= te + 4)
         {
             continue;
         }
-        // the date written nearest the trigger
+        // the date written nearest the trigger, leaving out the dateline,
+        // the date a statement was made (`..., the minister said on
+        // Wednesday`) and dates on the other side of a `, who ...,` clause
         let trigger_byte = doc.tokens[ts].start as usize;
+        // (nor dates beyond a journey told after this trigger: `tour the
+        // school before leaving for Caracas on Saturday`)
+        let journey = hits[n + 1..]
+            .iter()
+            .find(|h| h.0 == EventType::Visit && cuts(h))
+            .map_or(usize::MAX, |h| doc.tokens[h.1].start as usize);
         let date = dates
             .iter()
+            .filter(|d| {
+                d.start < journey
+                    && !in_dateline(doc.text, d.start)
+                    && !(d.start > trigger_byte && statement_date(doc.text, d.start))
+                    && clause_of(d.start) == clause_of(trigger_byte)
+            })
             .min_by_key(|d| {
                 if d.start >= trigger_byte {
                     d.start - trigger_byte
@@ -348,39 +479,131 @@ fn sentence_events(
                 }
             })
             .map(|d| d.date)
-            .or_else(|| fallback_date(kind, article_date));
+            // `After the talks, they signed`: the date of the talks
+            .or_else(|| {
+                hits.iter()
+                    .filter(|h| h.1 != ts && h.1 > a && matches!(doc.word(h.1 - 1), "the" | "The"))
+                    .find_map(|h| {
+                        context
+                            .event_dates
+                            .iter()
+                            .rev()
+                            .find(|(k, _)| *k == h.0)
+                            .map(|x| x.1)
+                    })
+            });
+        let dated = date.is_some();
+        let mut date = date.or_else(|| fallback_date(kind, article_date));
         let mut people: Vec<usize> = Vec::new();
         // `X, who was elected ...`: the relative clause is about X alone
-        let who = (ts.saturating_sub(4).max(a)..ts)
+        let who = (ts.saturating_sub(8).max(a)..ts)
             .rev()
+            .take_while(|&i| doc.class(i) != Class::Comma)
             .find(|&i| doc.word(i) == "who");
+        // (`X, Minister of Foreign Affairs of Somalia, who is visiting`)
         let relative_to = who.and_then(|w| {
-            (w.saturating_sub(2).max(a)..w)
+            (w.saturating_sub(16).max(a)..w)
                 .rev()
+                .take_while(|&i| {
+                    w - i <= 2 || found.owner[i].is_some() || doc.class(i) != Class::Lower
+                })
                 .find_map(|i| found.owner[i].filter(|&id| found.entities[id].kind == Kind::Person))
         });
         if let Some(p) = relative_to {
             people.push(p);
+            // and those named after the trigger (`who came to attend a
+            // ceremony marking Fidel Castro's trip`)
+            if kind != EventType::Visit {
+                for (q, i) in persons {
+                    if *i >= te && *i < seg_end && !people.contains(q) && !speaker(doc, *i, te, b) {
+                        people.push(*q);
+                    }
+                }
+            }
         } else if kind == EventType::Visit {
             people.extend(visitor(doc, found, ts, te, b).or(subject));
+            // `hosted visiting Foreign Minister X`: the visitor is X
+            if let Some(v) = visiting_adjective(doc, found, ts, te, b) {
+                people.clear();
+                people.push(v);
+            }
         } else if kind != EventType::Deployment {
             if let Some(p) = subject {
                 people.push(p);
             }
+            // (not one named only inside a `, who ...,` clause the trigger
+            // is outside of: `X, who came at Y's invitation, laid a wreath`)
+            let clause = clause_of(trigger_byte);
             for (p, i) in persons {
-                if *i >= seg_start && *i < seg_end && !people.contains(p) {
+                if *i >= seg_start
+                    && *i < seg_end
+                    && !people.contains(p)
+                    && !speaker(doc, *i, te, b)
+                    && (clause.is_some() || clause_of(doc.tokens[*i].start as usize).is_none())
+                {
                     people.push(*p);
+                }
+            }
+            // `during which the two signed`: the two named before
+            let group = (ts.saturating_sub(3).max(a)..ts)
+                .any(|i| matches!(doc.word(i), "two" | "both" | "Both" | "they" | "They"));
+            if group {
+                for (p, i) in persons {
+                    if *i < ts && !people.contains(p) && !speaker(doc, *i, te, b) {
+                        people.push(*p);
+                    }
+                }
+            }
+            // `he and Hou co-chaired`: the person the text is about, too
+            if !people.is_empty() && pronoun_and(doc, a, b) {
+                if let Some(p) = context.subject.filter(|p| !people.contains(p)) {
+                    people.push(p);
                 }
             }
         }
         if people.is_empty() && kind != EventType::Deployment {
             people.extend(referred.iter().copied());
         }
-        let place =
-            place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b));
+        // a call joins people in different places: it has no place
+        let mut place = match kind {
+            EventType::Call => None,
+            // the destination follows the trigger, before the next one
+            // (`tour the school before leaving for Caracas`)
+            EventType::Visit => first_country(found, te, seg_end)
+                // `the upcoming Russia visit`
+                .or_else(|| first_country(found, ts.saturating_sub(1).max(a), ts))
+                .or_else(|| first_country(found, te, b))
+                .or_else(|| place_for(doc, found, kind, te, seg_end))
+                .or_else(|| place_for(doc, found, EventType::Other, a, b)),
+            _ => place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b)),
+        };
         let mut others = Vec::new();
+        let mut by_month = false;
         if kind == EventType::Visit {
+            // `visiting Foreign Minister X in Beijing`: X is on a visit to
+            // the country, which lasts more than that day
+            if visiting_adjective(doc, found, ts, te, b).is_some() {
+                place = place.map(|p| country_of(found, p).unwrap_or(p));
+                if dated {
+                    date = fallback_date(kind, article_date);
+                }
+            }
             others.extend(place);
+            // `tour the Latin American School of Medicine`
+            // (not `visit by French Armed Forces Minister X`)
+            let at = if doc.word(te) == "the" { te + 1 } else { te };
+            let next_inst = found.owner.get(at).copied().flatten().filter(|&id| {
+                at < b && doc.word(te - 1) != "by" && found.entities[id].kind == Kind::Institution
+            });
+            if let Some(o) = next_inst {
+                others.push(o);
+            }
+            // A visit to a country or city lasts days: news dates it by
+            // the month; one to a site or a body (`visited the Centre on
+            // Tuesday`) takes the day.
+            let to_site = next_inst.is_some()
+                || place.is_some_and(|p| found.entities[p].place_kind == Some(PlaceKind::Site));
+            by_month = !to_site;
         }
         if people.is_empty() {
             if matches!(
@@ -395,13 +618,42 @@ fn sentence_events(
                     .map(|x| x.0),
             );
             for (p, _) in entities_in(found, a, b, Kind::Place) {
-                if !others.contains(&p) {
+                if takes_part(found, p) && !others.contains(&p) {
                     others.push(p);
                 }
             }
-            if others.is_empty() {
-                continue;
+        }
+        // `Kenya and Germany signed`: the countries and bodies that are
+        // the subject of the trigger take part
+        // `a ceremony ... for the Sassari Brigade`, `elected X as its
+        // vice-president of the Senate`: bodies named with the trigger
+        if !people.is_empty()
+            && matches!(
+                kind,
+                EventType::Ceremony | EventType::Conference | EventType::Appointment
+            )
+        {
+            for (o, i) in entities_in(found, seg_start, seg_end, Kind::Institution) {
+                let in_title = doc.class(i.saturating_sub(1)) == Class::Of
+                    && doc.class(i.saturating_sub(2)) == Class::Title;
+                if !in_title && !others.contains(&o) {
+                    others.push(o);
+                }
             }
+        }
+        let subjects = if kind == EventType::Visit {
+            // `the Chile visit`: a destination, told by `place`
+            Vec::new()
+        } else {
+            subject_entities(doc, found, a, ts)
+        };
+        for p in subjects {
+            if !others.contains(&p) {
+                others.push(p);
+            }
+        }
+        if people.is_empty() && others.is_empty() {
+            continue;
         }
         let base = Draft {
             kind,
@@ -410,6 +662,7 @@ fn sentence_events(
             persons: people.clone(),
             others,
             trigger: (ts, te),
+            by_month,
         };
         // One host, several guests: one meeting each.
         let separate = || {
@@ -425,7 +678,62 @@ fn sentence_events(
             out.push((base, definite));
         }
     }
+    // `will travel to Astana to attend a meeting`: the destination of a
+    // journey told in the sentence is where its other events take place
+    if let Some(p) = out
+        .iter()
+        .find(|(d, _)| d.kind == EventType::Visit && d.place.is_some())
+        .and_then(|(d, _)| d.place)
+    {
+        for (e, _) in out.iter_mut() {
+            if e.place.is_none() && !matches!(e.kind, EventType::Visit | EventType::Call) {
+                e.place = Some(p);
+            }
+        }
+    }
+    // `Oyarzún met X, and the two signed an MoU`: a signing told with a
+    // meeting or visit happened then
+    if let Some(d) = out
+        .iter()
+        .find(|(d, _)| d.kind != EventType::Signing && d.date.is_some())
+        .and_then(|(d, _)| d.date)
+    {
+        for (e, _) in out.iter_mut() {
+            if e.kind == EventType::Signing && e.date.is_none() {
+                e.date = Some(d);
+            }
+        }
+    }
     out
+}
+
+/// The first country named in tokens `a..b`.
+fn first_country(found: &Found, a: usize, b: usize) -> Option<usize> {
+    entities_in(found, a, b, Kind::Place)
+        .into_iter()
+        .map(|x| x.0)
+        .find(|&p| matches!(found.entities[p].place_kind, Some(PlaceKind::Country(_))))
+}
+
+/// `he and X`, `X and she`: a pronoun joined to a name.
+fn pronoun_and(doc: &Doc, a: usize, b: usize) -> bool {
+    (a + 1..b).any(|i| {
+        let (x, y) = (doc.word(i - 1), doc.word(i));
+        (matches!(x, "he" | "she" | "He" | "She") && y == "and")
+            || (x == "and" && matches!(y, "he" | "she"))
+    })
+}
+
+/// The country a city is in, when the article names that country.
+fn country_of(found: &Found, p: usize) -> Option<usize> {
+    let e = &found.entities[p];
+    let (Some(PlaceKind::City(_)), Some(c)) = (e.place_kind, e.country) else {
+        return None;
+    };
+    found
+        .entities
+        .iter()
+        .position(|e| e.kind == Kind::Place && e.place_kind == Some(PlaceKind::Country(c)))
 }
 
 /// Who visits: `X's official visit`, `a visit by X`.
@@ -449,7 +757,18 @@ fn visitor(doc: &Doc, found: &Found, ts: usize, te: usize, b: usize) -> Option<u
         return (te..b.min(te + 10)).find_map(person_at);
     }
     // `Suwarno would visit Beijing`: the name just before the verb
-    (ts.saturating_sub(3)..ts).rev().find_map(person_at)
+    if let Some(p) = (ts.saturating_sub(3)..ts).rev().find_map(person_at) {
+        return Some(p);
+    }
+    // `X hosted Y for a working visit`: the guest visits
+    let a = doc.sentence_tokens[doc.tokens[ts].sentence as usize].0;
+    let host = (a..ts).rev().find(|&i| {
+        matches!(
+            doc.word(i),
+            "hosted" | "hosts" | "received" | "receives" | "welcomed" | "welcomes"
+        )
+    })?;
+    (host + 1..ts).find_map(person_at)
 }
 
 /// News reports meetings, visits and ceremonies in the month it is written.
@@ -478,21 +797,314 @@ fn place_for(doc: &Doc, found: &Found, kind: EventType, from: usize, b: usize) -
             && (matches!(doc.word(i - 1), "in" | "at")
                 || (doc.word(i - 1) == "of" && matches!(doc.word(i - 2), "city" | "capital")))
     };
-    places
-        .iter()
-        .filter(after_preposition)
-        .find(|(p, _)| {
-            matches!(
-                found.entities[*p].place_kind,
-                Some(PlaceKind::City(_) | PlaceKind::Site)
-            )
-        })
+    // a city or site, else a country, else a region (`in Africa` says less
+    // than `in Chile` told in the same sentence)
+    let of_kind = |want: fn(PlaceKind) -> bool| {
+        places
+            .iter()
+            .filter(after_preposition)
+            .find(|(p, _)| found.entities[*p].place_kind.is_some_and(want))
+    };
+    of_kind(|k| matches!(k, PlaceKind::City(_) | PlaceKind::Site))
+        .or_else(|| of_kind(|k| matches!(k, PlaceKind::Country(_))))
         .or_else(|| places.iter().find(after_preposition))
         .map(|x| x.0)
 }
 
+/// Continents and world regions name where things are, not who takes part.
+const CONTINENTS: [&str; 12] = [
+    "Africa",
+    "Asia",
+    "Europe",
+    "Latin America",
+    "North America",
+    "South America",
+    "Central America",
+    "Oceania",
+    "Middle East",
+    "Southeast Asia",
+    "Asia-Pacific",
+    "Indo-Pacific",
+];
+
+/// Whether a place mentioned near an event can take part in it: a country
+/// or a named area, not a city, site or continent.
+fn takes_part(found: &Found, p: usize) -> bool {
+    let e = &found.entities[p];
+    match e.place_kind {
+        Some(PlaceKind::Country(_)) => true,
+        Some(PlaceKind::Region) => !CONTINENTS.contains(&e.name.as_str()),
+        _ => false,
+    }
+}
+
+/// `Kenya and Germany signed`, `Chile and the African Union held`: the
+/// countries and institutions right before the trigger.
+fn subject_entities(doc: &Doc, found: &Found, a: usize, ts: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut i = ts;
+    let mut skipped = 0;
+    while i > a {
+        i -= 1;
+        if let Some(id) = found.owner[i] {
+            let e = &found.entities[id];
+            let fits = e.kind == Kind::Institution
+                || (e.kind == Kind::Place && matches!(e.place_kind, Some(PlaceKind::Country(_))));
+            if !fits {
+                break;
+            }
+            if !out.contains(&id) {
+                out.push(id);
+            }
+            continue;
+        }
+        match doc.word(i) {
+            // (a comma ends an apposition: `X, head of the Committee, met`)
+            "and" | "the" | "both" => {}
+            // `Malaysia and Brunei today exchanged`
+            "today" | "yesterday" | "also" | "jointly" | "formally" | "on" | "have" | "has"
+                if skipped < 2 =>
+            {
+                skipped += 1
+            }
+            _ if doc.word(i).ends_with("day") && skipped < 2 => skipped += 1,
+            _ => break,
+        }
+    }
+    // a lone `the` or `and` read back to nothing
+    out.reverse();
+    out
+}
+
+/// A person named after the trigger and followed by `said`: the speaker
+/// who reports the event (`..., his spokesman, X, said`); or one named as
+/// whom a new office holder replaces (`replacing Admiral X`, `after the
+/// resignation of X`).
+fn speaker(doc: &Doc, i: usize, te: usize, b: usize) -> bool {
+    let replaced = (i.saturating_sub(4)..i).any(|k| {
+        matches!(
+            doc.word(k),
+            "replacing"
+                | "replaces"
+                | "replaced"
+                | "succeeding"
+                | "succeeds"
+                | "resignation"
+                | "death"
+                | "predecessor"
+        )
+    });
+    replaced
+        || i >= te
+            && (i + 1..b.min(i + 7)).any(|k| {
+                matches!(
+                    doc.word(k),
+                    "said" | "says" | "told" | "added" | "stated" | "announced" | "noted"
+                )
+            })
+}
+
+/// Whether the words before token `ts` in its sentence report speech
+/// (`X said`, `told Al Jazeera that`).
+fn reported(doc: &Doc, a: usize, ts: usize) -> bool {
+    (a..ts).any(|i| matches!(doc.word(i), "said" | "says" | "told" | "that"))
+}
+
+/// `visiting Foreign Minister X`: the first person after `visiting` used as
+/// an adjective.
+fn visiting_adjective(doc: &Doc, found: &Found, ts: usize, te: usize, b: usize) -> Option<usize> {
+    if !is_visiting_adjective(doc, ts, te) {
+        return None;
+    }
+    (te..b.min(te + 10))
+        .find_map(|i| found.owner[i].filter(|&id| found.entities[id].kind == Kind::Person))
+}
+
+/// `visiting` before a capitalised word (`visiting Uzbek Foreign Minister`).
+fn is_visiting_adjective(doc: &Doc, ts: usize, te: usize) -> bool {
+    te == ts + 1
+        && doc.word(ts) == "visiting"
+        && doc.word(te).starts_with(|c: char| c.is_uppercase())
+}
+
+/// Trigger words that tell an event only in some company.
+fn trigger_fits(doc: &Doc, found: &Found, kind: EventType, ts: usize, te: usize, b: usize) -> bool {
+    let w = doc.word(ts).to_ascii_lowercase();
+    let ahead = |n: usize| te..b.min(te + n);
+    let owner_kind = |i: usize| found.owner[i].map(|id| found.entities[id].kind);
+    match kind {
+        // `named Dutch economist X as its envoy` (not `named after`)
+        EventType::Appointment
+            if te == ts + 1 && matches!(w.as_str(), "named" | "names" | "naming") =>
+        {
+            ahead(12)
+                .find(|&i| doc.word(i) == "as")
+                .is_some_and(|k| (te..k).any(|i| owner_kind(i) == Some(Kind::Person)))
+        }
+        // `sent 300 troops`, `will send a rescue team` (not `sent a letter`)
+        EventType::Deployment
+            if (te == ts + 1 && matches!(w.as_str(), "send" | "sends" | "sending" | "sent"))
+                || (te == ts + 2
+                    && matches!(w.as_str(), "has" | "have")
+                    && doc.word(ts + 1) == "sent") =>
+        {
+            ahead(7).any(|i| {
+                let x = doc.word(i).to_ascii_lowercase();
+                FORCES.contains(&x.as_str())
+            })
+        }
+        // `are expected to sign` (not `hope to sign`: a wish)
+        EventType::Signing if matches!(w.as_str(), "to" | "will") => {
+            let before = |k: usize| if ts >= k { doc.word(ts - k) } else { "" };
+            !(1..=2).any(|k| {
+                matches!(
+                    before(k),
+                    "hope"
+                        | "hopes"
+                        | "hoped"
+                        | "wish"
+                        | "wishes"
+                        | "want"
+                        | "wants"
+                        | "seek"
+                        | "seeks"
+                        | "aim"
+                        | "aims"
+                        | "plan"
+                        | "plans"
+                        | "would"
+                        | "could"
+                )
+            })
+        }
+        // `exchanged three memoranda of understanding`
+        EventType::Signing if w == "exchanged" => ahead(6).any(|i| {
+            let x = doc.word(i).to_ascii_lowercase();
+            x.starts_with("memorand")
+                || x.starts_with("agreement")
+                || x.starts_with("mou")
+                || matches!(
+                    x.as_str(),
+                    "documents" | "instruments" | "notes" | "accords"
+                )
+        }),
+        // `a meeting of the Council`, `a session of the Commission`: a
+        // body meets; `a meeting of the two ministers` is no conference
+        EventType::Conference if matches!(w.as_str(), "meeting" | "session") && te > ts + 1 => {
+            ahead(8).any(|i| owner_kind(i) == Some(Kind::Institution))
+                || ahead(5).any(|i| {
+                    matches!(
+                        doc.word(i),
+                        "board"
+                            | "council"
+                            | "commission"
+                            | "committee"
+                            | "assembly"
+                            | "cabinet"
+                            | "parliament"
+                            | "congress"
+                            | "senate"
+                            | "presidium"
+                            | "bureau"
+                    )
+                })
+        }
+        _ => true,
+    }
+}
+
+/// Nouns of the people and means a deployment sends.
+const FORCES: [&str; 27] = [
+    "troops",
+    "soldiers",
+    "personnel",
+    "forces",
+    "peacekeepers",
+    "team",
+    "teams",
+    "officers",
+    "doctors",
+    "medics",
+    "brigade",
+    "brigades",
+    "battalion",
+    "battalions",
+    "rescuers",
+    "firefighters",
+    "aircraft",
+    "ships",
+    "warships",
+    "vessels",
+    "units",
+    "unit",
+    "contingent",
+    "engineers",
+    "experts",
+    "workers",
+    "police",
+];
+
+/// Whether the date at byte `at` is that of a dateline (`TOKYO, March 3`).
+fn in_dateline(text: &str, at: usize) -> bool {
+    let before = text[..at].trim();
+    let Some(city) = before.strip_suffix(',') else {
+        return false;
+    };
+    before.len() < 40
+        && !city.is_empty()
+        && city
+            .split_whitespace()
+            .all(|w| w.starts_with(|c: char| c.is_uppercase()))
+}
+
+/// `said on Wednesday`, `told reporters on Friday`: the date a statement
+/// was made, not that of what it reports.
+fn statement_date(text: &str, at: usize) -> bool {
+    let from = text[..at]
+        .char_indices()
+        .rev()
+        .nth(60)
+        .map_or(0, |(i, _)| i);
+    for w in text[from..at]
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(6)
+    {
+        match w {
+            "said" | "says" | "told" | "announced" | "added" | "stated" | "reported" => {
+                return true
+            }
+            "on" | "in" | "a" | "the" | "statement" | "reporters" | "journalists" | "press"
+            | "briefing" | "at" | "late" | "early" => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The `, who ...,` and `, which ...,` clauses of the text `from..to`, as
+/// byte spans from their comma to the comma (or end) that closes them.
+fn relative_clauses(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let Some(sentence) = text.get(from..to) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(usize, usize)> = sentence
+        .match_indices(", who ")
+        .chain(sentence.match_indices(", which "))
+        .map(|(open, _)| {
+            let end = sentence[open + 2..]
+                .find(',')
+                .map_or(sentence.len(), |i| open + 2 + i);
+            (from + open, from + end)
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
 /// Adds an event, or merges it into an earlier mention of the same event.
-fn merge_or_push(found: &Found, drafts: &mut Vec<Draft>, d: Draft) {
+fn merge_or_push(doc: &Doc, found: &Found, drafts: &mut Vec<Draft>, d: Draft) {
     let found_kind = |id: &usize| found.entities.get(*id).map(|e| e.kind);
     let same = drafts.iter().position(|e| {
         if e.kind != d.kind {
@@ -506,10 +1118,39 @@ fn merge_or_push(found: &Found, drafts: &mut Vec<Draft>, d: Draft) {
                     .iter()
                     .any(|o| d.others.contains(o) && found_kind(o) == Some(Kind::Institution));
         }
+        // two places neither of which holds the other, two different days:
+        // two events (`met in Beijing on Wednesday`, `in Astana next week`)
+        if let (Some(x), Some(y)) = (e.place, d.place) {
+            if x != y && !within(found, x, y) && !within(found, y, x) {
+                return false;
+            }
+        }
+        // (a meeting goes on: `will continue their working session on Tuesday`)
+        if let (Some(x), Some(y)) = (e.date, d.date) {
+            let (x, y) = (x.to_string(), y.to_string());
+            if d.kind != EventType::Meeting && !x.starts_with(&y) && !y.starts_with(&x) {
+                return false;
+            }
+        }
+        // `a meeting of the Joint Commission`, `the G20 summit`: two bodies
+        let bodies = |x: &Draft| -> Vec<usize> {
+            x.others
+                .iter()
+                .copied()
+                .filter(|o| found_kind(o) == Some(Kind::Institution))
+                .collect()
+        };
+        let (eb, db) = (bodies(e), bodies(&d));
+        if !eb.is_empty() && !db.is_empty() && !eb.iter().any(|o| db.contains(o)) {
+            return false;
+        }
+        // `before leaving for Caracas`: a new journey
         if d.kind == EventType::Visit
-            && e.place.is_some()
-            && d.place.is_some()
             && e.place != d.place
+            && matches!(
+                doc.word(d.trigger.0),
+                "leaving" | "leave" | "left" | "leaves" | "departed"
+            )
         {
             return false;
         }
@@ -523,5 +1164,16 @@ fn merge_or_push(found: &Found, drafts: &mut Vec<Draft>, d: Draft) {
     match same {
         Some(i) => absorb(&mut drafts[i], d),
         None => drafts.push(d),
+    }
+}
+
+/// Whether place `inner` may lie in place `outer`: a city in its country,
+/// a named site (whose whereabouts the lexicons do not tell) anywhere.
+fn within(found: &Found, inner: usize, outer: usize) -> bool {
+    let (i, o) = (&found.entities[inner], &found.entities[outer]);
+    match (i.place_kind, o.place_kind) {
+        (Some(PlaceKind::Site), _) => true,
+        (Some(PlaceKind::City(_)), Some(PlaceKind::Country(k))) => i.country == Some(k),
+        _ => false,
     }
 }
