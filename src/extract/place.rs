@@ -133,10 +133,92 @@ pub fn starts_name(doc: &Doc, i: usize) -> bool {
     }
 }
 
-/// `NAME... Head` where Head is a site noun: `El Cacahual Mausoleum`.
+/// Word beginnings of site names whose head comes first (`Casa de
+/// Nariño`, `Palácio das Necessidades`, `Bab al-Hawa`), read from
+/// `data/lexicons/site_openers.txt`.
+fn site_openers() -> &'static [String] {
+    static OPENERS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    OPENERS.get_or_init(|| {
+        include_str!("../../data/lexicons/site_openers.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect()
+    })
+}
+
+fn is_opener(word: &str) -> bool {
+    site_openers().iter().any(|o| o == word)
+}
+
+/// `Casa de Nariño`, `Bab al-Hawa`: an opener word, then particles and
+/// name-like words; at least one name-like word.
+fn opened_sites(doc: &Doc, found: &mut Found) {
+    let n = doc.tokens.len();
+    let mut i = 0;
+    while i < n {
+        if found.is_claimed(i) || !is_opener(doc.word(i)) {
+            i += 1;
+            continue;
+        }
+        let sentence = doc.tokens[i].sentence;
+        let mut end = i + 1;
+        let mut names = 0;
+        while end < n && doc.tokens[end].sentence == sentence && !found.is_claimed(end) {
+            match doc.class(end) {
+                Class::Name | Class::Place => names += 1,
+                Class::Particle if end + 1 < n && doc.class(end + 1) == Class::Name => {}
+                _ => break,
+            }
+            end += 1;
+        }
+        if names == 0 {
+            i += 1;
+            continue;
+        }
+        let mut en = Entity::new(Kind::Place, doc.span_text(i, end));
+        en.place_kind = Some(PlaceKind::Site);
+        let id = found.intern(en);
+        found.mention(id, i, end);
+        i = end;
+    }
+}
+
+/// A site head noun at `i`: a site-class token, or a long one-word site
+/// noun that reads as a name (`General Headquarters`, where a rank stands
+/// before it and no name after it).
+fn site_head_at(doc: &Doc, i: usize) -> bool {
+    match doc.class(i) {
+        Class::Site => true,
+        Class::Name => {
+            if i == 0
+                || doc.tokens[i - 1].sentence != doc.tokens[i].sentence
+                || doc.class(i + 1) == Class::Name
+                || !doc.entries(i).contains(&Lex::SiteHead)
+            {
+                return false;
+            }
+            match doc.class(i - 1) {
+                Class::Rank | Class::Modifier | Class::Common => doc.word(i).len() >= 6,
+                // `the People's Palace`
+                Class::Poss => true,
+                // `the Mausoleum of the Revolution`
+                Class::The => doc.class(i + 1) == Class::Of,
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// `NAME... Head` where Head is a site noun: `El Cacahual Mausoleum`; also
+/// `the Presidential Palace` (capitalised words after `the`) and `the
+/// Mausoleum of the Revolution`.
 fn sites(doc: &Doc, found: &mut Found) {
+    opened_sites(doc, found);
     for i in 0..doc.tokens.len() {
-        if doc.class(i) != Class::Site {
+        if !site_head_at(doc, i) || found.is_claimed(i) {
             continue;
         }
         // the first token of a multi-word head only
@@ -154,14 +236,51 @@ fn sites(doc: &Doc, found: &mut Found) {
             match doc.class(j) {
                 Class::Name | Class::Place | Class::Demonym => has_name = true,
                 Class::Common if doc.word(j) != "The" => {}
+                // `General Headquarters`
+                Class::Rank | Class::Modifier if j + 1 == i && doc.class(i) == Class::Name => {}
+                // `the People's Palace`
+                Class::Poss if j > 0 && matches!(doc.class(j - 1), Class::Common | Class::Name) => {}
                 _ => break,
             }
             start = j;
         }
-        if !has_name {
+        let mut end = doc.hit(i).map(|h| h.end).unwrap_or(i + 1);
+        let capitalised = |k: usize| doc.word(k).chars().next().is_some_and(char::is_uppercase);
+        // `the Presidential Palace`, `the People's Palace`: capitalised
+        // words after `the` name a site too
+        let after_the = start > 0
+            && doc.class(start - 1) == Class::The
+            && (start < i || doc.class(i) == Class::Site || doc.class(i + 1) == Class::Of)
+            && (start..i).all(|k| capitalised(k) || doc.class(k) == Class::Poss)
+            && capitalised(i);
+        let the_site = after_the
+            && (start < i || (doc.class(end) == Class::Of));
+        // `Mausoleum of the Revolution`: `of`, maybe `the`, capitalised words
+        if !has_name && capitalised(i) && doc.class(end) == Class::Of {
+            let mut k = end + 1;
+            if doc.class(k) == Class::The {
+                k += 1;
+            }
+            let from = k;
+            while k < doc.tokens.len()
+                && doc.tokens[k].sentence == sentence
+                && matches!(doc.class(k), Class::Name | Class::Common | Class::Place)
+                && capitalised(k)
+                && found.owner[k].is_none()
+            {
+                k += 1;
+            }
+            if k > from && (after_the || start == i) {
+                end = k;
+                has_name = true;
+            }
+        }
+        if !has_name && !the_site {
             continue;
         }
-        let end = doc.hit(i).map(|h| h.end).unwrap_or(i + 1);
+        if !has_name && start == i {
+            continue;
+        }
         let mut en = Entity::new(Kind::Place, doc.span_text(start, end));
         en.place_kind = Some(PlaceKind::Site);
         // Tokens of a place inside the site name (a city) yield to the site.
