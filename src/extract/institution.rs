@@ -22,8 +22,13 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
     let mut acronyms: BTreeMap<String, usize> = BTreeMap::new();
     for s in 0..doc.sentences.len() {
         let (a, b) = doc.sentence_tokens[s];
+        let plural = plurals(doc, found, a, b);
         let mut i = a;
         while i < b {
+            if let Some(&(_, pe)) = plural.iter().find(|(ps, pe)| (*ps..*pe).contains(&i)) {
+                i = pe;
+                continue;
+            }
             if !can_start(doc, i, b) {
                 i += 1;
                 continue;
@@ -51,6 +56,169 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
     }
     standalone_acronyms(doc, found, &acronyms);
     merge_variants(doc, found);
+}
+
+/// The singular of a plural head noun (`Embassies` → `Embassy`, `Offices`
+/// → `Office`), capitalised, when the singular is an institution head.
+fn singular_head(doc: &Doc, word: &str) -> Option<String> {
+    if word.len() < 5 || !word.ends_with('s') || word.ends_with("ss") {
+        return None;
+    }
+    let stem = if let Some(s) = word.strip_suffix("ies") {
+        format!("{s}y")
+    } else {
+        word[..word.len() - 1].to_string()
+    };
+    if !doc.lex.head_keys.contains(fold_phrase(&stem).as_str()) {
+        return None;
+    }
+    let mut out = String::with_capacity(stem.len());
+    let mut chars = stem.chars();
+    if let Some(c) = chars.next() {
+        out.extend(c.to_uppercase());
+        out.push_str(chars.as_str());
+    }
+    Some(out)
+}
+
+/// Coordinated plurals: `the Vietnamese Embassies and Defence Attaché
+/// Offices in Venezuela and Mexico` (four bodies), `the embassies of Spain
+/// and Mexico in Caracas` (two). Returns the token ranges it read.
+fn plurals(doc: &Doc, found: &mut Found, a: usize, b: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = a;
+    while i < b {
+        // cheap test first: most words are no plural head
+        let w = doc.word(i);
+        if !w.ends_with('s') || w.len() < 5 || found.is_claimed(i) {
+            i += 1;
+            continue;
+        }
+        let Some(first_head) = singular_head(doc, w) else {
+            i += 1;
+            continue;
+        };
+        // groups of (words before the head, singular head)
+        let mut groups: Vec<(usize, usize, String)> = Vec::new();
+        let mut head = i;
+        let mut singular = first_head;
+        loop {
+            let mut start = head;
+            while start > a
+                && matches!(
+                    doc.class(start - 1),
+                    Class::Demonym | Class::Name | Class::Common | Class::Title | Class::Modifier
+                )
+                && !matches!(doc.word(start - 1), "The" | "A" | "An")
+                && (groups.is_empty() || start - 1 > groups[groups.len() - 1].1)
+            {
+                start -= 1;
+            }
+            groups.push((start, head, singular));
+            // `... and Defence Attaché Offices`
+            let mut k = head + 1;
+            if doc.class(k) != Class::And {
+                break;
+            }
+            k += 1;
+            let mut next = None;
+            while k < b
+                && matches!(doc.class(k), Class::Name | Class::Common | Class::Title | Class::Modifier)
+            {
+                if let Some(s) = singular_head(doc, doc.word(k)) {
+                    next = Some(s);
+                    break;
+                }
+                k += 1;
+            }
+            match next {
+                Some(s) => {
+                    head = k;
+                    singular = s;
+                }
+                None => break,
+            }
+        }
+        let last = groups[groups.len() - 1].1;
+        let prep = last + 1;
+        // a list of places: `Venezuela and Mexico`, `Laos, Cambodia and Thailand`
+        let place_list = |mut k: usize| -> (Vec<(usize, usize)>, usize) {
+            let mut places = Vec::new();
+            while k < b && doc.class(k) == Class::Place {
+                let e = doc.hit(k).map_or(k + 1, |h| h.end);
+                places.push((k, e));
+                k = e;
+                if matches!(doc.class(k), Class::Comma | Class::And) && doc.class(k + 1) == Class::Place {
+                    k += 1;
+                } else {
+                    break;
+                }
+            }
+            (places, k)
+        };
+        let (kind_of, places, mut end) = match doc.class(prep) {
+            Class::In => {
+                let (p, e) = place_list(prep + 1);
+                (false, p, e)
+            }
+            Class::Of => {
+                let (p, e) = place_list(prep + 1);
+                (true, p, e)
+            }
+            _ => (false, Vec::new(), prep),
+        };
+        // `missions in Turkey and Myanmar`: a lower-case plural with no
+        // words of its own names no bodies; `the embassies of X and Y` does
+        let named = kind_of
+            || groups
+                .iter()
+                .any(|(s, h, _)| s < h || doc.word(*h).chars().next().is_some_and(char::is_uppercase));
+        if places.len() * groups.len() < 2 || !named {
+            i = last + 1;
+            continue;
+        }
+        // `of Spain and Mexico in Caracas`
+        let mut located: Option<&str> = None;
+        if kind_of && doc.class(end) == Class::In && doc.class(end + 1) == Class::Place {
+            let e = doc.hit(end + 1).map_or(end + 2, |h| h.end);
+            located = Some(doc.span_text(end + 1, e));
+            end = e;
+        }
+        // a demonym opening the first group is shared by all of them
+        let shared = (doc.class(groups[0].0) == Class::Demonym).then(|| groups[0].0);
+        for (g, (start, head, singular)) in groups.iter().enumerate() {
+            let mut words = doc.span_text(*start, *head).to_string();
+            if g > 0 && doc.class(*start) != Class::Demonym {
+                if let Some(d) = shared {
+                    words = format!("{} {words}", doc.word(d)).trim_end().to_string();
+                }
+            }
+            for &(ps, pe) in &places {
+                let place = doc.span_text(ps, pe);
+                let prefix = if words.is_empty() {
+                    String::new()
+                } else {
+                    format!("{words} ")
+                };
+                let name = match (kind_of, located) {
+                    (false, _) => format!("{prefix}{singular} in {place}"),
+                    (true, Some(at)) => format!("{prefix}{singular} of {place} in {at}"),
+                    (true, None) => format!("{prefix}{singular} of {place}"),
+                };
+                let mut en = Entity::new(Kind::Institution, &name);
+                en.country = if kind_of {
+                    country_in(doc, ps, pe)
+                } else {
+                    shared.and_then(|d| country_in(doc, d, d + 1)).or_else(|| country_in(doc, *start, *head))
+                };
+                let id = found.intern(en);
+                found.mention(id, *start, end);
+            }
+        }
+        out.push((groups[0].0, end));
+        i = end;
+    }
+    out
 }
 
 /// The main head noun of a name: the last head before any complement.
