@@ -278,6 +278,16 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
         .filter(|(_, h)| h.is_some() && heads.iter().filter(|x| x == h).count() >= 2)
         .map(|(&i, h)| (i, h.clone(), content_words(&found.entities[i].name)))
         .collect();
+    // the countries each name says (`#N` words): `Embassy in Venezuela` and
+    // `Embassy in Mexico` are two bodies
+    let countries: Vec<BTreeSet<String>> = info
+        .iter()
+        .map(|(i, _, _)| {
+            let mut w = super::identity::signature_parts(&found.entities[*i].name);
+            w.retain(|x| x.starts_with('#'));
+            w
+        })
+        .collect();
     for (a, head_a, words_a) in &info {
         let Some(head) = head_a else { continue };
         // a bare head (`General Staff`) could be any body's
@@ -286,8 +296,12 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
             continue;
         }
         let country_a = found.entities[*a].country;
+        let countries_a = &countries[info.iter().position(|x| x.0 == *a).unwrap_or(0)];
         let supersets: Vec<usize> = info
             .iter()
+            .zip(&countries)
+            .filter(|((_, _, _), countries_b)| countries_a.is_subset(countries_b))
+            .map(|(x, _)| x)
             .filter(|(b, head_b, words_b)| {
                 b != a
                     && !found.entities[*b].mentions.is_empty()
@@ -304,6 +318,20 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
             })
             .map(|x| x.0)
             .collect();
+        // A short form of two or more bodies named before it (`the
+        // Vietnamese Embassy` after `the Vietnamese Embassies in Venezuela
+        // and Mexico`) refers to them, it is no body of its own: it joins
+        // the first of them.
+        let first_a = found.entities[*a].mentions.iter().map(|m| m.0).min();
+        if supersets.len() >= 2
+            && supersets.iter().all(|&b| {
+                found.entities[b].mentions.iter().map(|m| m.0).min() < first_a
+                    && found.entities[b].part_of.is_none()
+            })
+        {
+            found.merge(supersets[0], *a);
+            continue;
+        }
         if let [b] = supersets.as_slice() {
             // A written name beats a built one (`X of Y`), unless it is a
             // description in lower case (`the Chilean defence ministry`).
