@@ -517,6 +517,7 @@ fn chunk(doc: &Doc, i: usize, end: usize) -> Option<Chunk> {
 /// Extends a name over `of (the) X`, `for (the) X`, `in PLACE` and
 /// `and X` inside a complement; returns the new end.
 fn complements(doc: &Doc, mut stop: usize, end: usize) -> usize {
+    let core_end = stop;
     let mut in_complement = false;
     loop {
         if stop >= end {
@@ -535,7 +536,11 @@ fn complements(doc: &Doc, mut stop: usize, end: usize) -> usize {
                 stop = run_end;
                 in_complement = true;
             }
-            Class::In if stop + 1 < end && doc.class(stop + 1) == Class::Place => {
+            Class::In
+                if stop + 1 < end
+                    && doc.class(stop + 1) == Class::Place
+                    && located_head(doc, core_end) =>
+            {
                 let k = doc.hit(stop + 1).map(|h| h.end).unwrap_or(stop + 2);
                 return k;
             }
@@ -556,6 +561,45 @@ fn complements(doc: &Doc, mut stop: usize, end: usize) -> usize {
             _ => return stop,
         }
     }
+}
+
+/// Whether the head ending at `core_end` names a body that sits somewhere
+/// (`Embassy in Hà Nội`, `Defence Attaché Office in Chile`), so `in PLACE`
+/// belongs to its name; a parliament in its capital (`the Bundestag in
+/// Berlin`) is only located by it.
+fn located_head(doc: &Doc, core_end: usize) -> bool {
+    let Some(last) = core_end.checked_sub(1) else {
+        return false;
+    };
+    let w = fold_phrase(doc.word(last));
+    matches!(
+        w.as_str(),
+        "embassy"
+            | "consulate"
+            | "office"
+            | "mission"
+            | "legation"
+            | "centre"
+            | "center"
+            | "bureau"
+            | "branch"
+            | "representation"
+            | "delegation"
+            | "hospital"
+            | "school"
+            | "college"
+            | "university"
+            | "institute"
+            | "base"
+            | "garrison"
+            | "station"
+            | "agency"
+            | "command"
+            | "unit"
+            | "corporation"
+            | "company"
+    ) || (w == "general" && last > 0 && fold_phrase(doc.word(last - 1)) == "consulate")
+        || (w == "commission" && last > 0 && fold_phrase(doc.word(last - 1)) == "high")
 }
 
 /// The end of a capitalised complement run starting at `k` (trailing names
@@ -771,10 +815,21 @@ fn known_acronym<'l>(doc: &Doc<'l>, acr: &str) -> Option<&'static str> {
 /// `the Chilean defence ministry`: demonym, lower-case words, lower-case head.
 fn lower_case_heads(doc: &Doc, found: &mut Found, a: usize, b: usize) {
     for i in a..b {
-        if doc.class(i) != Class::Demonym || found.is_claimed(i) {
+        // `Georgia's parliament`, `Nepal's foreign ministry`: a country's
+        // possessive works as a demonym
+        let possessive = doc.class(i) == Class::Place
+            && doc.hit(i).is_some_and(|h| {
+                doc.class(h.end) == Class::Poss
+                    && h.entries.iter().any(|e| matches!(e, Lex::Country(_)))
+            });
+        if !(doc.class(i) == Class::Demonym || possessive) || (!possessive && found.is_claimed(i)) {
             continue;
         }
-        let mut k = i + 1;
+        let mut k = if possessive {
+            doc.hit(i).map_or(i + 1, |h| h.end) + 1
+        } else {
+            i + 1
+        };
         while k < b && k < i + 4 && doc.class(k) == Class::Lower {
             k += 1;
         }
