@@ -11,6 +11,7 @@ use super::lexicon::Lex;
 pub fn recognize(doc: &Doc, found: &mut Found) {
     lexicon_places(doc, found);
     sites(doc, found);
+    unknown_places(doc, found);
     link_cities(found);
 }
 
@@ -289,6 +290,110 @@ fn sites(doc: &Doc, found: &mut Found) {
         }
         let id = found.intern(en);
         found.mention(id, start, end);
+    }
+}
+
+/// Whether token `i` is a name-like word no recognizer has taken.
+fn free_name(doc: &Doc, found: &Found, i: usize) -> bool {
+    doc.class(i) == Class::Name
+        && found.owner.get(i).copied().flatten().is_none()
+        && doc.word(i).chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Places missing from the lexicons, known by where they stand: one or two
+/// name-like words after `in` or `near` that end the phrase (`relief camps
+/// in Dibrugarh.`, `near Moyale and Mandera`), or a member of a list of
+/// known places (`Kahramanmaraş, Hatay and Gaziantep`).
+fn unknown_places(doc: &Doc, found: &mut Found) {
+    let n = doc.tokens.len();
+    let mut i = 0;
+    while i < n {
+        if !free_name(doc, found, i) {
+            i += 1;
+            continue;
+        }
+        let sentence = doc.tokens[i].sentence;
+        let same = |j: usize| doc.tokens.get(j).is_some_and(|t| t.sentence == sentence);
+        let mut end = i + 1;
+        if same(end) && free_name(doc, found, end) {
+            end += 1;
+        }
+        if same(end) && free_name(doc, found, end) {
+            // three name words read as a person's name
+            i = end + 1;
+            continue;
+        }
+        // what follows must close the phrase: no possessive, title, head,
+        // acronym in brackets or further name
+        let closes = !same(end)
+            || matches!(
+                doc.class(end),
+                Class::Comma | Class::Period | Class::Semicolon | Class::And | Class::Lower
+                    | Class::Dash
+            ) && !(doc.class(end) == Class::Lower && doc.word(end) == "who");
+        let prev = if i > 0 && same(i - 1) {
+            doc.word(i - 1)
+        } else {
+            ""
+        };
+        // `swore in NAME as ...`: a phrasal verb, then a person
+        let phrasal = i >= 2
+            && matches!(
+                doc.word(i - 2),
+                "swore" | "sworn" | "swear" | "swears" | "swearing" | "ushered" | "brought" | "bring" | "let"
+            );
+        let after_preposition = matches!(prev, "in" | "near" | "outside")
+            && !phrasal
+            && !(same(end) && matches!(doc.word(end), "as" | "who" | "said" | "says" | "told"));
+        // a list member: a known place before (`X, NAME and`) or after
+        // (`NAME and Gaziantep`, `NAME, Hatay`)
+        let place_at = |j: usize| {
+            same(j)
+                && doc.class(j) == Class::Place
+                && found.owner.get(j).copied().flatten().is_some_and(|id| found.entities[id].kind == Kind::Place)
+        };
+        let in_list = end == i + 1
+            && i >= 2
+            && matches!(doc.class(i - 1), Class::Comma | Class::And)
+            && place_at(i - 2)
+            && (matches!(doc.class(end), Class::Comma | Class::And) && place_at(end + 1)
+                || (doc.class(i - 1) == Class::And && i >= 4 && doc.class(i - 3) == Class::Comma && place_at(i - 4)));
+        // `near Moyale and Mandera`: both after one preposition
+        let coordinated = i >= 2
+            && doc.class(i - 1) == Class::And
+            && found.owner.get(i - 2).copied().flatten().is_some_and(|id| {
+                found.entities[id].kind == Kind::Place
+                    && found.entities[id].place_kind == Some(PlaceKind::Region)
+                    && found.entities[id].aliases.iter().any(|a| a == "#guessed")
+            });
+        if closes && (after_preposition || in_list || coordinated) {
+            let mut en = Entity::new(Kind::Place, doc.span_text(i, end));
+            en.place_kind = Some(PlaceKind::Region);
+            en.aliases.push("#guessed".to_string());
+            let id = found.intern(en);
+            found.mention(id, i, end);
+            // `near Moyale and Mandera`
+            if doc.class(end) == Class::And && same(end + 1) && free_name(doc, found, end + 1) && after_preposition {
+                let k = end + 1;
+                let mut e2 = k + 1;
+                if same(e2) && free_name(doc, found, e2) {
+                    e2 += 1;
+                }
+                let closes2 = !same(e2)
+                    || matches!(doc.class(e2), Class::Comma | Class::Period | Class::Lower | Class::Semicolon);
+                if closes2 {
+                    let mut en = Entity::new(Kind::Place, doc.span_text(k, e2));
+                    en.place_kind = Some(PlaceKind::Region);
+                    let id = found.intern(en);
+                    found.mention(id, k, e2);
+                    end = e2;
+                }
+            }
+        }
+        i = end;
+    }
+    for e in &mut found.entities {
+        e.aliases.retain(|a| a != "#guessed");
     }
 }
 
