@@ -45,7 +45,23 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
                 continue;
             }
             match chunk(doc, i, b) {
-                Some(c) => {
+                Some(mut c) => {
+                    // `National Development and Reform Commission`: words of
+                    // the vocabulary joined by `and` before the core
+                    if c.start == i && i >= a + 2 && doc.class(i - 1) == Class::And {
+                        let mut k = i - 1;
+                        while k > a
+                            && doc.class(k - 1) == Class::Common
+                            && found.owner[k - 1].is_none()
+                            && !matches!(doc.word(k - 1), "The" | "A" | "An" | "And")
+                        {
+                            k -= 1;
+                        }
+                        let opens = k == a || matches!(doc.class(k - 1), Class::The | Class::Lower | Class::Comma);
+                        if k < i - 1 && opens {
+                            c.start = k;
+                        }
+                    }
                     let next = add_chunk(doc, found, &c, &mut acronyms, b);
                     i = next.max(i + 1);
                 }

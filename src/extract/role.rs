@@ -260,6 +260,24 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
             continue;
         }
         match doc.class(j) {
+            // `Special Adviser on Transportation, NAME`: a name-like field
+            // word after `of`/`for`/`on` inside the title
+            Class::Name
+                if j > first
+                    && owner_kind(found, j).is_none()
+                    && (matches!(doc.class(j - 1), Class::Of | Class::For)
+                        || doc.word(j - 1) == "on") =>
+            {
+                start = j;
+            }
+            Class::Lower
+                if doc.word(j) == "on"
+                    && j > first
+                    && start == j + 1
+                    && doc.class(j - 1) == Class::Title =>
+            {
+                start = j;
+            }
             // `(CPC)` inside a title
             Class::Close
                 if j >= first + 2
@@ -641,6 +659,11 @@ fn title_who(
         i += lower;
     }
     let object = i;
+    let the = if object > 0 && doc.class(object - 1) == Class::The {
+        "the "
+    } else {
+        ""
+    };
     // `the commission`: the one institution of the article with that head
     if doc.class(object) == Class::LowerHead && (object + 1 >= last || doc.class(object + 1) != Class::Of) {
         let head = fold_phrase(doc.word(object));
@@ -686,7 +709,7 @@ fn title_who(
         return None;
     }
     let inst = institution_in(doc, found, object, end);
-    let title = format!("{noun} of {}", doc.span_text(object, end));
+    let title = format!("{noun} of {the}{}", doc.span_text(object, end));
     Some((title, start, end, inst))
 }
 
