@@ -303,6 +303,13 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
     {
         start += 1;
     }
+    // `On Monday the Special Adviser ...`: an article before the first
+    // title word opens the phrase
+    if let Some(t) = (start..end).find(|&k| doc.class(k) == Class::Title) {
+        if let Some(th) = (start..t).rev().find(|&k| doc.class(k) == Class::The) {
+            start = th + 1;
+        }
+    }
     // A place after `in` / `at` closes that phrase, not opens the title:
     // `in Tokyo Prime Minister NAME` is a Prime Minister.
     let preposition = |i: usize| {
