@@ -345,6 +345,7 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
                     | Class::Acronym
                     | Class::Open
                     | Class::Dash
+                    | Class::Place
             )
             || matches!(doc.word(k - 1), "a" | "an" | "A" | "An");
         if k < start && opens {
@@ -449,7 +450,17 @@ fn standing(word: &str) -> bool {
 fn is_past(word: &str) -> bool {
     matches!(
         word,
-        "former" | "Former" | "late" | "Late" | "then" | "ex" | "Ex" | "erstwhile" | "onetime"
+        "former"
+            | "Former"
+            | "late"
+            | "Late"
+            | "then"
+            | "ex"
+            | "Ex"
+            | "erstwhile"
+            | "onetime"
+            | "Founding"
+            | "founding"
     ) || word.starts_with("ex-")
         || word.starts_with("Ex-")
 }
@@ -539,6 +550,15 @@ fn title_after(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
         );
     if lower_run > 0 && !terminator {
         end -= lower_run;
+    }
+    // `NAME, a Commission spokesperson said.`: a reporting clause
+    if lower_run > 0
+        && matches!(
+            doc.word(end - 1),
+            "said" | "says" | "told" | "added" | "reported" | "announced" | "stated"
+        )
+    {
+        return None;
     }
     while end > start && is_connector(doc.class(end - 1)) {
         end -= 1;
@@ -807,6 +827,34 @@ fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize>
             if found.entities[id].kind == Kind::Institution {
                 return Some(id);
             }
+        }
+    }
+    // `led by its president`: the institution just named
+    if (a..b).any(|i| doc.word(i) == "its") {
+        let sentence = doc.tokens.get(a).map(|t| t.sentence);
+        let (first, _) = sentence.map_or((0, 0), |s| doc.sentence_tokens[s as usize]);
+        let before = (first..a).rev().find_map(|i| {
+            found.owner[i]
+                .filter(|&id| found.entities[id].kind == Kind::Institution)
+        });
+        if before.is_some() {
+            return before;
+        }
+    }
+    // `The Senate President`: a bare head naming the article's one body
+    // with that head (`Senate of Nigeria`)
+    for i in a..b {
+        if doc.class(i) != Class::Head || found.owner[i].is_some() {
+            continue;
+        }
+        let head = fold_phrase(doc.word(i));
+        let mut with_head = found.entities.iter().enumerate().filter(|(_, e)| {
+            e.kind == Kind::Institution
+                && !e.mentions.is_empty()
+                && e.key.split(' ').next() == Some(head.as_str())
+        });
+        if let (Some((id, _)), None) = (with_head.next(), with_head.next()) {
+            return Some(id);
         }
     }
     let is_minister = (a..b)
