@@ -72,6 +72,7 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
     }
     standalone_acronyms(doc, found, &acronyms);
     merge_variants(doc, found);
+    short_references(doc, found);
 }
 
 /// The singular of a plural head noun (`Embassies` → `Embassy`, `Offices`
@@ -854,6 +855,49 @@ fn lower_case_heads(doc: &Doc, found: &mut Found, a: usize, b: usize) {
             en.country = country_in(doc, i, i + 1);
             let id = found.intern(en);
             found.mention(id, i, k + 1);
+        }
+    }
+}
+
+/// `the ministry`, `the commission`: a lower-case head after `the` refers
+/// to the body with that head named before it, when only one such body is
+/// named, or when the last one was named in this or the previous sentence.
+fn short_references(doc: &Doc, found: &mut Found) {
+    for i in 1..doc.tokens.len() {
+        if doc.class(i) != Class::LowerHead
+            || doc.class(i - 1) != Class::The
+            || found.is_claimed(i)
+            || matches!(doc.class(i + 1), Class::Of | Class::Head | Class::LowerHead)
+            || doc.hit(i).is_some_and(|h| h.end - h.first > 1)
+        {
+            continue;
+        }
+        let head = fold_phrase(doc.word(i));
+        let sentence = doc.tokens[i].sentence;
+        // (entity, last mention start before `i`)
+        let mut named: Vec<(usize, usize)> = Vec::new();
+        for (id, e) in found.entities.iter().enumerate() {
+            if e.kind != Kind::Institution {
+                continue;
+            }
+            let Some(last) = e.mentions.iter().map(|m| m.0).filter(|&m| m < i).max() else {
+                continue;
+            };
+            if main_head(doc, &e.name).is_some_and(|h| h == head) {
+                named.push((id, last));
+            }
+        }
+        let target = match named.as_slice() {
+            [] => None,
+            [(one, _)] => Some(*one),
+            _ => named
+                .iter()
+                .max_by_key(|(_, at)| *at)
+                .filter(|(_, at)| doc.tokens[*at].sentence + 1 >= sentence)
+                .map(|(id, _)| *id),
+        };
+        if let Some(id) = target {
+            found.mention(id, i, i + 1);
         }
     }
 }
