@@ -57,7 +57,8 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
                         {
                             k -= 1;
                         }
-                        let opens = k == a || matches!(doc.class(k - 1), Class::The | Class::Lower | Class::Comma);
+                        let opens = k == a
+                            || matches!(doc.class(k - 1), Class::The | Class::Lower | Class::Comma);
                         if k < i - 1 && opens {
                             c.start = k;
                         }
@@ -140,7 +141,10 @@ fn plurals(doc: &Doc, found: &mut Found, a: usize, b: usize) -> Vec<(usize, usiz
             k += 1;
             let mut next = None;
             while k < b
-                && matches!(doc.class(k), Class::Name | Class::Common | Class::Title | Class::Modifier)
+                && matches!(
+                    doc.class(k),
+                    Class::Name | Class::Common | Class::Title | Class::Modifier
+                )
             {
                 if let Some(s) = singular_head(doc, doc.word(k)) {
                     next = Some(s);
@@ -165,7 +169,9 @@ fn plurals(doc: &Doc, found: &mut Found, a: usize, b: usize) -> Vec<(usize, usiz
                 let e = doc.hit(k).map_or(k + 1, |h| h.end);
                 places.push((k, e));
                 k = e;
-                if matches!(doc.class(k), Class::Comma | Class::And) && doc.class(k + 1) == Class::Place {
+                if matches!(doc.class(k), Class::Comma | Class::And)
+                    && doc.class(k + 1) == Class::Place
+                {
                     k += 1;
                 } else {
                     break;
@@ -187,9 +193,9 @@ fn plurals(doc: &Doc, found: &mut Found, a: usize, b: usize) -> Vec<(usize, usiz
         // `missions in Turkey and Myanmar`: a lower-case plural with no
         // words of its own names no bodies; `the embassies of X and Y` does
         let named = kind_of
-            || groups
-                .iter()
-                .any(|(s, h, _)| s < h || doc.word(*h).chars().next().is_some_and(char::is_uppercase));
+            || groups.iter().any(|(s, h, _)| {
+                s < h || doc.word(*h).chars().next().is_some_and(char::is_uppercase)
+            });
         if places.len() * groups.len() < 2 || !named {
             i = last + 1;
             continue;
@@ -226,7 +232,9 @@ fn plurals(doc: &Doc, found: &mut Found, a: usize, b: usize) -> Vec<(usize, usiz
                 en.country = if kind_of {
                     country_in(doc, ps, pe)
                 } else {
-                    shared.and_then(|d| country_in(doc, d, d + 1)).or_else(|| country_in(doc, *start, *head))
+                    shared
+                        .and_then(|d| country_in(doc, d, d + 1))
+                        .or_else(|| country_in(doc, *start, *head))
                 };
                 let id = found.intern(en);
                 found.mention(id, *start, end);
@@ -839,7 +847,8 @@ fn lower_case_heads(doc: &Doc, found: &mut Found, a: usize, b: usize) {
                 doc.class(h.end) == Class::Poss
                     && h.entries.iter().any(|e| matches!(e, Lex::Country(_)))
             });
-        if !(doc.class(i) == Class::Demonym || possessive) || (!possessive && found.is_claimed(i)) {
+        let demonym = doc.class(i) == Class::Demonym && !found.is_claimed(i);
+        if !(demonym || possessive) {
             continue;
         }
         let mut k = if possessive {

@@ -75,9 +75,30 @@ fn calendar_given_name(doc: &Doc, i: usize) -> bool {
         if doc.class(i - 1) == Class::Number
             || matches!(
                 before.as_str(),
-                "on" | "last" | "next" | "this" | "every" | "since" | "until" | "till" | "by"
-                    | "from" | "of" | "in" | "early" | "late" | "mid" | "through" | "each"
-                    | "that" | "before" | "after" | "during" | "to" | "and" | "or" | "between"
+                "on" | "last"
+                    | "next"
+                    | "this"
+                    | "every"
+                    | "since"
+                    | "until"
+                    | "till"
+                    | "by"
+                    | "from"
+                    | "of"
+                    | "in"
+                    | "early"
+                    | "late"
+                    | "mid"
+                    | "through"
+                    | "each"
+                    | "that"
+                    | "before"
+                    | "after"
+                    | "during"
+                    | "to"
+                    | "and"
+                    | "or"
+                    | "between"
             )
         {
             return false;
@@ -126,7 +147,10 @@ fn media_credit(doc: &Doc, a: usize, b: usize) -> bool {
         && doc.class(a - 1) == Class::Open
         && doc.class(b) == Class::Close
         && a >= 2
-        && matches!(doc.class(a - 2), Class::Place | Class::Comma | Class::Number | Class::Name)
+        && matches!(
+            doc.class(a - 2),
+            Class::Place | Class::Comma | Class::Number | Class::Name
+        )
         && doc.tokens[a].sentence == 0;
     let told = a > 0
         && doc.word(a - 1) == "told"

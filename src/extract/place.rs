@@ -240,7 +240,8 @@ fn sites(doc: &Doc, found: &mut Found) {
                 // `General Headquarters`
                 Class::Rank | Class::Modifier if j + 1 == i && doc.class(i) == Class::Name => {}
                 // `the People's Palace`
-                Class::Poss if j > 0 && matches!(doc.class(j - 1), Class::Common | Class::Name) => {}
+                Class::Poss if j > 0 && matches!(doc.class(j - 1), Class::Common | Class::Name) => {
+                }
                 _ => break,
             }
             start = j;
@@ -254,8 +255,7 @@ fn sites(doc: &Doc, found: &mut Found) {
             && (start < i || doc.class(i) == Class::Site || doc.class(i + 1) == Class::Of)
             && (start..i).all(|k| capitalised(k) || doc.class(k) == Class::Poss)
             && capitalised(i);
-        let the_site = after_the
-            && (start < i || (doc.class(end) == Class::Of));
+        let the_site = after_the && (start < i || (doc.class(end) == Class::Of));
         // `Mausoleum of the Revolution`: `of`, maybe `the`, capitalised words
         if !has_name && capitalised(i) && doc.class(end) == Class::Of {
             let mut k = end + 1;
@@ -328,7 +328,11 @@ fn unknown_places(doc: &Doc, found: &mut Found) {
         let closes = !same(end)
             || matches!(
                 doc.class(end),
-                Class::Comma | Class::Period | Class::Semicolon | Class::And | Class::Lower
+                Class::Comma
+                    | Class::Period
+                    | Class::Semicolon
+                    | Class::And
+                    | Class::Lower
                     | Class::Dash
             ) && !(doc.class(end) == Class::Lower && doc.word(end) == "who");
         let prev = if i > 0 && same(i - 1) {
@@ -340,7 +344,15 @@ fn unknown_places(doc: &Doc, found: &mut Found) {
         let phrasal = i >= 2
             && matches!(
                 doc.word(i - 2),
-                "swore" | "sworn" | "swear" | "swears" | "swearing" | "ushered" | "brought" | "bring" | "let"
+                "swore"
+                    | "sworn"
+                    | "swear"
+                    | "swears"
+                    | "swearing"
+                    | "ushered"
+                    | "brought"
+                    | "bring"
+                    | "let"
             );
         let after_preposition = matches!(prev, "in" | "near" | "outside")
             && !phrasal
@@ -350,14 +362,22 @@ fn unknown_places(doc: &Doc, found: &mut Found) {
         let place_at = |j: usize| {
             same(j)
                 && doc.class(j) == Class::Place
-                && found.owner.get(j).copied().flatten().is_some_and(|id| found.entities[id].kind == Kind::Place)
+                && found
+                    .owner
+                    .get(j)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|id| found.entities[id].kind == Kind::Place)
         };
         let in_list = end == i + 1
             && i >= 2
             && matches!(doc.class(i - 1), Class::Comma | Class::And)
             && place_at(i - 2)
             && (matches!(doc.class(end), Class::Comma | Class::And) && place_at(end + 1)
-                || (doc.class(i - 1) == Class::And && i >= 4 && doc.class(i - 3) == Class::Comma && place_at(i - 4)));
+                || (doc.class(i - 1) == Class::And
+                    && i >= 4
+                    && doc.class(i - 3) == Class::Comma
+                    && place_at(i - 4)));
         // `near Moyale and Mandera`: both after one preposition
         let coordinated = i >= 2
             && doc.class(i - 1) == Class::And
@@ -373,14 +393,21 @@ fn unknown_places(doc: &Doc, found: &mut Found) {
             let id = found.intern(en);
             found.mention(id, i, end);
             // `near Moyale and Mandera`
-            if doc.class(end) == Class::And && same(end + 1) && free_name(doc, found, end + 1) && after_preposition {
+            if doc.class(end) == Class::And
+                && same(end + 1)
+                && free_name(doc, found, end + 1)
+                && after_preposition
+            {
                 let k = end + 1;
                 let mut e2 = k + 1;
                 if same(e2) && free_name(doc, found, e2) {
                     e2 += 1;
                 }
                 let closes2 = !same(e2)
-                    || matches!(doc.class(e2), Class::Comma | Class::Period | Class::Lower | Class::Semicolon);
+                    || matches!(
+                        doc.class(e2),
+                        Class::Comma | Class::Period | Class::Lower | Class::Semicolon
+                    );
                 if closes2 {
                     let mut en = Entity::new(Kind::Place, doc.span_text(k, e2));
                     en.place_kind = Some(PlaceKind::Region);

@@ -362,7 +362,10 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
     }
     // `late`/`former`: no longer held; `revolutionary leader`, `spiritual
     // leader`: a standing, not a post
-    if start > first && (matches!(doc.word(start - 1), "late" | "former" | "then") || standing(doc.word(start - 1))) {
+    if start > first
+        && (matches!(doc.word(start - 1), "late" | "former" | "then")
+            || standing(doc.word(start - 1)))
+    {
         return None;
     }
     // `Former Prime Minister NAME`, `the late President NAME`: a post no
@@ -389,9 +392,9 @@ fn remembered(doc: &Doc, first: usize, start: usize) -> bool {
     (from..start).any(|i| {
         let w = doc.word(i);
         w.len() >= 4
-            && REMEMBERED
-                .iter()
-                .any(|r| w.len() >= r.len() && w.as_bytes()[..r.len()].eq_ignore_ascii_case(r.as_bytes()))
+            && REMEMBERED.iter().any(|r| {
+                w.len() >= r.len() && w.as_bytes()[..r.len()].eq_ignore_ascii_case(r.as_bytes())
+            })
     })
 }
 
@@ -431,8 +434,30 @@ fn field_word(doc: &Doc, found: &Found, j: usize) -> bool {
     match doc.class(j) {
         Class::Name | Class::Head | Class::LowerHead => true,
         Class::Lower => {
-            !(w.ends_with("ed") || w.ends_with('s') || w.ends_with("ing") || is_past(w) || standing(w))
-                && !matches!(w, "met" | "told" | "said" | "when" | "as" | "by" | "with" | "that" | "than" | "while" | "after" | "before" | "where" | "new" | "then" | "now" | "our" | "your" | "my")
+            let verb_like = w.ends_with("ed") || w.ends_with('s') || w.ends_with("ing");
+            let function = matches!(
+                w,
+                "met"
+                    | "told"
+                    | "said"
+                    | "when"
+                    | "as"
+                    | "by"
+                    | "with"
+                    | "that"
+                    | "than"
+                    | "while"
+                    | "after"
+                    | "before"
+                    | "where"
+                    | "new"
+                    | "then"
+                    | "now"
+                    | "our"
+                    | "your"
+                    | "my"
+            );
+            !(verb_like || function || is_past(w) || standing(w))
         }
         _ => false,
     }
@@ -651,11 +676,7 @@ const HEADS_VERBS: &[(&str, &str)] = &[
 /// `NAME, who (also) chairs/heads/leads [the] ORG`: the title the verb
 /// gives, the span of the phrase and the institution led. A lower-case
 /// `the commission` names the article's one institution with that head.
-fn title_who(
-    doc: &Doc,
-    found: &Found,
-    b: usize,
-) -> Option<(String, usize, usize, Option<usize>)> {
+fn title_who(doc: &Doc, found: &Found, b: usize) -> Option<(String, usize, usize, Option<usize>)> {
     if doc.class(b) != Class::Comma || doc.word(b + 1) != "who" {
         return None;
     }
@@ -681,7 +702,11 @@ fn title_who(
         lower += 1;
     }
     if lower > 0
-        && doc.word(i + lower).chars().next().is_some_and(char::is_uppercase)
+        && doc
+            .word(i + lower)
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
     {
         i += lower;
     }
@@ -692,7 +717,9 @@ fn title_who(
         ""
     };
     // `the commission`: the one institution of the article with that head
-    if doc.class(object) == Class::LowerHead && (object + 1 >= last || doc.class(object + 1) != Class::Of) {
+    if doc.class(object) == Class::LowerHead
+        && (object + 1 >= last || doc.class(object + 1) != Class::Of)
+    {
         let head = fold_phrase(doc.word(object));
         let mut hits = found.entities.iter().enumerate().filter(|(_, e)| {
             e.kind == Kind::Institution
@@ -707,24 +734,31 @@ fn title_who(
     }
     let mut end = object;
     while end < last && end < object + 12 {
-        let ok = matches!(owner_kind(found, end), Some(Kind::Institution | Kind::Place))
-            || (owner_kind(found, end).is_none()
-                && matches!(
-                    doc.class(end),
-                    Class::Name
-                        | Class::Head
-                        | Class::Common
-                        | Class::Place
-                        | Class::Demonym
-                        | Class::Acronym
-                        | Class::Poss
-                        | Class::Of
-                        | Class::The
-                        | Class::For
-                        | Class::And
-                        | Class::Particle
-                ));
-        if !ok || (end > object && !doc.word(end).chars().next().is_some_and(char::is_uppercase) && !is_connector(doc.class(end)) && doc.class(end) != Class::Particle) {
+        let ok = matches!(
+            owner_kind(found, end),
+            Some(Kind::Institution | Kind::Place)
+        ) || (owner_kind(found, end).is_none()
+            && matches!(
+                doc.class(end),
+                Class::Name
+                    | Class::Head
+                    | Class::Common
+                    | Class::Place
+                    | Class::Demonym
+                    | Class::Acronym
+                    | Class::Poss
+                    | Class::Of
+                    | Class::The
+                    | Class::For
+                    | Class::And
+                    | Class::Particle
+            ));
+        if !ok
+            || (end > object
+                && !doc.word(end).chars().next().is_some_and(char::is_uppercase)
+                && !is_connector(doc.class(end))
+                && doc.class(end) != Class::Particle)
+        {
             break;
         }
         end += 1;
@@ -732,7 +766,13 @@ fn title_who(
     while end > object && is_connector(doc.class(end - 1)) {
         end -= 1;
     }
-    if end == object || !doc.word(object).chars().next().is_some_and(char::is_uppercase) {
+    if end == object
+        || !doc
+            .word(object)
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    {
         return None;
     }
     let inst = institution_in(doc, found, object, end);
@@ -834,8 +874,7 @@ fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize>
         let sentence = doc.tokens.get(a).map(|t| t.sentence);
         let (first, _) = sentence.map_or((0, 0), |s| doc.sentence_tokens[s as usize]);
         let before = (first..a).rev().find_map(|i| {
-            found.owner[i]
-                .filter(|&id| found.entities[id].kind == Kind::Institution)
+            found.owner[i].filter(|&id| found.entities[id].kind == Kind::Institution)
         });
         if before.is_some() {
             return before;
