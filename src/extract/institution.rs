@@ -82,6 +82,14 @@ fn singular_head(doc: &Doc, word: &str) -> Option<String> {
     if word.len() < 5 || !word.ends_with('s') || word.ends_with("ss") {
         return None;
     }
+    // most plurals are no head: a cheap look at the plural endings of the
+    // head nouns before any folding
+    if !plural_heads()
+        .iter()
+        .any(|p| p.len() == word.len() && p.eq_ignore_ascii_case(word))
+    {
+        return None;
+    }
     let stem = if let Some(s) = word.strip_suffix("ies") {
         format!("{s}y")
     } else {
@@ -97,6 +105,26 @@ fn singular_head(doc: &Doc, word: &str) -> Option<String> {
         out.push_str(chars.as_str());
     }
     Some(out)
+}
+
+/// Plural forms of the one-word institution heads (`embassies`,
+/// `offices`), built once from `data/lexicons/institution_heads.txt`.
+fn plural_heads() -> &'static [String] {
+    static PLURALS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    PLURALS.get_or_init(|| {
+        include_str!("../../data/lexicons/institution_heads.txt")
+            .lines()
+            .map(|l| l.trim().trim_end_matches(['*', '+']))
+            .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.contains(' '))
+            .map(|l| {
+                let lower = l.to_lowercase();
+                match lower.strip_suffix('y') {
+                    Some(stem) => format!("{stem}ies"),
+                    None => format!("{lower}s"),
+                }
+            })
+            .collect()
+    })
 }
 
 /// Coordinated plurals: `the Vietnamese Embassies and Defence Attaché

@@ -150,7 +150,7 @@ fn site_openers() -> &'static [String] {
 }
 
 fn is_opener(word: &str) -> bool {
-    site_openers().iter().any(|o| o == word)
+    word.chars().next().is_some_and(char::is_uppercase) && site_openers().iter().any(|o| o == word)
 }
 
 /// `Casa de Nariño`, `Bab al-Hawa`: an opener word, then particles and
