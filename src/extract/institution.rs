@@ -84,9 +84,9 @@ fn singular_head(doc: &Doc, word: &str) -> Option<String> {
     }
     // most plurals are no head: a cheap look at the plural endings of the
     // head nouns before any folding
-    if !plural_heads()
-        .iter()
-        .any(|p| p.len() == word.len() && p.eq_ignore_ascii_case(word))
+    if plural_heads()
+        .binary_search_by(|p| cmp_ignore_ascii_case(p, word))
+        .is_err()
     {
         return None;
     }
@@ -123,8 +123,16 @@ fn plural_heads() -> &'static [String] {
                     None => format!("{lower}s"),
                 }
             })
+            .collect::<std::collections::BTreeSet<String>>()
+            .into_iter()
             .collect()
     })
+}
+
+/// Orders `a` (lower case) against `b` ignoring ASCII case, without
+/// allocating: the order of [`plural_heads`].
+fn cmp_ignore_ascii_case(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes().cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 /// Coordinated plurals: `the Vietnamese Embassies and Defence Attaché
@@ -329,16 +337,25 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
         .iter()
         .zip(&heads)
         .filter(|(_, h)| h.is_some() && heads.iter().filter(|x| x == h).count() >= 2)
-        .map(|(&i, h)| (i, h.clone(), content_words(&found.entities[i].name)))
+        .map(|(&i, h)| {
+            (
+                i,
+                h.clone(),
+                super::identity::signature_parts(&found.entities[i].name),
+            )
+        })
         .collect();
     // the countries each name says (`#N` words): `Embassy in Venezuela` and
-    // `Embassy in Mexico` are two bodies
+    // `Embassy in Mexico` are two bodies; the other words are compared
     let countries: Vec<BTreeSet<String>> = info
         .iter()
-        .map(|(i, _, _)| {
-            let mut w = super::identity::signature_parts(&found.entities[*i].name);
-            w.retain(|x| x.starts_with('#'));
-            w
+        .map(|(_, _, w)| w.iter().filter(|x| x.starts_with('#')).cloned().collect())
+        .collect();
+    let info: Vec<(usize, Option<String>, BTreeSet<String>)> = info
+        .into_iter()
+        .map(|(i, h, mut w)| {
+            w.retain(|x| !x.starts_with('#'));
+            (i, h, w)
         })
         .collect();
     for (a, head_a, words_a) in &info {
@@ -900,6 +917,7 @@ fn lower_case_heads(doc: &Doc, found: &mut Found, a: usize, b: usize) {
 /// to the body with that head named before it, when only one such body is
 /// named, or when the last one was named in this or the previous sentence.
 fn short_references(doc: &Doc, found: &mut Found) {
+    let mut heads: Vec<Option<String>> = Vec::new();
     for i in 1..doc.tokens.len() {
         if doc.class(i) != Class::LowerHead
             || doc.class(i - 1) != Class::The
@@ -911,18 +929,30 @@ fn short_references(doc: &Doc, found: &mut Found) {
         }
         let head = fold_phrase(doc.word(i));
         let sentence = doc.tokens[i].sentence;
+        // main heads of the institutions, worked out at the first reference
+        if heads.len() < found.entities.len() {
+            heads = found
+                .entities
+                .iter()
+                .map(|e| {
+                    if e.kind == Kind::Institution {
+                        main_head(doc, &e.name)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+        }
         // (entity, last mention start before `i`)
         let mut named: Vec<(usize, usize)> = Vec::new();
         for (id, e) in found.entities.iter().enumerate() {
-            if e.kind != Kind::Institution {
+            if heads[id].as_deref() != Some(head.as_str()) {
                 continue;
             }
             let Some(last) = e.mentions.iter().map(|m| m.0).filter(|&m| m < i).max() else {
                 continue;
             };
-            if main_head(doc, &e.name).is_some_and(|h| h == head) {
-                named.push((id, last));
-            }
+            named.push((id, last));
         }
         let target = match named.as_slice() {
             [] => None,

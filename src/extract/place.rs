@@ -145,12 +145,18 @@ fn site_openers() -> &'static [String] {
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(str::to_string)
+            .collect::<std::collections::BTreeSet<String>>()
+            .into_iter()
             .collect()
     })
 }
 
 fn is_opener(word: &str) -> bool {
-    word.chars().next().is_some_and(char::is_uppercase) && site_openers().iter().any(|o| o == word)
+    (3..=8).contains(&word.len())
+        && word.chars().next().is_some_and(char::is_uppercase)
+        && site_openers()
+            .binary_search_by(|o| o.as_str().cmp(word))
+            .is_ok()
 }
 
 /// `Casa de Nariño`, `Bab al-Hawa`: an opener word, then particles and
@@ -159,7 +165,10 @@ fn opened_sites(doc: &Doc, found: &mut Found) {
     let n = doc.tokens.len();
     let mut i = 0;
     while i < n {
-        if found.is_claimed(i) || !is_opener(doc.word(i)) {
+        if !matches!(doc.class(i), Class::Name | Class::Common | Class::Site)
+            || found.is_claimed(i)
+            || !is_opener(doc.word(i))
+        {
             i += 1;
             continue;
         }
@@ -308,7 +317,15 @@ fn unknown_places(doc: &Doc, found: &mut Found) {
     let n = doc.tokens.len();
     let mut i = 0;
     while i < n {
-        if !free_name(doc, found, i) {
+        // what stands before decides first: most names follow no `in`,
+        // `near`, comma or `and`
+        let before_ok = i > 0
+            && match doc.class(i - 1) {
+                Class::In | Class::And | Class::Comma => true,
+                Class::Lower => matches!(doc.word(i - 1), "near" | "outside"),
+                _ => false,
+            };
+        if !before_ok || !free_name(doc, found, i) {
             i += 1;
             continue;
         }
