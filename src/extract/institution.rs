@@ -305,14 +305,6 @@ fn main_head(doc: &Doc, name: &str) -> Option<String> {
     })
 }
 
-/// Content words of a name without its country words.
-fn content_words(name: &str) -> BTreeSet<String> {
-    // signature words never hold a space, so no need to join and split them
-    let mut words = super::identity::signature_parts(name);
-    words.retain(|w| !w.starts_with('#'));
-    words
-}
-
 /// Merges forms of one institution within the article: the same words with
 /// the country said differently (`Vietnamese Ministry of National Defence`,
 /// `Ministry of National Defence of Việt Nam`), or a shorter form whose
