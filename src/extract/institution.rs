@@ -896,7 +896,9 @@ fn lower_case_heads(doc: &Doc, found: &mut Found, a: usize, b: usize) {
         while k < b && k < i + 4 && doc.class(k) == Class::Lower {
             k += 1;
         }
-        if k < b && doc.class(k) == Class::LowerHead {
+        // `Russian forces shelled ...`: troops, not a body
+        let generic = k == i + 1 && matches!(doc.word(k), "forces" | "troops" | "units");
+        if k < b && doc.class(k) == Class::LowerHead && !generic {
             let mut en = Entity::new(Kind::Institution, doc.span_text(i, k + 1));
             en.country = country_in(doc, i, i + 1);
             let id = found.intern(en);

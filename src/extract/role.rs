@@ -574,6 +574,11 @@ fn title_after(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
             Class::Comma | Class::Semicolon | Class::Period | Class::Open
         );
     if lower_run > 0 && !terminator {
+        // `NAME, the head of state laid a wreath`: the phrase is the subject
+        // of a new clause, not an apposition
+        if lower_run >= 2 {
+            return None;
+        }
         end -= lower_run;
     }
     // `NAME, a Commission spokesperson said.`: a reporting clause
@@ -607,11 +612,21 @@ fn title_as(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
             return None;
         }
         i += 1;
+        // `was sworn in as`
+        if doc.word(i - 1) == "sworn" && doc.word(i) == "in" {
+            i += 1;
+        }
     }
-    if !(i < last && doc.word(i) == "as") {
+    // `was appointed Chief Secretary to the Government`: no `as`
+    let direct = i > b
+        && i < last
+        && doc.word(i) != "as"
+        && (doc.class(i) == Class::Title
+            || (doc.class(i) == Class::Modifier && doc.class(i + 1) == Class::Title));
+    if !direct && !(i < last && doc.word(i) == "as") {
         return None;
     }
-    let start = i + 1;
+    let start = if direct { i } else { i + 1 };
     let mut start_skip = start;
     while start_skip < last
         && (doc.class(start_skip) == Class::The
@@ -792,6 +807,7 @@ const APPOINTED: &[&str] = &[
     "re-elected",
     "chosen",
     "designated",
+    "sworn",
 ];
 
 /// Splits a title phrase into single titles at commas and at `and` between
