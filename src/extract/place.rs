@@ -201,6 +201,14 @@ fn opened_sites(doc: &Doc, found: &mut Found) {
 fn site_head_at(doc: &Doc, i: usize) -> bool {
     match doc.class(i) {
         Class::Site => true,
+        // `at Hyderabad House`, `at State House`: a house one is received at
+        _ if doc.word(i) == "House" && doc.hit(i).is_none() => {
+            i >= 2
+                && doc.tokens[i - 1].sentence == doc.tokens[i].sentence
+                && matches!(doc.class(i - 1), Class::Place | Class::Name | Class::Common)
+                && (doc.word(i - 2) == "at"
+                    || (doc.class(i - 2) == Class::The && i >= 3 && doc.word(i - 3) == "at"))
+        }
         Class::Name => {
             if i == 0
                 || doc.tokens[i - 1].sentence != doc.tokens[i].sentence
@@ -293,9 +301,14 @@ fn sites(doc: &Doc, found: &mut Found) {
         }
         let mut en = Entity::new(Kind::Place, doc.span_text(start, end));
         en.place_kind = Some(PlaceKind::Site);
-        // Tokens of a place inside the site name (a city) yield to the site.
+        // Tokens of a place inside the site name (a city) yield to the site,
+        // and that mention is no mention of the city (`Hyderabad House`).
         for slot in &mut found.owner[start..end] {
-            *slot = None;
+            if let Some(id) = slot.take() {
+                found.entities[id]
+                    .mentions
+                    .retain(|m| m.1 <= start || m.0 >= end);
+            }
         }
         let id = found.intern(en);
         found.mention(id, start, end);

@@ -623,7 +623,8 @@ fn title_as(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
         && doc.word(i) != "as"
         && (doc.class(i) == Class::Title
             || (doc.class(i) == Class::Modifier && doc.class(i + 1) == Class::Title));
-    if !direct && !(i < last && doc.word(i) == "as") {
+    let with_as = i < last && doc.word(i) == "as";
+    if !(direct || with_as) {
         return None;
     }
     let start = if direct { i } else { i + 1 };
