@@ -152,6 +152,10 @@ fn plurals(doc: &Doc, found: &mut Found, a: usize, b: usize) -> Vec<(usize, usiz
             i += 1;
             continue;
         };
+        if fields_and_plural(doc, found, a, b, i) {
+            i += 1;
+            continue;
+        }
         // groups of (words before the head, singular head)
         let mut groups: Vec<(usize, usize, String)> = Vec::new();
         let mut head = i;
@@ -280,6 +284,56 @@ fn plurals(doc: &Doc, found: &mut Found, a: usize, b: usize) -> Vec<(usize, usiz
         i = end;
     }
     out
+}
+
+/// `the foreign and defence ministries of Japan`, `the Chilean foreign and
+/// defence ministries`: two fields joined by `and` before a lower-case
+/// plural head, with a country after `of` or before them; one body per
+/// field (`foreign ministry of Japan`).
+fn fields_and_plural(doc: &Doc, found: &mut Found, a: usize, b: usize, i: usize) -> bool {
+    let lower = |k: usize| matches!(doc.class(k), Class::Lower | Class::Common);
+    if i < a + 3 || !lower(i - 1) || doc.class(i - 2) != Class::And || !lower(i - 3) {
+        return false;
+    }
+    let w = doc.word(i);
+    if w.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let Some(head) = singular_head(doc, w) else {
+        return false;
+    };
+    let head = head.to_lowercase();
+    let before = i - 3;
+    let (country, end, place) =
+        if doc.class(i + 1) == Class::Of && i + 2 < b && doc.class(i + 2) == Class::Place {
+            let e = doc.hit(i + 2).map_or(i + 3, |h| h.end);
+            (country_in(doc, i + 2, e), e, Some(doc.span_text(i + 2, e)))
+        } else if before > a && doc.class(before - 1) == Class::Demonym {
+            (country_in(doc, before - 1, before), i + 1, None)
+        } else {
+            return false;
+        };
+    let Some(country) = country else {
+        return false;
+    };
+    let demonym = (doc.class(before - 1) == Class::Demonym).then(|| doc.word(before - 1));
+    let start = if demonym.is_some() {
+        before - 1
+    } else {
+        before
+    };
+    for field in [doc.word(i - 3), doc.word(i - 1)] {
+        let name = match (demonym, place) {
+            (_, Some(p)) => format!("{field} {head} of {p}"),
+            (Some(d), None) => format!("{d} {field} {head}"),
+            (None, None) => continue,
+        };
+        let mut en = Entity::new(Kind::Institution, &name);
+        en.country = Some(country);
+        let id = found.intern(en);
+        found.mention(id, start, end);
+    }
+    true
 }
 
 /// The main head noun of a name: the last head before any complement.

@@ -528,7 +528,12 @@ fn title_after(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
     // `NAME, a former Chief of Air Staff`: a post no longer held.
     if start < last
         && (doc.class(start) == Class::And
-            || (doc.class(start) == Class::Lower && !doc.entries(start).iter().any(is_title_entry))
+            || (doc.class(start) == Class::Lower
+                && !doc.entries(start).iter().any(is_title_entry)
+                && !matches!(
+                    doc.class(start + 1),
+                    Class::Title | Class::Modifier | Class::Lower
+                ))
             || is_past(doc.word(start)))
     {
         return None;
