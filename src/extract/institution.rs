@@ -1017,6 +1017,34 @@ fn short_references(doc: &Doc, found: &mut Found) {
     }
 }
 
+/// The one institution of the article whose initials spell `acronym`,
+/// counting `of`/`and`/`for` or not (`BOJ`, `BJ` for `Bank of Japan`).
+fn spelled_by(found: &Found, acronym: &str) -> Option<usize> {
+    let spells = |name: &str| {
+        let mut all = String::new();
+        let mut caps = String::new();
+        for w in name.split(|c: char| c.is_whitespace() || c == '-') {
+            let Some(c) = w.chars().next() else { continue };
+            if w == "the" {
+                continue;
+            }
+            all.extend(c.to_uppercase());
+            if c.is_uppercase() {
+                caps.push(c);
+            }
+        }
+        all == acronym || caps == acronym
+    };
+    let mut hits =
+        found.entities.iter().enumerate().filter(|(_, e)| {
+            e.kind == Kind::Institution && !e.mentions.is_empty() && spells(&e.name)
+        });
+    match (hits.next(), hits.next()) {
+        (Some((id, _)), None) => Some(id),
+        _ => None,
+    }
+}
+
 /// Acronyms standing alone: defined in the article, or widely known.
 fn standalone_acronyms(doc: &Doc, found: &mut Found, acronyms: &BTreeMap<String, usize>) {
     for i in 0..doc.tokens.len() {
@@ -1030,6 +1058,9 @@ fn standalone_acronyms(doc: &Doc, found: &mut Found, acronyms: &BTreeMap<String,
             let mut en = Entity::new(Kind::Institution, full);
             en.aliases.push(word.to_string());
             let id = found.intern(en);
+            found.mention(id, i, i + 1);
+        } else if let Some(id) = spelled_by(found, word) {
+            // `BOJ` after `the Bank of Japan`
             found.mention(id, i, i + 1);
         }
     }

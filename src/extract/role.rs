@@ -892,7 +892,7 @@ fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize>
         }
     }
     // `led by its president`: the institution just named
-    if (a..b).any(|i| doc.word(i) == "its") {
+    if (a.saturating_sub(1)..b).any(|i| doc.word(i) == "its") {
         let sentence = doc.tokens.get(a).map(|t| t.sentence);
         let (first, _) = sentence.map_or((0, 0), |s| doc.sentence_tokens[s as usize]);
         let before = (first..a).rev().find_map(|i| {
@@ -934,7 +934,7 @@ fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize>
         })
     });
     let fields: Vec<String> = (a..b)
-        .filter(|&i| doc.class(i) == Class::Common)
+        .filter(|&i| matches!(doc.class(i), Class::Common | Class::Name))
         .map(|i| fold_phrase(doc.word(i)))
         .filter(|w| w != "national")
         .collect();
