@@ -347,7 +347,10 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
                     | Class::Dash
                     | Class::Place
             )
-            || matches!(doc.word(k - 1), "a" | "an" | "A" | "An");
+            || matches!(doc.word(k - 1), "a" | "an" | "A" | "An")
+            // `said Unification Minister NAME`: a capitalised field after a verb
+            || (doc.class(k - 1) == Class::Lower
+                && doc.word(k).chars().next().is_some_and(char::is_uppercase));
         if k < start && opens {
             start = k;
         }
