@@ -82,8 +82,13 @@ fn singular_head(doc: &Doc, word: &str) -> Option<String> {
     if word.len() < 5 || !word.ends_with('s') || word.ends_with("ss") {
         return None;
     }
-    // most plurals are no head: a cheap look at the plural endings of the
-    // head nouns before any folding
+    // most plurals are no head: first letter and length rule out nearly
+    // all of them, then a search of the plural forms, before any folding
+    let first = word.as_bytes()[0].to_ascii_lowercase();
+    let mask = plural_shapes()[(first & 0x3f) as usize];
+    if word.len() >= 64 || mask & (1u64 << word.len()) == 0 {
+        return None;
+    }
     if plural_heads()
         .binary_search_by(|p| cmp_ignore_ascii_case(p, word))
         .is_err()
@@ -129,6 +134,23 @@ fn plural_heads() -> &'static [String] {
     })
 }
 
+/// For each first letter (low six bits of the lower-case byte), a bit per
+/// length of the plural heads starting with it.
+fn plural_shapes() -> &'static [u64; 64] {
+    static SHAPES: std::sync::OnceLock<[u64; 64]> = std::sync::OnceLock::new();
+    SHAPES.get_or_init(|| {
+        let mut shapes = [0u64; 64];
+        for p in plural_heads() {
+            if let Some(&b) = p.as_bytes().first() {
+                if p.len() < 64 {
+                    shapes[(b & 0x3f) as usize] |= 1u64 << p.len();
+                }
+            }
+        }
+        shapes
+    })
+}
+
 /// Orders `a` (lower case) against `b` ignoring ASCII case, without
 /// allocating: the order of [`plural_heads`].
 fn cmp_ignore_ascii_case(a: &str, b: &str) -> std::cmp::Ordering {
@@ -142,12 +164,18 @@ fn plurals(doc: &Doc, found: &mut Found, a: usize, b: usize) -> Vec<(usize, usiz
     let mut out = Vec::new();
     let mut i = a;
     while i < b {
-        // cheap test first: most words are no plural head
-        let w = doc.word(i);
-        if !w.ends_with('s') || w.len() < 5 || found.is_claimed(i) {
+        // cheap test first, on the bytes: most words are no plural head
+        let t = &doc.tokens[i];
+        let (ts, te) = (t.start as usize, t.end as usize);
+        if te < ts + 5
+            || doc.text.as_bytes()[te - 1] != b's'
+            || !matches!(doc.class(i), Class::Lower | Class::Common | Class::Name)
+            || found.is_claimed(i)
+        {
             i += 1;
             continue;
         }
+        let w = doc.word(i);
         let Some(first_head) = singular_head(doc, w) else {
             i += 1;
             continue;

@@ -53,6 +53,9 @@ fn is_name_word(doc: &Doc, found: &Found, i: usize) -> bool {
 /// word follows in the sentence, and neither a number nor a date word
 /// (`on`, `last`, `next`...) stands beside it.
 fn calendar_given_name(doc: &Doc, i: usize) -> bool {
+    if doc.class(i + 1) != Class::Name || doc.hit(i).is_none() {
+        return false;
+    }
     if !doc
         .entries(i)
         .iter()

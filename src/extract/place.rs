@@ -165,10 +165,13 @@ fn opened_sites(doc: &Doc, found: &mut Found) {
     let n = doc.tokens.len();
     let mut i = 0;
     while i < n {
-        if !matches!(doc.class(i), Class::Name | Class::Common | Class::Site)
-            || found.is_claimed(i)
-            || !is_opener(doc.word(i))
-        {
+        if !matches!(doc.class(i), Class::Name | Class::Common | Class::Site) {
+            i += 1;
+            continue;
+        }
+        let t = &doc.tokens[i];
+        let len = (t.end - t.start) as usize;
+        if !(3..=8).contains(&len) || found.is_claimed(i) || !is_opener(doc.word(i)) {
             i += 1;
             continue;
         }
@@ -202,7 +205,11 @@ fn site_head_at(doc: &Doc, i: usize) -> bool {
     match doc.class(i) {
         Class::Site => true,
         // `at Hyderabad House`, `at State House`: a house one is received at
-        _ if doc.word(i) == "House" && doc.hit(i).is_none() => {
+        Class::Name | Class::Common
+            if doc.tokens[i].end - doc.tokens[i].start == 5
+                && doc.word(i) == "House"
+                && doc.hit(i).is_none() =>
+        {
             i >= 2
                 && doc.tokens[i - 1].sentence == doc.tokens[i].sentence
                 && matches!(doc.class(i - 1), Class::Place | Class::Name | Class::Common)
@@ -332,6 +339,10 @@ fn unknown_places(doc: &Doc, found: &mut Found) {
     while i < n {
         // what stands before decides first: most names follow no `in`,
         // `near`, comma or `and`
+        if doc.class(i) != Class::Name {
+            i += 1;
+            continue;
+        }
         let before_ok = i > 0
             && match doc.class(i - 1) {
                 Class::In | Class::And | Class::Comma => true,
