@@ -344,7 +344,8 @@ fn fields_and_plural(doc: &Doc, found: &mut Found, a: usize, b: usize, i: usize)
     let Some(country) = country else {
         return false;
     };
-    let demonym = (doc.class(before - 1) == Class::Demonym).then(|| doc.word(before - 1));
+    let demonym =
+        (before > 0 && doc.class(before - 1) == Class::Demonym).then(|| doc.word(before - 1));
     let start = if demonym.is_some() {
         before - 1
     } else {
