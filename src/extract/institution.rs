@@ -22,8 +22,13 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
     let mut acronyms: BTreeMap<String, usize> = BTreeMap::new();
     for s in 0..doc.sentences.len() {
         let (a, b) = doc.sentence_tokens[s];
+        let plural = plurals(doc, found, a, b);
         let mut i = a;
         while i < b {
+            if let Some(&(_, pe)) = plural.iter().find(|(ps, pe)| (*ps..*pe).contains(&i)) {
+                i = pe;
+                continue;
+            }
             if !can_start(doc, i, b) {
                 i += 1;
                 continue;
@@ -40,7 +45,24 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
                 continue;
             }
             match chunk(doc, i, b) {
-                Some(c) => {
+                Some(mut c) => {
+                    // `National Development and Reform Commission`: words of
+                    // the vocabulary joined by `and` before the core
+                    if c.start == i && i >= a + 2 && doc.class(i - 1) == Class::And {
+                        let mut k = i - 1;
+                        while k > a
+                            && doc.class(k - 1) == Class::Common
+                            && found.owner[k - 1].is_none()
+                            && !matches!(doc.word(k - 1), "The" | "A" | "An" | "And")
+                        {
+                            k -= 1;
+                        }
+                        let opens = k == a
+                            || matches!(doc.class(k - 1), Class::The | Class::Lower | Class::Comma);
+                        if k < i - 1 && opens {
+                            c.start = k;
+                        }
+                    }
                     let next = add_chunk(doc, found, &c, &mut acronyms, b);
                     i = next.max(i + 1);
                 }
@@ -51,6 +73,296 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
     }
     standalone_acronyms(doc, found, &acronyms);
     merge_variants(doc, found);
+    short_references(doc, found);
+}
+
+/// The singular of a plural head noun (`Embassies` → `Embassy`, `Offices`
+/// → `Office`), capitalised, when the singular is an institution head.
+fn singular_head(doc: &Doc, word: &str) -> Option<String> {
+    if word.len() < 5 || !word.ends_with('s') || word.ends_with("ss") {
+        return None;
+    }
+    // most plurals are no head: first letter and length rule out nearly
+    // all of them, then a search of the plural forms, before any folding
+    let first = word.as_bytes()[0].to_ascii_lowercase();
+    let mask = plural_shapes()[(first & 0x3f) as usize];
+    if word.len() >= 64 || mask & (1u64 << word.len()) == 0 {
+        return None;
+    }
+    if plural_heads()
+        .binary_search_by(|p| cmp_ignore_ascii_case(p, word))
+        .is_err()
+    {
+        return None;
+    }
+    let stem = if let Some(s) = word.strip_suffix("ies") {
+        format!("{s}y")
+    } else {
+        word[..word.len() - 1].to_string()
+    };
+    if !doc.lex.head_keys.contains(fold_phrase(&stem).as_str()) {
+        return None;
+    }
+    let mut out = String::with_capacity(stem.len());
+    let mut chars = stem.chars();
+    if let Some(c) = chars.next() {
+        out.extend(c.to_uppercase());
+        out.push_str(chars.as_str());
+    }
+    Some(out)
+}
+
+/// Plural forms of the one-word institution heads (`embassies`,
+/// `offices`), built once from `data/lexicons/institution_heads.txt`.
+fn plural_heads() -> &'static [String] {
+    static PLURALS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    PLURALS.get_or_init(|| {
+        include_str!("../../data/lexicons/institution_heads.txt")
+            .lines()
+            .map(|l| l.trim().trim_end_matches(['*', '+']))
+            .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.contains(' '))
+            .map(|l| {
+                let lower = l.to_lowercase();
+                match lower.strip_suffix('y') {
+                    Some(stem) => format!("{stem}ies"),
+                    None => format!("{lower}s"),
+                }
+            })
+            .collect::<std::collections::BTreeSet<String>>()
+            .into_iter()
+            .collect()
+    })
+}
+
+/// For each first letter (low six bits of the lower-case byte), a bit per
+/// length of the plural heads starting with it.
+fn plural_shapes() -> &'static [u64; 64] {
+    static SHAPES: std::sync::OnceLock<[u64; 64]> = std::sync::OnceLock::new();
+    SHAPES.get_or_init(|| {
+        let mut shapes = [0u64; 64];
+        for p in plural_heads() {
+            if let Some(&b) = p.as_bytes().first() {
+                if p.len() < 64 {
+                    shapes[(b & 0x3f) as usize] |= 1u64 << p.len();
+                }
+            }
+        }
+        shapes
+    })
+}
+
+/// Orders `a` (lower case) against `b` ignoring ASCII case, without
+/// allocating: the order of [`plural_heads`].
+fn cmp_ignore_ascii_case(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes().cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// Coordinated plurals: `the Vietnamese Embassies and Defence Attaché
+/// Offices in Venezuela and Mexico` (four bodies), `the embassies of Spain
+/// and Mexico in Caracas` (two). Returns the token ranges it read.
+fn plurals(doc: &Doc, found: &mut Found, a: usize, b: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = a;
+    while i < b {
+        // cheap test first, on the bytes: most words are no plural head
+        let t = &doc.tokens[i];
+        let (ts, te) = (t.start as usize, t.end as usize);
+        if te < ts + 5
+            || doc.text.as_bytes()[te - 1] != b's'
+            || !matches!(doc.class(i), Class::Lower | Class::Common | Class::Name)
+            || found.is_claimed(i)
+        {
+            i += 1;
+            continue;
+        }
+        let w = doc.word(i);
+        let Some(first_head) = singular_head(doc, w) else {
+            i += 1;
+            continue;
+        };
+        if fields_and_plural(doc, found, a, b, i) {
+            i += 1;
+            continue;
+        }
+        // groups of (words before the head, singular head)
+        let mut groups: Vec<(usize, usize, String)> = Vec::new();
+        let mut head = i;
+        let mut singular = first_head;
+        loop {
+            let mut start = head;
+            while start > a
+                && matches!(
+                    doc.class(start - 1),
+                    Class::Demonym | Class::Name | Class::Common | Class::Title | Class::Modifier
+                )
+                && !matches!(doc.word(start - 1), "The" | "A" | "An")
+                && (groups.is_empty() || start - 1 > groups[groups.len() - 1].1)
+            {
+                start -= 1;
+            }
+            groups.push((start, head, singular));
+            // `... and Defence Attaché Offices`
+            let mut k = head + 1;
+            if doc.class(k) != Class::And {
+                break;
+            }
+            k += 1;
+            let mut next = None;
+            while k < b
+                && matches!(
+                    doc.class(k),
+                    Class::Name | Class::Common | Class::Title | Class::Modifier
+                )
+            {
+                if let Some(s) = singular_head(doc, doc.word(k)) {
+                    next = Some(s);
+                    break;
+                }
+                k += 1;
+            }
+            match next {
+                Some(s) => {
+                    head = k;
+                    singular = s;
+                }
+                None => break,
+            }
+        }
+        let last = groups[groups.len() - 1].1;
+        let prep = last + 1;
+        // a list of places: `Venezuela and Mexico`, `Laos, Cambodia and Thailand`
+        let place_list = |mut k: usize| -> (Vec<(usize, usize)>, usize) {
+            let mut places = Vec::new();
+            while k < b && doc.class(k) == Class::Place {
+                let e = doc.hit(k).map_or(k + 1, |h| h.end);
+                places.push((k, e));
+                k = e;
+                if matches!(doc.class(k), Class::Comma | Class::And)
+                    && doc.class(k + 1) == Class::Place
+                {
+                    k += 1;
+                } else {
+                    break;
+                }
+            }
+            (places, k)
+        };
+        let (kind_of, places, mut end) = match doc.class(prep) {
+            Class::In => {
+                let (p, e) = place_list(prep + 1);
+                (false, p, e)
+            }
+            Class::Of => {
+                let (p, e) = place_list(prep + 1);
+                (true, p, e)
+            }
+            _ => (false, Vec::new(), prep),
+        };
+        // `missions in Turkey and Myanmar`: a lower-case plural with no
+        // words of its own names no bodies; `the embassies of X and Y` does
+        let named = kind_of
+            || groups.iter().any(|(s, h, _)| {
+                s < h || doc.word(*h).chars().next().is_some_and(char::is_uppercase)
+            });
+        if places.len() * groups.len() < 2 || !named {
+            i = last + 1;
+            continue;
+        }
+        // `of Spain and Mexico in Caracas`
+        let mut located: Option<&str> = None;
+        if kind_of && doc.class(end) == Class::In && doc.class(end + 1) == Class::Place {
+            let e = doc.hit(end + 1).map_or(end + 2, |h| h.end);
+            located = Some(doc.span_text(end + 1, e));
+            end = e;
+        }
+        // a demonym opening the first group is shared by all of them
+        let shared = (doc.class(groups[0].0) == Class::Demonym).then(|| groups[0].0);
+        for (g, (start, head, singular)) in groups.iter().enumerate() {
+            let mut words = doc.span_text(*start, *head).to_string();
+            if g > 0 && doc.class(*start) != Class::Demonym {
+                if let Some(d) = shared {
+                    words = format!("{} {words}", doc.word(d)).trim_end().to_string();
+                }
+            }
+            for &(ps, pe) in &places {
+                let place = doc.span_text(ps, pe);
+                let prefix = if words.is_empty() {
+                    String::new()
+                } else {
+                    format!("{words} ")
+                };
+                let name = match (kind_of, located) {
+                    (false, _) => format!("{prefix}{singular} in {place}"),
+                    (true, Some(at)) => format!("{prefix}{singular} of {place} in {at}"),
+                    (true, None) => format!("{prefix}{singular} of {place}"),
+                };
+                let mut en = Entity::new(Kind::Institution, &name);
+                en.country = if kind_of {
+                    country_in(doc, ps, pe)
+                } else {
+                    shared
+                        .and_then(|d| country_in(doc, d, d + 1))
+                        .or_else(|| country_in(doc, *start, *head))
+                };
+                let id = found.intern(en);
+                found.mention(id, *start, end);
+            }
+        }
+        out.push((groups[0].0, end));
+        i = end;
+    }
+    out
+}
+
+/// `the foreign and defence ministries of Japan`, `the Chilean foreign and
+/// defence ministries`: two fields joined by `and` before a lower-case
+/// plural head, with a country after `of` or before them; one body per
+/// field (`foreign ministry of Japan`).
+fn fields_and_plural(doc: &Doc, found: &mut Found, a: usize, b: usize, i: usize) -> bool {
+    let lower = |k: usize| matches!(doc.class(k), Class::Lower | Class::Common);
+    if i < a + 3 || !lower(i - 1) || doc.class(i - 2) != Class::And || !lower(i - 3) {
+        return false;
+    }
+    let w = doc.word(i);
+    if w.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let Some(head) = singular_head(doc, w) else {
+        return false;
+    };
+    let head = head.to_lowercase();
+    let before = i - 3;
+    let (country, end, place) =
+        if doc.class(i + 1) == Class::Of && i + 2 < b && doc.class(i + 2) == Class::Place {
+            let e = doc.hit(i + 2).map_or(i + 3, |h| h.end);
+            (country_in(doc, i + 2, e), e, Some(doc.span_text(i + 2, e)))
+        } else if before > a && doc.class(before - 1) == Class::Demonym {
+            (country_in(doc, before - 1, before), i + 1, None)
+        } else {
+            return false;
+        };
+    let Some(country) = country else {
+        return false;
+    };
+    let demonym =
+        (before > 0 && doc.class(before - 1) == Class::Demonym).then(|| doc.word(before - 1));
+    let start = if demonym.is_some() {
+        before - 1
+    } else {
+        before
+    };
+    for field in [doc.word(i - 3), doc.word(i - 1)] {
+        let name = match (demonym, place) {
+            (_, Some(p)) => format!("{field} {head} of {p}"),
+            (Some(d), None) => format!("{d} {field} {head}"),
+            (None, None) => continue,
+        };
+        let mut en = Entity::new(Kind::Institution, &name);
+        en.country = Some(country);
+        let id = found.intern(en);
+        found.mention(id, start, end);
+    }
+    true
 }
 
 /// The main head noun of a name: the last head before any complement.
@@ -74,14 +386,6 @@ fn main_head(doc: &Doc, name: &str) -> Option<String> {
             doc.lex.head_keys.contains(key).then(|| key.to_string())
         })
     })
-}
-
-/// Content words of a name without its country words.
-fn content_words(name: &str) -> BTreeSet<String> {
-    // signature words never hold a space, so no need to join and split them
-    let mut words = super::identity::signature_parts(name);
-    words.retain(|w| !w.starts_with('#'));
-    words
 }
 
 /// Merges forms of one institution within the article: the same words with
@@ -108,7 +412,26 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
         .iter()
         .zip(&heads)
         .filter(|(_, h)| h.is_some() && heads.iter().filter(|x| x == h).count() >= 2)
-        .map(|(&i, h)| (i, h.clone(), content_words(&found.entities[i].name)))
+        .map(|(&i, h)| {
+            (
+                i,
+                h.clone(),
+                super::identity::signature_parts(&found.entities[i].name),
+            )
+        })
+        .collect();
+    // the countries each name says (`#N` words): `Embassy in Venezuela` and
+    // `Embassy in Mexico` are two bodies; the other words are compared
+    let countries: Vec<BTreeSet<String>> = info
+        .iter()
+        .map(|(_, _, w)| w.iter().filter(|x| x.starts_with('#')).cloned().collect())
+        .collect();
+    let info: Vec<(usize, Option<String>, BTreeSet<String>)> = info
+        .into_iter()
+        .map(|(i, h, mut w)| {
+            w.retain(|x| !x.starts_with('#'));
+            (i, h, w)
+        })
         .collect();
     for (a, head_a, words_a) in &info {
         let Some(head) = head_a else { continue };
@@ -118,8 +441,12 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
             continue;
         }
         let country_a = found.entities[*a].country;
+        let countries_a = &countries[info.iter().position(|x| x.0 == *a).unwrap_or(0)];
         let supersets: Vec<usize> = info
             .iter()
+            .zip(&countries)
+            .filter(|((_, _, _), countries_b)| countries_a.is_subset(countries_b))
+            .map(|(x, _)| x)
             .filter(|(b, head_b, words_b)| {
                 b != a
                     && !found.entities[*b].mentions.is_empty()
@@ -136,6 +463,20 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
             })
             .map(|x| x.0)
             .collect();
+        // A short form of two or more bodies named before it (`the
+        // Vietnamese Embassy` after `the Vietnamese Embassies in Venezuela
+        // and Mexico`) refers to them, it is no body of its own: it joins
+        // the first of them.
+        let first_a = found.entities[*a].mentions.iter().map(|m| m.0).min();
+        if supersets.len() >= 2
+            && supersets.iter().all(|&b| {
+                found.entities[b].mentions.iter().map(|m| m.0).min() < first_a
+                    && found.entities[b].part_of.is_none()
+            })
+        {
+            found.merge(supersets[0], *a);
+            continue;
+        }
         if let [b] = supersets.as_slice() {
             // A written name beats a built one (`X of Y`), unless it is a
             // description in lower case (`the Chilean defence ministry`).
@@ -321,6 +662,7 @@ fn chunk(doc: &Doc, i: usize, end: usize) -> Option<Chunk> {
 /// Extends a name over `of (the) X`, `for (the) X`, `in PLACE` and
 /// `and X` inside a complement; returns the new end.
 fn complements(doc: &Doc, mut stop: usize, end: usize) -> usize {
+    let core_end = stop;
     let mut in_complement = false;
     loop {
         if stop >= end {
@@ -339,7 +681,11 @@ fn complements(doc: &Doc, mut stop: usize, end: usize) -> usize {
                 stop = run_end;
                 in_complement = true;
             }
-            Class::In if stop + 1 < end && doc.class(stop + 1) == Class::Place => {
+            Class::In
+                if stop + 1 < end
+                    && doc.class(stop + 1) == Class::Place
+                    && located_head(doc, core_end) =>
+            {
                 let k = doc.hit(stop + 1).map(|h| h.end).unwrap_or(stop + 2);
                 return k;
             }
@@ -360,6 +706,45 @@ fn complements(doc: &Doc, mut stop: usize, end: usize) -> usize {
             _ => return stop,
         }
     }
+}
+
+/// Whether the head ending at `core_end` names a body that sits somewhere
+/// (`Embassy in Hà Nội`, `Defence Attaché Office in Chile`), so `in PLACE`
+/// belongs to its name; a parliament in its capital (`the Bundestag in
+/// Berlin`) is only located by it.
+fn located_head(doc: &Doc, core_end: usize) -> bool {
+    let Some(last) = core_end.checked_sub(1) else {
+        return false;
+    };
+    let w = fold_phrase(doc.word(last));
+    matches!(
+        w.as_str(),
+        "embassy"
+            | "consulate"
+            | "office"
+            | "mission"
+            | "legation"
+            | "centre"
+            | "center"
+            | "bureau"
+            | "branch"
+            | "representation"
+            | "delegation"
+            | "hospital"
+            | "school"
+            | "college"
+            | "university"
+            | "institute"
+            | "base"
+            | "garrison"
+            | "station"
+            | "agency"
+            | "command"
+            | "unit"
+            | "corporation"
+            | "company"
+    ) || (w == "general" && last > 0 && fold_phrase(doc.word(last - 1)) == "consulate")
+        || (w == "commission" && last > 0 && fold_phrase(doc.word(last - 1)) == "high")
 }
 
 /// The end of a capitalised complement run starting at `k` (trailing names
@@ -575,19 +960,117 @@ fn known_acronym<'l>(doc: &Doc<'l>, acr: &str) -> Option<&'static str> {
 /// `the Chilean defence ministry`: demonym, lower-case words, lower-case head.
 fn lower_case_heads(doc: &Doc, found: &mut Found, a: usize, b: usize) {
     for i in a..b {
-        if doc.class(i) != Class::Demonym || found.is_claimed(i) {
+        // `Georgia's parliament`, `Nepal's foreign ministry`: a country's
+        // possessive works as a demonym
+        let possessive = doc.class(i) == Class::Place
+            && doc.hit(i).is_some_and(|h| {
+                doc.class(h.end) == Class::Poss
+                    && h.entries.iter().any(|e| matches!(e, Lex::Country(_)))
+            });
+        let demonym = doc.class(i) == Class::Demonym && !found.is_claimed(i);
+        if !(demonym || possessive) {
             continue;
         }
-        let mut k = i + 1;
+        let mut k = if possessive {
+            doc.hit(i).map_or(i + 1, |h| h.end) + 1
+        } else {
+            i + 1
+        };
         while k < b && k < i + 4 && doc.class(k) == Class::Lower {
             k += 1;
         }
-        if k < b && doc.class(k) == Class::LowerHead {
+        // `Russian forces shelled ...`: troops, not a body
+        let generic = k == i + 1 && matches!(doc.word(k), "forces" | "troops" | "units");
+        if k < b && doc.class(k) == Class::LowerHead && !generic {
             let mut en = Entity::new(Kind::Institution, doc.span_text(i, k + 1));
             en.country = country_in(doc, i, i + 1);
             let id = found.intern(en);
             found.mention(id, i, k + 1);
         }
+    }
+}
+
+/// `the ministry`, `the commission`: a lower-case head after `the` refers
+/// to the body with that head named before it, when only one such body is
+/// named, or when the last one was named in this or the previous sentence.
+fn short_references(doc: &Doc, found: &mut Found) {
+    let mut heads: Vec<Option<String>> = Vec::new();
+    for i in 1..doc.tokens.len() {
+        if doc.class(i) != Class::LowerHead
+            || doc.class(i - 1) != Class::The
+            || found.is_claimed(i)
+            || matches!(doc.class(i + 1), Class::Of | Class::Head | Class::LowerHead)
+            || doc.hit(i).is_some_and(|h| h.end - h.first > 1)
+        {
+            continue;
+        }
+        let head = fold_phrase(doc.word(i));
+        let sentence = doc.tokens[i].sentence;
+        // main heads of the institutions, worked out at the first reference
+        if heads.len() < found.entities.len() {
+            heads = found
+                .entities
+                .iter()
+                .map(|e| {
+                    if e.kind == Kind::Institution {
+                        main_head(doc, &e.name)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+        }
+        // (entity, last mention start before `i`)
+        let mut named: Vec<(usize, usize)> = Vec::new();
+        for (id, e) in found.entities.iter().enumerate() {
+            if heads[id].as_deref() != Some(head.as_str()) {
+                continue;
+            }
+            let Some(last) = e.mentions.iter().map(|m| m.0).filter(|&m| m < i).max() else {
+                continue;
+            };
+            named.push((id, last));
+        }
+        let target = match named.as_slice() {
+            [] => None,
+            [(one, _)] => Some(*one),
+            _ => named
+                .iter()
+                .max_by_key(|(_, at)| *at)
+                .filter(|(_, at)| doc.tokens[*at].sentence + 1 >= sentence)
+                .map(|(id, _)| *id),
+        };
+        if let Some(id) = target {
+            found.mention(id, i, i + 1);
+        }
+    }
+}
+
+/// The one institution of the article whose initials spell `acronym`,
+/// counting `of`/`and`/`for` or not (`BOJ`, `BJ` for `Bank of Japan`).
+fn spelled_by(found: &Found, acronym: &str) -> Option<usize> {
+    let spells = |name: &str| {
+        let mut all = String::new();
+        let mut caps = String::new();
+        for w in name.split(|c: char| c.is_whitespace() || c == '-') {
+            let Some(c) = w.chars().next() else { continue };
+            if w == "the" {
+                continue;
+            }
+            all.extend(c.to_uppercase());
+            if c.is_uppercase() {
+                caps.push(c);
+            }
+        }
+        all == acronym || caps == acronym
+    };
+    let mut hits =
+        found.entities.iter().enumerate().filter(|(_, e)| {
+            e.kind == Kind::Institution && !e.mentions.is_empty() && spells(&e.name)
+        });
+    match (hits.next(), hits.next()) {
+        (Some((id, _)), None) => Some(id),
+        _ => None,
     }
 }
 
@@ -604,6 +1087,9 @@ fn standalone_acronyms(doc: &Doc, found: &mut Found, acronyms: &BTreeMap<String,
             let mut en = Entity::new(Kind::Institution, full);
             en.aliases.push(word.to_string());
             let id = found.intern(en);
+            found.mention(id, i, i + 1);
+        } else if let Some(id) = spelled_by(found, word) {
+            // `BOJ` after `the Bank of Japan`
             found.mention(id, i, i + 1);
         }
     }

@@ -12,7 +12,7 @@
 
 use super::annotate::{Class, Doc};
 use super::found::{Entity, Found, Kind};
-use super::lexicon::fold_word;
+use super::lexicon::{fold_word, Lex};
 
 /// A run of name words in token indices.
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +37,9 @@ fn is_name_word(doc: &Doc, found: &Found, i: usize) -> bool {
     !found.is_claimed(i)
         && match doc.class(i) {
             Class::Name => true,
+            // `Jan Dvořák`, `Sunday Olawale`: a month or weekday as a given
+            // name, right before a name and not in a date phrase
+            Class::Common => calendar_given_name(doc, i),
             // a place word left unclaimed after a name (`Huang Kunming`) or
             // as a given name after a title (`Mayor Israel Okafor`)
             Class::Place => {
@@ -44,6 +47,67 @@ fn is_name_word(doc: &Doc, found: &Found, i: usize) -> bool {
             }
             _ => false,
         }
+}
+
+/// Whether the month or weekday word at `i` is a given name: a name-like
+/// word follows in the sentence, and neither a number nor a date word
+/// (`on`, `last`, `next`...) stands beside it.
+fn calendar_given_name(doc: &Doc, i: usize) -> bool {
+    if doc.class(i + 1) != Class::Name || doc.hit(i).is_none() {
+        return false;
+    }
+    if !doc
+        .entries(i)
+        .iter()
+        .any(|e| matches!(e, Lex::Month(_) | Lex::Weekday(_)))
+        || doc.hit(i).is_some_and(|h| h.end - h.first > 1)
+    {
+        return false;
+    }
+    let sentence = doc.tokens[i].sentence;
+    let same = |j: usize| doc.tokens.get(j).is_some_and(|t| t.sentence == sentence);
+    if !same(i + 1) || doc.class(i + 1) != Class::Name {
+        return false;
+    }
+    // `Olawale` in `Sunday Olawale 12`? a date would follow with a number
+    if same(i + 2) && doc.class(i + 2) == Class::Number {
+        return false;
+    }
+    if i > 0 && same(i - 1) {
+        let before = doc.word(i - 1).to_ascii_lowercase();
+        if doc.class(i - 1) == Class::Number
+            || matches!(
+                before.as_str(),
+                "on" | "last"
+                    | "next"
+                    | "this"
+                    | "every"
+                    | "since"
+                    | "until"
+                    | "till"
+                    | "by"
+                    | "from"
+                    | "of"
+                    | "in"
+                    | "early"
+                    | "late"
+                    | "mid"
+                    | "through"
+                    | "each"
+                    | "that"
+                    | "before"
+                    | "after"
+                    | "during"
+                    | "to"
+                    | "and"
+                    | "or"
+                    | "between"
+            )
+        {
+            return false;
+        }
+    }
+    true
 }
 
 fn name_runs(doc: &Doc, found: &Found) -> Vec<Run> {
@@ -70,15 +134,37 @@ fn name_runs(doc: &Doc, found: &Found) -> Vec<Run> {
                 break;
             }
         }
-        runs.push(Run { start: i, end });
+        if !media_credit(doc, i, end) {
+            runs.push(Run { start: i, end });
+        }
         i = end;
     }
     runs
 }
 
+/// Whether the run `a..b` names a news outlet, not a person: the credit of
+/// a dateline (`DOHA (Al Jazeera) -`, `LAGOS (Premium Times)`) or what a
+/// person `told` in the article's first sentence pattern `told X.`.
+fn media_credit(doc: &Doc, a: usize, b: usize) -> bool {
+    let in_parens = a > 0
+        && doc.class(a - 1) == Class::Open
+        && doc.class(b) == Class::Close
+        && a >= 2
+        && matches!(
+            doc.class(a - 2),
+            Class::Place | Class::Comma | Class::Number | Class::Name
+        )
+        && doc.tokens[a].sentence == 0;
+    let told = a > 0
+        && doc.word(a - 1) == "told"
+        && matches!(doc.class(b), Class::Period | Class::Comma)
+        && doc.word(b + 1) != "who";
+    in_parens || (told && b - a >= 2 && !doc.word(b - 1).contains('-'))
+}
+
 fn words_of(doc: &Doc, run: Run) -> Vec<String> {
     (run.start..run.end)
-        .filter(|&i| matches!(doc.class(i), Class::Name | Class::Place))
+        .filter(|&i| matches!(doc.class(i), Class::Name | Class::Place | Class::Common))
         .map(|i| {
             let mut s = String::new();
             fold_word(doc.word(i), &mut s);

@@ -11,6 +11,7 @@ use super::lexicon::Lex;
 pub fn recognize(doc: &Doc, found: &mut Found) {
     lexicon_places(doc, found);
     sites(doc, found);
+    unknown_places(doc, found);
     link_cities(found);
 }
 
@@ -133,10 +134,116 @@ pub fn starts_name(doc: &Doc, i: usize) -> bool {
     }
 }
 
-/// `NAME... Head` where Head is a site noun: `El Cacahual Mausoleum`.
+/// Word beginnings of site names whose head comes first (`Casa de
+/// Nariño`, `Palácio das Necessidades`, `Bab al-Hawa`), read from
+/// `data/lexicons/site_openers.txt`.
+fn site_openers() -> &'static [String] {
+    static OPENERS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    OPENERS.get_or_init(|| {
+        include_str!("../../data/lexicons/site_openers.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect::<std::collections::BTreeSet<String>>()
+            .into_iter()
+            .collect()
+    })
+}
+
+fn is_opener(word: &str) -> bool {
+    (3..=8).contains(&word.len())
+        && word.chars().next().is_some_and(char::is_uppercase)
+        && site_openers()
+            .binary_search_by(|o| o.as_str().cmp(word))
+            .is_ok()
+}
+
+/// `Casa de Nariño`, `Bab al-Hawa`: an opener word, then particles and
+/// name-like words; at least one name-like word.
+fn opened_sites(doc: &Doc, found: &mut Found) {
+    let n = doc.tokens.len();
+    let mut i = 0;
+    while i < n {
+        if !matches!(doc.class(i), Class::Name | Class::Common | Class::Site) {
+            i += 1;
+            continue;
+        }
+        let t = &doc.tokens[i];
+        let len = (t.end - t.start) as usize;
+        if !(3..=8).contains(&len) || found.is_claimed(i) || !is_opener(doc.word(i)) {
+            i += 1;
+            continue;
+        }
+        let sentence = doc.tokens[i].sentence;
+        let mut end = i + 1;
+        let mut names = 0;
+        while end < n && doc.tokens[end].sentence == sentence && !found.is_claimed(end) {
+            match doc.class(end) {
+                Class::Name | Class::Place => names += 1,
+                Class::Particle if end + 1 < n && doc.class(end + 1) == Class::Name => {}
+                _ => break,
+            }
+            end += 1;
+        }
+        if names == 0 {
+            i += 1;
+            continue;
+        }
+        let mut en = Entity::new(Kind::Place, doc.span_text(i, end));
+        en.place_kind = Some(PlaceKind::Site);
+        let id = found.intern(en);
+        found.mention(id, i, end);
+        i = end;
+    }
+}
+
+/// A site head noun at `i`: a site-class token, or a long one-word site
+/// noun that reads as a name (`General Headquarters`, where a rank stands
+/// before it and no name after it).
+fn site_head_at(doc: &Doc, i: usize) -> bool {
+    match doc.class(i) {
+        Class::Site => true,
+        // `at Hyderabad House`, `at State House`: a house one is received at
+        Class::Name | Class::Common
+            if doc.tokens[i].end - doc.tokens[i].start == 5
+                && doc.word(i) == "House"
+                && doc.hit(i).is_none() =>
+        {
+            i >= 2
+                && doc.tokens[i - 1].sentence == doc.tokens[i].sentence
+                && matches!(doc.class(i - 1), Class::Place | Class::Name | Class::Common)
+                && (doc.word(i - 2) == "at"
+                    || (doc.class(i - 2) == Class::The && i >= 3 && doc.word(i - 3) == "at"))
+        }
+        Class::Name => {
+            if i == 0
+                || doc.tokens[i - 1].sentence != doc.tokens[i].sentence
+                || doc.class(i + 1) == Class::Name
+                || !doc.entries(i).contains(&Lex::SiteHead)
+            {
+                return false;
+            }
+            match doc.class(i - 1) {
+                Class::Rank | Class::Modifier | Class::Common => doc.word(i).len() >= 6,
+                // `the People's Palace`
+                Class::Poss => true,
+                // `the Mausoleum of the Revolution`
+                Class::The => doc.class(i + 1) == Class::Of,
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// `NAME... Head` where Head is a site noun: `El Cacahual Mausoleum`; also
+/// `the Presidential Palace` (capitalised words after `the`) and `the
+/// Mausoleum of the Revolution`.
 fn sites(doc: &Doc, found: &mut Found) {
+    opened_sites(doc, found);
     for i in 0..doc.tokens.len() {
-        if doc.class(i) != Class::Site {
+        if !site_head_at(doc, i) || found.is_claimed(i) {
             continue;
         }
         // the first token of a multi-word head only
@@ -154,22 +261,207 @@ fn sites(doc: &Doc, found: &mut Found) {
             match doc.class(j) {
                 Class::Name | Class::Place | Class::Demonym => has_name = true,
                 Class::Common if doc.word(j) != "The" => {}
+                // `General Headquarters`
+                Class::Rank | Class::Modifier if j + 1 == i && doc.class(i) == Class::Name => {}
+                // `the People's Palace`
+                Class::Poss if j > 0 && matches!(doc.class(j - 1), Class::Common | Class::Name) => {
+                }
                 _ => break,
             }
             start = j;
         }
-        if !has_name {
+        let mut end = doc.hit(i).map(|h| h.end).unwrap_or(i + 1);
+        let capitalised = |k: usize| doc.word(k).chars().next().is_some_and(char::is_uppercase);
+        // `the Presidential Palace`, `the People's Palace`: capitalised
+        // words after `the` name a site too
+        let after_the = start > 0
+            && doc.class(start - 1) == Class::The
+            && (start < i || doc.class(i) == Class::Site || doc.class(i + 1) == Class::Of)
+            && (start..i).all(|k| capitalised(k) || doc.class(k) == Class::Poss)
+            && capitalised(i);
+        let the_site = after_the && (start < i || (doc.class(end) == Class::Of));
+        // `Mausoleum of the Revolution`: `of`, maybe `the`, capitalised words
+        if !has_name && capitalised(i) && doc.class(end) == Class::Of {
+            let mut k = end + 1;
+            if doc.class(k) == Class::The {
+                k += 1;
+            }
+            let from = k;
+            while k < doc.tokens.len()
+                && doc.tokens[k].sentence == sentence
+                && matches!(doc.class(k), Class::Name | Class::Common | Class::Place)
+                && capitalised(k)
+                && found.owner[k].is_none()
+            {
+                k += 1;
+            }
+            if k > from && (after_the || start == i) {
+                end = k;
+                has_name = true;
+            }
+        }
+        if !has_name && !the_site {
             continue;
         }
-        let end = doc.hit(i).map(|h| h.end).unwrap_or(i + 1);
+        if !has_name && start == i {
+            continue;
+        }
         let mut en = Entity::new(Kind::Place, doc.span_text(start, end));
         en.place_kind = Some(PlaceKind::Site);
-        // Tokens of a place inside the site name (a city) yield to the site.
+        // Tokens of a place inside the site name (a city) yield to the site,
+        // and that mention is no mention of the city (`Hyderabad House`).
         for slot in &mut found.owner[start..end] {
-            *slot = None;
+            if let Some(id) = slot.take() {
+                found.entities[id]
+                    .mentions
+                    .retain(|m| m.1 <= start || m.0 >= end);
+            }
         }
         let id = found.intern(en);
         found.mention(id, start, end);
+    }
+}
+
+/// Whether token `i` is a name-like word no recognizer has taken.
+fn free_name(doc: &Doc, found: &Found, i: usize) -> bool {
+    doc.class(i) == Class::Name
+        && found.owner.get(i).copied().flatten().is_none()
+        && doc.word(i).chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Places missing from the lexicons, known by where they stand: one or two
+/// name-like words after `in` or `near` that end the phrase (`relief camps
+/// in Dibrugarh.`, `near Moyale and Mandera`), or a member of a list of
+/// known places (`Kahramanmaraş, Hatay and Gaziantep`).
+fn unknown_places(doc: &Doc, found: &mut Found) {
+    let n = doc.tokens.len();
+    let mut i = 0;
+    while i < n {
+        // what stands before decides first: most names follow no `in`,
+        // `near`, comma or `and`
+        if doc.class(i) != Class::Name {
+            i += 1;
+            continue;
+        }
+        let before_ok = i > 0
+            && match doc.class(i - 1) {
+                Class::In | Class::And | Class::Comma => true,
+                Class::Lower => matches!(doc.word(i - 1), "near" | "outside"),
+                _ => false,
+            };
+        if !before_ok || !free_name(doc, found, i) {
+            i += 1;
+            continue;
+        }
+        let sentence = doc.tokens[i].sentence;
+        let same = |j: usize| doc.tokens.get(j).is_some_and(|t| t.sentence == sentence);
+        let mut end = i + 1;
+        if same(end) && free_name(doc, found, end) {
+            end += 1;
+        }
+        if same(end) && free_name(doc, found, end) {
+            // three name words read as a person's name
+            i = end + 1;
+            continue;
+        }
+        // what follows must close the phrase: no possessive, title, head,
+        // acronym in brackets or further name
+        let closes = !same(end)
+            || matches!(
+                doc.class(end),
+                Class::Comma
+                    | Class::Period
+                    | Class::Semicolon
+                    | Class::And
+                    | Class::Lower
+                    | Class::Dash
+            ) && !(doc.class(end) == Class::Lower && doc.word(end) == "who");
+        let prev = if i > 0 && same(i - 1) {
+            doc.word(i - 1)
+        } else {
+            ""
+        };
+        // `swore in NAME as ...`: a phrasal verb, then a person
+        let phrasal = i >= 2
+            && matches!(
+                doc.word(i - 2),
+                "swore"
+                    | "sworn"
+                    | "swear"
+                    | "swears"
+                    | "swearing"
+                    | "ushered"
+                    | "brought"
+                    | "bring"
+                    | "let"
+            );
+        let after_preposition = matches!(prev, "in" | "near" | "outside")
+            && !phrasal
+            && !(same(end) && matches!(doc.word(end), "as" | "who" | "said" | "says" | "told"));
+        // a list member: a known place before (`X, NAME and`) or after
+        // (`NAME and Gaziantep`, `NAME, Hatay`)
+        let place_at = |j: usize| {
+            same(j)
+                && doc.class(j) == Class::Place
+                && found
+                    .owner
+                    .get(j)
+                    .copied()
+                    .flatten()
+                    .is_some_and(|id| found.entities[id].kind == Kind::Place)
+        };
+        let in_list = end == i + 1
+            && i >= 2
+            && matches!(doc.class(i - 1), Class::Comma | Class::And)
+            && place_at(i - 2)
+            && (matches!(doc.class(end), Class::Comma | Class::And) && place_at(end + 1)
+                || (doc.class(i - 1) == Class::And
+                    && i >= 4
+                    && doc.class(i - 3) == Class::Comma
+                    && place_at(i - 4)));
+        // `near Moyale and Mandera`: both after one preposition
+        let coordinated = i >= 2
+            && doc.class(i - 1) == Class::And
+            && found.owner.get(i - 2).copied().flatten().is_some_and(|id| {
+                found.entities[id].kind == Kind::Place
+                    && found.entities[id].place_kind == Some(PlaceKind::Region)
+                    && found.entities[id].aliases.iter().any(|a| a == "#guessed")
+            });
+        if closes && (after_preposition || in_list || coordinated) {
+            let mut en = Entity::new(Kind::Place, doc.span_text(i, end));
+            en.place_kind = Some(PlaceKind::Region);
+            en.aliases.push("#guessed".to_string());
+            let id = found.intern(en);
+            found.mention(id, i, end);
+            // `near Moyale and Mandera`
+            if doc.class(end) == Class::And
+                && same(end + 1)
+                && free_name(doc, found, end + 1)
+                && after_preposition
+            {
+                let k = end + 1;
+                let mut e2 = k + 1;
+                if same(e2) && free_name(doc, found, e2) {
+                    e2 += 1;
+                }
+                let closes2 = !same(e2)
+                    || matches!(
+                        doc.class(e2),
+                        Class::Comma | Class::Period | Class::Lower | Class::Semicolon
+                    );
+                if closes2 {
+                    let mut en = Entity::new(Kind::Place, doc.span_text(k, e2));
+                    en.place_kind = Some(PlaceKind::Region);
+                    let id = found.intern(en);
+                    found.mention(id, k, e2);
+                    end = e2;
+                }
+            }
+        }
+        i = end;
+    }
+    for e in &mut found.entities {
+        e.aliases.retain(|a| a != "#guessed");
     }
 }
 

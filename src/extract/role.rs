@@ -32,6 +32,18 @@ pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>]) -> Vec<RoleRe
                 title_after(doc, found, b),
                 title_as(doc, found, b),
             ];
+            if let Some((title, s, e, inst)) = title_who(doc, found, b) {
+                let key = fold_phrase(&title);
+                if !seen.iter().any(|(q, k)| *q == p && *k == key) {
+                    seen.push((p, key));
+                    roles.push(RoleRecord {
+                        person: pid.clone(),
+                        title,
+                        institution: inst.and_then(|i| ids[i].clone()),
+                        evidence: Some(super::mention(doc, s, e)),
+                    });
+                }
+            }
             for (ts, te) in phrases.into_iter().flatten() {
                 for (s, e) in split_titles(doc, found, ts, te) {
                     let title = doc.span_text(s, e).to_string();
@@ -134,7 +146,16 @@ fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleReco
                 && words[a]
                     .iter()
                     .all(|w| words[b].contains(w) || institution_words[b].contains(w));
-            if restated || covered {
+            // `Party chief` beside `General Secretary of the ...`: a loose
+            // name for a post the person is also given in full
+            let loose = words[a].len() <= 2
+                && words[a]
+                    .last()
+                    .is_some_and(|w| matches!(w.as_str(), "leader" | "chief"))
+                && !words[b]
+                    .last()
+                    .is_some_and(|w| matches!(w.as_str(), "leader" | "chief"));
+            if restated || covered || loose {
                 keep[a] = false;
                 break;
             }
@@ -239,6 +260,24 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
             continue;
         }
         match doc.class(j) {
+            // `Special Adviser on Transportation, NAME`: a name-like field
+            // word after `of`/`for`/`on` inside the title
+            Class::Name
+                if j > first
+                    && owner_kind(found, j).is_none()
+                    && (matches!(doc.class(j - 1), Class::Of | Class::For)
+                        || doc.word(j - 1) == "on") =>
+            {
+                start = j;
+            }
+            Class::Lower
+                if doc.word(j) == "on"
+                    && j > first
+                    && start == j + 1
+                    && doc.class(j - 1) == Class::Title =>
+            {
+                start = j;
+            }
             // `(CPC)` inside a title
             Class::Close
                 if j >= first + 2
@@ -264,6 +303,13 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
     {
         start += 1;
     }
+    // `On Monday the Special Adviser ...`: an article before the first
+    // title word opens the phrase
+    if let Some(t) = (start..end).find(|&k| doc.class(k) == Class::Title) {
+        if let Some(th) = (start..t).rev().find(|&k| doc.class(k) == Class::The) {
+            start = th + 1;
+        }
+    }
     // A place after `in` / `at` closes that phrase, not opens the title:
     // `in Tokyo Prime Minister NAME` is a Prime Minister.
     let preposition = |i: usize| {
@@ -280,6 +326,35 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
             start = place_end;
         }
     }
+    // A field word or two before the title: `junta chief`, `Unification
+    // Minister`, `U.S. House Speaker`, `his top security adviser`, when the
+    // phrase opens there (after `the`, `his`, a demonym, a comma...).
+    if start < end && doc.class(start) == Class::Title {
+        let mut k = start;
+        while k > first && start - k < 2 && field_word(doc, found, k - 1) {
+            k -= 1;
+        }
+        let opens = k == first
+            || matches!(
+                doc.class(k - 1),
+                Class::The
+                    | Class::Its
+                    | Class::Demonym
+                    | Class::Poss
+                    | Class::Comma
+                    | Class::Acronym
+                    | Class::Open
+                    | Class::Dash
+                    | Class::Place
+            )
+            || matches!(doc.word(k - 1), "a" | "an" | "A" | "An")
+            // `said Unification Minister NAME`: a capitalised field after a verb
+            || (doc.class(k - 1) == Class::Lower
+                && doc.word(k).chars().next().is_some_and(char::is_uppercase));
+        if k < start && opens {
+            start = k;
+        }
+    }
     // A title phrase ends in a title or in what qualifies it.
     let mut stop = end;
     while stop > start && doc.class(stop - 1) == Class::Comma {
@@ -288,10 +363,138 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
     if start >= stop || !has_title(doc, start, stop) {
         return None;
     }
-    if start > first && matches!(doc.word(start - 1), "late" | "former" | "then") {
+    // `late`/`former`: no longer held; `revolutionary leader`, `spiritual
+    // leader`: a standing, not a post
+    if start > first
+        && (matches!(doc.word(start - 1), "late" | "former" | "then")
+            || standing(doc.word(start - 1)))
+    {
         return None;
     }
+    // `Former Prime Minister NAME`, `the late President NAME`: a post no
+    // longer held (the capitalised word is read into the phrase).
+    if (start..stop).any(|i| is_past(doc.word(i))) || remembered(doc, first, start) {
+        return None;
+    }
+    // `Sri Lanka's President NAME`: the country before the possessive
+    // says whose post it is, it is not part of the title.
+    if start + 2 < stop && doc.class(start) == Class::Place {
+        let place_end = doc.hit(start).map_or(start + 1, |h| h.end);
+        if place_end + 1 < stop && doc.class(place_end) == Class::Poss {
+            start = place_end + 1;
+        }
+    }
     Some((start, stop))
+}
+
+/// Whether the words just before a title phrase starting at `start` speak
+/// of someone remembered, not of a post held now: `to commemorate President
+/// NAME`, `the words of President NAME`, `under the instruction by ...`.
+fn remembered(doc: &Doc, first: usize, start: usize) -> bool {
+    let from = start.saturating_sub(4).max(first);
+    (from..start).any(|i| {
+        let w = doc.word(i);
+        w.len() >= 4
+            && REMEMBERED.iter().any(|r| {
+                w.len() >= r.len() && w.as_bytes()[..r.len()].eq_ignore_ascii_case(r.as_bytes())
+            })
+    })
+}
+
+/// Word beginnings that mark a remembered (historical) person.
+const REMEMBERED: &[&str] = &[
+    "commemorat",
+    "tribute",
+    "memory",
+    "memorial",
+    "mausoleum",
+    "statue",
+    "legacy",
+    "legacies",
+    "teachings",
+    "instruction",
+    "words",
+    "testament",
+    "founding",
+    "founder",
+    "posthumous",
+    "birthday",
+    "anniversary",
+    "mourn",
+    "funeral",
+    "tomb",
+    "grave",
+    "portrait",
+];
+
+/// A word that can name the field of a title before it (`junta`,
+/// `Unification`, `House`): not a verb, not part of an entity.
+fn field_word(doc: &Doc, found: &Found, j: usize) -> bool {
+    if found.owner.get(j).copied().flatten().is_some() {
+        return false;
+    }
+    let w = doc.word(j);
+    match doc.class(j) {
+        Class::Name | Class::Head | Class::LowerHead => true,
+        Class::Lower => {
+            let verb_like = w.ends_with("ed") || w.ends_with('s') || w.ends_with("ing");
+            let function = matches!(
+                w,
+                "met"
+                    | "told"
+                    | "said"
+                    | "when"
+                    | "as"
+                    | "by"
+                    | "with"
+                    | "that"
+                    | "than"
+                    | "while"
+                    | "after"
+                    | "before"
+                    | "where"
+                    | "new"
+                    | "then"
+                    | "now"
+                    | "our"
+                    | "your"
+                    | "my"
+            );
+            !(verb_like || function || is_past(w) || standing(w))
+        }
+        _ => false,
+    }
+}
+
+/// `revolutionary leader`, `spiritual leader`: a standing, not a post.
+fn standing(word: &str) -> bool {
+    matches!(
+        word,
+        "revolutionary" | "legendary" | "spiritual" | "historic" | "historical" | "beloved"
+    )
+}
+
+/// Words that put a post in the past: `former`, `late`, `ex-`.
+fn is_past(word: &str) -> bool {
+    matches!(
+        word,
+        "former"
+            | "Former"
+            | "late"
+            | "Late"
+            | "then"
+            | "ex"
+            | "Ex"
+            | "erstwhile"
+            | "onetime"
+            | "Founding"
+            | "founding"
+    ) || word.starts_with("ex-")
+        || word.starts_with("Ex-")
+}
+
+fn is_title_entry(e: &Lex) -> bool {
+    matches!(e, Lex::Title { .. } | Lex::TitleModifier { .. })
 }
 
 /// Whether the comma at `j` separates two titles of one list.
@@ -322,6 +525,21 @@ fn title_after(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
     }
     if start < last && (doc.class(start) == Class::The || matches!(doc.word(start), "a" | "an")) {
         start += 1;
+    }
+    // `NAME, and Ecuador's Minister ..., NAME2`: the next item of a list;
+    // `NAME, met the Spanish Secretary ...`: a verb, not an apposition;
+    // `NAME, a former Chief of Air Staff`: a post no longer held.
+    if start < last
+        && (doc.class(start) == Class::And
+            || (doc.class(start) == Class::Lower
+                && !doc.entries(start).iter().any(is_title_entry)
+                && !matches!(
+                    doc.class(start + 1),
+                    Class::Title | Class::Modifier | Class::Lower
+                ))
+            || is_past(doc.word(start)))
+    {
+        return None;
     }
     // the title must come early: `Deputy Minister`, `Chilean Ambassador`
     if !(start..(start + 4).min(last)).any(|i| doc.class(i) == Class::Title) {
@@ -364,7 +582,21 @@ fn title_after(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
             Class::Comma | Class::Semicolon | Class::Period | Class::Open
         );
     if lower_run > 0 && !terminator {
+        // `NAME, the head of state laid a wreath`: the phrase is the subject
+        // of a new clause, not an apposition
+        if lower_run >= 2 {
+            return None;
+        }
         end -= lower_run;
+    }
+    // `NAME, a Commission spokesperson said.`: a reporting clause
+    if lower_run > 0
+        && matches!(
+            doc.word(end - 1),
+            "said" | "says" | "told" | "added" | "reported" | "announced" | "stated"
+        )
+    {
+        return None;
     }
     while end > start && is_connector(doc.class(end - 1)) {
         end -= 1;
@@ -388,11 +620,22 @@ fn title_as(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
             return None;
         }
         i += 1;
+        // `was sworn in as`
+        if doc.word(i - 1) == "sworn" && doc.word(i) == "in" {
+            i += 1;
+        }
     }
-    if !(i < last && doc.word(i) == "as") {
+    // `was appointed Chief Secretary to the Government`: no `as`
+    let direct = i > b
+        && i < last
+        && doc.word(i) != "as"
+        && (doc.class(i) == Class::Title
+            || (doc.class(i) == Class::Modifier && doc.class(i + 1) == Class::Title));
+    let with_as = i < last && doc.word(i) == "as";
+    if !(direct || with_as) {
         return None;
     }
-    let start = i + 1;
+    let start = if direct { i } else { i + 1 };
     let mut start_skip = start;
     while start_skip < last
         && (doc.class(start_skip) == Class::The
@@ -443,6 +686,124 @@ fn title_as(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
     (end > start_skip && has_title(doc, start_skip, end)).then_some((start_skip, end))
 }
 
+/// The post a verb gives: `NAME, who chairs the commission,` is its chair.
+const HEADS_VERBS: &[(&str, &str)] = &[
+    ("chairs", "chair"),
+    ("heads", "head"),
+    ("leads", "leader"),
+    ("directs", "director"),
+    ("commands", "commander"),
+    ("runs", "head"),
+    ("presides", "president"),
+];
+
+/// `NAME, who (also) chairs/heads/leads [the] ORG`: the title the verb
+/// gives, the span of the phrase and the institution led. A lower-case
+/// `the commission` names the article's one institution with that head.
+fn title_who(doc: &Doc, found: &Found, b: usize) -> Option<(String, usize, usize, Option<usize>)> {
+    if doc.class(b) != Class::Comma || doc.word(b + 1) != "who" {
+        return None;
+    }
+    let sentence = doc.tokens.get(b)?.sentence;
+    let (_, last) = doc.sentence_tokens[sentence as usize];
+    let mut i = b + 2;
+    while i < last && matches!(doc.word(i), "also" | "now" | "currently" | "still") {
+        i += 1;
+    }
+    let verb = doc.word(i);
+    let &(_, noun) = HEADS_VERBS.iter().find(|(v, _)| *v == verb)?;
+    let start = i;
+    i += 1;
+    if doc.word(i) == "over" {
+        i += 1;
+    }
+    if doc.class(i) == Class::The || matches!(doc.word(i), "a" | "an") {
+        i += 1;
+    }
+    // `the ruling Liberal Democratic Party`, `the main opposition ...`
+    let mut lower = 0;
+    while lower < 2 && doc.class(i + lower) == Class::Lower {
+        lower += 1;
+    }
+    if lower > 0
+        && doc
+            .word(i + lower)
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    {
+        i += lower;
+    }
+    let object = i;
+    let the = if object > 0 && doc.class(object - 1) == Class::The {
+        "the "
+    } else {
+        ""
+    };
+    // `the commission`: the one institution of the article with that head
+    if doc.class(object) == Class::LowerHead
+        && (object + 1 >= last || doc.class(object + 1) != Class::Of)
+    {
+        let head = fold_phrase(doc.word(object));
+        let mut hits = found.entities.iter().enumerate().filter(|(_, e)| {
+            e.kind == Kind::Institution
+                && !e.mentions.is_empty()
+                && e.key.split(' ').any(|w| w == head)
+        });
+        let one = hits.next().map(|(id, _)| id);
+        if one.is_none() || hits.next().is_some() {
+            return None;
+        }
+        return Some((noun.to_string(), start, object + 1, one));
+    }
+    let mut end = object;
+    while end < last && end < object + 12 {
+        let ok = matches!(
+            owner_kind(found, end),
+            Some(Kind::Institution | Kind::Place)
+        ) || (owner_kind(found, end).is_none()
+            && matches!(
+                doc.class(end),
+                Class::Name
+                    | Class::Head
+                    | Class::Common
+                    | Class::Place
+                    | Class::Demonym
+                    | Class::Acronym
+                    | Class::Poss
+                    | Class::Of
+                    | Class::The
+                    | Class::For
+                    | Class::And
+                    | Class::Particle
+            ));
+        if !ok
+            || (end > object
+                && !doc.word(end).chars().next().is_some_and(char::is_uppercase)
+                && !is_connector(doc.class(end))
+                && doc.class(end) != Class::Particle)
+        {
+            break;
+        }
+        end += 1;
+    }
+    while end > object && is_connector(doc.class(end - 1)) {
+        end -= 1;
+    }
+    if end == object
+        || !doc
+            .word(object)
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    {
+        return None;
+    }
+    let inst = institution_in(doc, found, object, end);
+    let title = format!("{noun} of {the}{}", doc.span_text(object, end));
+    Some((title, start, end, inst))
+}
+
 /// Participles that give a name a role with `as`.
 const APPOINTED: &[&str] = &[
     "appointed",
@@ -455,6 +816,7 @@ const APPOINTED: &[&str] = &[
     "re-elected",
     "chosen",
     "designated",
+    "sworn",
 ];
 
 /// Splits a title phrase into single titles at commas and at `and` between
@@ -532,6 +894,33 @@ fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize>
             }
         }
     }
+    // `led by its president`: the institution just named
+    if (a.saturating_sub(1)..b).any(|i| doc.word(i) == "its") {
+        let sentence = doc.tokens.get(a).map(|t| t.sentence);
+        let (first, _) = sentence.map_or((0, 0), |s| doc.sentence_tokens[s as usize]);
+        let before = (first..a).rev().find_map(|i| {
+            found.owner[i].filter(|&id| found.entities[id].kind == Kind::Institution)
+        });
+        if before.is_some() {
+            return before;
+        }
+    }
+    // `The Senate President`: a bare head naming the article's one body
+    // with that head (`Senate of Nigeria`)
+    for i in a..b {
+        if doc.class(i) != Class::Head || found.owner[i].is_some() {
+            continue;
+        }
+        let head = fold_phrase(doc.word(i));
+        let mut with_head = found.entities.iter().enumerate().filter(|(_, e)| {
+            e.kind == Kind::Institution
+                && !e.mentions.is_empty()
+                && e.key.split(' ').next() == Some(head.as_str())
+        });
+        if let (Some((id, _)), None) = (with_head.next(), with_head.next()) {
+            return Some(id);
+        }
+    }
     let is_minister = (a..b)
         .any(|i| doc.class(i) == Class::Title && fold_phrase(doc.word(i)).starts_with("minister"));
     if !is_minister {
@@ -548,7 +937,7 @@ fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize>
         })
     });
     let fields: Vec<String> = (a..b)
-        .filter(|&i| doc.class(i) == Class::Common)
+        .filter(|&i| matches!(doc.class(i), Class::Common | Class::Name))
         .map(|i| fold_phrase(doc.word(i)))
         .filter(|w| w != "national")
         .collect();
