@@ -122,11 +122,9 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
     let mut out: Vec<DateMention> = Vec::new();
     // Most sentences name no date: each pattern runs only when a word it
     // needs is there (a month name, a four-digit year, `...day`, `year`).
-    let lex = Lexicons::get();
-    let has_month = lex
-        .months
-        .iter()
-        .any(|names| names.iter().any(|m| text.contains(m.as_str())));
+    let p = patterns();
+    // (one scan for any month name; `month_year` matches a bare one)
+    let has_month = p.month_year.is_match(text);
     let has_year_word = text.contains("year") || text.contains("month") || text.contains("week");
     let has_day_word = text.contains("day")
         || text.contains("last night")
@@ -140,7 +138,6 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
     if !(has_month || has_year_word || has_day_word || has_four_digits) {
         return out;
     }
-    let p = patterns();
     let taken =
         |out: &Vec<DateMention>, s: usize, e: usize| out.iter().any(|d| s < d.end && d.start < e);
     let article_year = article.map(|d| d.year_part());

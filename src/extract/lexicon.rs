@@ -180,14 +180,14 @@ pub use crate::graph::fold::fold_word;
 /// Folds a phrase the way article text is folded for matching: tokens joined
 /// by one space.
 pub fn fold_phrase(phrase: &str) -> String {
-    // Fast path: plain ASCII words and single spaces tokenize to themselves.
-    if phrase
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b' ')
-        && !phrase.contains("  ")
-        && !phrase.starts_with(' ')
-        && !phrase.ends_with(' ')
-    {
+    // Fast path: plain ASCII words apart by single spaces tokenize to
+    // themselves.
+    let bytes = phrase.as_bytes();
+    let plain = bytes.iter().enumerate().all(|(i, &b)| {
+        b.is_ascii_alphanumeric()
+            || (b == b' ' && i > 0 && i + 1 < bytes.len() && bytes[i + 1] != b' ')
+    });
+    if plain {
         return phrase.to_ascii_lowercase();
     }
     // one span: a phrase is never split into sentences
