@@ -31,7 +31,7 @@ fn articles() -> Vec<kg::extract::Article> {
 fn bench(c: &mut Criterion) {
     let articles = articles();
     let bytes: usize = articles.iter().map(|a| a.text.len()).sum();
-    // Build the lexicon automaton outside the measurement.
+    // Build the lexicons (and their phrase trie) outside the measurement.
     let _ = Lexicons::get();
     let mut group = c.benchmark_group("extract");
     group.throughput(Throughput::Bytes(bytes as u64));
