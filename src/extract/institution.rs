@@ -689,6 +689,29 @@ fn complements(doc: &Doc, mut stop: usize, end: usize) -> usize {
                 let k = doc.hit(stop + 1).map(|h| h.end).unwrap_or(stop + 2);
                 return k;
             }
+            // `Committee on Foreign Affairs`, `Intergovernmental Commission
+            // on Trade and Economic Cooperation`: what a body deliberates on
+            _ if !in_complement && doc.word(stop) == "on" && deliberative_head(doc, core_end) => {
+                let mut k = stop + 1;
+                if k < end && doc.class(k) == Class::The {
+                    k += 1;
+                }
+                // (not a date, `the Council on Friday`, nor a place, `the
+                // Security Council on Syria`)
+                let dated = doc
+                    .entries(k)
+                    .iter()
+                    .any(|e| matches!(e, Lex::Month(_) | Lex::Weekday(_)));
+                let run_end = complement_run(doc, k, end);
+                if run_end == k
+                    || dated
+                    || matches!(doc.class(k), Class::Place | Class::Demonym | Class::Number)
+                {
+                    return stop;
+                }
+                stop = run_end;
+                in_complement = true;
+            }
             Class::And if in_complement && stop + 1 < end => {
                 // `Ministry of Planning and Investment`, but not
                 // `Communist Party of Vietnam and Communist Party of China`
@@ -706,6 +729,19 @@ fn complements(doc: &Doc, mut stop: usize, end: usize) -> usize {
             _ => return stop,
         }
     }
+}
+
+/// Whether the head ending at `core_end` names a body that deliberates on a
+/// subject (`Committee on ...`, `Commission on ...`).
+fn deliberative_head(doc: &Doc, core_end: usize) -> bool {
+    let Some(last) = core_end.checked_sub(1) else {
+        return false;
+    };
+    let w = fold_phrase(doc.word(last));
+    matches!(
+        w.as_str(),
+        "committee" | "subcommittee" | "commission" | "council" | "panel" | "board" | "taskforce"
+    )
 }
 
 /// Whether the head ending at `core_end` names a body that sits somewhere
