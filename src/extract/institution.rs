@@ -787,8 +787,18 @@ fn located_head(doc: &Doc, core_end: usize) -> bool {
 /// are left to persons: `Minister of Foreign Affairs Ximena Fuentes`).
 fn complement_run(doc: &Doc, k: usize, end: usize) -> usize {
     let mut r = k;
-    while r < end && in_core(doc, r, end) && doc.class(r) != Class::Modifier {
-        r += 1;
+    loop {
+        if r < end && in_core(doc, r, end) && doc.class(r) != Class::Modifier {
+            r += 1;
+        } else if r < end && plural_title(doc, r) {
+            // `Council of Foreign Ministers`: the members a body gathers
+            r += 1;
+        } else if r + 1 < end && doc.class(r) == Class::Modifier && plural_title(doc, r + 1) {
+            // `Conference of Deputy Ministers`
+            r += 2;
+        } else {
+            break;
+        }
     }
     while r > k && matches!(doc.class(r - 1), Class::Name) && r - k >= 1 {
         // keep a single name-like word that is the whole complement when a
@@ -802,6 +812,12 @@ fn complement_run(doc: &Doc, k: usize, end: usize) -> usize {
         r -= 1;
     }
     r
+}
+
+/// Whether token `i` is a plural title (`Ministers`, `Governors`): in a
+/// complement it names the members a body gathers.
+fn plural_title(doc: &Doc, i: usize) -> bool {
+    doc.class(i) == Class::Title && doc.word(i).len() > 3 && doc.word(i).ends_with('s')
 }
 
 /// Adds a chunk's institutions; returns the token after it.
