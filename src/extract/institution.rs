@@ -781,6 +781,15 @@ fn located_head(doc: &Doc, core_end: usize) -> bool {
             | "company"
     ) || (w == "general" && last > 0 && fold_phrase(doc.word(last - 1)) == "consulate")
         || (w == "commission" && last > 0 && fold_phrase(doc.word(last - 1)) == "high")
+        // a force sent somewhere (`United Nations Interim Force in Lebanon`),
+        // not a service of a country's armed forces (`the Air Force in Chile`)
+        || (w == "force"
+            && last > 0
+            && !matches!(
+                fold_phrase(doc.word(last - 1)).as_str(),
+                "air" | "naval" | "ground" | "land" | "defence" | "defense" | "police" | "armed"
+                    | "space" | "marine" | "self-defense" | "self-defence" | "border"
+            ))
 }
 
 /// The end of a capitalised complement run starting at `k` (trailing names
