@@ -209,7 +209,16 @@ struct Builder {
 
 impl Builder {
     fn add(&mut self, phrase: &str, lex: Lex) {
-        let folded = fold_phrase(phrase);
+        let mut folded = fold_phrase(phrase);
+        // `The Philippines`: a country is matched without its article, or
+        // `the Philippines` in running text (lower-case `the`) would match
+        // as one phrase that fails the capital-letter check of places.
+        // (Cities keep theirs: `Hague` alone is a surname.)
+        if matches!(lex, Lex::Country(_)) {
+            if let Some(rest) = folded.strip_prefix("the ") {
+                folded = rest.to_string();
+            }
+        }
         if folded.is_empty() {
             return;
         }
