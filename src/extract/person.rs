@@ -134,12 +134,26 @@ fn name_runs(doc: &Doc, found: &Found) -> Vec<Run> {
                 break;
             }
         }
-        if !media_credit(doc, i, end) {
+        if !media_credit(doc, i, end) && !names_an_event(doc, i, end) {
             runs.push(Run { start: i, end });
         }
         i = end;
     }
     runs
+}
+
+/// Whether the run `a..b` names an event, not a person: it ends with a
+/// capitalised event noun (`Climate Summit`, `Shangri-La Dialogue`) or is a
+/// possessive before one (`Annual Leaders' Consultation`).
+fn names_an_event(doc: &Doc, a: usize, b: usize) -> bool {
+    let event_noun = |i: usize| {
+        doc.word(i).starts_with(|c: char| c.is_uppercase())
+            && doc.entries(i).iter().any(|e| matches!(e, Lex::Trigger(_)))
+    };
+    let sentence = doc.tokens[a].sentence;
+    let same = |i: usize| doc.tokens.get(i).is_some_and(|t| t.sentence == sentence);
+    (b > a + 1 && event_noun(b - 1))
+        || (same(b + 1) && doc.class(b) == Class::Poss && event_noun(b + 1))
 }
 
 /// Whether the run `a..b` names a news outlet, not a person: the credit of

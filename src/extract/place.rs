@@ -181,7 +181,12 @@ fn opened_sites(doc: &Doc, found: &mut Found) {
         while end < n && doc.tokens[end].sentence == sentence && !found.is_claimed(end) {
             match doc.class(end) {
                 Class::Name | Class::Place => names += 1,
-                Class::Particle if end + 1 < n && doc.class(end + 1) == Class::Name => {}
+                // `Casa de Nariño`, `Plaza de la Revolución`
+                Class::Particle
+                    if end + 1 < n
+                        && (doc.class(end + 1) == Class::Name
+                            || (doc.class(end + 1) == Class::Particle
+                                && doc.class(end + 2) == Class::Name)) => {}
                 _ => break,
             }
             end += 1;
