@@ -19,6 +19,17 @@ pub struct DateMention {
     pub date: Date,
 }
 
+impl DateMention {
+    /// The date `date` read from the regex match `m`.
+    fn of(m: regex::Match<'_>, date: Date) -> DateMention {
+        DateMention {
+            start: m.start(),
+            end: m.end(),
+            date,
+        }
+    }
+}
+
 struct Patterns {
     /// `October 19`, `October 19-22`, `June 14 to 19`, `December 22, 1944`
     month_day: Regex,
@@ -159,11 +170,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             Date::day(year, mon, day)
         };
         if let Some(date) = date {
-            out.push(DateMention {
-                start: all.start(),
-                end: all.end(),
-                date,
-            });
+            out.push(DateMention::of(all, date));
         }
     }
     for c in p.day_month.captures_iter(month_texts) {
@@ -188,11 +195,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             year.and_then(|y| Date::day(y, mon, day))
         };
         if let Some(date) = date {
-            out.push(DateMention {
-                start: all.start(),
-                end: all.end(),
-                date,
-            });
+            out.push(DateMention::of(all, date));
         }
     }
     for c in p.month_year.captures_iter(month_texts) {
@@ -252,11 +255,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             })
         };
         if let Some(date) = year.and_then(|y| Date::month(y, mon)) {
-            out.push(DateMention {
-                start: all.start(),
-                end: all.end(),
-                date,
-            });
+            out.push(DateMention::of(all, date));
         }
     }
     let year_text = if has_year_word || has_four_digits {
@@ -280,11 +279,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             None
         };
         if let Some(y) = year {
-            out.push(DateMention {
-                start: all.start(),
-                end: all.end(),
-                date: Date::year(y),
-            });
+            out.push(DateMention::of(all, Date::year(y)));
         }
     }
     if let Some(a) = article.filter(|a| a.day_part().is_some() && has_day_word) {
@@ -309,11 +304,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
                 _ => base - back as i64,
             };
             if let Some(date) = civil_from_days(days) {
-                out.push(DateMention {
-                    start: all.start(),
-                    end: all.end(),
-                    date,
-                });
+                out.push(DateMention::of(all, date));
             }
         }
         for c in p.relative_day.captures_iter(text) {
@@ -324,11 +315,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
                 base
             };
             if let Some(date) = civil_from_days(days) {
-                out.push(DateMention {
-                    start: all.start(),
-                    end: all.end(),
-                    date,
-                });
+                out.push(DateMention::of(all, date));
             }
         }
     }
@@ -353,11 +340,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
                 Date::month(index.div_euclid(12), (index.rem_euclid(12) + 1) as u8)
             };
             if let Some(date) = date {
-                out.push(DateMention {
-                    start: all.start(),
-                    end: all.end(),
-                    date,
-                });
+                out.push(DateMention::of(all, date));
             }
         }
     }
