@@ -123,6 +123,9 @@ pub struct Lexicons {
     /// (so `To` is common but the name `Tô` is not).
     pub common: WordSet,
     pub particles: WordSet,
+    /// Words that open a site name whose head comes first (`Casa`,
+    /// `Palácio`, `Bab`), exactly as written.
+    pub site_openers: WordSet,
     /// Folded names of countries, cities and demonyms, for telling a
     /// country word inside an institution name.
     country_by_key: HashMap<String, u16>,
@@ -149,6 +152,7 @@ const COMMON: &str = include_str!("../../data/lexicons/common.txt");
 const CALENDAR: &str = include_str!("../../data/lexicons/calendar.txt");
 const ABBREVIATIONS: &str = include_str!("../../data/lexicons/abbreviations.txt");
 const PARTICLES: &str = include_str!("../../data/lexicons/particles.txt");
+const SITE_OPENERS: &str = include_str!("../../data/lexicons/site_openers.txt");
 
 /// Non-comment, non-blank lines of a list.
 fn lines(text: &str) -> impl Iterator<Item = &str> {
@@ -384,6 +388,7 @@ impl Lexicons {
         let abbreviations = lines(ABBREVIATIONS).map(str::to_string).collect();
         let common = lines(COMMON).map(|w| w.replace('\u{2019}', "'")).collect();
         let particles = folded_set(PARTICLES);
+        let site_openers = lines(SITE_OPENERS).map(str::to_string).collect();
         Lexicons {
             countries,
             cities,
@@ -394,6 +399,7 @@ impl Lexicons {
             abbreviations,
             common,
             particles,
+            site_openers,
             country_first_words: country_by_key
                 .keys()
                 .filter_map(|k| k.split(' ').next().map(str::to_string))

@@ -134,31 +134,6 @@ pub fn starts_name(doc: &Doc, i: usize) -> bool {
     }
 }
 
-/// Word beginnings of site names whose head comes first (`Casa de
-/// Nariño`, `Palácio das Necessidades`, `Bab al-Hawa`), read from
-/// `data/lexicons/site_openers.txt`.
-fn site_openers() -> &'static [String] {
-    static OPENERS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    OPENERS.get_or_init(|| {
-        include_str!("../../data/lexicons/site_openers.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(str::to_string)
-            .collect::<std::collections::BTreeSet<String>>()
-            .into_iter()
-            .collect()
-    })
-}
-
-fn is_opener(word: &str) -> bool {
-    (3..=8).contains(&word.len())
-        && word.chars().next().is_some_and(char::is_uppercase)
-        && site_openers()
-            .binary_search_by(|o| o.as_str().cmp(word))
-            .is_ok()
-}
-
 /// `Casa de Nariño`, `Bab al-Hawa`: an opener word, then particles and
 /// name-like words; at least one name-like word.
 fn opened_sites(doc: &Doc, found: &mut Found) {
@@ -169,9 +144,8 @@ fn opened_sites(doc: &Doc, found: &mut Found) {
             i += 1;
             continue;
         }
-        let t = &doc.tokens[i];
-        let len = (t.end - t.start) as usize;
-        if !(3..=8).contains(&len) || found.is_claimed(i) || !is_opener(doc.word(i)) {
+        // (an opener is capitalised: data/lexicons/site_openers.txt)
+        if found.is_claimed(i) || !doc.lex.site_openers.contains(doc.word(i)) {
             i += 1;
             continue;
         }
