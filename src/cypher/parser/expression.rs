@@ -30,14 +30,7 @@ fn keyword_chain(
     for (count, next) in iter.enumerate() {
         check_chain(count, expr.span)?;
         let rhs = operand(next)?;
-        let span = Span {
-            start: expr.span.start,
-            end: rhs.span.end,
-        };
-        expr = Expr {
-            kind: ExprKind::Binary(op, Box::new(expr), Box::new(rhs)),
-            span,
-        };
+        expr = binary(op, expr, rhs);
     }
     Ok(expr)
 }
@@ -164,14 +157,7 @@ fn symbol_chain(
         }
         let op = pending_op.take().unwrap_or_else(|| op_of("^"));
         let rhs = operand(p)?;
-        let span = Span {
-            start: expr.span.start,
-            end: rhs.span.end,
-        };
-        expr = Expr {
-            kind: ExprKind::Binary(op, Box::new(expr), Box::new(rhs)),
-            span,
-        };
+        expr = binary(op, expr, rhs);
     }
     Ok(expr)
 }
@@ -559,4 +545,16 @@ fn unescape_string(text: &str, span: Span) -> Result<String> {
         }
     }
     Ok(out)
+}
+
+/// `lhs op rhs`, spanning both operands.
+fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
+    let span = Span {
+        start: lhs.span.start,
+        end: rhs.span.end,
+    };
+    Expr {
+        kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+        span,
+    }
 }
