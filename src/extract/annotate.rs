@@ -6,7 +6,7 @@
 //! Case decides a lot: `General` is a rank, `general` is not; an unknown
 //! capitalised word is name-like unless the common-word list knows it.
 
-use super::lexicon::{Lex, Lexicons};
+use super::lexicon::{fold_word, Lex, Lexicons};
 use super::segment::{self, Token};
 
 /// The class of one token.
@@ -62,6 +62,11 @@ pub struct Doc<'a> {
     /// Token index range of each sentence.
     pub sentence_tokens: Vec<(usize, usize)>,
     pub classes: Vec<Class>,
+    /// Every token's folded form ([`fold_word`]), one after another: the
+    /// recognizers compare folded words, and each token is folded only once.
+    folded: String,
+    /// End of each token's folded form in `folded`.
+    folded_ends: Vec<u32>,
     pub hits: Vec<TokenHit>,
     /// The hit covering each token.
     pub hit_of: Vec<Option<u32>>,
@@ -87,6 +92,8 @@ impl<'a> Doc<'a> {
             tokens,
             sentence_tokens,
             classes: Vec::new(),
+            folded: String::new(),
+            folded_ends: Vec::new(),
             hits: Vec::new(),
             hit_of: Vec::new(),
         };
@@ -112,6 +119,16 @@ impl<'a> Doc<'a> {
         &self.text[self.tokens[a].start as usize..self.tokens[b - 1].end as usize]
     }
 
+    /// The folded form of token `i` (lower case, no diacritics; empty past
+    /// the last token).
+    pub fn folded(&self, i: usize) -> &str {
+        let Some(&end) = self.folded_ends.get(i) else {
+            return "";
+        };
+        let start = if i == 0 { 0 } else { self.folded_ends[i - 1] };
+        &self.folded[start as usize..end as usize]
+    }
+
     pub fn class(&self, i: usize) -> Class {
         self.classes.get(i).copied().unwrap_or(Class::Other)
     }
@@ -134,24 +151,18 @@ impl<'a> Doc<'a> {
     }
 
     fn find_hits(&mut self) {
-        // The folded word is scratch space, kept per thread so each token
-        // does not allocate (and free) one anew.
-        thread_local! {
-            static SCRATCH: std::cell::RefCell<String> = std::cell::RefCell::default();
-        }
         let phrases = self.lex.phrases();
-        let words: Vec<u32> = SCRATCH.with(|scratch| {
-            let mut folded = scratch.borrow_mut();
-            self.tokens
-                .iter()
-                .map(|t| {
-                    folded.clear();
-                    let word = &self.text[t.start as usize..t.end as usize];
-                    super::lexicon::fold_word(word, &mut folded);
-                    phrases.word_id(&folded)
-                })
-                .collect()
-        });
+        let mut folded = String::with_capacity(self.text.len() + self.text.len() / 8);
+        let mut folded_ends = Vec::with_capacity(self.tokens.len());
+        let mut words = Vec::with_capacity(self.tokens.len());
+        for t in &self.tokens {
+            let start = folded.len();
+            fold_word(&self.text[t.start as usize..t.end as usize], &mut folded);
+            words.push(phrases.word_id(&folded[start..]));
+            folded_ends.push(folded.len() as u32);
+        }
+        self.folded = folded;
+        self.folded_ends = folded_ends;
         self.hit_of = vec![None; self.tokens.len()];
         // A phrase never runs across a sentence break.
         for &(from, to) in &self.sentence_tokens {
@@ -206,7 +217,7 @@ impl<'a> Doc<'a> {
         let word = self.word(i);
         let first = word.chars().next().unwrap_or(' ');
         let cap = first.is_uppercase();
-        if !first.is_alphanumeric() {
+        if !segment::is_word_char(first) {
             return match word {
                 "," => Class::Comma,
                 ";" | ":" => Class::Semicolon,
@@ -255,13 +266,14 @@ impl<'a> Doc<'a> {
         {
             return Class::Common;
         }
-        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-        let upper = word.chars().filter(|c| c.is_uppercase()).count();
-        if letters >= 2
-            && upper == letters
-            && !word.contains('.')
-            && word.chars().all(char::is_alphabetic)
-        {
+        // two or more capital letters and nothing else
+        let acronym = if word.is_ascii() {
+            word.len() >= 2 && word.bytes().all(|b| b.is_ascii_uppercase())
+        } else {
+            word.chars().nth(1).is_some()
+                && word.chars().all(|c| c.is_alphabetic() && c.is_uppercase())
+        };
+        if acronym {
             return Class::Acronym;
         }
         Class::Name

@@ -596,10 +596,7 @@ fn chunk(doc: &Doc, i: usize, end: usize) -> Option<Chunk> {
     let (standalone, _) = head_flags(doc, head);
     let bare = start == head && !standalone;
     // A party congress is an event, not a body.
-    if fold_phrase(doc.word(head)) == "congress"
-        && head > 0
-        && fold_phrase(doc.word(head - 1)) == "party"
-    {
+    if doc.folded(head) == "congress" && head > 0 && doc.folded(head - 1) == "party" {
         return None;
     }
     // A numbered unit: `Division 371`, `Engineering Unit Rotation 1`.
@@ -620,10 +617,7 @@ fn chunk(doc: &Doc, i: usize, end: usize) -> Option<Chunk> {
         });
     }
     // A demonym with a generic head (`Vietnamese Party`) is a description.
-    if stop - start == 2
-        && doc.class(start) == Class::Demonym
-        && fold_phrase(doc.word(head)) == "party"
-    {
+    if stop - start == 2 && doc.class(start) == Class::Demonym && doc.folded(head) == "party" {
         return None;
     }
     stop = complements(doc, stop, end);
@@ -737,9 +731,9 @@ fn deliberative_head(doc: &Doc, core_end: usize) -> bool {
     let Some(last) = core_end.checked_sub(1) else {
         return false;
     };
-    let w = fold_phrase(doc.word(last));
+    let w = doc.folded(last);
     matches!(
-        w.as_str(),
+        w,
         "committee" | "subcommittee" | "commission" | "council" | "panel" | "board" | "taskforce"
     )
 }
@@ -752,9 +746,9 @@ fn located_head(doc: &Doc, core_end: usize) -> bool {
     let Some(last) = core_end.checked_sub(1) else {
         return false;
     };
-    let w = fold_phrase(doc.word(last));
+    let w = doc.folded(last);
     matches!(
-        w.as_str(),
+        w,
         "embassy"
             | "consulate"
             | "office"
@@ -779,14 +773,14 @@ fn located_head(doc: &Doc, core_end: usize) -> bool {
             | "unit"
             | "corporation"
             | "company"
-    ) || (w == "general" && last > 0 && fold_phrase(doc.word(last - 1)) == "consulate")
-        || (w == "commission" && last > 0 && fold_phrase(doc.word(last - 1)) == "high")
+    ) || (w == "general" && last > 0 && doc.folded(last - 1) == "consulate")
+        || (w == "commission" && last > 0 && doc.folded(last - 1) == "high")
         // a force sent somewhere (`United Nations Interim Force in Lebanon`),
         // not a service of a country's armed forces (`the Air Force in Chile`)
         || (w == "force"
             && last > 0
             && !matches!(
-                fold_phrase(doc.word(last - 1)).as_str(),
+                doc.folded(last - 1),
                 "air" | "naval" | "ground" | "land" | "defence" | "defense" | "police" | "armed"
                     | "space" | "marine" | "self-defense" | "self-defence" | "border"
             ))
@@ -1065,7 +1059,7 @@ fn short_references(doc: &Doc, found: &mut Found) {
         {
             continue;
         }
-        let head = fold_phrase(doc.word(i));
+        let head = doc.folded(i);
         let sentence = doc.tokens[i].sentence;
         // main heads of the institutions, worked out at the first reference
         if heads.len() < found.entities.len() {
@@ -1084,7 +1078,7 @@ fn short_references(doc: &Doc, found: &mut Found) {
         // (entity, last mention start before `i`)
         let mut named: Vec<(usize, usize)> = Vec::new();
         for (id, e) in found.entities.iter().enumerate() {
-            if heads[id].as_deref() != Some(head.as_str()) {
+            if heads[id].as_deref() != Some(head) {
                 continue;
             }
             let Some(last) = e.mentions.iter().map(|m| m.0).filter(|&m| m < i).max() else {

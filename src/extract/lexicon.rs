@@ -184,25 +184,58 @@ pub use crate::graph::fold::fold_word;
 /// Folds a phrase the way article text is folded for matching: tokens joined
 /// by one space.
 pub fn fold_phrase(phrase: &str) -> String {
-    // Fast path: plain ASCII words apart by single spaces tokenize to
-    // themselves.
+    // Fast paths: words of letters and digits apart by single spaces are one
+    // token each, so the tokenizer has nothing to split.
     let bytes = phrase.as_bytes();
-    let plain = bytes.iter().enumerate().all(|(i, &b)| {
+    let plain_ascii = bytes.iter().enumerate().all(|(i, &b)| {
         b.is_ascii_alphanumeric()
             || (b == b' ' && i > 0 && i + 1 < bytes.len() && bytes[i + 1] != b' ')
     });
-    if plain {
+    if plain_ascii {
         return phrase.to_ascii_lowercase();
     }
-    // one span: a phrase is never split into sentences
     let mut out = String::with_capacity(phrase.len() + 8);
+    if is_plain_words(phrase) {
+        for (k, word) in phrase.split(' ').enumerate() {
+            if k > 0 {
+                out.push(' ');
+            }
+            fold_word(word, &mut out);
+        }
+        return out;
+    }
+    fold_tokens(phrase, &mut out);
+    out
+}
+
+/// Folds the tokens of `phrase` onto `out`, one space apart.
+fn fold_tokens(phrase: &str, out: &mut String) {
+    // one span: a phrase is never split into sentences
     super::segment::tokenize_with(phrase, 0, phrase.len(), |s, e| {
         if !out.is_empty() {
             out.push(' ');
         }
-        fold_word(&phrase[s..e], &mut out);
+        fold_word(&phrase[s..e], out);
     });
-    out
+}
+
+/// Whether `phrase` is non-empty words of letters and digits apart by
+/// single spaces.
+fn is_plain_words(phrase: &str) -> bool {
+    let mut after_space = true;
+    for c in phrase.chars() {
+        if c == ' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+        } else if super::segment::is_word_char(c) {
+            after_space = false;
+        } else {
+            return false;
+        }
+    }
+    !after_space
 }
 
 struct Builder {
@@ -435,6 +468,26 @@ impl Lexicons {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_phrases_fold_as_their_tokens_do() {
+        for phrase in [
+            "Ministry of National Defence",
+            "Phùng Sĩ Tấn",
+            "Việt Nam People's Army",
+            "Chile’s  Ministry",
+            "L.B. Montealegre",
+            "Díaz-Canel",
+            " leading space",
+            "trailing space ",
+            "ĐỖ Văn 2024",
+            "",
+        ] {
+            let mut by_tokens = String::new();
+            fold_tokens(phrase, &mut by_tokens);
+            assert_eq!(fold_phrase(phrase), by_tokens, "{phrase:?}");
+        }
+    }
 
     #[test]
     fn country_aliases_and_demonyms_fold_to_one_country() {

@@ -12,7 +12,7 @@
 
 use super::annotate::{Class, Doc};
 use super::found::{Entity, Found, Kind};
-use super::lexicon::{fold_word, Lex};
+use super::lexicon::Lex;
 
 /// A run of name words in token indices.
 #[derive(Debug, Clone, Copy)]
@@ -179,11 +179,7 @@ fn media_credit(doc: &Doc, a: usize, b: usize) -> bool {
 fn words_of(doc: &Doc, run: Run) -> Vec<String> {
     (run.start..run.end)
         .filter(|&i| matches!(doc.class(i), Class::Name | Class::Place | Class::Common))
-        .map(|i| {
-            let mut s = String::new();
-            fold_word(doc.word(i), &mut s);
-            s
-        })
+        .map(|i| doc.folded(i).to_string())
         .collect()
 }
 

@@ -744,7 +744,7 @@ fn title_who(doc: &Doc, found: &Found, b: usize) -> Option<(String, usize, usize
     if doc.class(object) == Class::LowerHead
         && (object + 1 >= last || doc.class(object + 1) != Class::Of)
     {
-        let head = fold_phrase(doc.word(object));
+        let head = doc.folded(object);
         let mut hits = found.entities.iter().enumerate().filter(|(_, e)| {
             e.kind == Kind::Institution
                 && !e.mentions.is_empty()
@@ -911,18 +911,18 @@ fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize>
         if doc.class(i) != Class::Head || found.owner[i].is_some() {
             continue;
         }
-        let head = fold_phrase(doc.word(i));
+        let head = doc.folded(i);
         let mut with_head = found.entities.iter().enumerate().filter(|(_, e)| {
             e.kind == Kind::Institution
                 && !e.mentions.is_empty()
-                && e.key.split(' ').next() == Some(head.as_str())
+                && e.key.split(' ').next() == Some(head)
         });
         if let (Some((id, _)), None) = (with_head.next(), with_head.next()) {
             return Some(id);
         }
     }
-    let is_minister = (a..b)
-        .any(|i| doc.class(i) == Class::Title && fold_phrase(doc.word(i)).starts_with("minister"));
+    let is_minister =
+        (a..b).any(|i| doc.class(i) == Class::Title && doc.folded(i).starts_with("minister"));
     if !is_minister {
         return None;
     }
@@ -936,10 +936,10 @@ fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize>
             _ => None,
         })
     });
-    let fields: Vec<String> = (a..b)
+    let fields: Vec<&str> = (a..b)
         .filter(|&i| matches!(doc.class(i), Class::Common | Class::Name))
-        .map(|i| fold_phrase(doc.word(i)))
-        .filter(|w| w != "national")
+        .map(|i| doc.folded(i))
+        .filter(|w| *w != "national")
         .collect();
     if fields.is_empty() {
         return None;
@@ -952,7 +952,7 @@ fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize>
             e.kind == Kind::Institution && !e.mentions.is_empty() && e.key.contains("ministry")
         })
         .filter(|(_, e)| country.is_none() || e.country == country)
-        .filter(|(_, e)| fields.iter().all(|f| e.key.split(' ').any(|w| w == f)))
+        .filter(|(_, e)| fields.iter().all(|f| e.key.split(' ').any(|w| w == *f)))
         .map(|(i, _)| i)
         .collect();
     match candidates.as_slice() {

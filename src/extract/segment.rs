@@ -91,7 +91,7 @@ fn is_abbreviation(text: &str, sentence_start: usize, dot: usize, abbrevs: &Word
     let word_start = before
         .char_indices()
         .rev()
-        .find(|(_, c)| !(c.is_alphanumeric() || *c == '.'))
+        .find(|(_, c)| !(is_word_char(*c) || *c == '.'))
         .map(|(i, c)| i + c.len_utf8())
         .unwrap_or(0);
     let word = &before[word_start..];
@@ -148,11 +148,20 @@ fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
     text.get(i..)?.chars().next().map(|c| (c, c.len_utf8()))
 }
 
-fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else {
-        c.is_alphanumeric()
+/// Whether `c` is a letter or digit. The Latin letters of news copy
+/// (accented Western European, Vietnamese) are answered by range: the
+/// general Unicode lookup is a binary search, and every character of every
+/// word goes through here.
+pub fn is_word_char(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric(),
+        // Latin-1 letters (but `×` and `÷`), Latin Extended-A and -B
+        0xC0..=0x24F => c != '\u{D7}' && c != '\u{F7}',
+        // Latin Extended Additional (Vietnamese)
+        0x1E00..=0x1EFF => true,
+        // General Punctuation: curly quotes, dashes, spaces
+        0x2000..=0x206F => false,
+        _ => c.is_alphanumeric(),
     }
 }
 
@@ -283,6 +292,13 @@ mod tests {
             let plain =
                 (from..bytes.len()).find(|&i| matches!(bytes[i], b'\n' | b'.' | b'!' | b'?'));
             assert_eq!(next_stop(bytes, from), plain, "from {from}");
+        }
+    }
+
+    #[test]
+    fn word_chars_agree_with_unicode() {
+        for c in (0..0x2100u32).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 
