@@ -62,11 +62,13 @@ pub struct Doc<'a> {
     /// Token index range of each sentence.
     pub sentence_tokens: Vec<(usize, usize)>,
     pub classes: Vec<Class>,
-    /// Every token's folded form ([`fold_word`]), one after another: the
-    /// recognizers compare folded words, and each token is folded only once.
+    /// The text lower-cased (ASCII only), then the folded forms of the
+    /// tokens with other letters ([`fold_word`]): an ASCII token's folded
+    /// form is its own span of the lower-cased text, so most tokens are not
+    /// copied at all, and each token is folded only once.
     folded: String,
-    /// End of each token's folded form in `folded`.
-    folded_ends: Vec<u32>,
+    /// Each token's folded form: a byte span of `folded`.
+    folded_spans: Vec<(u32, u32)>,
     pub hits: Vec<TokenHit>,
     /// The hit covering each token.
     pub hit_of: Vec<Option<u32>>,
@@ -93,7 +95,7 @@ impl<'a> Doc<'a> {
             sentence_tokens,
             classes: Vec::new(),
             folded: String::new(),
-            folded_ends: Vec::new(),
+            folded_spans: Vec::new(),
             hits: Vec::new(),
             hit_of: Vec::new(),
         };
@@ -122,11 +124,10 @@ impl<'a> Doc<'a> {
     /// The folded form of token `i` (lower case, no diacritics; empty past
     /// the last token).
     pub fn folded(&self, i: usize) -> &str {
-        let Some(&end) = self.folded_ends.get(i) else {
-            return "";
-        };
-        let start = if i == 0 { 0 } else { self.folded_ends[i - 1] };
-        &self.folded[start as usize..end as usize]
+        match self.folded_spans.get(i) {
+            Some(&(start, end)) => &self.folded[start as usize..end as usize],
+            None => "",
+        }
     }
 
     pub fn class(&self, i: usize) -> Class {
@@ -152,17 +153,23 @@ impl<'a> Doc<'a> {
 
     fn find_hits(&mut self) {
         let phrases = self.lex.phrases();
-        let mut folded = String::with_capacity(self.text.len() + self.text.len() / 8);
-        let mut folded_ends = Vec::with_capacity(self.tokens.len());
+        let mut folded = self.text.to_ascii_lowercase();
+        let mut spans = Vec::with_capacity(self.tokens.len());
         let mut words = Vec::with_capacity(self.tokens.len());
         for t in &self.tokens {
-            let start = folded.len();
-            fold_word(&self.text[t.start as usize..t.end as usize], &mut folded);
-            words.push(phrases.word_id(&folded[start..]));
-            folded_ends.push(folded.len() as u32);
+            let word = &self.text[t.start as usize..t.end as usize];
+            let span = if word.is_ascii() {
+                (t.start, t.end)
+            } else {
+                let start = folded.len();
+                fold_word(word, &mut folded);
+                (start as u32, folded.len() as u32)
+            };
+            words.push(phrases.word_id(&folded[span.0 as usize..span.1 as usize]));
+            spans.push(span);
         }
         self.folded = folded;
-        self.folded_ends = folded_ends;
+        self.folded_spans = spans;
         self.hit_of = vec![None; self.tokens.len()];
         // A phrase never runs across a sentence break.
         for &(from, to) in &self.sentence_tokens {

@@ -16,7 +16,10 @@ pub const NO_WORD: u32 = u32::MAX;
 /// The trie of all phrases. Node 0 is the root.
 #[derive(Default)]
 pub struct PhraseTrie {
+    /// Word ids by folded word.
     words: FxHashMap<Box<str>, u32>,
+    /// The longest word in bytes: a longer token is no word of any phrase.
+    longest_word: usize,
     /// The node each word leads to from the root (0: none), by word id:
     /// every token is looked up there, so it is an array, not a hash map.
     first: Vec<u32>,
@@ -39,6 +42,7 @@ impl PhraseTrie {
         let mut node = 0u32;
         for word in folded.split(' ').filter(|w| !w.is_empty()) {
             let next_word = self.words.len() as u32;
+            self.longest_word = self.longest_word.max(word.len());
             let word = *self.words.entry(word.into()).or_insert(next_word);
             if word == next_word {
                 self.first.push(0);
@@ -64,6 +68,9 @@ impl PhraseTrie {
 
     /// The word id of a folded token, or [`NO_WORD`].
     pub fn word_id(&self, folded: &str) -> u32 {
+        if folded.len() > self.longest_word {
+            return NO_WORD;
+        }
         self.words.get(folded).copied().unwrap_or(NO_WORD)
     }
 
