@@ -130,6 +130,19 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// The folded forms of tokens `a..b`, one space apart: the key of a
+    /// phrase of the text, as `fold_phrase` gives it, without folding again.
+    pub fn fold_span(&self, a: usize, b: usize) -> String {
+        let mut out = String::new();
+        for i in a..b.min(self.tokens.len()) {
+            if i > a {
+                out.push(' ');
+            }
+            out.push_str(self.folded(i));
+        }
+        out
+    }
+
     pub fn class(&self, i: usize) -> Class {
         self.classes.get(i).copied().unwrap_or(Class::Other)
     }

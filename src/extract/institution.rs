@@ -365,9 +365,9 @@ fn fields_and_plural(doc: &Doc, found: &mut Found, a: usize, b: usize, i: usize)
     true
 }
 
-/// The main head noun of a name: the last head before any complement.
-fn main_head(doc: &Doc, name: &str) -> Option<String> {
-    let folded = fold_phrase(name);
+/// The main head noun of a name, given folded (an entity's key): the last
+/// head before any complement.
+fn main_head(doc: &Doc, folded: &str) -> Option<String> {
     // Byte spans of the tokens: `n` tokens joined by one space are the
     // folded text from the first one's start to the last one's end, so a
     // key is a slice, not a new string.
@@ -406,7 +406,7 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
     // are worked out only for heads that occur twice.
     let heads: Vec<Option<String>> = ids
         .iter()
-        .map(|&i| main_head(doc, &found.entities[i].name))
+        .map(|&i| main_head(doc, &found.entities[i].key))
         .collect();
     let info: Vec<(usize, Option<String>, BTreeSet<String>)> = ids
         .iter()
@@ -1068,7 +1068,7 @@ fn short_references(doc: &Doc, found: &mut Found) {
                 .iter()
                 .map(|e| {
                     if e.kind == Kind::Institution {
-                        main_head(doc, &e.name)
+                        main_head(doc, &e.key)
                     } else {
                         None
                     }

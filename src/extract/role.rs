@@ -47,7 +47,7 @@ pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>]) -> Vec<RoleRe
             for (ts, te) in phrases.into_iter().flatten() {
                 for (s, e) in split_titles(doc, found, ts, te) {
                     let title = doc.span_text(s, e).to_string();
-                    let key = fold_phrase(&title);
+                    let key = doc.fold_span(s, e);
                     if seen.iter().any(|(q, k)| *q == p && *k == key) {
                         continue;
                     }
@@ -70,7 +70,9 @@ pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>]) -> Vec<RoleRe
 /// Folded content words of a text.
 fn content_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let folded = fold_phrase(text);
+    // split at every non-alphanumeric character below, so the text needs
+    // folding only, not tokenizing
+    let folded = crate::graph::fold::fold(text);
     for w in folded.split(|c: char| !c.is_alphanumeric()) {
         match w {
             "" | "the" | "of" | "for" | "and" | "in" | "s" | "to" | "its" => {}
