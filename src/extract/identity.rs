@@ -198,8 +198,13 @@ pub(crate) fn signature(name: &str) -> String {
 /// The words of [`signature`], in order: content words and `#N` for the
 /// country numbered N.
 pub(crate) fn signature_parts(name: &str) -> BTreeSet<String> {
+    signature_parts_of_folded(&fold_phrase(name))
+}
+
+/// [`signature_parts`] of a name already folded with `fold_phrase` (an
+/// entity's key).
+pub(crate) fn signature_parts_of_folded(folded: &str) -> BTreeSet<String> {
     let lex = Lexicons::get();
-    let folded = fold_phrase(name);
     // non-empty tokens with their byte spans in `folded`
     let mut tokens: Vec<(&str, usize)> = Vec::new();
     let mut at = 0;

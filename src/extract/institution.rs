@@ -416,7 +416,7 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
             (
                 i,
                 h.clone(),
-                super::identity::signature_parts(&found.entities[i].name),
+                super::identity::signature_parts_of_folded(&found.entities[i].key),
             )
         })
         .collect();
