@@ -14,6 +14,7 @@ use super::annotate::{Class, Doc};
 use super::found::{Found, Kind};
 use super::lexicon::{fold_phrase, Lex};
 use super::record::RoleRecord;
+use crate::graph::fold::fold;
 
 /// The roles of the article's persons.
 pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>]) -> Vec<RoleRecord> {
@@ -67,21 +68,15 @@ pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>]) -> Vec<RoleRe
     roles
 }
 
-/// Folded content words of a text.
-fn content_words(text: &str) -> Vec<String> {
+/// The content words of a folded text.
+fn content_words(folded: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    // split at every non-alphanumeric character below, so the text needs
-    // folding only, not tokenizing
-    let folded = crate::graph::fold::fold(text);
     for w in folded.split(|c: char| !c.is_alphanumeric()) {
         match w {
             "" | "the" | "of" | "for" | "and" | "in" | "s" | "to" | "its" => {}
             // the one abbreviation of a title in common use
-            "pm" => {
-                out.push("prime".to_string());
-                out.push("minister".to_string());
-            }
-            _ => out.push(w.to_string()),
+            "pm" => out.extend(["prime", "minister"]),
+            _ => out.push(w),
         }
     }
     out
@@ -105,32 +100,31 @@ fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleReco
                 .any(|(j, q)| j != i && q.person == r.person)
         })
         .collect();
-    let words: Vec<Vec<String>> = roles
+    // Folded titles and institution names (split at every non-alphanumeric
+    // character below, so folding is enough: no tokenizing).
+    let folded_titles: Vec<String> = roles
         .iter()
         .zip(&shared)
-        .map(|(r, &s)| {
-            if s {
-                content_words(&r.title)
-            } else {
-                Vec::new()
-            }
-        })
+        .map(|(r, &s)| if s { fold(&r.title) } else { String::new() })
         .collect();
-    let institution_words: Vec<Vec<String>> = roles
+    let folded_institutions: Vec<String> = roles
         .iter()
         .zip(&shared)
         .map(|(r, &s)| {
             if !s {
-                return Vec::new();
+                return String::new();
             }
-            let entity = r
-                .institution
+            r.institution
                 .as_ref()
-                .and_then(|id| ids.iter().position(|x| x.as_ref() == Some(id)));
-            entity
-                .map(|e| content_words(&found.entities[e].name))
+                .and_then(|id| ids.iter().position(|x| x.as_ref() == Some(id)))
+                .map(|e| fold(&found.entities[e].name))
                 .unwrap_or_default()
         })
+        .collect();
+    let words: Vec<Vec<&str>> = folded_titles.iter().map(|t| content_words(t)).collect();
+    let institution_words: Vec<Vec<&str>> = folded_institutions
+        .iter()
+        .map(|t| content_words(t))
         .collect();
     let n = roles.len();
     let mut keep = vec![true; n];
@@ -153,10 +147,10 @@ fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleReco
             let loose = words[a].len() <= 2
                 && words[a]
                     .last()
-                    .is_some_and(|w| matches!(w.as_str(), "leader" | "chief"))
+                    .is_some_and(|w| matches!(*w, "leader" | "chief"))
                 && !words[b]
                     .last()
-                    .is_some_and(|w| matches!(w.as_str(), "leader" | "chief"));
+                    .is_some_and(|w| matches!(*w, "leader" | "chief"));
             if restated || covered || loose {
                 keep[a] = false;
                 break;
