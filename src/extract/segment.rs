@@ -173,8 +173,13 @@ fn possessive_at(text: &str, i: usize, apostrophe_len: usize) -> bool {
 
 /// Calls `push(start, end)` for each token of `text[start..end]`.
 pub fn tokenize_with(text: &str, start: usize, end: usize, mut push: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
     let mut i = start;
     while i < end {
+        if bytes[i] == b' ' {
+            i += 1;
+            continue;
+        }
         let Some((c, len)) = char_at(text, i) else {
             break;
         };
@@ -194,7 +199,16 @@ pub fn tokenize_with(text: &str, start: usize, end: usize, mut push: impl FnMut(
             continue;
         }
         let mut e = i + len;
-        while e < end {
+        loop {
+            // ASCII letters and digits in one sweep; then most words end at
+            // ASCII that joins nothing (a space, a comma)
+            e += bytes[e..end]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(end - e);
+            if e >= end || (bytes[e] < 128 && !matches!(bytes[e], b'-' | b'\'' | b'.')) {
+                break;
+            }
             let Some((d, dlen)) = char_at(text, e) else {
                 break;
             };
