@@ -84,15 +84,15 @@ fn local_ids(found: &Found) -> Vec<Option<String>> {
             Some(match e.kind {
                 Kind::Person => {
                     p += 1;
-                    format!("p{p}")
+                    record::numbered_id('p', p)
                 }
                 Kind::Institution => {
                     o += 1;
-                    format!("o{o}")
+                    record::numbered_id('o', o)
                 }
                 Kind::Place => {
                     l += 1;
-                    format!("l{l}")
+                    record::numbered_id('l', l)
                 }
             })
         })

@@ -139,7 +139,7 @@ pub fn recognize(
                 _ => x,
             });
             EventRecord {
-                id: format!("e{}", n + 1),
+                id: super::record::numbered_id('e', n + 1),
                 event_type: d.kind.as_str().to_string(),
                 date: date.map(|x| x.to_string()),
                 place: d.place.and_then(|p| id_of(&p)),

@@ -36,8 +36,8 @@ pub fn assign_global_ids(extractions: &mut [Extraction]) {
                 .entry((kind, cluster))
                 .or_insert_with(|| {
                     counters[kind as usize] += 1;
-                    let prefix = ["p", "o", "l"][kind as usize];
-                    format!("{prefix}{}", counters[kind as usize])
+                    let prefix = ['p', 'o', 'l'][kind as usize];
+                    super::record::numbered_id(prefix, counters[kind as usize])
                 })
                 .clone()
         };

@@ -95,3 +95,36 @@ pub struct EventRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Mention>,
 }
+
+/// A record id: `prefix` then `n` in decimal (`p1`, `o12`, `e3`). Written by
+/// hand, not with `format!`: an article has dozens of ids, and the
+/// formatting machinery costs more than the rest of building each one.
+pub fn numbered_id(prefix: char, n: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut id = String::with_capacity(1 + digits.len() - at);
+    id.push(prefix);
+    id.extend(digits[at..].iter().map(|&d| char::from(d)));
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbered_id;
+
+    #[test]
+    fn numbered_ids_are_prefix_and_decimal() {
+        for n in [0usize, 1, 9, 10, 99, 100, 1234, usize::MAX] {
+            assert_eq!(numbered_id('e', n), format!("e{n}"));
+        }
+    }
+}
