@@ -171,6 +171,17 @@ fn possessive_at(text: &str, i: usize, apostrophe_len: usize) -> bool {
         && !char_at(text, i + apostrophe_len + 1).is_some_and(|(c, _)| is_word_char(c))
 }
 
+/// ASCII letters and digits, by byte (one load instead of three ranges).
+static ASCII_WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 /// Calls `push(start, end)` for each token of `text[start..end]`.
 pub fn tokenize_with(text: &str, start: usize, end: usize, mut push: impl FnMut(usize, usize)) {
     let bytes = text.as_bytes();
@@ -204,7 +215,7 @@ pub fn tokenize_with(text: &str, start: usize, end: usize, mut push: impl FnMut(
             // ASCII that joins nothing (a space, a comma)
             e += bytes[e..end]
                 .iter()
-                .position(|b| !b.is_ascii_alphanumeric())
+                .position(|&b| !ASCII_WORD_BYTE[usize::from(b)])
                 .unwrap_or(end - e);
             if e >= end || (bytes[e] < 128 && !matches!(bytes[e], b'-' | b'\'' | b'.')) {
                 break;
