@@ -6,7 +6,8 @@
 //! Case decides a lot: `General` is a rank, `general` is not; an unknown
 //! capitalised word is name-like unless the common-word list knows it.
 
-use super::lexicon::{fold_word, Lex, Lexicons};
+use super::lexicon::{fold_word, Lex, Lexicons, WordFlags};
+use super::phrases::NO_WORD;
 use super::segment::{self, Token};
 
 /// The class of one token.
@@ -69,6 +70,9 @@ pub struct Doc<'a> {
     folded: String,
     /// Each token's folded form: a byte span of `folded`.
     folded_spans: Vec<(u32, u32)>,
+    /// Each token's word id in the lexicons' phrase trie (`NO_WORD` when
+    /// no list knows the word).
+    word_ids: Vec<u32>,
     pub hits: Vec<TokenHit>,
     /// The hit covering each token.
     pub hit_of: Vec<Option<u32>>,
@@ -96,6 +100,7 @@ impl<'a> Doc<'a> {
             classes: Vec::new(),
             folded: String::new(),
             folded_spans: Vec::new(),
+            word_ids: Vec::new(),
             hits: Vec::new(),
             hit_of: Vec::new(),
         };
@@ -183,10 +188,11 @@ impl<'a> Doc<'a> {
         }
         self.folded = folded;
         self.folded_spans = spans;
+        self.word_ids = words;
         self.hit_of = vec![None; self.tokens.len()];
         // A phrase never runs across a sentence break.
         for &(from, to) in &self.sentence_tokens {
-            for (first, end, phrase) in phrases.find_all(&words[from..to]) {
+            for (first, end, phrase) in phrases.find_all(&self.word_ids[from..to]) {
                 let (first, end) = (from + first, from + end);
                 let id = self.hits.len() as u32;
                 self.hits.push(TokenHit {
@@ -237,6 +243,10 @@ impl<'a> Doc<'a> {
         let word = self.word(i);
         let first = word.chars().next().unwrap_or(' ');
         let cap = first.is_uppercase();
+        // a common word or particle folds to a word the lexicons flag
+        let flags = self
+            .lex
+            .word_flags(self.word_ids.get(i).copied().unwrap_or(NO_WORD));
         if !segment::is_word_char(first) {
             return match word {
                 "," => Class::Comma,
@@ -270,7 +280,10 @@ impl<'a> Doc<'a> {
         }
         if !cap {
             // particles are short: skip the lookup for longer words
-            if word.len() <= 5 && self.lex.particles.contains(word) {
+            if word.len() <= 5
+                && flags & WordFlags::PARTICLE != 0
+                && self.lex.particles.contains(word)
+            {
                 return Class::Particle;
             }
             if (word.starts_with("al-") || word.starts_with("el-"))
@@ -280,9 +293,10 @@ impl<'a> Doc<'a> {
             }
             return Class::Lower;
         }
-        if self.lex.common.contains(word)
-            || (word.contains('\u{2019}')
-                && self.lex.common.contains(&word.replace('\u{2019}', "'")))
+        if flags & WordFlags::COMMON != 0
+            && (self.lex.common.contains(word)
+                || (word.contains('\u{2019}')
+                    && self.lex.common.contains(&word.replace('\u{2019}', "'"))))
         {
             return Class::Common;
         }

@@ -135,6 +135,20 @@ pub struct Lexicons {
     pub head_keys: WordSet,
     entries: Vec<Vec<Lex>>,
     phrases: PhraseTrie,
+    /// [`WordFlags`] by word id of the phrase trie: whether a token's folded
+    /// form could be a common word or a particle, known from the word id the
+    /// phrase matcher looks up anyway, so most tokens need no set lookup.
+    word_flags: Vec<u8>,
+}
+
+/// Bits of [`Lexicons::word_flags`].
+pub struct WordFlags;
+
+impl WordFlags {
+    /// The folded form of some common word (which are exact-case: check).
+    pub const COMMON: u8 = 1;
+    /// A particle (folded).
+    pub const PARTICLE: u8 = 2;
 }
 
 const COUNTRIES: &str = include_str!("../../data/lexicons/countries.txt");
@@ -419,9 +433,24 @@ impl Lexicons {
         }
         let folded_set = |text: &str| -> WordSet { lines(text).map(fold_phrase).collect() };
         let abbreviations = lines(ABBREVIATIONS).map(str::to_string).collect();
-        let common = lines(COMMON).map(|w| w.replace('\u{2019}', "'")).collect();
-        let particles = folded_set(PARTICLES);
+        let common: WordSet = lines(COMMON).map(|w| w.replace('\u{2019}', "'")).collect();
+        let particles: WordSet = folded_set(PARTICLES);
         let site_openers = lines(SITE_OPENERS).map(str::to_string).collect();
+        let mut phrases = b.phrases;
+        let mut flagged: Vec<(u32, u8)> = Vec::new();
+        // (a word with a space is never one token: it needs no flag)
+        for w in common.iter().filter(|w: &&String| !w.contains(' ')) {
+            let mut folded = String::new();
+            fold_word(w, &mut folded);
+            flagged.push((phrases.intern(&folded), WordFlags::COMMON));
+        }
+        for w in particles.iter().filter(|w| !w.contains(' ')) {
+            flagged.push((phrases.intern(w), WordFlags::PARTICLE));
+        }
+        let mut word_flags = vec![0u8; phrases.word_count()];
+        for (id, flag) in flagged {
+            word_flags[id as usize] |= flag;
+        }
         Lexicons {
             countries,
             cities,
@@ -440,13 +469,20 @@ impl Lexicons {
             country_by_key,
             head_keys,
             entries: b.entries,
-            phrases: b.phrases,
+            phrases,
+            word_flags,
         }
     }
 
     /// The phrase matcher; its phrase ids index [`Lexicons::entries`].
     pub fn phrases(&self) -> &PhraseTrie {
         &self.phrases
+    }
+
+    /// The [`WordFlags`] of a word id of the phrase trie (none for
+    /// `NO_WORD`).
+    pub fn word_flags(&self, word: u32) -> u8 {
+        self.word_flags.get(word as usize).copied().unwrap_or(0)
     }
 
     /// What a matched pattern is.

@@ -41,12 +41,7 @@ impl PhraseTrie {
     pub fn insert(&mut self, folded: &str, id: u32) {
         let mut node = 0u32;
         for word in folded.split(' ').filter(|w| !w.is_empty()) {
-            let next_word = self.words.len() as u32;
-            self.longest_word = self.longest_word.max(word.len());
-            let word = *self.words.entry(word.into()).or_insert(next_word);
-            if word == next_word {
-                self.first.push(0);
-            }
+            let word = self.intern(word);
             let next_node = self.accepts.len() as u32;
             node = if node == 0 {
                 let slot = &mut self.first[word as usize];
@@ -64,6 +59,23 @@ impl PhraseTrie {
         if node != 0 {
             self.accepts[node as usize] = Some(id);
         }
+    }
+
+    /// The id of a folded word, adding it (with no phrase) when new: words
+    /// other lists need to know about get ids too.
+    pub fn intern(&mut self, word: &str) -> u32 {
+        let next_word = self.words.len() as u32;
+        self.longest_word = self.longest_word.max(word.len());
+        let id = *self.words.entry(word.into()).or_insert(next_word);
+        if id == next_word {
+            self.first.push(0);
+        }
+        id
+    }
+
+    /// How many words have ids (ids are `0..word_count()`).
+    pub fn word_count(&self) -> usize {
+        self.words.len()
     }
 
     /// The word id of a folded token, or [`NO_WORD`].
