@@ -45,6 +45,12 @@ impl Entity {
         Entity::with_key(kind, name, fold_phrase(name))
     }
 
+    /// An entity named by tokens `a..b` as written (their folded forms are
+    /// the key: no folding again).
+    pub fn of_span(kind: Kind, doc: &Doc, a: usize, b: usize) -> Entity {
+        Entity::with_key(kind, doc.span_text(a, b), doc.fold_span(a, b))
+    }
+
     /// An entity whose folded key is already known.
     pub fn with_key(kind: Kind, name: &str, key: String) -> Entity {
         Entity {

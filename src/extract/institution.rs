@@ -992,7 +992,13 @@ fn add_institution(
             }
         }
     }
-    let mut en = Entity::new(Kind::Institution, &name);
+    // (a name as written is its tokens: their folded forms are the key)
+    let key = if name == written {
+        doc.fold_span(a, b)
+    } else {
+        fold_phrase(&name)
+    };
+    let mut en = Entity::with_key(Kind::Institution, &name, key);
     en.country = country_in(doc, a, b).or_else(|| parent.and_then(|p| found.entities[p].country));
     en.part_of = parent;
     if name != written {
@@ -1037,7 +1043,7 @@ fn lower_case_heads(doc: &Doc, found: &mut Found, a: usize, b: usize) {
         // `Russian forces shelled ...`: troops, not a body
         let generic = k == i + 1 && matches!(doc.word(k), "forces" | "troops" | "units");
         if k < b && doc.class(k) == Class::LowerHead && !generic {
-            let mut en = Entity::new(Kind::Institution, doc.span_text(i, k + 1));
+            let mut en = Entity::of_span(Kind::Institution, doc, i, k + 1);
             en.country = country_in(doc, i, i + 1);
             let id = found.intern(en);
             found.mention(id, i, k + 1);

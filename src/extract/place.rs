@@ -169,7 +169,7 @@ fn opened_sites(doc: &Doc, found: &mut Found) {
             i += 1;
             continue;
         }
-        let mut en = Entity::new(Kind::Place, doc.span_text(i, end));
+        let mut en = Entity::of_span(Kind::Place, doc, i, end);
         en.place_kind = Some(PlaceKind::Site);
         let id = found.intern(en);
         found.mention(id, i, end);
@@ -285,7 +285,7 @@ fn sites(doc: &Doc, found: &mut Found) {
         if !has_name && start == i {
             continue;
         }
-        let mut en = Entity::new(Kind::Place, doc.span_text(start, end));
+        let mut en = Entity::of_span(Kind::Place, doc, start, end);
         en.place_kind = Some(PlaceKind::Site);
         // Tokens of a place inside the site name (a city) yield to the site,
         // and that mention is no mention of the city (`Hyderabad House`).
@@ -407,7 +407,7 @@ fn unknown_places(doc: &Doc, found: &mut Found) {
                     && found.entities[id].aliases.iter().any(|a| a == "#guessed")
             });
         if closes && (after_preposition || in_list || coordinated) {
-            let mut en = Entity::new(Kind::Place, doc.span_text(i, end));
+            let mut en = Entity::of_span(Kind::Place, doc, i, end);
             en.place_kind = Some(PlaceKind::Region);
             en.aliases.push("#guessed".to_string());
             let id = found.intern(en);
@@ -429,7 +429,7 @@ fn unknown_places(doc: &Doc, found: &mut Found) {
                         Class::Comma | Class::Period | Class::Lower | Class::Semicolon
                     );
                 if closes2 {
-                    let mut en = Entity::new(Kind::Place, doc.span_text(k, e2));
+                    let mut en = Entity::of_span(Kind::Place, doc, k, e2);
                     en.place_kind = Some(PlaceKind::Region);
                     let id = found.intern(en);
                     found.mention(id, k, e2);
