@@ -4,10 +4,9 @@
 //! (year), `on Monday afternoon` (the Monday of that week), `in 2020` (year).
 //! Month and weekday names come from `data/lexicons/calendar.txt`.
 
-use std::sync::OnceLock;
+mod shapes;
 
-use regex::Regex;
-
+use self::shapes::Shape;
 use super::lexicon::Lexicons;
 use crate::graph::Date;
 
@@ -20,64 +19,14 @@ pub struct DateMention {
 }
 
 impl DateMention {
-    /// The date `date` read from the regex match `m`.
-    fn of(m: regex::Match<'_>, date: Date) -> DateMention {
+    /// The date `date` read from the shape `m`.
+    fn of(m: &Shape, date: Date) -> DateMention {
         DateMention {
-            start: m.start(),
-            end: m.end(),
+            start: m.start,
+            end: m.end,
             date,
         }
     }
-}
-
-struct Patterns {
-    /// `October 19`, `October 19-22`, `June 14 to 19`, `December 22, 1944`
-    month_day: Regex,
-    /// `22 December 2024`
-    day_month: Regex,
-    /// `November 2024`, `April last year`, `March this year`, `in November`
-    month_year: Regex,
-    /// `last year`, `in 2020`, `since 2013`
-    year: Regex,
-    /// `on Monday`, `Tuesday`
-    weekday: Regex,
-    /// `yesterday`, `today`
-    relative_day: Regex,
-    /// `last month`, `this month`, `next month`, `next week`
-    relative_month: Regex,
-}
-
-fn patterns() -> &'static Patterns {
-    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
-    PATTERNS.get_or_init(|| {
-        let lex = Lexicons::get();
-        let mut month_names: Vec<String> = lex.months.iter().flatten().map(|m| regex::escape(m)).collect();
-        month_names.sort_by_key(|m| std::cmp::Reverse(m.len()));
-        let m = month_names.join("|");
-        let w = lex.weekdays.iter().map(|d| regex::escape(d)).collect::<Vec<_>>().join("|");
-        let build = |p: &str| {
-            // ASCII word boundaries keep the fast regex engines usable on
-            // text with non-ASCII letters (dates are written in ASCII)
-            let p = p.replace(r"\b", r"(?-u:\b)");
-            // The patterns are built from the bundled calendar list; a failure
-            // is a bug every test run shows.
-            #[allow(clippy::expect_used)]
-            Regex::new(&p).expect("date pattern compiles")
-        };
-        Patterns {
-            month_day: build(&format!(
-                r"\b({m})\.? (\d{{1,2}})\b(?:\s*(?:-|–|to|and)\s*(\d{{1,2}})\b)?(?:,?\s*(\d{{4}})\b)?"
-            )),
-            day_month: build(&format!(r"\b(\d{{1,2}}) ({m})\b(?:,?\s*(\d{{4}})\b)?")),
-            // qualifiers before a month or weekday are read by `prev_word`:
-            // an optional leading word would make every `in` a match start
-            month_year: build(&format!(r"\b({m})\b(?:,?\s*(\d{{4}})\b| (last|this|next) year\b)?")),
-            year: build(r"\b(?:(last|this|next) year|(\d{4})\b)"),
-            weekday: build(&format!(r"\b({w})\b")),
-            relative_day: build(r"\b(yesterday|today|last night|last evening|this morning|tonight)\b"),
-            relative_month: build(r"\b([Ll]ast|[Tt]his|[Nn]ext) (month|week)\b"),
-        }
-    })
 }
 
 fn month_number(name: &str) -> Option<u8> {
@@ -131,78 +80,56 @@ fn weekday_of(days: i64) -> u8 {
 /// All dates in `text`, earliest first, resolved against `article`.
 pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
     let mut out: Vec<DateMention> = Vec::new();
-    // Most sentences name no date: each pattern runs only when a word it
-    // needs is there (a month name, a four-digit year, `...day`, `year`).
-    let p = patterns();
-    // (one scan for any month name; `month_year` matches a bare one)
-    let has_month = p.month_year.is_match(text);
-    let has_year_word = text.contains("year") || text.contains("month") || text.contains("week");
-    let has_day_word = text.contains("day")
-        || text.contains("last night")
-        || text.contains("evening")
-        || text.contains("morning")
-        || text.contains("tonight");
-    let has_four_digits = text
-        .as_bytes()
-        .windows(4)
-        .any(|w| w.iter().all(u8::is_ascii_digit));
-    if !(has_month || has_year_word || has_day_word || has_four_digits) {
-        return out;
-    }
+    let shapes = shapes::find(text);
+    // The shapes fill `out` in this order, and a later shape's match that
+    // overlaps an earlier one's date is dropped (`April last year` is one
+    // month, not a month and a year).
     let taken =
         |out: &Vec<DateMention>, s: usize, e: usize| out.iter().any(|d| s < d.end && d.start < e);
     let article_year = article.map(|d| d.year_part());
-    let month_texts = if has_month { text } else { "" };
-    for c in p.month_day.captures_iter(month_texts) {
-        let (Some(all), Some(mon)) = (c.get(0), c.get(1).and_then(|x| month_number(x.as_str())))
-        else {
+    for c in &shapes.month_day {
+        let Some(mon) = c.group(text, 1).and_then(month_number) else {
             continue;
         };
-        let day: u8 = c.get(2).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
-        let year = c
-            .get(4)
-            .and_then(|x| x.as_str().parse().ok())
-            .or(article_year);
-        let Some(year) = year else { continue };
-        let date = if c.get(3).is_some() {
+        let day: u8 = c.number(text, 2).unwrap_or(0);
+        let Some(year) = c.number(text, 4).or(article_year) else {
+            continue;
+        };
+        let date = if c.group(text, 3).is_some() {
             Date::month(year, mon)
         } else {
             Date::day(year, mon, day)
         };
         if let Some(date) = date {
-            out.push(DateMention::of(all, date));
+            out.push(DateMention::of(c, date));
         }
     }
-    for c in p.day_month.captures_iter(month_texts) {
-        let (Some(all), Some(mon)) = (c.get(0), c.get(2).and_then(|x| month_number(x.as_str())))
-        else {
+    for c in &shapes.day_month {
+        let Some(mon) = c.group(text, 2).and_then(month_number) else {
             continue;
         };
-        if taken(&out, all.start(), all.end()) {
+        if taken(&out, c.start, c.end) {
             continue;
         }
-        let day: u8 = c.get(1).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
-        let year = c
-            .get(3)
-            .and_then(|x| x.as_str().parse().ok())
-            .or(article_year);
+        let day: u8 = c.number(text, 1).unwrap_or(0);
+        let year = c.number(text, 3).or(article_year);
         // `12 and 13 June`, `19-22 October`: a range, read as its month
         // (looked at by hand: an optional prefix in the pattern would keep
         // the regex engine from jumping to month names)
-        let date = if range_before(&text[..all.start()]) {
+        let date = if range_before(&text[..c.start]) {
             year.and_then(|y| Date::month(y, mon))
         } else {
             year.and_then(|y| Date::day(y, mon, day))
         };
         if let Some(date) = date {
-            out.push(DateMention::of(all, date));
+            out.push(DateMention::of(c, date));
         }
     }
-    for c in p.month_year.captures_iter(month_texts) {
-        let (Some(all), Some(name)) = (c.get(0), c.get(1)) else {
+    for c in &shapes.month_year {
+        let Some(name) = c.group(text, 1) else {
             continue;
         };
-        let prev = prev_word(text, all.start()).to_ascii_lowercase();
+        let prev = prev_word(text, c.start).to_ascii_lowercase();
         let qualified = matches!(
             prev.as_str(),
             "in" | "last"
@@ -217,33 +144,33 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
                 | "by"
         ) || (prev == "of" && {
             // `by the end of March`
-            let before = &text[..all.start()];
+            let before = &text[..c.start];
             let before = before.trim_end().strip_suffix("of").unwrap_or(before);
             matches!(
                 prev_word(before, before.len()),
                 "end" | "beginning" | "start" | "middle"
             )
         });
-        if taken(&out, all.start(), all.end()) {
+        if taken(&out, c.start, c.end) {
             continue;
         }
-        let Some(mon) = month_number(name.as_str()) else {
+        let Some(mon) = month_number(name) else {
             continue;
         };
         // `May` alone is too often a verb or a name to be read as a month.
-        if !qualified && c.get(2).is_none() && c.get(3).is_none() {
+        let (year_digits, relative) = (c.group(text, 2), c.group(text, 3));
+        if !qualified && year_digits.is_none() && relative.is_none() {
             continue;
         }
-        let year = if let Some(y) = c.get(2) {
-            y.as_str().parse().ok()
-        } else if let Some(rel) = c.get(3) {
-            article_year.map(|y| y + relative_year(rel.as_str()))
+        let year = if let Some(y) = year_digits {
+            y.parse().ok()
+        } else if let Some(rel) = relative {
+            article_year.map(|y| y + relative_year(rel))
         } else {
             // `in November`: the latest November not after the article, or
             // the next one not before it when the clause speaks of the
             // future (`will visit in November`, `scheduled for November`).
-            let future = tense(text, all.start(), all.end()) == Some(Tense::Future);
-            let prev = prev_word(text, all.start()).to_ascii_lowercase();
+            let future = tense(text, c.start, c.end) == Some(Tense::Future);
             article.map(|a| {
                 let am = a.month_part().unwrap_or(mon);
                 match prev.as_str() {
@@ -255,80 +182,74 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             })
         };
         if let Some(date) = year.and_then(|y| Date::month(y, mon)) {
-            out.push(DateMention::of(all, date));
+            out.push(DateMention::of(c, date));
         }
     }
-    let year_text = if has_year_word || has_four_digits {
-        text
-    } else {
-        ""
-    };
-    for c in p.year.captures_iter(year_text) {
-        let Some(all) = c.get(0) else { continue };
-        if taken(&out, all.start(), all.end()) {
+    for c in &shapes.year {
+        if taken(&out, c.start, c.end) {
             continue;
         }
-        let year = if let Some(rel) = c.get(1) {
-            article_year.map(|y| y + relative_year(rel.as_str()))
+        let year = if let Some(rel) = c.group(text, 1) {
+            article_year.map(|y| y + relative_year(rel))
         } else if matches!(
-            prev_word(text, all.start()),
+            prev_word(text, c.start),
             "in" | "since" | "of" | "by" | "until" | "In" | "Since"
         ) {
-            c.get(2).and_then(|y| y.as_str().parse().ok())
+            c.number(text, 2)
         } else {
             None
         };
         if let Some(y) = year {
-            out.push(DateMention::of(all, Date::year(y)));
+            out.push(DateMention::of(c, Date::year(y)));
         }
     }
-    if let Some(a) = article.filter(|a| a.day_part().is_some() && has_day_word) {
+    if let Some(a) = article.filter(|a| a.day_part().is_some()) {
         let base = days_from_civil(
             a.year_part(),
             a.month_part().unwrap_or(1),
             a.day_part().unwrap_or(1),
         );
-        for c in p.weekday.captures_iter(text) {
-            let (Some(all), Some(wd)) =
-                (c.get(0), c.get(1).and_then(|x| weekday_number(x.as_str())))
-            else {
+        for c in &shapes.weekday {
+            let Some(wd) = c.group(text, 1).and_then(weekday_number) else {
                 continue;
             };
             let back = (weekday_of(base) + 7 - wd) % 7;
             // `will ... on Wednesday`, `is expected to ... on Wednesday`
-            let future = tense(text, all.start(), all.end()) == Some(Tense::Future);
-            let days = match prev_word(text, all.start()).to_ascii_lowercase().as_str() {
+            let future = tense(text, c.start, c.end) == Some(Tense::Future);
+            let days = match prev_word(text, c.start).to_ascii_lowercase().as_str() {
                 "next" => base + ((wd + 7 - weekday_of(base)) % 7).max(1) as i64,
                 "last" => base - if back == 0 { 7 } else { back as i64 },
                 _ if future && back != 0 => base + (7 - back) as i64,
                 _ => base - back as i64,
             };
             if let Some(date) = civil_from_days(days) {
-                out.push(DateMention::of(all, date));
+                out.push(DateMention::of(c, date));
             }
         }
-        for c in p.relative_day.captures_iter(text) {
-            let Some(all) = c.get(0) else { continue };
-            let days = if matches!(all.as_str(), "yesterday" | "last night" | "last evening") {
+        for c in &shapes.relative_day {
+            let days = if matches!(
+                &text[c.start..c.end],
+                "yesterday" | "last night" | "last evening"
+            ) {
                 base - 1
             } else {
                 base
             };
             if let Some(date) = civil_from_days(days) {
-                out.push(DateMention::of(all, date));
+                out.push(DateMention::of(c, date));
             }
         }
     }
     if let Some(a) = article {
-        for c in p.relative_month.captures_iter(text) {
-            let (Some(all), Some(rel), Some(m)) = (c.get(0), c.get(1), a.month_part()) else {
+        for c in &shapes.relative_month {
+            let (Some(rel), Some(m)) = (c.group(text, 1), a.month_part()) else {
                 continue;
             };
-            if taken(&out, all.start(), all.end()) {
+            if taken(&out, c.start, c.end) {
                 continue;
             }
-            let shift = relative_year(&rel.as_str().to_ascii_lowercase());
-            let date = if c.get(2).is_some_and(|u| u.as_str() == "week") {
+            let shift = relative_year(&rel.to_ascii_lowercase());
+            let date = if c.group(text, 2) == Some("week") {
                 // `next week`: the month of the day a week away
                 a.day_part().and_then(|d| {
                     let day = days_from_civil(a.year_part(), m, d) + 7 * i64::from(shift);
@@ -340,7 +261,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
                 Date::month(index.div_euclid(12), (index.rem_euclid(12) + 1) as u8)
             };
             if let Some(date) = date {
-                out.push(DateMention::of(all, date));
+                out.push(DateMention::of(c, date));
             }
         }
     }
