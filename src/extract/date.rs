@@ -6,7 +6,7 @@
 
 mod shapes;
 
-use self::shapes::Shape;
+use self::shapes::{Shape, Shapes};
 use super::lexicon::Lexicons;
 use crate::graph::Date;
 
@@ -282,7 +282,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         }
     }
     out.sort_by_key(|d| d.start);
-    same_day(text, &mut out);
+    same_day(text, &shapes, &mut out);
     out
 }
 
@@ -328,40 +328,11 @@ fn span_end(text: &str, at: usize) -> Option<DateMention> {
 
 /// `earlier in the day`, `later that day`: the day of the latest date
 /// written in an earlier sentence.
-fn same_day(text: &str, out: &mut Vec<DateMention>) {
-    if !((text.contains(" day") || text.contains("Earlier,") || text.contains("Later,"))
-        && out.iter().any(|d| d.date.day_part().is_some()))
-    {
+fn same_day(text: &str, shapes: &Shapes, out: &mut Vec<DateMention>) {
+    if !out.iter().any(|d| d.date.day_part().is_some()) {
         return;
     }
-    // `Earlier in the day`, `later that day`, `the same day`, and a
-    // sentence opening `Earlier,` or `Later,` (news tells one day's story)
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    for tail in ["in the day", "that day", "same day"] {
-        for (at, _) in text.match_indices(tail) {
-            let head = prev_word(text, at);
-            let ok = match tail {
-                "same day" => head == "the",
-                _ => matches!(head, "earlier" | "later" | "Earlier" | "Later"),
-            };
-            if ok {
-                let start = text[..at].trim_end().len() - head.len();
-                spans.push((start, at + tail.len()));
-            }
-        }
-    }
-    for head in ["Earlier,", "Later,"] {
-        for (at, _) in text.match_indices(head) {
-            let opens = text[..at]
-                .trim_end()
-                .chars()
-                .last()
-                .is_none_or(|c| matches!(c, '.' | '\n' | '!' | '?' | '"' | '”'));
-            if opens {
-                spans.push((at, at + head.len() - 1));
-            }
-        }
-    }
+    let spans = same_day_phrases(text, shapes);
     let mut found: Vec<DateMention> = Vec::new();
     for (at, end) in spans {
         {
@@ -390,6 +361,52 @@ fn same_day(text: &str, out: &mut Vec<DateMention>) {
         out.extend(found);
         out.sort_by_key(|d| d.start);
     }
+}
+
+/// Where `Earlier in the day`, `later that day`, `the same day` are, and
+/// a sentence opening `Earlier,` or `Later,` (news tells one day's story),
+/// in this order of phrases, each left to right: the occurrences of `in
+/// the day`, `that day` and `same day` are those of the words beginning
+/// with `day` (a space goes before), and only an `Earlier,` or `Later,`
+/// beginning a word can open a sentence.
+fn same_day_phrases(text: &str, shapes: &Shapes) -> Vec<(usize, usize)> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for tail in ["in the day", "that day", "same day"] {
+        let ats = shapes.day_words.iter().filter_map(|&day| {
+            let at = day.checked_sub(tail.len() - "day".len())?;
+            text.as_bytes()[at..]
+                .starts_with(tail.as_bytes())
+                .then_some(at)
+        });
+        for at in ats {
+            let head = prev_word(text, at);
+            let ok = match tail {
+                "same day" => head == "the",
+                _ => matches!(head, "earlier" | "later" | "Earlier" | "Later"),
+            };
+            if ok {
+                let start = text[..at].trim_end().len() - head.len();
+                spans.push((start, at + tail.len()));
+            }
+        }
+    }
+    for head in ["Earlier,", "Later,"] {
+        let ats = shapes
+            .sequels
+            .iter()
+            .filter(|&&at| text.as_bytes()[at..].starts_with(head.as_bytes()));
+        for &at in ats {
+            let opens = text[..at]
+                .trim_end()
+                .chars()
+                .last()
+                .is_none_or(|c| matches!(c, '.' | '\n' | '!' | '?' | '"' | '”'));
+            if opens {
+                spans.push((at, at + head.len() - 1));
+            }
+        }
+    }
+    spans
 }
 
 /// Whether a clause speaks of the past or the future.
@@ -508,10 +525,12 @@ fn relative_year(word: &str) -> i32 {
 mod tests {
     use super::*;
 
-    fn first(text: &str, article: &str) -> Option<String> {
+    fn dates(text: &str, article: &str) -> Vec<DateMention> {
         find_dates(text, Date::parse(article))
-            .first()
-            .map(|d| d.date.to_string())
+    }
+
+    fn first(text: &str, article: &str) -> Option<String> {
+        dates(text, article).first().map(|d| d.date.to_string())
     }
 
     #[test]
@@ -618,8 +637,7 @@ mod tests {
     #[test]
     fn earlier_in_the_day_is_the_day_told_before() {
         let text = "They met on Thursday. Earlier in the day, she held talks.";
-        let dates = find_dates(text, Date::parse("2025-06-13"));
-        let last = dates
+        let last = dates(text, "2025-06-13")
             .last()
             .map(|d| (&text[d.start..d.end], d.date.to_string()));
         assert_eq!(last, Some(("Earlier in the day", "2025-06-12".to_string())));
@@ -635,5 +653,121 @@ mod tests {
         let d = days_from_civil(2025, 8, 18);
         assert_eq!(weekday_of(d), 0);
         assert_eq!(civil_from_days(d), Date::day(2025, 8, 18));
+    }
+    /// Spans and dates, for the details of the shapes (read by hand, as
+    /// their regexes read them).
+    #[test]
+    fn shapes_keep_their_details() {
+        let cases: [(&str, &[(&str, &str)]); 14] = [
+            (
+                "met on Sept. 5, 2024 in Hanoi",
+                &[("Sept. 5, 2024", "2024-09-05")],
+            ),
+            (
+                "talks from June 5\u{2013}6 in Lima",
+                &[("June 5\u{2013}6", "2025-06")],
+            ),
+            (
+                "held 10-12 June 2024 in Oslo",
+                &[("12 June 2024", "2024-06")],
+            ),
+            // no word before the month: `mid-` is none
+            ("a visit in mid-November", &[]),
+            // no `\b` after `year`
+            ("it grew since last years", &[("last year", "2024")]),
+            ("on June 5th the team", &[]),
+            // one plain space between month and day, and day and month
+            ("on June\u{a0}5 the team", &[]),
+            ("signed on 5\u{2009}June", &[]),
+            ("He left last night.", &[("last night", "2025-08-18")]),
+            ("He left Monday_ and May", &[]),
+            (
+                "They met on Monday. Later, she spoke.",
+                &[("Monday", "2025-08-18"), ("Later", "2025-08-18")],
+            ),
+            (
+                "They met on Monday. XLater, she spoke.",
+                &[("Monday", "2025-08-18")],
+            ),
+            (
+                "They met on Monday. She left the same day.",
+                &[("Monday", "2025-08-18"), ("the same day", "2025-08-18")],
+            ),
+            ("in 20245 and in 2024", &[("2024", "2024")]),
+        ];
+        for (text, expected) in cases {
+            let found: Vec<(&str, String)> = dates(text, "2025-08-19")
+                .iter()
+                .map(|d| (&text[d.start..d.end], d.date.to_string()))
+                .collect();
+            let expected: Vec<(&str, String)> =
+                expected.iter().map(|(s, d)| (*s, d.to_string())).collect();
+            assert_eq!(found, expected, "{text}");
+        }
+    }
+
+    /// The phrases of `same_day` as they were first found: every occurrence
+    /// of each phrase in the text.
+    fn same_day_phrases_by_search(text: &str) -> Vec<(usize, usize)> {
+        let mut spans = Vec::new();
+        for tail in ["in the day", "that day", "same day"] {
+            for (at, _) in text.match_indices(tail) {
+                let head = prev_word(text, at);
+                let ok = match tail {
+                    "same day" => head == "the",
+                    _ => matches!(head, "earlier" | "later" | "Earlier" | "Later"),
+                };
+                if ok {
+                    let start = text[..at].trim_end().len() - head.len();
+                    spans.push((start, at + tail.len()));
+                }
+            }
+        }
+        for head in ["Earlier,", "Later,"] {
+            for (at, _) in text.match_indices(head) {
+                let opens = text[..at]
+                    .trim_end()
+                    .chars()
+                    .last()
+                    .is_none_or(|c| matches!(c, '.' | '\n' | '!' | '?' | '"' | '\u{201d}'));
+                if opens {
+                    spans.push((at, at + head.len() - 1));
+                }
+            }
+        }
+        spans
+    }
+
+    #[test]
+    fn same_day_phrases_are_every_occurrence() {
+        let mut texts: Vec<String> = [
+            "Earlier in the day, later that day, the same day. Earlier, Later, x",
+            "within the day; Laterthat day; the same days; \u{e9}Later, \"Earlier, (Later,",
+            "Later, earlier in the dayX, the same daytime.\nLater,Earlier,",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["data/articles", "tests/gen/events", "../shared/corpus/dev"] {
+            for entry in std::fs::read_dir(root.join(dir))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                texts.extend(std::fs::read_to_string(entry.path()));
+            }
+        }
+        assert!(texts.len() > 10);
+        for text in &texts {
+            let expected = same_day_phrases_by_search(text);
+            assert_eq!(
+                same_day_phrases(text, &shapes::find(text)),
+                expected,
+                "{text}"
+            );
+        }
+        // (`Later,` after `Earlier, ` opens no sentence)
+        assert_eq!(same_day_phrases_by_search(&texts[0]).len(), 4);
     }
 }

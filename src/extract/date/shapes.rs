@@ -4,7 +4,7 @@
 //! to them (that is `date.rs`'s job).
 //!
 //! Each shape is defined by a regex ([`Patterns`]). Running seven regexes
-//! over every article cost an eighth of all extraction (a regex search pays
+//! over every article cost a tenth of all extraction (a regex search pays
 //! for every byte it scans, and the bare `\d{4}` has no literal to skip
 //! ahead with), while few words of an article can begin a date. So the
 //! matches are found by hand instead: one pass over the text's ASCII words
@@ -17,9 +17,13 @@
 //! digits only), or if the calendar lexicon held a name that is not plain
 //! ASCII letters.
 //!
-//! Why words of the text and not the article's tokens: the regexes use
-//! ASCII word boundaries, and tokens join what they separate (`mid-November`
-//! and `10-12` are one token each, and hold a month and a day).
+//! The words are read from the text, not from the article's tokens: the
+//! regexes use ASCII word boundaries, and a token can join what they
+//! separate (`mid-November` and `10-12` are one token each, and hold a month
+//! and a day).
+//!
+//! The scan also notes the words `same_day` in `date.rs` looks for (`day`,
+//! `Earlier`, `Later`), so that it need not search the text again.
 
 use std::sync::OnceLock;
 
@@ -85,15 +89,31 @@ pub(super) struct Shapes {
     pub relative_day: Vec<Shape>,
     /// `last month`, `Next week`: 1 `last`/`this`/`next`, 2 `month`/`week`.
     pub relative_month: Vec<Shape>,
+    /// Where the ASCII words beginning with `day` start (`that day`, `the
+    /// same day`, `days`).
+    pub day_words: Vec<usize>,
+    /// Where the ASCII words `Earlier` and `Later` start.
+    pub sequels: Vec<usize>,
 }
 
 /// The date shapes in `text`.
 pub(super) fn find(text: &str) -> Shapes {
     let calendar = Calendar::get();
-    match calendar.plain.then(|| scan(text, calendar)).flatten() {
-        Some(words) => by_hand(text, &words),
-        None => by_regex(text),
-    }
+    let (words, non_ascii_digit) = scan(text, calendar);
+    let mut shapes = if calendar.plain && !non_ascii_digit {
+        by_hand(text, &words)
+    } else {
+        by_regex(text)
+    };
+    let starts = |kind: Kind| {
+        words
+            .iter()
+            .filter(move |w| w.kind == kind)
+            .map(|w| w.start)
+    };
+    shapes.day_words = starts(Kind::Day).collect();
+    shapes.sequels = starts(Kind::Sequel).collect();
+    shapes
 }
 
 /// The shapes as regexes: their definition, and the matcher for texts the
@@ -168,6 +188,7 @@ fn by_regex(text: &str) -> Shapes {
         weekday: all(&p.weekday),
         relative_day: all(&p.relative_day),
         relative_month: all(&p.relative_month),
+        ..Shapes::default()
     }
 }
 
@@ -182,6 +203,10 @@ enum Kind {
     Qualifier,
     /// `yesterday`, `today`, `tonight`.
     DayWord,
+    /// A word beginning with `day`, for `same_day`.
+    Day,
+    /// `Earlier` or `Later`, for `same_day`.
+    Sequel,
 }
 
 /// A maximal run of ASCII word bytes (`[0-9A-Za-z_]`, what `(?-u:\b)`
@@ -193,24 +218,22 @@ struct Word {
     kind: Kind,
 }
 
-/// The month and weekday names, by first byte, and the classes of bytes
-/// the scan looks up.
+/// The words of a [`Kind`] (month and weekday names and the fixed words),
+/// by first byte, and the tables the scan looks bytes up in.
 struct Calendar {
-    names: Vec<Vec<(&'static str, Kind)>>,
-    /// `WORD`, `BEGINS` and `LEAD` flags of each byte.
-    class: [u8; 256],
-    /// Every name is ASCII letters and is no other shape's word, as the hand
+    known: Vec<Vec<Known>>,
+    /// Whether each byte is a word byte for `(?-u:\b)`: `[0-9A-Za-z_]`.
+    /// Every other byte, the bytes of non-ASCII characters too, is a
+    /// boundary.
+    word: [bool; 256],
+    /// For each first byte, bit `n` set when a word of [`Kind`] of `n`
+    /// bytes (bit 15: 15 or more) can begin with it: most words are
+    /// passed over on these two looks.
+    lengths: [u16; 256],
+    /// Every name is ASCII letters and is no other kind's word, as the hand
     /// matcher assumes (a name is then always a whole ASCII word).
     plain: bool,
 }
-
-/// A word byte for `(?-u:\b)`: `[0-9A-Za-z_]`. Every other byte, the bytes
-/// of non-ASCII characters too, is a boundary.
-const WORD: u8 = 1;
-/// A byte that can begin a word of [`Kind`].
-const BEGINS: u8 = 2;
-/// The first byte of a non-ASCII character.
-const LEAD: u8 = 4;
 
 impl Calendar {
     fn get() -> &'static Calendar {
@@ -223,100 +246,167 @@ impl Calendar {
                 .flatten()
                 .map(|m| (m.as_str(), Kind::Month));
             let weekdays = lex.weekdays.iter().map(|d| (d.as_str(), Kind::Weekday));
-            let mut names: Vec<Vec<(&'static str, Kind)>> = vec![Vec::new(); 256];
-            let mut class = [0u8; 256];
-            for (b, c) in (0..=255u8).zip(class.iter_mut()) {
-                if is_word_byte(b) {
-                    *c |= WORD;
+            let mut known: Vec<Vec<Known>> = vec![Vec::new(); 256];
+            let mut word = [false; 256];
+            for (b, w) in (0..=255u8).zip(word.iter_mut()) {
+                *w = b.is_ascii_alphanumeric() || b == b'_';
+            }
+            let mut lengths = [0u16; 256];
+            let mut may_begin = |w: &[u8]| {
+                if let Some(&first) = w.first() {
+                    lengths[usize::from(first)] |= 1 << w.len().min(15);
                 }
-                if b.is_ascii_digit() || b"lntyLNT".contains(&b) {
-                    *c |= BEGINS;
-                }
-                if b >= 0xC0 {
-                    *c |= LEAD;
-                }
+            };
+            for w in FIXED_WORDS {
+                may_begin(w.as_bytes());
+            }
+            for digit in b'0'..=b'9' {
+                may_begin(&[digit; 4]);
             }
             let mut plain = true;
-            for (name, kind) in months.chain(weekdays) {
-                let letters = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphabetic());
-                let first = usize::from(name.as_bytes().first().copied().unwrap_or(0));
-                let bucket = &mut names[first];
-                let twice = bucket.iter().any(|(n, k)| *n == name && *k != kind);
-                plain &= letters && !twice && fixed_word(name.as_bytes()).is_none();
-                bucket.push((name, kind));
-                class[first] |= BEGINS;
+            let fixed = FIXED_WORDS
+                .iter()
+                .filter_map(|w| Some((*w, fixed_word(w.as_bytes())?)));
+            for (name, kind) in fixed.chain(months).chain(weekdays) {
+                let word = name.as_bytes();
+                let letters = !word.is_empty() && word.iter().all(u8::is_ascii_alphabetic);
+                let bucket = &mut known[usize::from(word.first().copied().unwrap_or(0))];
+                let twice = bucket.iter().any(|k| k.word == word && k.kind != kind);
+                let fixed_kind = fixed_word(word);
+                plain &= letters && !twice && (fixed_kind.is_none() || fixed_kind == Some(kind));
+                bucket.push(Known {
+                    key: packed(word, 0, word.len()),
+                    word,
+                    kind,
+                });
+                may_begin(word);
             }
+            // `day`, `days`, `daylong`...
+            lengths[usize::from(b'd')] |= !0 << 3;
             Calendar {
-                names,
-                class,
+                known,
+                word,
+                lengths,
                 plain,
             }
         })
     }
 
-    /// What the ASCII word `word` (never empty) can begin.
-    fn kind(&self, word: &[u8]) -> Option<Kind> {
+    /// What the ASCII word `word` (never empty), packed in `key` (see
+    /// [`packed`]), can begin.
+    fn kind(&self, word: &[u8], key: u64) -> Option<Kind> {
         let first = *word.first()?;
         if first.is_ascii_digit() {
             return (word.len() == 4 && word.iter().all(u8::is_ascii_digit)).then_some(Kind::Year);
         }
-        if let Some(kind) = fixed_word(word) {
-            return Some(kind);
+        if word.len() >= 3 && key & 0xff_ffff == packed(b"day", 0, 3) {
+            return Some(Kind::Day);
         }
-        self.names[usize::from(first)]
+        // (a compare of eight bytes, not of slices, for each known word
+        // with this first byte)
+        self.known[usize::from(first)]
             .iter()
-            .find(|(name, _)| name.as_bytes() == word)
-            .map(|&(_, kind)| kind)
+            .find(|k| {
+                k.key == key && k.word.len() == word.len() && k.word.get(8..) == word.get(8..)
+            })
+            .map(|k| k.kind)
     }
 }
 
-/// The words of the regexes themselves that begin a shape.
+/// A word of a [`Kind`].
+#[derive(Debug, Clone)]
+struct Known {
+    /// Its first eight bytes, see [`packed`].
+    key: u64,
+    word: &'static [u8],
+    kind: Kind,
+}
+
+/// The first eight bytes (at most) of the `len` bytes of `t` from `start`,
+/// as a little-endian number with zero bytes after them.
+fn packed(t: &[u8], start: usize, len: usize) -> u64 {
+    let n = len.min(8);
+    match t.get(start..start + 8) {
+        Some(eight) => {
+            let v = u64::from_le_bytes(eight.try_into().unwrap_or([0; 8]));
+            if n == 8 {
+                v
+            } else {
+                v & ((1u64 << (8 * n)) - 1)
+            }
+        }
+        None => t
+            .iter()
+            .skip(start)
+            .take(n)
+            .rev()
+            .fold(0, |key, &b| key << 8 | u64::from(b)),
+    }
+}
+
+/// The words of the regexes themselves (and of `same_day`) that begin a
+/// shape; with the words beginning with `day`, what [`fixed_word`] knows.
+const FIXED_WORDS: [&str; 11] = [
+    "last",
+    "this",
+    "next",
+    "Last",
+    "This",
+    "Next",
+    "yesterday",
+    "today",
+    "tonight",
+    "Earlier",
+    "Later",
+];
+
+/// The kind of a word of [`FIXED_WORDS`] or beginning with `day`.
 fn fixed_word(word: &[u8]) -> Option<Kind> {
     match word {
         b"last" | b"this" | b"next" | b"Last" | b"This" | b"Next" => Some(Kind::Qualifier),
         b"yesterday" | b"today" | b"tonight" => Some(Kind::DayWord),
+        b"Earlier" | b"Later" => Some(Kind::Sequel),
+        _ if word.starts_with(b"day") => Some(Kind::Day),
         _ => None,
     }
 }
 
-/// Whether `b` is a word byte for `(?-u:\b)` (the scan reads [`WORD`]).
+/// Whether `b` is a word byte for `(?-u:\b)` (the scan reads
+/// `Calendar::word`).
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// The ASCII words of `text` that can begin a shape, in text order; `None`
-/// when the text holds a non-ASCII decimal digit, which the regexes' `\d`
-/// reads and the hand matcher does not.
-fn scan(text: &str, calendar: &Calendar) -> Option<Vec<Word>> {
-    // (a table lookup per byte: this loop is most of the matcher's cost)
-    let class = &calendar.class;
-    let bytes = text.as_bytes();
+/// The ASCII words of `text` that can begin a shape, in text order, and
+/// whether the text holds a non-ASCII decimal digit (which the regexes'
+/// `\d` reads and the hand matcher does not).
+fn scan(text: &str, calendar: &Calendar) -> (Vec<Word>, bool) {
+    // (a table lookup or two per byte: this loop is most of the cost)
+    let t = text.as_bytes();
+    let word = &calendar.word;
     let mut words = Vec::new();
+    let mut non_ascii_digit = false;
     let mut i = 0;
-    while i < bytes.len() {
-        let c = class[usize::from(bytes[i])];
-        if c & WORD == 0 {
-            // the regex runs only for the rare numeric character
-            if c & LEAD != 0
-                && text.get(i..).is_some_and(|rest| {
-                    rest.chars().next().is_some_and(char::is_numeric)
-                        && patterns().digit.is_match(rest)
-                })
-            {
-                return None;
+    while let Some(&b) = t.get(i) {
+        if !word[usize::from(b)] {
+            // (a byte from 0xC0 up begins a non-ASCII character)
+            if b >= 0xC0 && !non_ascii_digit {
+                non_ascii_digit = is_decimal_digit(text, i);
             }
             i += 1;
             continue;
         }
         let start = i;
         i += 1;
-        while i < bytes.len() && class[usize::from(bytes[i])] & WORD != 0 {
+        while t.get(i).is_some_and(|&b| word[usize::from(b)]) {
             i += 1;
         }
-        if c & BEGINS == 0 {
+        // Most words are passed over on their first byte and length.
+        if calendar.lengths[usize::from(b)] & (1 << (i - start).min(15)) == 0 {
             continue;
         }
-        if let Some(kind) = calendar.kind(&bytes[start..i]) {
+        let key = packed(t, start, i - start);
+        if let Some(kind) = calendar.kind(&t[start..i], key) {
             words.push(Word {
                 start,
                 end: i,
@@ -324,7 +414,15 @@ fn scan(text: &str, calendar: &Calendar) -> Option<Vec<Word>> {
             });
         }
     }
-    Some(words)
+    (words, non_ascii_digit)
+}
+
+/// Whether the character at byte `at` of `text` is a decimal digit, as the
+/// regexes' `\d` reads one (the regex runs only for a numeric character).
+fn is_decimal_digit(text: &str, at: usize) -> bool {
+    text.get(at..).is_some_and(|rest| {
+        rest.chars().next().is_some_and(char::is_numeric) && patterns().digit.is_match(rest)
+    })
 }
 
 /// The shapes read from the candidate words.
@@ -341,6 +439,7 @@ fn by_hand(text: &str, words: &[Word]) -> Shapes {
         }),
         relative_day: matches(words.iter(), |w| relative_day(t, w)),
         relative_month: matches(of(Kind::Qualifier), |w| relative_month(t, w)),
+        ..Shapes::default()
     }
 }
 
@@ -574,10 +673,9 @@ mod tests {
 
     /// Both matchers on `text`; the hand matcher must have read it.
     fn both(text: &str) -> (Shapes, Shapes) {
-        let calendar = Calendar::get();
-        let words = scan(text, calendar);
-        assert!(words.is_some(), "hand matcher declined {text:?}");
-        (by_hand(text, &words.unwrap_or_default()), by_regex(text))
+        let (words, non_ascii_digit) = scan(text, Calendar::get());
+        assert!(!non_ascii_digit, "hand matcher declined {text:?}");
+        (by_hand(text, &words), by_regex(text))
     }
 
     #[test]
@@ -639,11 +737,13 @@ mod tests {
     #[test]
     fn non_ascii_digits_are_left_to_the_regexes() {
         let calendar = Calendar::get();
-        assert!(scan("on June \u{665}, 2024", calendar).is_none());
+        assert!(scan("on June \u{665}, 2024", calendar).1);
         // a numeric character that is no decimal digit is read by hand
-        assert!(scan("10 km\u{b2} on June 5", calendar).is_some());
+        assert!(!scan("10 km\u{b2} on June 5", calendar).1);
         let text = "on June 5-\u{666}, 2024 and \u{661}\u{662} May";
-        assert_eq!(find(text), by_regex(text));
+        let shapes = find(text);
+        assert_eq!(shapes.month_day, by_regex(text).month_day);
+        assert_eq!(shapes.day_month, by_regex(text).day_month);
     }
 
     /// Words that make and break date shapes.
