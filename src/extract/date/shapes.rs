@@ -397,10 +397,11 @@ fn scan(text: &str, calendar: &Calendar) -> (Vec<Word>, bool) {
             continue;
         }
         let start = i;
-        i += 1;
-        while t.get(i).is_some_and(|&b| word[usize::from(b)]) {
-            i += 1;
-        }
+        let rest = t.get(i + 1..).unwrap_or_default();
+        i += 1 + rest
+            .iter()
+            .position(|&b| !word[usize::from(b)])
+            .unwrap_or(rest.len());
         // Most words are passed over on their first byte and length.
         if calendar.lengths[usize::from(b)] & (1 << (i - start).min(15)) == 0 {
             continue;
