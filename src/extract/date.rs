@@ -4,10 +4,9 @@
 //! (year), `on Monday afternoon` (the Monday of that week), `in 2020` (year).
 //! Month and weekday names come from `data/lexicons/calendar.txt`.
 
-use std::sync::OnceLock;
+mod shapes;
 
-use regex::Regex;
-
+use self::shapes::{Shape, Shapes};
 use super::lexicon::Lexicons;
 use crate::graph::Date;
 
@@ -20,64 +19,14 @@ pub struct DateMention {
 }
 
 impl DateMention {
-    /// The date `date` read from the regex match `m`.
-    fn of(m: regex::Match<'_>, date: Date) -> DateMention {
+    /// The date `date` read from the shape `m`.
+    fn of(m: &Shape, date: Date) -> DateMention {
         DateMention {
-            start: m.start(),
-            end: m.end(),
+            start: m.start,
+            end: m.end,
             date,
         }
     }
-}
-
-struct Patterns {
-    /// `October 19`, `October 19-22`, `June 14 to 19`, `December 22, 1944`
-    month_day: Regex,
-    /// `22 December 2024`
-    day_month: Regex,
-    /// `November 2024`, `April last year`, `March this year`, `in November`
-    month_year: Regex,
-    /// `last year`, `in 2020`, `since 2013`
-    year: Regex,
-    /// `on Monday`, `Tuesday`
-    weekday: Regex,
-    /// `yesterday`, `today`
-    relative_day: Regex,
-    /// `last month`, `this month`, `next month`, `next week`
-    relative_month: Regex,
-}
-
-fn patterns() -> &'static Patterns {
-    static PATTERNS: OnceLock<Patterns> = OnceLock::new();
-    PATTERNS.get_or_init(|| {
-        let lex = Lexicons::get();
-        let mut month_names: Vec<String> = lex.months.iter().flatten().map(|m| regex::escape(m)).collect();
-        month_names.sort_by_key(|m| std::cmp::Reverse(m.len()));
-        let m = month_names.join("|");
-        let w = lex.weekdays.iter().map(|d| regex::escape(d)).collect::<Vec<_>>().join("|");
-        let build = |p: &str| {
-            // ASCII word boundaries keep the fast regex engines usable on
-            // text with non-ASCII letters (dates are written in ASCII)
-            let p = p.replace(r"\b", r"(?-u:\b)");
-            // The patterns are built from the bundled calendar list; a failure
-            // is a bug every test run shows.
-            #[allow(clippy::expect_used)]
-            Regex::new(&p).expect("date pattern compiles")
-        };
-        Patterns {
-            month_day: build(&format!(
-                r"\b({m})\.? (\d{{1,2}})\b(?:\s*(?:-|–|to|and)\s*(\d{{1,2}})\b)?(?:,?\s*(\d{{4}})\b)?"
-            )),
-            day_month: build(&format!(r"\b(\d{{1,2}}) ({m})\b(?:,?\s*(\d{{4}})\b)?")),
-            // qualifiers before a month or weekday are read by `prev_word`:
-            // an optional leading word would make every `in` a match start
-            month_year: build(&format!(r"\b({m})\b(?:,?\s*(\d{{4}})\b| (last|this|next) year\b)?")),
-            year: build(r"\b(?:(last|this|next) year|(\d{4})\b)"),
-            weekday: build(&format!(r"\b({w})\b")),
-            relative_day: build(r"\b(yesterday|today|last night|last evening|this morning|tonight)\b"),
-            relative_month: build(r"\b([Ll]ast|[Tt]his|[Nn]ext) (month|week)\b"),
-        }
-    })
 }
 
 fn month_number(name: &str) -> Option<u8> {
@@ -131,78 +80,56 @@ fn weekday_of(days: i64) -> u8 {
 /// All dates in `text`, earliest first, resolved against `article`.
 pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
     let mut out: Vec<DateMention> = Vec::new();
-    // Most sentences name no date: each pattern runs only when a word it
-    // needs is there (a month name, a four-digit year, `...day`, `year`).
-    let p = patterns();
-    // (one scan for any month name; `month_year` matches a bare one)
-    let has_month = p.month_year.is_match(text);
-    let has_year_word = text.contains("year") || text.contains("month") || text.contains("week");
-    let has_day_word = text.contains("day")
-        || text.contains("last night")
-        || text.contains("evening")
-        || text.contains("morning")
-        || text.contains("tonight");
-    let has_four_digits = text
-        .as_bytes()
-        .windows(4)
-        .any(|w| w.iter().all(u8::is_ascii_digit));
-    if !(has_month || has_year_word || has_day_word || has_four_digits) {
-        return out;
-    }
+    let shapes = shapes::find(text);
+    // The shapes fill `out` in this order, and a later shape's match that
+    // overlaps an earlier one's date is dropped (`April last year` is one
+    // month, not a month and a year).
     let taken =
         |out: &Vec<DateMention>, s: usize, e: usize| out.iter().any(|d| s < d.end && d.start < e);
     let article_year = article.map(|d| d.year_part());
-    let month_texts = if has_month { text } else { "" };
-    for c in p.month_day.captures_iter(month_texts) {
-        let (Some(all), Some(mon)) = (c.get(0), c.get(1).and_then(|x| month_number(x.as_str())))
-        else {
+    for c in &shapes.month_day {
+        let Some(mon) = c.group(text, 1).and_then(month_number) else {
             continue;
         };
-        let day: u8 = c.get(2).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
-        let year = c
-            .get(4)
-            .and_then(|x| x.as_str().parse().ok())
-            .or(article_year);
-        let Some(year) = year else { continue };
-        let date = if c.get(3).is_some() {
+        let day: u8 = c.number(text, 2).unwrap_or(0);
+        let Some(year) = c.number(text, 4).or(article_year) else {
+            continue;
+        };
+        let date = if c.group(text, 3).is_some() {
             Date::month(year, mon)
         } else {
             Date::day(year, mon, day)
         };
         if let Some(date) = date {
-            out.push(DateMention::of(all, date));
+            out.push(DateMention::of(c, date));
         }
     }
-    for c in p.day_month.captures_iter(month_texts) {
-        let (Some(all), Some(mon)) = (c.get(0), c.get(2).and_then(|x| month_number(x.as_str())))
-        else {
+    for c in &shapes.day_month {
+        let Some(mon) = c.group(text, 2).and_then(month_number) else {
             continue;
         };
-        if taken(&out, all.start(), all.end()) {
+        if taken(&out, c.start, c.end) {
             continue;
         }
-        let day: u8 = c.get(1).and_then(|x| x.as_str().parse().ok()).unwrap_or(0);
-        let year = c
-            .get(3)
-            .and_then(|x| x.as_str().parse().ok())
-            .or(article_year);
+        let day: u8 = c.number(text, 1).unwrap_or(0);
+        let year = c.number(text, 3).or(article_year);
         // `12 and 13 June`, `19-22 October`: a range, read as its month
         // (looked at by hand: an optional prefix in the pattern would keep
         // the regex engine from jumping to month names)
-        let date = if range_before(&text[..all.start()]) {
+        let date = if range_before(&text[..c.start]) {
             year.and_then(|y| Date::month(y, mon))
         } else {
             year.and_then(|y| Date::day(y, mon, day))
         };
         if let Some(date) = date {
-            out.push(DateMention::of(all, date));
+            out.push(DateMention::of(c, date));
         }
     }
-    for c in p.month_year.captures_iter(month_texts) {
-        let (Some(all), Some(name)) = (c.get(0), c.get(1)) else {
+    for c in &shapes.month_year {
+        let Some(name) = c.group(text, 1) else {
             continue;
         };
-        let prev = prev_word(text, all.start()).to_ascii_lowercase();
+        let prev = prev_word(text, c.start).to_ascii_lowercase();
         let qualified = matches!(
             prev.as_str(),
             "in" | "last"
@@ -217,33 +144,33 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
                 | "by"
         ) || (prev == "of" && {
             // `by the end of March`
-            let before = &text[..all.start()];
+            let before = &text[..c.start];
             let before = before.trim_end().strip_suffix("of").unwrap_or(before);
             matches!(
                 prev_word(before, before.len()),
                 "end" | "beginning" | "start" | "middle"
             )
         });
-        if taken(&out, all.start(), all.end()) {
+        if taken(&out, c.start, c.end) {
             continue;
         }
-        let Some(mon) = month_number(name.as_str()) else {
+        let Some(mon) = month_number(name) else {
             continue;
         };
         // `May` alone is too often a verb or a name to be read as a month.
-        if !qualified && c.get(2).is_none() && c.get(3).is_none() {
+        let (year_digits, relative) = (c.group(text, 2), c.group(text, 3));
+        if !qualified && year_digits.is_none() && relative.is_none() {
             continue;
         }
-        let year = if let Some(y) = c.get(2) {
-            y.as_str().parse().ok()
-        } else if let Some(rel) = c.get(3) {
-            article_year.map(|y| y + relative_year(rel.as_str()))
+        let year = if let Some(y) = year_digits {
+            y.parse().ok()
+        } else if let Some(rel) = relative {
+            article_year.map(|y| y + relative_year(rel))
         } else {
             // `in November`: the latest November not after the article, or
             // the next one not before it when the clause speaks of the
             // future (`will visit in November`, `scheduled for November`).
-            let future = tense(text, all.start(), all.end()) == Some(Tense::Future);
-            let prev = prev_word(text, all.start()).to_ascii_lowercase();
+            let future = tense(text, c.start, c.end) == Some(Tense::Future);
             article.map(|a| {
                 let am = a.month_part().unwrap_or(mon);
                 match prev.as_str() {
@@ -255,80 +182,74 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             })
         };
         if let Some(date) = year.and_then(|y| Date::month(y, mon)) {
-            out.push(DateMention::of(all, date));
+            out.push(DateMention::of(c, date));
         }
     }
-    let year_text = if has_year_word || has_four_digits {
-        text
-    } else {
-        ""
-    };
-    for c in p.year.captures_iter(year_text) {
-        let Some(all) = c.get(0) else { continue };
-        if taken(&out, all.start(), all.end()) {
+    for c in &shapes.year {
+        if taken(&out, c.start, c.end) {
             continue;
         }
-        let year = if let Some(rel) = c.get(1) {
-            article_year.map(|y| y + relative_year(rel.as_str()))
+        let year = if let Some(rel) = c.group(text, 1) {
+            article_year.map(|y| y + relative_year(rel))
         } else if matches!(
-            prev_word(text, all.start()),
+            prev_word(text, c.start),
             "in" | "since" | "of" | "by" | "until" | "In" | "Since"
         ) {
-            c.get(2).and_then(|y| y.as_str().parse().ok())
+            c.number(text, 2)
         } else {
             None
         };
         if let Some(y) = year {
-            out.push(DateMention::of(all, Date::year(y)));
+            out.push(DateMention::of(c, Date::year(y)));
         }
     }
-    if let Some(a) = article.filter(|a| a.day_part().is_some() && has_day_word) {
+    if let Some(a) = article.filter(|a| a.day_part().is_some()) {
         let base = days_from_civil(
             a.year_part(),
             a.month_part().unwrap_or(1),
             a.day_part().unwrap_or(1),
         );
-        for c in p.weekday.captures_iter(text) {
-            let (Some(all), Some(wd)) =
-                (c.get(0), c.get(1).and_then(|x| weekday_number(x.as_str())))
-            else {
+        for c in &shapes.weekday {
+            let Some(wd) = c.group(text, 1).and_then(weekday_number) else {
                 continue;
             };
             let back = (weekday_of(base) + 7 - wd) % 7;
             // `will ... on Wednesday`, `is expected to ... on Wednesday`
-            let future = tense(text, all.start(), all.end()) == Some(Tense::Future);
-            let days = match prev_word(text, all.start()).to_ascii_lowercase().as_str() {
+            let future = tense(text, c.start, c.end) == Some(Tense::Future);
+            let days = match prev_word(text, c.start).to_ascii_lowercase().as_str() {
                 "next" => base + ((wd + 7 - weekday_of(base)) % 7).max(1) as i64,
                 "last" => base - if back == 0 { 7 } else { back as i64 },
                 _ if future && back != 0 => base + (7 - back) as i64,
                 _ => base - back as i64,
             };
             if let Some(date) = civil_from_days(days) {
-                out.push(DateMention::of(all, date));
+                out.push(DateMention::of(c, date));
             }
         }
-        for c in p.relative_day.captures_iter(text) {
-            let Some(all) = c.get(0) else { continue };
-            let days = if matches!(all.as_str(), "yesterday" | "last night" | "last evening") {
+        for c in &shapes.relative_day {
+            let days = if matches!(
+                &text[c.start..c.end],
+                "yesterday" | "last night" | "last evening"
+            ) {
                 base - 1
             } else {
                 base
             };
             if let Some(date) = civil_from_days(days) {
-                out.push(DateMention::of(all, date));
+                out.push(DateMention::of(c, date));
             }
         }
     }
     if let Some(a) = article {
-        for c in p.relative_month.captures_iter(text) {
-            let (Some(all), Some(rel), Some(m)) = (c.get(0), c.get(1), a.month_part()) else {
+        for c in &shapes.relative_month {
+            let (Some(rel), Some(m)) = (c.group(text, 1), a.month_part()) else {
                 continue;
             };
-            if taken(&out, all.start(), all.end()) {
+            if taken(&out, c.start, c.end) {
                 continue;
             }
-            let shift = relative_year(&rel.as_str().to_ascii_lowercase());
-            let date = if c.get(2).is_some_and(|u| u.as_str() == "week") {
+            let shift = relative_year(&rel.to_ascii_lowercase());
+            let date = if c.group(text, 2) == Some("week") {
                 // `next week`: the month of the day a week away
                 a.day_part().and_then(|d| {
                     let day = days_from_civil(a.year_part(), m, d) + 7 * i64::from(shift);
@@ -340,7 +261,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
                 Date::month(index.div_euclid(12), (index.rem_euclid(12) + 1) as u8)
             };
             if let Some(date) = date {
-                out.push(DateMention::of(all, date));
+                out.push(DateMention::of(c, date));
             }
         }
     }
@@ -361,7 +282,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         }
     }
     out.sort_by_key(|d| d.start);
-    same_day(text, &mut out);
+    same_day(text, &shapes, &mut out);
     out
 }
 
@@ -407,40 +328,11 @@ fn span_end(text: &str, at: usize) -> Option<DateMention> {
 
 /// `earlier in the day`, `later that day`: the day of the latest date
 /// written in an earlier sentence.
-fn same_day(text: &str, out: &mut Vec<DateMention>) {
-    if !((text.contains(" day") || text.contains("Earlier,") || text.contains("Later,"))
-        && out.iter().any(|d| d.date.day_part().is_some()))
-    {
+fn same_day(text: &str, shapes: &Shapes, out: &mut Vec<DateMention>) {
+    if !out.iter().any(|d| d.date.day_part().is_some()) {
         return;
     }
-    // `Earlier in the day`, `later that day`, `the same day`, and a
-    // sentence opening `Earlier,` or `Later,` (news tells one day's story)
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    for tail in ["in the day", "that day", "same day"] {
-        for (at, _) in text.match_indices(tail) {
-            let head = prev_word(text, at);
-            let ok = match tail {
-                "same day" => head == "the",
-                _ => matches!(head, "earlier" | "later" | "Earlier" | "Later"),
-            };
-            if ok {
-                let start = text[..at].trim_end().len() - head.len();
-                spans.push((start, at + tail.len()));
-            }
-        }
-    }
-    for head in ["Earlier,", "Later,"] {
-        for (at, _) in text.match_indices(head) {
-            let opens = text[..at]
-                .trim_end()
-                .chars()
-                .last()
-                .is_none_or(|c| matches!(c, '.' | '\n' | '!' | '?' | '"' | '”'));
-            if opens {
-                spans.push((at, at + head.len() - 1));
-            }
-        }
-    }
+    let spans = same_day_phrases(text, shapes);
     let mut found: Vec<DateMention> = Vec::new();
     for (at, end) in spans {
         {
@@ -469,6 +361,52 @@ fn same_day(text: &str, out: &mut Vec<DateMention>) {
         out.extend(found);
         out.sort_by_key(|d| d.start);
     }
+}
+
+/// Where `Earlier in the day`, `later that day`, `the same day` are, and
+/// a sentence opening `Earlier,` or `Later,` (news tells one day's story),
+/// in this order of phrases, each left to right: the occurrences of `in
+/// the day`, `that day` and `same day` are those of the words beginning
+/// with `day` (a space goes before), and only an `Earlier,` or `Later,`
+/// beginning a word can open a sentence.
+fn same_day_phrases(text: &str, shapes: &Shapes) -> Vec<(usize, usize)> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for tail in ["in the day", "that day", "same day"] {
+        let ats = shapes.day_words.iter().filter_map(|&day| {
+            let at = day.checked_sub(tail.len() - "day".len())?;
+            text.as_bytes()[at..]
+                .starts_with(tail.as_bytes())
+                .then_some(at)
+        });
+        for at in ats {
+            let head = prev_word(text, at);
+            let ok = match tail {
+                "same day" => head == "the",
+                _ => matches!(head, "earlier" | "later" | "Earlier" | "Later"),
+            };
+            if ok {
+                let start = text[..at].trim_end().len() - head.len();
+                spans.push((start, at + tail.len()));
+            }
+        }
+    }
+    for head in ["Earlier,", "Later,"] {
+        let ats = shapes
+            .sequels
+            .iter()
+            .filter(|&&at| text.as_bytes()[at..].starts_with(head.as_bytes()));
+        for &at in ats {
+            let opens = text[..at]
+                .trim_end()
+                .chars()
+                .last()
+                .is_none_or(|c| matches!(c, '.' | '\n' | '!' | '?' | '"' | '”'));
+            if opens {
+                spans.push((at, at + head.len() - 1));
+            }
+        }
+    }
+    spans
 }
 
 /// Whether a clause speaks of the past or the future.
@@ -587,10 +525,12 @@ fn relative_year(word: &str) -> i32 {
 mod tests {
     use super::*;
 
-    fn first(text: &str, article: &str) -> Option<String> {
+    fn dates(text: &str, article: &str) -> Vec<DateMention> {
         find_dates(text, Date::parse(article))
-            .first()
-            .map(|d| d.date.to_string())
+    }
+
+    fn first(text: &str, article: &str) -> Option<String> {
+        dates(text, article).first().map(|d| d.date.to_string())
     }
 
     #[test]
@@ -697,8 +637,7 @@ mod tests {
     #[test]
     fn earlier_in_the_day_is_the_day_told_before() {
         let text = "They met on Thursday. Earlier in the day, she held talks.";
-        let dates = find_dates(text, Date::parse("2025-06-13"));
-        let last = dates
+        let last = dates(text, "2025-06-13")
             .last()
             .map(|d| (&text[d.start..d.end], d.date.to_string()));
         assert_eq!(last, Some(("Earlier in the day", "2025-06-12".to_string())));
@@ -714,5 +653,121 @@ mod tests {
         let d = days_from_civil(2025, 8, 18);
         assert_eq!(weekday_of(d), 0);
         assert_eq!(civil_from_days(d), Date::day(2025, 8, 18));
+    }
+    /// Spans and dates, for the details of the shapes (read by hand, as
+    /// their regexes read them).
+    #[test]
+    fn shapes_keep_their_details() {
+        let cases: [(&str, &[(&str, &str)]); 14] = [
+            (
+                "met on Sept. 5, 2024 in Hanoi",
+                &[("Sept. 5, 2024", "2024-09-05")],
+            ),
+            (
+                "talks from June 5\u{2013}6 in Lima",
+                &[("June 5\u{2013}6", "2025-06")],
+            ),
+            (
+                "held 10-12 June 2024 in Oslo",
+                &[("12 June 2024", "2024-06")],
+            ),
+            // no word before the month: `mid-` is none
+            ("a visit in mid-November", &[]),
+            // no `\b` after `year`
+            ("it grew since last years", &[("last year", "2024")]),
+            ("on June 5th the team", &[]),
+            // one plain space between month and day, and day and month
+            ("on June\u{a0}5 the team", &[]),
+            ("signed on 5\u{2009}June", &[]),
+            ("He left last night.", &[("last night", "2025-08-18")]),
+            ("He left Monday_ and May", &[]),
+            (
+                "They met on Monday. Later, she spoke.",
+                &[("Monday", "2025-08-18"), ("Later", "2025-08-18")],
+            ),
+            (
+                "They met on Monday. XLater, she spoke.",
+                &[("Monday", "2025-08-18")],
+            ),
+            (
+                "They met on Monday. She left the same day.",
+                &[("Monday", "2025-08-18"), ("the same day", "2025-08-18")],
+            ),
+            ("in 20245 and in 2024", &[("2024", "2024")]),
+        ];
+        for (text, expected) in cases {
+            let found: Vec<(&str, String)> = dates(text, "2025-08-19")
+                .iter()
+                .map(|d| (&text[d.start..d.end], d.date.to_string()))
+                .collect();
+            let expected: Vec<(&str, String)> =
+                expected.iter().map(|(s, d)| (*s, d.to_string())).collect();
+            assert_eq!(found, expected, "{text}");
+        }
+    }
+
+    /// The phrases of `same_day` as they were first found: every occurrence
+    /// of each phrase in the text.
+    fn same_day_phrases_by_search(text: &str) -> Vec<(usize, usize)> {
+        let mut spans = Vec::new();
+        for tail in ["in the day", "that day", "same day"] {
+            for (at, _) in text.match_indices(tail) {
+                let head = prev_word(text, at);
+                let ok = match tail {
+                    "same day" => head == "the",
+                    _ => matches!(head, "earlier" | "later" | "Earlier" | "Later"),
+                };
+                if ok {
+                    let start = text[..at].trim_end().len() - head.len();
+                    spans.push((start, at + tail.len()));
+                }
+            }
+        }
+        for head in ["Earlier,", "Later,"] {
+            for (at, _) in text.match_indices(head) {
+                let opens = text[..at]
+                    .trim_end()
+                    .chars()
+                    .last()
+                    .is_none_or(|c| matches!(c, '.' | '\n' | '!' | '?' | '"' | '\u{201d}'));
+                if opens {
+                    spans.push((at, at + head.len() - 1));
+                }
+            }
+        }
+        spans
+    }
+
+    #[test]
+    fn same_day_phrases_are_every_occurrence() {
+        let mut texts: Vec<String> = [
+            "Earlier in the day, later that day, the same day. Earlier, Later, x",
+            "within the day; Laterthat day; the same days; \u{e9}Later, \"Earlier, (Later,",
+            "Later, earlier in the dayX, the same daytime.\nLater,Earlier,",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["data/articles", "tests/gen/events", "../shared/corpus/dev"] {
+            for entry in std::fs::read_dir(root.join(dir))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                texts.extend(std::fs::read_to_string(entry.path()));
+            }
+        }
+        assert!(texts.len() > 10);
+        for text in &texts {
+            let expected = same_day_phrases_by_search(text);
+            assert_eq!(
+                same_day_phrases(text, &shapes::find(text)),
+                expected,
+                "{text}"
+            );
+        }
+        // (`Later,` after `Earlier, ` opens no sentence)
+        assert_eq!(same_day_phrases_by_search(&texts[0]).len(), 4);
     }
 }
