@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use rustc_hash::FxBuildHasher;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::phrases::PhraseTrie;
 
@@ -128,7 +128,7 @@ pub struct Lexicons {
     pub site_openers: WordSet,
     /// Folded names of countries, cities and demonyms, for telling a
     /// country word inside an institution name.
-    country_by_key: HashMap<String, u16>,
+    country_by_key: FxHashMap<String, u16>,
     /// First words of folded country names and demonyms (`viet`, `south`).
     pub country_first_words: WordSet,
     /// Folded institution head nouns (`ministry`, `general staff`).
@@ -307,7 +307,7 @@ impl Lexicons {
             entries: Vec::new(),
         };
         let mut countries = Vec::new();
-        let mut country_by_key = HashMap::new();
+        let mut country_by_key = FxHashMap::default();
         for line in lines(COUNTRIES) {
             let f = fields(line);
             let id = countries.len() as u16;
