@@ -378,35 +378,38 @@ fn same_day_phrases(text: &str, shapes: &Shapes) -> Vec<(usize, usize)> {
                 .starts_with(tail.as_bytes())
                 .then_some(at)
         });
-        for at in ats {
-            let head = prev_word(text, at);
-            let ok = match tail {
-                "same day" => head == "the",
-                _ => matches!(head, "earlier" | "later" | "Earlier" | "Later"),
-            };
-            if ok {
-                let start = text[..at].trim_end().len() - head.len();
-                spans.push((start, at + tail.len()));
-            }
-        }
+        spans.extend(ats.filter_map(|at| day_phrase_at(text, tail, at)));
     }
     for head in ["Earlier,", "Later,"] {
         let ats = shapes
             .sequels
             .iter()
             .filter(|&&at| text.as_bytes()[at..].starts_with(head.as_bytes()));
-        for &at in ats {
-            let opens = text[..at]
-                .trim_end()
-                .chars()
-                .last()
-                .is_none_or(|c| matches!(c, '.' | '\n' | '!' | '?' | '"' | '”'));
-            if opens {
-                spans.push((at, at + head.len() - 1));
-            }
-        }
+        spans.extend(ats.filter_map(|&at| sequel_at(text, head, at)));
     }
     spans
+}
+
+/// The span of `earlier|later in the day`, `earlier|later that day` or `the
+/// same day` whose `tail` starts at byte `at`, if the word before fits.
+fn day_phrase_at(text: &str, tail: &str, at: usize) -> Option<(usize, usize)> {
+    let head = prev_word(text, at);
+    let ok = match tail {
+        "same day" => head == "the",
+        _ => matches!(head, "earlier" | "later" | "Earlier" | "Later"),
+    };
+    ok.then(|| (text[..at].trim_end().len() - head.len(), at + tail.len()))
+}
+
+/// The span of `Earlier` / `Later` (without the comma of `head`) at byte
+/// `at`, if it opens a sentence.
+fn sequel_at(text: &str, head: &str, at: usize) -> Option<(usize, usize)> {
+    let opens = text[..at]
+        .trim_end()
+        .chars()
+        .last()
+        .is_none_or(|c| matches!(c, '.' | '\n' | '!' | '?' | '"' | '”'));
+    opens.then_some((at, at + head.len() - 1))
 }
 
 /// Whether a clause speaks of the past or the future.
@@ -712,27 +715,12 @@ mod tests {
         let mut spans = Vec::new();
         for tail in ["in the day", "that day", "same day"] {
             for (at, _) in text.match_indices(tail) {
-                let head = prev_word(text, at);
-                let ok = match tail {
-                    "same day" => head == "the",
-                    _ => matches!(head, "earlier" | "later" | "Earlier" | "Later"),
-                };
-                if ok {
-                    let start = text[..at].trim_end().len() - head.len();
-                    spans.push((start, at + tail.len()));
-                }
+                spans.extend(day_phrase_at(text, tail, at));
             }
         }
         for head in ["Earlier,", "Later,"] {
             for (at, _) in text.match_indices(head) {
-                let opens = text[..at]
-                    .trim_end()
-                    .chars()
-                    .last()
-                    .is_none_or(|c| matches!(c, '.' | '\n' | '!' | '?' | '"' | '\u{201d}'));
-                if opens {
-                    spans.push((at, at + head.len() - 1));
-                }
+                spans.extend(sequel_at(text, head, at));
             }
         }
         spans
