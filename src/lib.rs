@@ -16,6 +16,7 @@ pub mod extract;
 pub mod graph;
 pub mod ingest;
 pub mod repl;
+pub mod resolve;
 pub mod session;
 pub mod store;
 pub mod table;
