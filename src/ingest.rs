@@ -1,5 +1,7 @@
 //! Extraction records into the graph: the news schema, provenance on every
-//! fact, and merging with what the graph already holds.
+//! fact, and merging with what the graph already holds (whether a record is
+//! an entity already in the graph is decided by `crate::resolve`, with the
+//! rules extraction uses; `merge` joins nodes it finds to be one).
 //!
 //! Schema: `(:Person)-[:HOLDS {as_of}]->(:Role)-[:OF]->(:Institution)`,
 //! `(:Institution)-[:PART_OF]->(:Institution)`,
@@ -12,11 +14,14 @@
 //! **Architecture Invariant:** ingesting an article already in the graph
 //! (same article id) changes nothing.
 
+mod merge;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::extract::record::Mention;
 use crate::extract::{Article, Extraction};
-use crate::graph::{fold, Direction, Graph, GraphError, NodeId, Provenance, RelId, Value};
+use crate::graph::{Direction, Graph, GraphError, NodeId, Provenance, RelId, Value};
+use crate::resolve::{self, Key, Kind, RecordKeys};
 
 /// What one ingest added.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -39,7 +44,8 @@ pub fn ingest(
     let nodes_before = graph.node_count();
     let rels_before = graph.rel_count();
     let mut report = IngestReport::default();
-    let mut known: HashMap<String, NodeId> = HashMap::new();
+    let mut known: HashMap<String, usize> = HashMap::new();
+    let mut entities = merge::Entities::of(graph);
     for (article, extraction) in articles.iter().zip(extractions) {
         if !graph
             .nodes_by_property("id", &Value::from(article.id.as_str()))
@@ -47,7 +53,7 @@ pub fn ingest(
             .into_iter()
             .any(|id| has_label(graph, id, "Article"))
         {
-            ArticleIngest::new(graph, article, extraction, &mut known).run()?;
+            ArticleIngest::new(graph, article, extraction, &mut known, &mut entities).run()?;
             report.articles += 1;
         } else {
             report.skipped_articles += 1;
@@ -62,16 +68,28 @@ fn has_label(graph: &Graph, id: NodeId, label: &str) -> bool {
     graph.node(id).is_some_and(|n| n.labels.contains(label))
 }
 
+/// What ingest reads of a person, institution or place record.
+#[derive(Clone, Copy)]
+struct EntityRecord<'r> {
+    kind: Kind,
+    id: &'r str,
+    name: &'r str,
+    aliases: &'r [String],
+    mentions: &'r [Mention],
+}
+
 /// The state of ingesting one article.
 struct ArticleIngest<'a> {
     graph: &'a mut Graph,
     article: &'a Article,
     extraction: &'a Extraction,
     /// Extraction ids (shared across the articles of one call) to nodes.
-    known: &'a mut HashMap<String, NodeId>,
+    known: &'a mut HashMap<String, usize>,
+    /// The entity nodes by merge key, over the whole ingest.
+    entities: &'a mut merge::Entities,
     article_node: NodeId,
-    /// Local ids of this record to nodes.
-    local: HashMap<String, NodeId>,
+    /// Local ids of this record to entities (`entities` gives their nodes).
+    local: HashMap<String, usize>,
     /// Nodes already linked to this article by `MENTIONED_IN` (two records
     /// can resolve to one node).
     mentioned: HashSet<NodeId>,
@@ -82,7 +100,8 @@ impl<'a> ArticleIngest<'a> {
         graph: &'a mut Graph,
         article: &'a Article,
         extraction: &'a Extraction,
-        known: &'a mut HashMap<String, NodeId>,
+        known: &'a mut HashMap<String, usize>,
+        entities: &'a mut merge::Entities,
     ) -> ArticleIngest<'a> {
         let mut properties = BTreeMap::new();
         properties.insert("id".to_string(), Value::from(article.id.as_str()));
@@ -106,6 +125,7 @@ impl<'a> ArticleIngest<'a> {
             article,
             extraction,
             known,
+            entities,
             article_node,
             local: HashMap::new(),
             mentioned: HashSet::new(),
@@ -114,38 +134,39 @@ impl<'a> ArticleIngest<'a> {
 
     fn run(mut self) -> Result<(), GraphError> {
         let record = &self.extraction.record;
-        for place in &record.places {
+        let keys = RecordKeys::of(record);
+        for (place, keys) in record.places.iter().zip(&keys.places) {
             let mut props = BTreeMap::new();
             if let Some(kind) = &place.kind {
                 props.insert("kind".to_string(), Value::from(kind.as_str()));
             }
-            self.entity(
-                "Place",
-                &place.id,
-                &place.name,
-                &place.aliases,
-                props,
-                &place.mentions,
-            )?;
+            let entity = EntityRecord {
+                kind: Kind::Place,
+                id: &place.id,
+                name: &place.name,
+                aliases: &place.aliases,
+                mentions: &place.mentions,
+            };
+            self.entity(&entity, keys, props)?;
         }
         for place in &record.places {
             if let Some(parent) = &place.located_in {
                 self.link_local(&place.id, parent, "LOCATED_IN")?;
             }
         }
-        for institution in &record.institutions {
+        for (institution, keys) in record.institutions.iter().zip(&keys.institutions) {
             let mut props = BTreeMap::new();
             if let Some(country) = &institution.country {
                 props.insert("country".to_string(), Value::from(country.as_str()));
             }
-            self.entity(
-                "Institution",
-                &institution.id,
-                &institution.name,
-                &institution.aliases,
-                props,
-                &institution.mentions,
-            )?;
+            let entity = EntityRecord {
+                kind: Kind::Institution,
+                id: &institution.id,
+                name: &institution.name,
+                aliases: &institution.aliases,
+                mentions: &institution.mentions,
+            };
+            self.entity(&entity, keys, props)?;
         }
         for institution in &record.institutions {
             if let Some(parent) = &institution.part_of {
@@ -153,24 +174,24 @@ impl<'a> ArticleIngest<'a> {
             }
             if let Some(country) = &institution.country {
                 let place = self.country_place(country)?;
-                if let Some(&node) = self.local.get(&institution.id) {
+                if let Some(node) = self.local_node(&institution.id) {
                     self.link_once(node, place, "LOCATED_IN")?;
                 }
             }
         }
-        for person in &record.persons {
+        for (person, keys) in record.persons.iter().zip(&keys.persons) {
             let mut props = BTreeMap::new();
             if let Some(rank) = &person.rank {
                 props.insert("rank".to_string(), Value::from(rank.as_str()));
             }
-            self.entity(
-                "Person",
-                &person.id,
-                &person.name,
-                &person.aliases,
-                props,
-                &person.mentions,
-            )?;
+            let entity = EntityRecord {
+                kind: Kind::Person,
+                id: &person.id,
+                name: &person.name,
+                aliases: &person.aliases,
+                mentions: &person.mentions,
+            };
+            self.entity(&entity, keys, props)?;
         }
         for role in &record.roles {
             self.role(role)?;
@@ -185,30 +206,23 @@ impl<'a> ArticleIngest<'a> {
     /// mentions of it.
     fn entity(
         &mut self,
-        label: &str,
-        id: &str,
-        name: &str,
-        aliases: &[String],
+        entity: &EntityRecord<'_>,
+        keys: &[Key],
         properties: BTreeMap<String, Value>,
-        mentions: &[Mention],
     ) -> Result<NodeId, GraphError> {
-        let key = format!("{label}:{id}");
-        let node = match self.known.get(&key) {
-            Some(&node) if self.graph.contains_node(node) => node,
-            _ => {
-                let node = match self.find_by_name(label, name, aliases) {
-                    Some(node) => node,
-                    None => {
-                        let mut props = properties.clone();
-                        props.insert("name".to_string(), Value::from(name));
-                        self.graph.add_node([label], props)
-                    }
-                };
-                self.known.insert(key, node);
-                node
-            }
-        };
-        self.merge_aliases(node, name, aliases)?;
+        let EntityRecord {
+            kind,
+            id,
+            name,
+            aliases,
+            mentions,
+        } = *entity;
+        let known_key = format!("{}:{id}", kind.label());
+        let known = self.known.get(&known_key).copied();
+        let entity = self.resolve_entity(kind, keys, known, name, &properties)?;
+        self.known.insert(known_key, entity);
+        let node = self.entities.node(entity);
+        merge::adopt_names(self.graph, node, kind, name, aliases)?;
         for (key, value) in properties {
             let missing = self
                 .graph
@@ -218,55 +232,42 @@ impl<'a> ArticleIngest<'a> {
                 self.graph.set_node_property(node, &key, value)?;
             }
         }
-        self.local.insert(id.to_string(), node);
+        self.local.insert(id.to_string(), entity);
         self.mentioned_in(node, mentions)?;
         Ok(node)
     }
 
-    /// An existing node of the label whose name or an alias folds like
-    /// `name` or one of `aliases`.
-    fn find_by_name(&self, label: &str, name: &str, aliases: &[String]) -> Option<NodeId> {
-        std::iter::once(name)
-            .chain(aliases.iter().map(String::as_str))
-            .flat_map(|candidate| self.graph.nodes_by_folded_name(candidate))
-            .find(|&node| has_label(self.graph, node, label))
+    /// The entity with `keys` (or `known`, the entity its extraction id
+    /// already names): the one they name, a new one, or, when they name
+    /// several, those joined into one (what one ingest of all the articles
+    /// would have made).
+    fn resolve_entity(
+        &mut self,
+        kind: Kind,
+        keys: &[Key],
+        known: Option<usize>,
+        name: &str,
+        properties: &BTreeMap<String, Value>,
+    ) -> Result<usize, GraphError> {
+        let (entity, gone) = self.entities.resolve(self.graph, keys, known, |graph| {
+            let mut props = properties.clone();
+            props.insert("name".to_string(), Value::from(name));
+            graph.add_node([kind.label()], props)
+        })?;
+        // a joined node's MENTIONED_IN this article now is the kept node's
+        let mut was_mentioned = false;
+        for node in &gone {
+            was_mentioned |= self.mentioned.remove(node);
+        }
+        if was_mentioned {
+            self.mentioned.insert(self.entities.node(entity));
+        }
+        Ok(entity)
     }
 
-    fn merge_aliases(
-        &mut self,
-        node: NodeId,
-        name: &str,
-        aliases: &[String],
-    ) -> Result<(), GraphError> {
-        let Some(current) = self.graph.node(node) else {
-            return Err(GraphError::NoSuchNode(node));
-        };
-        let canonical = current
-            .properties
-            .get("name")
-            .and_then(Value::as_str)
-            .map(fold)
-            .unwrap_or_default();
-        let mut list: Vec<Value> = match current.properties.get("aliases") {
-            Some(Value::List(items)) => items.clone(),
-            _ => Vec::new(),
-        };
-        let before = list.len();
-        for alias in std::iter::once(name).chain(aliases.iter().map(String::as_str)) {
-            let folded = fold(alias);
-            let present = folded == canonical
-                || list
-                    .iter()
-                    .any(|a| a.as_str().is_some_and(|a| fold(a) == folded));
-            if !present {
-                list.push(Value::from(alias));
-            }
-        }
-        if list.len() != before {
-            self.graph
-                .set_node_property(node, "aliases", Value::List(list))?;
-        }
-        Ok(())
+    /// The node a local id of this record names (joins followed).
+    fn local_node(&self, id: &str) -> Option<NodeId> {
+        self.local.get(id).map(|&entity| self.entities.node(entity))
     }
 
     fn provenance(&self, mention: &Mention) -> Provenance {
@@ -361,7 +362,7 @@ impl<'a> ArticleIngest<'a> {
     }
 
     fn link_local(&mut self, from: &str, to: &str, rel_type: &str) -> Result<(), GraphError> {
-        if let (Some(&start), Some(&end)) = (self.local.get(from), self.local.get(to)) {
+        if let (Some(start), Some(end)) = (self.local_node(from), self.local_node(to)) {
             if start != end {
                 self.link_once(start, end, rel_type)?;
             }
@@ -371,24 +372,20 @@ impl<'a> ArticleIngest<'a> {
 
     /// The place node of a country named by an institution record.
     fn country_place(&mut self, country: &str) -> Result<NodeId, GraphError> {
-        if let Some(node) = self.find_by_name("Place", country, &[]) {
-            return Ok(node);
-        }
+        let keys = resolve::keys(Kind::Place, country, &[] as &[&str]);
         let mut props = BTreeMap::new();
-        props.insert("name".to_string(), Value::from(country));
         props.insert("kind".to_string(), Value::from("country"));
-        Ok(self.graph.add_node(["Place"], props))
+        let entity = self.resolve_entity(Kind::Place, &keys, None, country, &props)?;
+        let node = self.entities.node(entity);
+        merge::adopt_names(self.graph, node, Kind::Place, country, &[])?;
+        Ok(node)
     }
 
     fn role(&mut self, role: &crate::extract::record::RoleRecord) -> Result<(), GraphError> {
-        let Some(&person) = self.local.get(&role.person) else {
+        let Some(person) = self.local_node(&role.person) else {
             return Ok(());
         };
-        let institution = role
-            .institution
-            .as_ref()
-            .and_then(|id| self.local.get(id))
-            .copied();
+        let institution = role.institution.as_ref().and_then(|id| self.local_node(id));
         let role_node = self.role_node(&role.title, institution)?;
         let mut props = self.evidence_properties(role.evidence.as_ref());
         if let Some(date) = self.article.date {
@@ -460,11 +457,11 @@ impl<'a> ArticleIngest<'a> {
             self.graph.add_node_provenance(node, provenance)?;
         }
         for participant in &event.participants {
-            if let Some(&who) = self.local.get(participant) {
+            if let Some(who) = self.local_node(participant) {
                 self.link_once(who, node, "PARTICIPATED_IN")?;
             }
         }
-        if let Some(&place) = event.place.as_ref().and_then(|id| self.local.get(id)) {
+        if let Some(place) = event.place.as_ref().and_then(|id| self.local_node(id)) {
             self.link_once(node, place, "TOOK_PLACE_IN")?;
         }
         self.link_once(node, self.article_node, "MENTIONED_IN")?;
