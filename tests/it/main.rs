@@ -12,5 +12,6 @@ mod cypher;
 mod dot;
 mod extract;
 mod ingest;
+mod resolve;
 mod store;
 mod tck;
