@@ -87,8 +87,8 @@ impl Subgraph {
                 id,
                 NodeItem {
                     id,
-                    labels: node.labels.iter().cloned().collect(),
-                    properties: node.properties.clone(),
+                    labels: node.labels().into_iter().map(str::to_string).collect(),
+                    properties: node.properties(),
                 },
             );
         }
@@ -97,13 +97,12 @@ impl Subgraph {
 
 fn rel_item(graph: &Graph, id: RelId) -> Option<RelItem> {
     let rel = graph.rel(id)?;
-    let (start, end) = graph.endpoints(id)?;
     Some(RelItem {
         id,
-        rel_type: rel.rel_type.clone(),
-        start,
-        end,
-        properties: rel.properties.clone(),
+        rel_type: rel.rel_type().to_string(),
+        start: rel.start(),
+        end: rel.end(),
+        properties: rel.properties(),
     })
 }
 

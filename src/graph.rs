@@ -3,25 +3,45 @@
 //! the text it came from.
 //!
 //! `Graph` wraps a private petgraph `StableDiGraph` (so deleting an element
-//! never renumbers the others) and keeps its indexes in step with every
-//! change: by label, by relationship type, by folded `name`, and by a few
-//! indexed property keys. It knows nothing of news or of Cypher.
+//! never renumbers the others) whose weights are compact records: labels,
+//! types and property keys are interned ids, properties a sorted list, and
+//! provenance a list of (source node, sentence, span) entries. Indexes by
+//! label, relationship type, folded name and a few property keys are kept
+//! in step with every change. It knows nothing of news or of Cypher: the
+//! [`Schema`] a caller hands it says under which property names provenance
+//! reads (an article, a sentence, the sentence's text).
 
+mod element;
 pub mod fold;
+mod index;
+mod intern;
+mod schema;
 pub mod value;
+mod view;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
+use rustc_hash::FxHashMap;
 
+pub use element::{Node, NodeData, Provenance, Rel, RelData};
+pub(crate) use intern::Symbol;
 pub use fold::fold;
+pub use schema::{ProvenanceKeys, Schema};
 pub use value::{Date, Value};
+pub use view::{NodeRef, RelRef};
+
+pub(crate) use element::Props;
+use element::push_provenance;
+use index::{hash_of, HashIndex};
+use intern::Interner;
 
 /// Property keys whose string and integer values are indexed, so a pattern
 /// anchored on one of them starts from the index instead of a scan.
-pub const INDEXED_KEYS: [&str; 4] = ["name", "title", "id", "article"];
+pub const INDEXED_KEYS: [&str; 3] = ["name", "title", "id"];
 
 /// Identifies a node for the life of the graph (ids of deleted nodes may be
 /// reused by later ones, as in other graph databases).
@@ -53,32 +73,6 @@ pub enum Direction {
     Incoming,
     /// Both; a self-loop is reported once.
     Both,
-}
-
-/// Where a fact came from: an article, the index of a sentence in it and the
-/// byte span of the mention within the article text.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Provenance {
-    pub article: String,
-    pub sentence: u32,
-    pub start: u32,
-    pub end: u32,
-}
-
-/// A node: labels, properties, and where it was read.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Node {
-    pub labels: BTreeSet<String>,
-    pub properties: BTreeMap<String, Value>,
-    pub provenance: Vec<Provenance>,
-}
-
-/// A relationship: one type, properties, and where it was read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rel {
-    pub rel_type: String,
-    pub properties: BTreeMap<String, Value>,
-    pub provenance: Vec<Provenance>,
 }
 
 /// A relationship as seen from one of its nodes.
@@ -125,44 +119,40 @@ pub enum GraphError {
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
     inner: StableDiGraph<Node, Rel, u32>,
-    by_label: BTreeMap<String, BTreeSet<NodeId>>,
-    by_type: BTreeMap<String, BTreeSet<RelId>>,
-    by_folded_name: HashMap<String, BTreeSet<NodeId>>,
-    by_property: HashMap<(String, IndexKey), BTreeSet<NodeId>>,
+    labels: Interner,
+    types: Interner,
+    keys: Interner,
+    schema: Schema,
+    /// Per label id, the nodes carrying it.
+    by_label: Vec<BTreeSet<NodeId>>,
+    /// Per type id, the relationships of that type.
+    by_type: Vec<BTreeSet<RelId>>,
+    /// Folded `name`, `title` and `aliases` → nodes.
+    by_folded_name: HashIndex,
+    /// (key, value) of the [`INDEXED_KEYS`] → nodes.
+    by_property: HashIndex,
+    /// Sentence byte spans of the nodes that are provenance sources, so a
+    /// fact's evidence is read from the source text, never copied.
+    sentences: FxHashMap<NodeId, Box<[(u32, u32)]>>,
     /// Bumped by every mutation, so callers can tell whether to save.
     changes: u64,
 }
 
 /// The hashable form of an indexed property value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum IndexKey {
-    String(String),
+#[derive(Hash)]
+enum IndexKey<'a> {
+    String(&'a str),
     Int(i64),
 }
 
-impl IndexKey {
-    fn of(value: &Value) -> Option<IndexKey> {
+impl IndexKey<'_> {
+    fn of(value: &Value) -> Option<IndexKey<'_>> {
         match value {
-            Value::String(s) => Some(IndexKey::String(s.clone())),
+            Value::String(s) => Some(IndexKey::String(s)),
             Value::Int(i) => Some(IndexKey::Int(*i)),
             _ => None,
         }
     }
-}
-
-/// The folded keys a node is found under by name: its `name`, its
-/// `title` (roles) and each string of its `aliases` list.
-fn folded_names(node: &Node) -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
-    for key in ["name", "title"] {
-        if let Some(Value::String(text)) = node.properties.get(key) {
-            names.insert(fold(text));
-        }
-    }
-    if let Some(Value::List(aliases)) = node.properties.get("aliases") {
-        names.extend(aliases.iter().filter_map(Value::as_str).map(fold));
-    }
-    names
 }
 
 fn node_index(id: NodeId) -> NodeIndex<u32> {
@@ -187,6 +177,26 @@ impl Graph {
         Graph::default()
     }
 
+    /// An empty graph that reads provenance as `schema` says.
+    pub fn with_schema(schema: Schema) -> Graph {
+        Graph {
+            schema,
+            ..Graph::default()
+        }
+    }
+
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// Sets how provenance reads as properties (no element changes).
+    pub fn set_schema(&mut self, schema: Schema) {
+        if self.schema != schema {
+            self.changes += 1;
+            self.schema = schema;
+        }
+    }
+
     /// A counter that grows with every change to the graph: equal counts
     /// mean nothing changed in between.
     pub fn change_count(&self) -> u64 {
@@ -205,22 +215,59 @@ impl Graph {
     pub fn add_node<L, S>(&mut self, labels: L, properties: BTreeMap<String, Value>) -> NodeId
     where
         L: IntoIterator<Item = S>,
-        S: Into<String>,
+        S: AsRef<str>,
     {
         let node = Node {
-            labels: labels.into_iter().map(Into::into).collect(),
-            properties,
+            labels: self.label_ids(labels),
+            props: self.props_of(properties),
             provenance: Vec::new(),
         };
-        self.insert_node(node)
+        self.insert_stored_node(node)
     }
 
-    /// Adds a fully built node (labels, properties and provenance).
-    pub fn insert_node(&mut self, node: Node) -> NodeId {
+    /// Adds a node given in owned form (labels, properties, provenance).
+    pub fn insert_node(&mut self, data: NodeData) -> NodeId {
+        let node = Node {
+            labels: self.label_ids(&data.labels),
+            props: self.props_of(data.properties),
+            provenance: data.provenance,
+        };
+        let id = self.insert_stored_node(node);
+        if !data.sentences.is_empty() {
+            self.sentences.insert(id, data.sentences.into_boxed_slice());
+        }
+        id
+    }
+
+    fn insert_stored_node(&mut self, node: Node) -> NodeId {
         self.changes += 1;
         let id = node_id(self.inner.add_node(node));
         self.index_node(id);
         id
+    }
+
+    fn label_ids<L, S>(&mut self, labels: L) -> Box<[Symbol]>
+    where
+        L: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut ids: Vec<Symbol> = labels
+            .into_iter()
+            .map(|l| self.labels.intern(l.as_ref()))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_boxed_slice()
+    }
+
+    fn props_of(&mut self, properties: BTreeMap<String, Value>) -> Props {
+        Props::from_sorted(
+            properties
+                .into_iter()
+                .filter(|(_, v)| *v != Value::Null)
+                .map(|(k, v)| (self.keys.intern(&k), v))
+                .collect(),
+        )
     }
 
     /// Adds a relationship between two existing nodes.
@@ -228,39 +275,79 @@ impl Graph {
         &mut self,
         start: NodeId,
         end: NodeId,
-        rel_type: impl Into<String>,
+        rel_type: &str,
         properties: BTreeMap<String, Value>,
     ) -> Result<RelId, GraphError> {
-        let rel = Rel {
-            rel_type: rel_type.into(),
-            properties,
-            provenance: Vec::new(),
-        };
-        self.insert_rel(start, end, rel)
+        self.insert_rel(
+            start,
+            end,
+            RelData {
+                rel_type: rel_type.to_string(),
+                properties,
+                provenance: Vec::new(),
+            },
+        )
     }
 
-    /// Adds a fully built relationship between two existing nodes.
+    /// Adds a relationship given in owned form between two existing nodes.
     pub fn insert_rel(
         &mut self,
         start: NodeId,
         end: NodeId,
-        rel: Rel,
+        data: RelData,
     ) -> Result<RelId, GraphError> {
+        let rel = Rel {
+            rel_type: self.types.intern(&data.rel_type),
+            props: self.props_of(data.properties),
+            provenance: data.provenance,
+        };
+        self.insert_stored_rel(start, end, rel)
+    }
+
+    /// Adds a relationship read from text: no properties but its
+    /// provenance, which is where its `article`, `sentence` and `evidence`
+    /// are read from.
+    pub fn add_fact(
+        &mut self,
+        start: NodeId,
+        end: NodeId,
+        rel_type: &str,
+        provenance: Provenance,
+    ) -> Result<RelId, GraphError> {
+        let rel = Rel {
+            rel_type: self.types.intern(rel_type),
+            props: Props::default(),
+            provenance: vec![provenance],
+        };
+        self.insert_stored_rel(start, end, rel)
+    }
+
+    fn insert_stored_rel(&mut self, start: NodeId, end: NodeId, rel: Rel) -> Result<RelId, GraphError> {
         self.require_node(start)?;
         self.require_node(end)?;
         self.changes += 1;
-        let rel_type = rel.rel_type.clone();
+        let rel_type = rel.rel_type as usize;
         let id = rel_id(self.inner.add_edge(node_index(start), node_index(end), rel));
-        self.by_type.entry(rel_type).or_default().insert(id);
+        if self.by_type.len() <= rel_type {
+            self.by_type.resize_with(rel_type + 1, BTreeSet::new);
+        }
+        self.by_type[rel_type].insert(id);
         Ok(id)
     }
 
-    pub fn node(&self, id: NodeId) -> Option<&Node> {
-        self.inner.node_weight(node_index(id))
+    /// A node, seen through the graph (labels and keys by name, provenance
+    /// read as properties).
+    pub fn node(&self, id: NodeId) -> Option<NodeRef<'_>> {
+        self.inner
+            .node_weight(node_index(id))
+            .map(|node| NodeRef::new(self, id, node))
     }
 
-    pub fn rel(&self, id: RelId) -> Option<&Rel> {
-        self.inner.edge_weight(edge_index(id))
+    /// A relationship, seen through the graph.
+    pub fn rel(&self, id: RelId) -> Option<RelRef<'_>> {
+        let rel = self.inner.edge_weight(edge_index(id))?;
+        let (start, end) = self.endpoints(id)?;
+        Some(RelRef::new(self, id, rel, start, end))
     }
 
     pub fn contains_node(&self, id: NodeId) -> bool {
@@ -290,44 +377,80 @@ impl Graph {
 
     /// Nodes carrying a label, ascending by id.
     pub fn nodes_with_label<'a>(&'a self, label: &str) -> impl Iterator<Item = NodeId> + 'a {
-        self.by_label.get(label).into_iter().flatten().copied()
+        self.labels
+            .get(label)
+            .and_then(|l| self.by_label.get(l as usize))
+            .into_iter()
+            .flatten()
+            .copied()
     }
 
     /// Number of nodes carrying a label.
     pub fn label_count(&self, label: &str) -> usize {
-        self.by_label.get(label).map_or(0, BTreeSet::len)
+        self.labels
+            .get(label)
+            .and_then(|l| self.by_label.get(l as usize))
+            .map_or(0, BTreeSet::len)
+    }
+
+    /// Whether a node carries a label.
+    pub fn has_label(&self, id: NodeId, label: &str) -> bool {
+        match (self.inner.node_weight(node_index(id)), self.labels.get(label)) {
+            (Some(node), Some(label)) => node.has_label(label),
+            _ => false,
+        }
     }
 
     /// Relationships of a type, ascending by id.
     pub fn rels_with_type<'a>(&'a self, rel_type: &str) -> impl Iterator<Item = RelId> + 'a {
-        self.by_type.get(rel_type).into_iter().flatten().copied()
+        self.types
+            .get(rel_type)
+            .and_then(|t| self.by_type.get(t as usize))
+            .into_iter()
+            .flatten()
+            .copied()
     }
 
     /// Node count per label, sorted by label.
     pub fn label_counts(&self) -> Vec<(String, usize)> {
-        self.by_label
+        let mut counts: Vec<(String, usize)> = self
+            .by_label
             .iter()
+            .enumerate()
             .filter(|(_, ids)| !ids.is_empty())
-            .map(|(label, ids)| (label.clone(), ids.len()))
-            .collect()
+            .map(|(l, ids)| (self.labels.name(l as Symbol).to_string(), ids.len()))
+            .collect();
+        counts.sort();
+        counts
     }
 
     /// Relationship count per type, sorted by type.
     pub fn type_counts(&self) -> Vec<(String, usize)> {
-        self.by_type
+        let mut counts: Vec<(String, usize)> = self
+            .by_type
             .iter()
+            .enumerate()
             .filter(|(_, ids)| !ids.is_empty())
-            .map(|(t, ids)| (t.clone(), ids.len()))
-            .collect()
+            .map(|(t, ids)| (self.types.name(t as Symbol).to_string(), ids.len()))
+            .collect();
+        counts.sort();
+        counts
     }
 
     /// Nodes whose `name`, `title` or one of whose `aliases` folds to the
     /// same key as `name` (case- and diacritics-insensitive), ascending by id.
     pub fn nodes_by_folded_name(&self, name: &str) -> Vec<NodeId> {
+        let key = fold(name);
         self.by_folded_name
-            .get(&fold(name))
-            .map(|ids| ids.iter().copied().collect())
-            .unwrap_or_default()
+            .get(hash_of(&key))
+            .iter()
+            .copied()
+            .filter(|&id| {
+                self.inner
+                    .node_weight(node_index(id))
+                    .is_some_and(|node| self.folded_names(node).contains(&key))
+            })
+            .collect()
     }
 
     /// Nodes whose property `key` equals `value`, from the index; `None` when
@@ -337,58 +460,94 @@ impl Graph {
             return None;
         }
         let index_key = IndexKey::of(value)?;
+        let Some(key_id) = self.keys.get(key) else {
+            return Some(Vec::new());
+        };
         Some(
             self.by_property
-                .get(&(key.to_string(), index_key))
-                .map(|ids| ids.iter().copied().collect())
-                .unwrap_or_default(),
+                .get(hash_of(&(key_id, index_key)))
+                .iter()
+                .copied()
+                .filter(|&id| {
+                    self.inner
+                        .node_weight(node_index(id))
+                        .and_then(|node| node.props.get(key_id))
+                        == Some(value)
+                })
+                .collect(),
         )
     }
 
     /// The relationships at a node, in the given direction, ordered by id.
     pub fn adjacent(&self, id: NodeId, direction: Direction) -> Vec<Adjacent> {
+        let mut out: Vec<Adjacent> = self.edges(id, direction).collect();
+        out.sort_by_key(|a| a.rel);
+        out
+    }
+
+    /// The relationships at a node in the given direction, in no set order,
+    /// without allocating.
+    pub fn edges(&self, id: NodeId, direction: Direction) -> impl Iterator<Item = Adjacent> + '_ {
         let index = node_index(id);
-        if !self.inner.contains_node(index) {
-            return Vec::new();
-        }
+        let present = self.inner.contains_node(index);
         let to_adjacent = |e: petgraph::stable_graph::EdgeReference<'_, Rel, u32>| Adjacent {
             rel: rel_id(e.id()),
             start: node_id(e.source()),
             end: node_id(e.target()),
         };
-        let mut out: Vec<Adjacent> = match direction {
-            Direction::Outgoing => self
-                .inner
-                .edges_directed(index, petgraph::Direction::Outgoing)
-                .map(to_adjacent)
-                .collect(),
-            Direction::Incoming => self
-                .inner
-                .edges_directed(index, petgraph::Direction::Incoming)
-                .map(to_adjacent)
-                .collect(),
-            Direction::Both => {
-                let mut all: Vec<Adjacent> = self
-                    .inner
-                    .edges_directed(index, petgraph::Direction::Outgoing)
-                    .map(to_adjacent)
-                    .collect();
-                all.extend(
-                    self.inner
-                        .edges_directed(index, petgraph::Direction::Incoming)
-                        .filter(|e| e.source() != e.target())
-                        .map(to_adjacent),
-                );
-                all
-            }
+        let outgoing = matches!(direction, Direction::Outgoing | Direction::Both) && present;
+        let incoming = matches!(direction, Direction::Incoming | Direction::Both) && present;
+        let both = direction == Direction::Both;
+        let out_edges = outgoing
+            .then(|| self.inner.edges_directed(index, petgraph::Direction::Outgoing))
+            .into_iter()
+            .flatten()
+            .map(to_adjacent);
+        let in_edges = incoming
+            .then(|| self.inner.edges_directed(index, petgraph::Direction::Incoming))
+            .into_iter()
+            .flatten()
+            // a self-loop was already reported as outgoing
+            .filter(move |e| !(both && e.source() == e.target()))
+            .map(to_adjacent);
+        out_edges.chain(in_edges)
+    }
+
+    /// A relationship of one type from `start` to `end`, if any. Walks the
+    /// start's outgoing and the end's incoming lists in turn, so the cost is
+    /// that of the shorter list: linking a new event to a country that is
+    /// in every article reads the event's few relationships, not the
+    /// country's thousands.
+    pub fn find_rel(&self, start: NodeId, end: NodeId, rel_type: &str) -> Option<RelId> {
+        let type_id = self.types.get(rel_type)?;
+        let (from, to) = (node_index(start), node_index(end));
+        if !self.inner.contains_node(from) || !self.inner.contains_node(to) {
+            return None;
+        }
+        let fits = |e: &petgraph::stable_graph::EdgeReference<'_, Rel, u32>| {
+            e.source() == from && e.target() == to && e.weight().rel_type == type_id
         };
-        out.sort_by_key(|a| a.rel);
-        out
+        let mut outgoing = self.inner.edges_directed(from, petgraph::Direction::Outgoing);
+        let mut incoming = self.inner.edges_directed(to, petgraph::Direction::Incoming);
+        loop {
+            // every such relationship is on both lists: the first list to
+            // run out without one proves there is none
+            match outgoing.next() {
+                Some(e) if fits(&e) => return Some(rel_id(e.id())),
+                Some(_) => {}
+                None => return None,
+            }
+            match incoming.next() {
+                Some(e) if fits(&e) => return Some(rel_id(e.id())),
+                Some(_) => {}
+                None => return None,
+            }
+        }
     }
 
     /// Number of relationships at a node (a self-loop counts once).
     pub fn degree(&self, id: NodeId) -> usize {
-        self.adjacent(id, Direction::Both).len()
+        self.edges(id, Direction::Both).count()
     }
 
     /// Sets (or, with `Value::Null`, removes) a node property.
@@ -400,13 +559,9 @@ impl Graph {
         value: Value,
     ) -> Result<Option<Value>, GraphError> {
         self.require_node(id)?;
+        let key = self.keys.intern(key);
         self.unindex_node(id);
-        let node = self.node_mut(id)?;
-        let previous = if value == Value::Null {
-            node.properties.remove(key)
-        } else {
-            node.properties.insert(key.to_string(), value)
-        };
+        let previous = self.node_mut(id)?.props.set(key, value);
         self.index_node(id);
         Ok(previous)
     }
@@ -418,59 +573,171 @@ impl Graph {
         properties: BTreeMap<String, Value>,
     ) -> Result<(), GraphError> {
         self.require_node(id)?;
+        let props = self.props_of(properties);
         self.unindex_node(id);
-        self.node_mut(id)?.properties = properties;
+        self.node_mut(id)?.props = props;
         self.index_node(id);
         Ok(())
     }
 
     /// Adds a label; returns whether it was new on this node.
     pub fn add_label(&mut self, id: NodeId, label: &str) -> Result<bool, GraphError> {
-        let added = self.node_mut(id)?.labels.insert(label.to_string());
-        if added {
-            self.by_label
-                .entry(label.to_string())
-                .or_default()
-                .insert(id);
-        }
-        Ok(added)
+        self.require_node(id)?;
+        let label = self.labels.intern(label);
+        let node = self.node_mut(id)?;
+        let Err(at) = node.labels.binary_search(&label) else {
+            return Ok(false);
+        };
+        let mut labels = std::mem::take(&mut node.labels).into_vec();
+        labels.insert(at, label);
+        node.labels = labels.into_boxed_slice();
+        self.label_set(label).insert(id);
+        Ok(true)
     }
 
     /// Removes a label; returns whether the node had it.
     pub fn remove_label(&mut self, id: NodeId, label: &str) -> Result<bool, GraphError> {
-        let removed = self.node_mut(id)?.labels.remove(label);
-        if removed {
-            if let Some(ids) = self.by_label.get_mut(label) {
-                ids.remove(&id);
-            }
-        }
-        Ok(removed)
+        self.require_node(id)?;
+        let Some(label) = self.labels.get(label) else {
+            return Ok(false);
+        };
+        let node = self.node_mut(id)?;
+        let Ok(at) = node.labels.binary_search(&label) else {
+            return Ok(false);
+        };
+        let mut labels = std::mem::take(&mut node.labels).into_vec();
+        labels.remove(at);
+        node.labels = labels.into_boxed_slice();
+        self.label_set(label).remove(&id);
+        Ok(true)
     }
 
-    /// Records where a node was read; duplicates are ignored.
+    fn label_set(&mut self, label: Symbol) -> &mut BTreeSet<NodeId> {
+        let at = label as usize;
+        if self.by_label.len() <= at {
+            self.by_label.resize_with(at + 1, BTreeSet::new);
+        }
+        &mut self.by_label[at]
+    }
+
+    /// Records where a node was read; returns whether the entry was new.
     pub fn add_node_provenance(
         &mut self,
         id: NodeId,
         provenance: Provenance,
-    ) -> Result<(), GraphError> {
-        let node = self.node_mut(id)?;
-        if !node.provenance.contains(&provenance) {
-            node.provenance.push(provenance);
-        }
-        Ok(())
+    ) -> Result<bool, GraphError> {
+        Ok(push_provenance(&mut self.node_mut(id)?.provenance, provenance))
     }
 
-    /// Records where a relationship was read; duplicates are ignored.
+    /// Records where a relationship was read; returns whether the entry was
+    /// new (a fact restated by another article gains an entry).
     pub fn add_rel_provenance(
         &mut self,
         id: RelId,
         provenance: Provenance,
+    ) -> Result<bool, GraphError> {
+        Ok(push_provenance(&mut self.rel_mut(id)?.provenance, provenance))
+    }
+
+    /// Declares a node a provenance source whose text property (the
+    /// schema's `source_text`) is split into sentences at these byte spans.
+    pub fn set_source_sentences(
+        &mut self,
+        id: NodeId,
+        sentences: Vec<(u32, u32)>,
     ) -> Result<(), GraphError> {
-        let rel = self.rel_mut(id)?;
-        if !rel.provenance.contains(&provenance) {
-            rel.provenance.push(provenance);
-        }
+        self.require_node(id)?;
+        self.changes += 1;
+        self.sentences.insert(id, sentences.into_boxed_slice());
         Ok(())
+    }
+
+    /// The sentence spans of a source node.
+    pub fn source_sentences(&self, id: NodeId) -> Option<&[(u32, u32)]> {
+        self.sentences.get(&id).map(|s| &**s)
+    }
+
+    /// The text of the sentence a provenance entry points at, trimmed.
+    pub fn evidence_text(&self, provenance: &Provenance) -> Option<&str> {
+        let keys = self.schema.provenance.as_ref()?;
+        let &(start, end) = self
+            .sentences
+            .get(&provenance.source)?
+            .get(provenance.sentence as usize)?;
+        let source = self.inner.node_weight(node_index(provenance.source))?;
+        let text = source.props.get(self.keys.get(&keys.source_text)?)?.as_str()?;
+        text.get(start as usize..end as usize).map(str::trim)
+    }
+
+    /// The value a provenance list gives for property `key` under the
+    /// schema, when `key` is one of its provenance keys and no property of
+    /// that name is stored.
+    pub(crate) fn provenance_property(
+        &self,
+        rel_type: Option<Symbol>,
+        provenance: &[Provenance],
+        key: &str,
+    ) -> Option<Value> {
+        let keys = self.schema.provenance.as_ref()?;
+        let first = provenance.first()?;
+        if key == keys.source {
+            let source = self.inner.node_weight(node_index(first.source))?;
+            source.props.get(self.keys.get(&keys.source_id)?).cloned()
+        } else if key == keys.sentence {
+            (first.sentence != Provenance::NO_SENTENCE).then(|| Value::Int(i64::from(first.sentence)))
+        } else if key == keys.evidence {
+            self.evidence_text(first).map(Value::from)
+        } else if self.summarises(rel_type) {
+            let same_source = provenance.iter().take_while(|p| p.source == first.source);
+            if key == keys.sentences {
+                let sentences: BTreeSet<u32> = same_source
+                    .map(|p| p.sentence)
+                    .filter(|&s| s != Provenance::NO_SENTENCE)
+                    .collect();
+                Some(Value::List(
+                    sentences.into_iter().map(|s| Value::Int(i64::from(s))).collect(),
+                ))
+            } else if key == keys.count {
+                Some(Value::Int(same_source.count() as i64))
+            } else {
+                None
+            }
+        } else {
+            None
+        }
+    }
+
+    /// The provenance keys an element with `provenance` shows, in no order.
+    pub(crate) fn provenance_keys(
+        &self,
+        rel_type: Option<Symbol>,
+        provenance: &[Provenance],
+    ) -> Vec<&str> {
+        let Some(keys) = self.schema.provenance.as_ref() else {
+            return Vec::new();
+        };
+        let Some(first) = provenance.first() else {
+            return Vec::new();
+        };
+        let mut out = vec![keys.source.as_str()];
+        if first.sentence != Provenance::NO_SENTENCE {
+            out.push(keys.sentence.as_str());
+        }
+        if self.evidence_text(first).is_some() {
+            out.push(keys.evidence.as_str());
+        }
+        if self.summarises(rel_type) {
+            out.push(keys.sentences.as_str());
+            out.push(keys.count.as_str());
+        }
+        out
+    }
+
+    fn summarises(&self, rel_type: Option<Symbol>) -> bool {
+        let Some(keys) = self.schema.provenance.as_ref() else {
+            return false;
+        };
+        rel_type.is_some_and(|t| keys.summary_types.iter().any(|s| s == self.types.name(t)))
     }
 
     /// Sets (or, with `Value::Null`, removes) a relationship property.
@@ -481,12 +748,11 @@ impl Graph {
         key: &str,
         value: Value,
     ) -> Result<Option<Value>, GraphError> {
-        let rel = self.rel_mut(id)?;
-        Ok(if value == Value::Null {
-            rel.properties.remove(key)
-        } else {
-            rel.properties.insert(key.to_string(), value)
-        })
+        if !self.contains_rel(id) {
+            return Err(GraphError::NoSuchRel(id));
+        }
+        let key = self.keys.intern(key);
+        Ok(self.rel_mut(id)?.props.set(key, value))
     }
 
     /// Replaces all properties of a relationship.
@@ -495,44 +761,89 @@ impl Graph {
         id: RelId,
         properties: BTreeMap<String, Value>,
     ) -> Result<(), GraphError> {
-        let rel = self.rel_mut(id)?;
-        rel.properties = properties;
+        if !self.contains_rel(id) {
+            return Err(GraphError::NoSuchRel(id));
+        }
+        let props = self.props_of(properties);
+        self.rel_mut(id)?.props = props;
         Ok(())
     }
 
-    /// Removes a relationship and returns it.
-    pub fn remove_rel(&mut self, id: RelId) -> Result<Rel, GraphError> {
-        self.changes += 1;
+    /// Removes a relationship and returns it in owned form.
+    pub fn remove_rel(&mut self, id: RelId) -> Result<RelData, GraphError> {
         let rel = self
             .inner
             .remove_edge(edge_index(id))
             .ok_or(GraphError::NoSuchRel(id))?;
-        if let Some(ids) = self.by_type.get_mut(&rel.rel_type) {
+        self.changes += 1;
+        if let Some(ids) = self.by_type.get_mut(rel.rel_type as usize) {
             ids.remove(&id);
         }
-        Ok(rel)
+        Ok(self.rel_data(&rel))
     }
 
-    /// Removes a node that has no relationships and returns it.
-    pub fn remove_node(&mut self, id: NodeId) -> Result<Node, GraphError> {
+    /// Removes a node that has no relationships and returns it in owned form.
+    pub fn remove_node(&mut self, id: NodeId) -> Result<NodeData, GraphError> {
         self.require_node(id)?;
         if self.degree(id) > 0 {
             return Err(GraphError::NodeHasRelationships(id));
         }
         self.changes += 1;
         self.unindex_node(id);
-        self.inner
+        let node = self
+            .inner
             .remove_node(node_index(id))
-            .ok_or(GraphError::NoSuchNode(id))
+            .ok_or(GraphError::NoSuchNode(id))?;
+        let mut data = self.node_data(&node);
+        // the sentences split the node's text: a deleted source takes them
+        // along (and gives them back if it is restored)
+        if let Some(sentences) = self.sentences.remove(&id) {
+            data.sentences = sentences.into_vec();
+        }
+        Ok(data)
     }
 
     /// Removes a node with all its relationships and returns the node.
-    pub fn detach_remove_node(&mut self, id: NodeId) -> Result<Node, GraphError> {
+    pub fn detach_remove_node(&mut self, id: NodeId) -> Result<NodeData, GraphError> {
         self.require_node(id)?;
-        for adjacent in self.adjacent(id, Direction::Both) {
-            self.remove_rel(adjacent.rel)?;
+        let rels: Vec<RelId> = self.edges(id, Direction::Both).map(|a| a.rel).collect();
+        for rel in rels {
+            self.remove_rel(rel)?;
         }
         self.remove_node(id)
+    }
+
+    /// A stored node in owned form (stored properties only).
+    pub(crate) fn node_data(&self, node: &Node) -> NodeData {
+        let mut labels: Vec<String> = node
+            .labels
+            .iter()
+            .map(|&l| self.labels.name(l).to_string())
+            .collect();
+        labels.sort_unstable();
+        NodeData {
+            labels,
+            properties: node
+                .props
+                .iter()
+                .map(|(k, v)| (self.keys.name(k).to_string(), v.clone()))
+                .collect(),
+            provenance: node.provenance.clone(),
+            sentences: Vec::new(),
+        }
+    }
+
+    /// A stored relationship in owned form (stored properties only).
+    pub(crate) fn rel_data(&self, rel: &Rel) -> RelData {
+        RelData {
+            rel_type: self.types.name(rel.rel_type).to_string(),
+            properties: rel
+                .props
+                .iter()
+                .map(|(k, v)| (self.keys.name(k).to_string(), v.clone()))
+                .collect(),
+            provenance: rel.provenance.clone(),
+        }
     }
 
     /// Rebuilds a graph from its elements keeping their ids (used when
@@ -541,96 +852,31 @@ impl Graph {
     /// Fails when two elements share an id or a relationship names a node
     /// that is not given.
     pub fn from_elements(
-        nodes: Vec<(NodeId, Node)>,
-        rels: Vec<(RelId, NodeId, NodeId, Rel)>,
+        schema: Schema,
+        nodes: Vec<(NodeId, NodeData)>,
+        rels: Vec<(RelId, NodeId, NodeId, RelData)>,
     ) -> Result<Graph, GraphError> {
-        // Ids far beyond the element count can only come from a damaged
-        // file; refusing them bounds the memory a rebuild may take.
-        let node_limit = nodes.len() * 2 + 1024;
-        let rel_limit = rels.len() * 2 + 1024;
-        let mut slots: Vec<Option<Node>> = Vec::new();
-        for (id, node) in nodes {
-            let index = id.0 as usize;
-            if index >= node_limit {
-                return Err(GraphError::IdOutOfRange(format!("node {id}")));
-            }
-            if slots.len() <= index {
-                slots.resize_with(index + 1, || None);
-            }
-            if slots[index].replace(node).is_some() {
-                return Err(GraphError::DuplicateId(format!("node {id}")));
-            }
-        }
-        let mut graph = Graph::new();
-        let mut holes = Vec::new();
-        for (index, slot) in slots.into_iter().enumerate() {
-            let is_hole = slot.is_none();
-            let id = node_id(graph.inner.add_node(slot.unwrap_or_default()));
-            debug_assert_eq!(id.0 as usize, index);
-            if is_hole {
-                holes.push(id);
-            }
-        }
-        let mut rel_slots: Vec<Option<(NodeId, NodeId, Rel)>> = Vec::new();
-        for (id, start, end, rel) in rels {
-            for endpoint in [start, end] {
-                if holes.contains(&endpoint) || !graph.contains_node(endpoint) {
-                    return Err(GraphError::NoSuchNode(endpoint));
-                }
-            }
-            let index = id.0 as usize;
-            if index >= rel_limit {
-                return Err(GraphError::IdOutOfRange(format!("relationship {id}")));
-            }
-            if rel_slots.len() <= index {
-                rel_slots.resize_with(index + 1, || None);
-            }
-            if rel_slots[index].replace((start, end, rel)).is_some() {
-                return Err(GraphError::DuplicateId(format!("relationship {id}")));
-            }
-        }
-        let mut rel_holes = Vec::new();
-        for slot in rel_slots {
-            // A hole needs some endpoint; node 0 exists whenever any
-            // relationship exists, because relationships need nodes.
-            let (start, end, rel, is_hole) = match slot {
-                Some((start, end, rel)) => (start, end, rel, false),
-                None => {
-                    let placeholder = Rel {
-                        rel_type: String::new(),
-                        properties: BTreeMap::new(),
-                        provenance: Vec::new(),
-                    };
-                    (NodeId(0), NodeId(0), placeholder, true)
-                }
+        let mut builder = GraphBuilder::new(schema);
+        for (id, data) in nodes {
+            let node = Node {
+                labels: builder.graph.label_ids(&data.labels),
+                props: builder.graph.props_of(data.properties),
+                provenance: data.provenance,
             };
-            let id = rel_id(
-                graph
-                    .inner
-                    .add_edge(node_index(start), node_index(end), rel),
-            );
-            if is_hole {
-                rel_holes.push(id);
+            builder.node(id, node)?;
+            if !data.sentences.is_empty() {
+                builder.sources.push((id, data.sentences));
             }
         }
-        for id in rel_holes {
-            graph.inner.remove_edge(edge_index(id));
+        for (id, start, end, data) in rels {
+            let rel = Rel {
+                rel_type: builder.graph.types.intern(&data.rel_type),
+                props: builder.graph.props_of(data.properties),
+                provenance: data.provenance,
+            };
+            builder.rel(id, start, end, rel)?;
         }
-        for id in holes {
-            graph.inner.remove_node(node_index(id));
-        }
-        let node_ids: Vec<NodeId> = graph.node_ids().collect();
-        for id in node_ids {
-            graph.index_node(id);
-        }
-        let rel_ids: Vec<RelId> = graph.rel_ids().collect();
-        for id in rel_ids {
-            if let Some(rel) = graph.rel(id) {
-                let rel_type = rel.rel_type.clone();
-                graph.by_type.entry(rel_type).or_default().insert(id);
-            }
-        }
-        Ok(graph)
+        builder.finish()
     }
 
     fn require_node(&self, id: NodeId) -> Result<(), GraphError> {
@@ -655,128 +901,342 @@ impl Graph {
             .ok_or(GraphError::NoSuchRel(id))
     }
 
-    fn index_node(&mut self, id: NodeId) {
-        let Some(node) = self.inner.node_weight(node_index(id)) else {
-            return;
-        };
-        for label in &node.labels {
-            self.by_label.entry(label.clone()).or_default().insert(id);
-        }
-        for name in folded_names(node) {
-            self.by_folded_name.entry(name).or_default().insert(id);
-        }
-        for key in INDEXED_KEYS {
-            if let Some(index_key) = node.properties.get(key).and_then(IndexKey::of) {
-                self.by_property
-                    .entry((key.to_string(), index_key))
-                    .or_default()
-                    .insert(id);
+    /// The folded keys a node is found under by name: its `name`, its
+    /// `title` (roles) and each string of its `aliases` list.
+    fn folded_names(&self, node: &Node) -> Vec<String> {
+        let mut names = Vec::new();
+        for key in ["name", "title"] {
+            if let Some(Value::String(text)) = self.keys.get(key).and_then(|k| node.props.get(k)) {
+                names.push(fold(text));
             }
+        }
+        if let Some(Value::List(aliases)) = self.keys.get("aliases").and_then(|k| node.props.get(k))
+        {
+            names.extend(aliases.iter().filter_map(Value::as_str).map(fold));
+        }
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// The (hash, id) entries of a node in the value indexes.
+    fn index_entries(&self, id: NodeId) -> (Vec<u64>, Vec<u64>) {
+        let Some(node) = self.inner.node_weight(node_index(id)) else {
+            return (Vec::new(), Vec::new());
+        };
+        let names = self.folded_names(node).iter().map(hash_of).collect();
+        let properties = INDEXED_KEYS
+            .iter()
+            .filter_map(|key| {
+                let key_id = self.keys.get(key)?;
+                let value = IndexKey::of(node.props.get(key_id)?)?;
+                Some(hash_of(&(key_id, value)))
+            })
+            .collect();
+        (names, properties)
+    }
+
+    fn index_node(&mut self, id: NodeId) {
+        let labels = match self.inner.node_weight(node_index(id)) {
+            Some(node) => node.labels.clone(),
+            None => return,
+        };
+        for &label in labels.iter() {
+            self.label_set(label).insert(id);
+        }
+        let (names, properties) = self.index_entries(id);
+        for hash in names {
+            self.by_folded_name.insert(hash, id);
+        }
+        for hash in properties {
+            self.by_property.insert(hash, id);
         }
     }
 
     fn unindex_node(&mut self, id: NodeId) {
-        let Some(node) = self.inner.node_weight(node_index(id)) else {
-            return;
+        let labels = match self.inner.node_weight(node_index(id)) {
+            Some(node) => node.labels.clone(),
+            None => return,
         };
-        for label in &node.labels {
-            if let Some(ids) = self.by_label.get_mut(label) {
-                ids.remove(&id);
-            }
+        for &label in labels.iter() {
+            self.label_set(label).remove(&id);
         }
-        for key in folded_names(node) {
-            if let Some(ids) = self.by_folded_name.get_mut(&key) {
-                ids.remove(&id);
-                if ids.is_empty() {
-                    self.by_folded_name.remove(&key);
+        let (names, properties) = self.index_entries(id);
+        for hash in names {
+            self.by_folded_name.remove(hash, id);
+        }
+        for hash in properties {
+            self.by_property.remove(hash, id);
+        }
+    }
+
+    /// Stored view of a property by key name, for `view`.
+    pub(crate) fn stored_property<'a>(&self, props: &'a Props, key: &str) -> Option<&'a Value> {
+        props.get(self.keys.get(key)?)
+    }
+
+    pub(crate) fn key_name(&self, key: Symbol) -> &str {
+        self.keys.name(key)
+    }
+
+    pub(crate) fn label_name(&self, label: Symbol) -> &str {
+        self.labels.name(label)
+    }
+
+    pub(crate) fn type_name(&self, rel_type: Symbol) -> &str {
+        self.types.name(rel_type)
+    }
+
+    /// A property of an element in owned form (a snapshot of a deleted
+    /// element): the stored value, else what its provenance gives.
+    pub fn data_property<'a>(
+        &self,
+        properties: &'a BTreeMap<String, Value>,
+        rel_type: Option<&str>,
+        provenance: &[Provenance],
+        key: &str,
+    ) -> Option<Cow<'a, Value>> {
+        if let Some(value) = properties.get(key) {
+            return Some(Cow::Borrowed(value));
+        }
+        let rel_type = rel_type.and_then(|t| self.types.get(t));
+        self.provenance_property(rel_type, provenance, key)
+            .map(Cow::Owned)
+    }
+}
+
+/// What the file format reads of a graph: its name tables and stored
+/// records, interned ids and all (so saving copies nothing).
+impl Graph {
+    pub(crate) fn label_names(&self) -> impl ExactSizeIterator<Item = &str> + Clone {
+        self.labels.names()
+    }
+
+    pub(crate) fn type_names(&self) -> impl ExactSizeIterator<Item = &str> + Clone {
+        self.types.names()
+    }
+
+    pub(crate) fn key_names(&self) -> impl ExactSizeIterator<Item = &str> + Clone {
+        self.keys.names()
+    }
+
+    pub(crate) fn stored_nodes(&self) -> impl Iterator<Item = (NodeId, &Node)> {
+        self.inner
+            .node_indices()
+            .filter_map(|i| Some((node_id(i), self.inner.node_weight(i)?)))
+    }
+
+    pub(crate) fn stored_rels(&self) -> impl Iterator<Item = (RelId, NodeId, NodeId, &Rel)> {
+        self.inner.edge_indices().filter_map(|i| {
+            let (a, b) = self.inner.edge_endpoints(i)?;
+            Some((rel_id(i), node_id(a), node_id(b), self.inner.edge_weight(i)?))
+        })
+    }
+}
+
+/// Rebuilds a graph from elements with given ids (loading a file). Slots
+/// between given ids become holes that are removed at the end, so ids are
+/// kept exactly.
+pub(crate) struct GraphBuilder {
+    graph: Graph,
+    nodes: Vec<Option<Node>>,
+    rels: Vec<Option<(NodeId, NodeId, Rel)>>,
+    sources: Vec<(NodeId, Vec<(u32, u32)>)>,
+}
+
+impl GraphBuilder {
+    fn new(schema: Schema) -> GraphBuilder {
+        GraphBuilder {
+            graph: Graph::with_schema(schema),
+            nodes: Vec::new(),
+            rels: Vec::new(),
+            sources: Vec::new(),
+        }
+    }
+
+    /// A builder whose elements name labels, types and keys by their
+    /// index in these tables (as the file format stores them).
+    pub(crate) fn with_names(
+        schema: Schema,
+        labels: &[String],
+        types: &[String],
+        keys: &[String],
+    ) -> Result<GraphBuilder, String> {
+        let mut builder = GraphBuilder::new(schema);
+        for (table, names) in [
+            (&mut builder.graph.labels, labels),
+            (&mut builder.graph.types, types),
+            (&mut builder.graph.keys, keys),
+        ] {
+            for (at, name) in names.iter().enumerate() {
+                if table.intern(name) as usize != at {
+                    return Err(format!("the name {name:?} appears twice in a name table"));
                 }
             }
         }
-        for key in INDEXED_KEYS {
-            if let Some(index_key) = node.properties.get(key).and_then(IndexKey::of) {
-                let entry = (key.to_string(), index_key);
-                if let Some(ids) = self.by_property.get_mut(&entry) {
-                    ids.remove(&id);
-                    if ids.is_empty() {
-                        self.by_property.remove(&entry);
-                    }
-                }
+        Ok(builder)
+    }
+
+    /// Adds a node given by interned ids, checking them.
+    pub(crate) fn raw_node(
+        &mut self,
+        id: NodeId,
+        mut labels: Vec<Symbol>,
+        props: Vec<(Symbol, Value)>,
+        provenance: Vec<Provenance>,
+        sentences: Vec<(u32, u32)>,
+    ) -> Result<(), String> {
+        if labels.iter().any(|&l| l as usize >= self.graph.labels.len()) {
+            return Err(format!("node {id} has an unknown label"));
+        }
+        self.check_props(&props)?;
+        labels.sort_unstable();
+        labels.dedup();
+        let node = Node {
+            labels: labels.into_boxed_slice(),
+            props: Props::from_sorted(props),
+            provenance,
+        };
+        self.node(id, node).map_err(|e| e.to_string())?;
+        if !sentences.is_empty() {
+            self.sources.push((id, sentences));
+        }
+        Ok(())
+    }
+
+    /// Adds a relationship given by interned ids, checking them.
+    pub(crate) fn raw_rel(
+        &mut self,
+        id: RelId,
+        (start, end): (NodeId, NodeId),
+        rel_type: Symbol,
+        props: Vec<(Symbol, Value)>,
+        provenance: Vec<Provenance>,
+    ) -> Result<(), String> {
+        if rel_type as usize >= self.graph.types.len() {
+            return Err(format!("relationship {id} has an unknown type"));
+        }
+        self.check_props(&props)?;
+        let rel = Rel {
+            rel_type,
+            props: Props::from_sorted(props),
+            provenance,
+        };
+        self.rel(id, start, end, rel).map_err(|e| e.to_string())
+    }
+
+    fn check_props(&self, props: &[(Symbol, Value)]) -> Result<(), String> {
+        if props.iter().any(|&(k, _)| k as usize >= self.graph.keys.len()) {
+            return Err("a property has an unknown key".to_string());
+        }
+        Ok(())
+    }
+
+    fn node(&mut self, id: NodeId, node: Node) -> Result<(), GraphError> {
+        let index = id.0 as usize;
+        // Ids far beyond the element count can only come from a damaged
+        // file; refusing them bounds the memory a rebuild may take.
+        if index >= self.nodes.len().saturating_mul(2) + 1024 {
+            return Err(GraphError::IdOutOfRange(format!("node {id}")));
+        }
+        if self.nodes.len() <= index {
+            self.nodes.resize_with(index + 1, || None);
+        }
+        if self.nodes[index].replace(node).is_some() {
+            return Err(GraphError::DuplicateId(format!("node {id}")));
+        }
+        Ok(())
+    }
+
+    fn rel(&mut self, id: RelId, start: NodeId, end: NodeId, rel: Rel) -> Result<(), GraphError> {
+        for endpoint in [start, end] {
+            if !matches!(self.nodes.get(endpoint.0 as usize), Some(Some(_))) {
+                return Err(GraphError::NoSuchNode(endpoint));
             }
         }
+        let index = id.0 as usize;
+        if index >= self.rels.len().saturating_mul(2) + 1024 {
+            return Err(GraphError::IdOutOfRange(format!("relationship {id}")));
+        }
+        if self.rels.len() <= index {
+            self.rels.resize_with(index + 1, || None);
+        }
+        if self.rels[index].replace((start, end, rel)).is_some() {
+            return Err(GraphError::DuplicateId(format!("relationship {id}")));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish(self) -> Result<Graph, GraphError> {
+        let GraphBuilder {
+            mut graph,
+            nodes,
+            rels,
+            sources,
+        } = self;
+        let mut node_holes = Vec::new();
+        for (index, slot) in nodes.into_iter().enumerate() {
+            let is_hole = slot.is_none();
+            let id = node_id(graph.inner.add_node(slot.unwrap_or_default()));
+            debug_assert_eq!(id.0 as usize, index);
+            if is_hole {
+                node_holes.push(id);
+            }
+        }
+        let mut rel_holes = Vec::new();
+        for slot in rels {
+            // A hole needs some endpoint; node 0 exists whenever any
+            // relationship exists, because relationships need nodes.
+            let (start, end, rel, is_hole) = match slot {
+                Some((start, end, rel)) => (start, end, rel, false),
+                None => {
+                    let placeholder = Rel {
+                        rel_type: 0,
+                        props: Props::default(),
+                        provenance: Vec::new(),
+                    };
+                    (NodeId(0), NodeId(0), placeholder, true)
+                }
+            };
+            let id = rel_id(graph.inner.add_edge(node_index(start), node_index(end), rel));
+            if is_hole {
+                rel_holes.push(id);
+            } else {
+                let rel_type = graph.inner.edge_weight(edge_index(id)).map_or(0, |r| r.rel_type);
+                let at = rel_type as usize;
+                if graph.by_type.len() <= at {
+                    graph.by_type.resize_with(at + 1, BTreeSet::new);
+                }
+                graph.by_type[at].insert(id);
+            }
+        }
+        for id in rel_holes {
+            graph.inner.remove_edge(edge_index(id));
+        }
+        for id in node_holes {
+            graph.inner.remove_node(node_index(id));
+        }
+        let node_ids: Vec<NodeId> = graph.node_ids().collect();
+        for id in node_ids {
+            graph.index_node(id);
+        }
+        for (id, sentences) in sources {
+            graph.sentences.insert(id, sentences.into_boxed_slice());
+        }
+        for provenance in graph
+            .inner
+            .node_weights()
+            .flat_map(|n| &n.provenance)
+            .chain(graph.inner.edge_weights().flat_map(|r| &r.provenance))
+        {
+            if !graph.inner.contains_node(node_index(provenance.source)) {
+                return Err(GraphError::NoSuchNode(provenance.source));
+            }
+        }
+        graph.changes = 0;
+        Ok(graph)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn props(pairs: &[(&str, Value)]) -> BTreeMap<String, Value> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect()
-    }
-
-    #[test]
-    fn indexes_follow_every_change() {
-        let mut graph = Graph::new();
-        let tan = graph.add_node(["Person"], props(&[("name", "Phùng Sĩ Tấn".into())]));
-        let army = graph.add_node(["Institution"], props(&[("name", "Army".into())]));
-        let rel = graph
-            .add_rel(tan, army, "MEMBER_OF", BTreeMap::new())
-            .unwrap();
-
-        assert_eq!(graph.nodes_by_folded_name("phung si tan"), vec![tan]);
-        assert_eq!(
-            graph.nodes_by_property("name", &"Army".into()),
-            Some(vec![army])
-        );
-        assert_eq!(
-            graph.rels_with_type("MEMBER_OF").collect::<Vec<_>>(),
-            vec![rel]
-        );
-
-        graph.set_node_property(tan, "name", "Tấn".into()).unwrap();
-        assert!(graph.nodes_by_folded_name("phung si tan").is_empty());
-        assert_eq!(graph.nodes_by_folded_name("TAN"), vec![tan]);
-
-        graph.add_label(tan, "Officer").unwrap();
-        graph.remove_label(tan, "Person").unwrap();
-        assert_eq!(
-            graph.nodes_with_label("Officer").collect::<Vec<_>>(),
-            vec![tan]
-        );
-        assert_eq!(graph.label_count("Person"), 0);
-
-        assert_eq!(
-            graph.remove_node(tan),
-            Err(GraphError::NodeHasRelationships(tan))
-        );
-        graph.detach_remove_node(tan).unwrap();
-        assert_eq!(graph.rel_count(), 0);
-        assert_eq!(graph.rels_with_type("MEMBER_OF").count(), 0);
-        assert!(graph.nodes_by_folded_name("tan").is_empty());
-        assert!(graph.node(army).is_some());
-    }
-
-    #[test]
-    fn ids_survive_deletion_of_other_elements() {
-        let mut graph = Graph::new();
-        let a = graph.add_node(["A"], BTreeMap::new());
-        let b = graph.add_node(["B"], BTreeMap::new());
-        graph.remove_node(a).unwrap();
-        assert_eq!(graph.node(b).map(|n| n.labels.contains("B")), Some(true));
-        assert_eq!(graph.node_ids().collect::<Vec<_>>(), vec![b]);
-    }
-
-    #[test]
-    fn self_loops_are_reported_once_in_both_directions() {
-        let mut graph = Graph::new();
-        let a = graph.add_node(["A"], BTreeMap::new());
-        let r = graph.add_rel(a, a, "SELF", BTreeMap::new()).unwrap();
-        let adjacent = graph.adjacent(a, Direction::Both);
-        assert_eq!(adjacent.len(), 1);
-        assert_eq!(adjacent[0].rel, r);
-        assert_eq!(adjacent[0].other(a), a);
-    }
-}
+mod tests;

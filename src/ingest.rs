@@ -7,20 +7,24 @@
 //! `(:Institution)-[:PART_OF]->(:Institution)`,
 //! `(:Institution|Place)-[:LOCATED_IN]->(:Place)`,
 //! `(:Person|Institution|Place)-[:PARTICIPATED_IN]->(:Event)-[:TOOK_PLACE_IN]->(:Place)`,
-//! and `(any)-[:MENTIONED_IN {sentences}]->(:Article)`. Facts read from text
-//! carry `article`, `sentence` and `evidence` (the sentence itself) as
-//! properties and a `Provenance` with the byte span.
+//! and `(any)-[:MENTIONED_IN {sentences, count}]->(:Article)`. Every fact
+//! read from text (each relationship, and each event) keeps a `Provenance`
+//! per mention: the article node, the sentence index and the byte span.
+//! Its `article`, `sentence` and `evidence` (the sentence itself) are read
+//! from that through the [`news_schema`], never stored: the article's text
+//! and sentence spans are stored once, on the article node. A fact stated
+//! again (by another article, or twice in one) gains a provenance entry.
 //!
 //! **Architecture Invariant:** ingesting an article already in the graph
 //! (same article id) changes nothing.
 
 mod merge;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::extract::record::Mention;
 use crate::extract::{Article, Extraction};
-use crate::graph::{Direction, Graph, GraphError, NodeId, Provenance, RelId, Value};
+use crate::graph::{Direction, Graph, GraphError, NodeId, Provenance, ProvenanceKeys, RelId, Schema, Value};
 use crate::resolve::{self, Key, Kind, RecordKeys};
 
 /// What one ingest added.
@@ -31,6 +35,36 @@ pub struct IngestReport {
     pub skipped_articles: usize,
     pub nodes: usize,
     pub rels: usize,
+}
+
+/// How the news graph shows provenance: `article` (the article's `id`),
+/// `sentence`, `evidence`, and on `MENTIONED_IN` the mention summary
+/// `sentences` and `count`.
+pub fn news_schema() -> Schema {
+    Schema {
+        provenance: Some(ProvenanceKeys {
+            source: "article".into(),
+            sentence: "sentence".into(),
+            evidence: "evidence".into(),
+            sentences: "sentences".into(),
+            count: "count".into(),
+            summary_types: vec!["MENTIONED_IN".into()],
+            source_id: "id".into(),
+            source_text: "text".into(),
+        }),
+    }
+}
+
+/// What the articles of one ingest call share: extraction ids to
+/// entities, the entity resolver, and the facts and roles already found,
+/// so a hub (a country in every article) is never searched again.
+struct CallState {
+    known: HashMap<String, usize>,
+    entities: merge::Entities,
+    /// (start, end, type) of facts written once per pair of nodes.
+    facts: HashMap<(NodeId, NodeId, &'static str), RelId>,
+    /// (folded title, institution) → role node.
+    roles: HashMap<(String, Option<NodeId>), NodeId>,
 }
 
 /// Merges articles and their extractions (same order, same length) into the
@@ -44,8 +78,13 @@ pub fn ingest(
     let nodes_before = graph.node_count();
     let rels_before = graph.rel_count();
     let mut report = IngestReport::default();
-    let mut known: HashMap<String, usize> = HashMap::new();
-    let mut entities = merge::Entities::of(graph);
+    graph.set_schema(news_schema());
+    let mut call = CallState {
+        known: HashMap::new(),
+        entities: merge::Entities::of(graph),
+        facts: HashMap::new(),
+        roles: HashMap::new(),
+    };
     for (article, extraction) in articles.iter().zip(extractions) {
         if !graph
             .nodes_by_property("id", &Value::from(article.id.as_str()))
@@ -53,7 +92,7 @@ pub fn ingest(
             .into_iter()
             .any(|id| has_label(graph, id, "Article"))
         {
-            ArticleIngest::new(graph, article, extraction, &mut known, &mut entities).run()?;
+            ArticleIngest::new(graph, article, extraction, &mut call)?.run()?;
             report.articles += 1;
         } else {
             report.skipped_articles += 1;
@@ -65,7 +104,7 @@ pub fn ingest(
 }
 
 fn has_label(graph: &Graph, id: NodeId, label: &str) -> bool {
-    graph.node(id).is_some_and(|n| n.labels.contains(label))
+    graph.has_label(id, label)
 }
 
 /// What ingest reads of a person, institution or place record.
@@ -83,16 +122,17 @@ struct ArticleIngest<'a> {
     graph: &'a mut Graph,
     article: &'a Article,
     extraction: &'a Extraction,
-    /// Extraction ids (shared across the articles of one call) to nodes.
-    known: &'a mut HashMap<String, usize>,
-    /// The entity nodes by merge key, over the whole ingest.
-    entities: &'a mut merge::Entities,
+    /// What the articles of this call share.
+    call: &'a mut CallState,
     article_node: NodeId,
-    /// Local ids of this record to entities (`entities` gives their nodes).
+    /// Local ids of this record to entities (`call.entities` gives their nodes).
     local: HashMap<String, usize>,
-    /// Nodes already linked to this article by `MENTIONED_IN` (two records
-    /// can resolve to one node).
-    mentioned: HashSet<NodeId>,
+    /// The first mention of each local id, where facts about the entity
+    /// that name no sentence of their own (its country) were read.
+    first_mention: HashMap<String, Mention>,
+    /// Each node's `MENTIONED_IN` this article (two records can resolve to
+    /// one node).
+    mentioned: HashMap<NodeId, RelId>,
 }
 
 impl<'a> ArticleIngest<'a> {
@@ -100,9 +140,8 @@ impl<'a> ArticleIngest<'a> {
         graph: &'a mut Graph,
         article: &'a Article,
         extraction: &'a Extraction,
-        known: &'a mut HashMap<String, usize>,
-        entities: &'a mut merge::Entities,
-    ) -> ArticleIngest<'a> {
+        call: &'a mut CallState,
+    ) -> Result<ArticleIngest<'a>, GraphError> {
         let mut properties = BTreeMap::new();
         properties.insert("id".to_string(), Value::from(article.id.as_str()));
         let optional = [
@@ -120,16 +159,17 @@ impl<'a> ArticleIngest<'a> {
         }
         properties.insert("text".to_string(), Value::from(article.text.as_str()));
         let article_node = graph.add_node(["Article"], properties);
-        ArticleIngest {
+        graph.set_source_sentences(article_node, extraction.sentences.clone())?;
+        Ok(ArticleIngest {
             graph,
             article,
             extraction,
-            known,
-            entities,
+            call,
             article_node,
             local: HashMap::new(),
-            mentioned: HashSet::new(),
-        }
+            first_mention: HashMap::new(),
+            mentioned: HashMap::new(),
+        })
     }
 
     fn run(mut self) -> Result<(), GraphError> {
@@ -151,7 +191,8 @@ impl<'a> ArticleIngest<'a> {
         }
         for place in &record.places {
             if let Some(parent) = &place.located_in {
-                self.link_local(&place.id, parent, "LOCATED_IN")?;
+                let mention = self.first_mention.get(&place.id).copied();
+                self.link_local(&place.id, parent, "LOCATED_IN", mention)?;
             }
         }
         for (institution, keys) in record.institutions.iter().zip(&keys.institutions) {
@@ -169,13 +210,14 @@ impl<'a> ArticleIngest<'a> {
             self.entity(&entity, keys, props)?;
         }
         for institution in &record.institutions {
+            let mention = self.first_mention.get(&institution.id).copied();
             if let Some(parent) = &institution.part_of {
-                self.link_local(&institution.id, parent, "PART_OF")?;
+                self.link_local(&institution.id, parent, "PART_OF", mention)?;
             }
             if let Some(country) = &institution.country {
                 let place = self.country_place(country)?;
                 if let Some(node) = self.local_node(&institution.id) {
-                    self.link_once(node, place, "LOCATED_IN")?;
+                    self.link_once(node, place, "LOCATED_IN", mention.as_ref())?;
                 }
             }
         }
@@ -218,21 +260,24 @@ impl<'a> ArticleIngest<'a> {
             mentions,
         } = *entity;
         let known_key = format!("{}:{id}", kind.label());
-        let known = self.known.get(&known_key).copied();
+        let known = self.call.known.get(&known_key).copied();
         let entity = self.resolve_entity(kind, keys, known, name, &properties)?;
-        self.known.insert(known_key, entity);
-        let node = self.entities.node(entity);
+        self.call.known.insert(known_key, entity);
+        let node = self.call.entities.node(entity);
         merge::adopt_names(self.graph, node, kind, name, aliases)?;
         for (key, value) in properties {
             let missing = self
                 .graph
                 .node(node)
-                .is_some_and(|n| !n.properties.contains_key(&key));
+                .is_some_and(|n| n.property(&key).is_none());
             if missing {
                 self.graph.set_node_property(node, &key, value)?;
             }
         }
         self.local.insert(id.to_string(), entity);
+        if let Some(&first) = mentions.first() {
+            self.first_mention.entry(id.to_string()).or_insert(first);
+        }
         self.mentioned_in(node, mentions)?;
         Ok(node)
     }
@@ -249,122 +294,107 @@ impl<'a> ArticleIngest<'a> {
         name: &str,
         properties: &BTreeMap<String, Value>,
     ) -> Result<usize, GraphError> {
-        let (entity, gone) = self.entities.resolve(self.graph, keys, known, |graph| {
+        let (entity, gone) = self.call.entities.resolve(self.graph, keys, known, |graph| {
             let mut props = properties.clone();
             props.insert("name".to_string(), Value::from(name));
             graph.add_node([kind.label()], props)
         })?;
-        // a joined node's MENTIONED_IN this article now is the kept node's
-        let mut was_mentioned = false;
-        for node in &gone {
-            was_mentioned |= self.mentioned.remove(node);
-        }
-        if was_mentioned {
-            self.mentioned.insert(self.entities.node(entity));
+        if !gone.is_empty() {
+            // joining moved relationships (new ids) and roles: what was
+            // found before is found again
+            self.call.facts.clear();
+            self.call.roles.clear();
+            for node in &gone {
+                self.mentioned.remove(node);
+            }
+            let kept = self.call.entities.node(entity);
+            self.mentioned.remove(&kept);
+            if let Some(rel) = self.graph.find_rel(kept, self.article_node, "MENTIONED_IN") {
+                self.mentioned.insert(kept, rel);
+            }
         }
         Ok(entity)
     }
 
     /// The node a local id of this record names (joins followed).
     fn local_node(&self, id: &str) -> Option<NodeId> {
-        self.local.get(id).map(|&entity| self.entities.node(entity))
+        self.local.get(id).map(|&entity| self.call.entities.node(entity))
     }
 
-    fn provenance(&self, mention: &Mention) -> Provenance {
-        Provenance {
-            article: self.article.id.clone(),
-            sentence: mention.sentence,
-            start: mention.start,
-            end: mention.end,
+    /// Where a fact was read: the mention's sentence and span in this
+    /// article, or the article as a whole when no mention is known.
+    fn provenance(&self, mention: Option<&Mention>) -> Provenance {
+        match mention {
+            Some(m) => Provenance {
+                source: self.article_node,
+                sentence: m.sentence,
+                start: m.start,
+                end: m.end,
+            },
+            None => Provenance::of_source(self.article_node),
         }
     }
 
-    /// The text of sentence `index`, for evidence.
-    fn sentence_text(&self, index: u32) -> Option<&str> {
-        let &(start, end) = self.extraction.sentences.get(index as usize)?;
-        self.article
-            .text
-            .get(start as usize..end as usize)
-            .map(str::trim)
-    }
-
-    /// Properties every fact read from text carries.
-    fn evidence_properties(&self, mention: Option<&Mention>) -> BTreeMap<String, Value> {
-        let mut props = BTreeMap::new();
-        props.insert("article".to_string(), Value::from(self.article.id.as_str()));
-        if let Some(mention) = mention {
-            props.insert(
-                "sentence".to_string(),
-                Value::Int(i64::from(mention.sentence)),
-            );
-            if let Some(text) = self.sentence_text(mention.sentence) {
-                props.insert("evidence".to_string(), Value::from(text));
-            }
-        }
-        props
-    }
-
+    /// Links a node to this article with its mentions as provenance.
     fn mentioned_in(&mut self, node: NodeId, mentions: &[Mention]) -> Result<(), GraphError> {
+        let mut mentions = mentions.iter();
+        let rel = match self.mentioned.get(&node) {
+            Some(&rel) => rel,
+            None => {
+                let first = self.provenance(mentions.next());
+                let rel = self
+                    .graph
+                    .add_fact(node, self.article_node, "MENTIONED_IN", first)?;
+                self.mentioned.insert(node, rel);
+                rel
+            }
+        };
         for mention in mentions {
-            let provenance = self.provenance(mention);
-            self.graph.add_node_provenance(node, provenance)?;
-        }
-        let mut sentences: Vec<u32> = mentions.iter().map(|m| m.sentence).collect();
-        sentences.sort_unstable();
-        sentences.dedup();
-        if !self.mentioned.insert(node) {
-            return Ok(());
-        }
-        let mut props = BTreeMap::new();
-        props.insert(
-            "sentences".to_string(),
-            Value::List(
-                sentences
-                    .iter()
-                    .map(|&s| Value::Int(i64::from(s)))
-                    .collect(),
-            ),
-        );
-        props.insert("count".to_string(), Value::Int(mentions.len() as i64));
-        let rel = self
-            .graph
-            .add_rel(node, self.article_node, "MENTIONED_IN", props)?;
-        for mention in mentions {
-            let provenance = self.provenance(mention);
+            let provenance = self.provenance(Some(mention));
             self.graph.add_rel_provenance(rel, provenance)?;
         }
         Ok(())
     }
 
-    fn rel_type_is(&self, rel: RelId, rel_type: &str) -> bool {
-        self.graph.rel(rel).is_some_and(|r| r.rel_type == rel_type)
-    }
-
-    /// A relationship between two nodes unless one of that type already joins them.
+    /// The one relationship of a type between two nodes, made when missing;
+    /// either way it gains this mention as provenance.
     fn link_once(
         &mut self,
         start: NodeId,
         end: NodeId,
-        rel_type: &str,
+        rel_type: &'static str,
+        mention: Option<&Mention>,
     ) -> Result<RelId, GraphError> {
-        let existing = self
-            .graph
-            .adjacent(start, Direction::Outgoing)
-            .into_iter()
-            .find(|a| a.end == end && self.rel_type_is(a.rel, rel_type));
-        match existing {
-            Some(adjacent) => Ok(adjacent.rel),
-            None => {
-                let props = self.evidence_properties(None);
-                self.graph.add_rel(start, end, rel_type, props)
+        let provenance = self.provenance(mention);
+        let key = (start, end, rel_type);
+        let cached = self
+            .call
+            .facts
+            .get(&key)
+            .copied()
+            .filter(|&rel| self.graph.endpoints(rel) == Some((start, end)));
+        let existing = cached.or_else(|| self.graph.find_rel(start, end, rel_type));
+        let rel = match existing {
+            Some(rel) => {
+                self.graph.add_rel_provenance(rel, provenance)?;
+                rel
             }
-        }
+            None => self.graph.add_fact(start, end, rel_type, provenance)?,
+        };
+        self.call.facts.insert(key, rel);
+        Ok(rel)
     }
 
-    fn link_local(&mut self, from: &str, to: &str, rel_type: &str) -> Result<(), GraphError> {
+    fn link_local(
+        &mut self,
+        from: &str,
+        to: &str,
+        rel_type: &'static str,
+        mention: Option<Mention>,
+    ) -> Result<(), GraphError> {
         if let (Some(start), Some(end)) = (self.local_node(from), self.local_node(to)) {
             if start != end {
-                self.link_once(start, end, rel_type)?;
+                self.link_once(start, end, rel_type, mention.as_ref())?;
             }
         }
         Ok(())
@@ -376,7 +406,7 @@ impl<'a> ArticleIngest<'a> {
         let mut props = BTreeMap::new();
         props.insert("kind".to_string(), Value::from("country"));
         let entity = self.resolve_entity(Kind::Place, &keys, None, country, &props)?;
-        let node = self.entities.node(entity);
+        let node = self.call.entities.node(entity);
         merge::adopt_names(self.graph, node, Kind::Place, country, &[])?;
         Ok(node)
     }
@@ -386,15 +416,12 @@ impl<'a> ArticleIngest<'a> {
             return Ok(());
         };
         let institution = role.institution.as_ref().and_then(|id| self.local_node(id));
-        let role_node = self.role_node(&role.title, institution)?;
-        let mut props = self.evidence_properties(role.evidence.as_ref());
+        let role_node = self.role_node(&role.title, institution, role.evidence.as_ref())?;
+        // one HOLDS per article stating it: its `as_of` dates the post
+        let provenance = self.provenance(role.evidence.as_ref());
+        let rel = self.graph.add_fact(person, role_node, "HOLDS", provenance)?;
         if let Some(date) = self.article.date {
-            props.insert("as_of".to_string(), Value::Date(date));
-        }
-        let rel = self.graph.add_rel(person, role_node, "HOLDS", props)?;
-        if let Some(mention) = &role.evidence {
-            let provenance = self.provenance(mention);
-            self.graph.add_rel_provenance(rel, provenance)?;
+            self.graph.set_rel_property(rel, "as_of", Value::Date(date))?;
         }
         Ok(())
     }
@@ -406,36 +433,49 @@ impl<'a> ArticleIngest<'a> {
         &mut self,
         title: &str,
         institution: Option<NodeId>,
+        mention: Option<&Mention>,
     ) -> Result<NodeId, GraphError> {
-        let existing = self
-            .graph
-            .nodes_by_folded_name(title)
-            .into_iter()
-            .find(|&node| {
-                has_label(self.graph, node, "Role") && self.role_institution(node) == institution
-            });
-        if let Some(node) = existing {
-            return Ok(node);
-        }
-        let mut props = BTreeMap::new();
-        props.insert("title".to_string(), Value::from(title));
-        let node = self.graph.add_node(["Role"], props);
+        let key = (crate::graph::fold(title), institution);
+        let cached = self
+            .call
+            .roles
+            .get(&key)
+            .copied()
+            .filter(|&node| has_label(self.graph, node, "Role"));
+        let existing = cached.or_else(|| {
+            self.graph
+                .nodes_by_folded_name(title)
+                .into_iter()
+                .find(|&node| {
+                    has_label(self.graph, node, "Role")
+                        && self.role_institution(node) == institution
+                })
+        });
+        let node = match existing {
+            Some(node) => node,
+            None => {
+                let mut props = BTreeMap::new();
+                props.insert("title".to_string(), Value::from(title));
+                self.graph.add_node(["Role"], props)
+            }
+        };
+        self.call.roles.insert(key, node);
         if let Some(institution) = institution {
-            self.link_once(node, institution, "OF")?;
+            self.link_once(node, institution, "OF", mention)?;
         }
         Ok(node)
     }
 
     fn role_institution(&self, role: NodeId) -> Option<NodeId> {
         self.graph
-            .adjacent(role, Direction::Outgoing)
-            .into_iter()
-            .find(|a| self.rel_type_is(a.rel, "OF"))
+            .edges(role, Direction::Outgoing)
+            .filter(|a| self.graph.rel(a.rel).is_some_and(|r| r.rel_type() == "OF"))
             .map(|a| a.end)
+            .min()
     }
 
     fn event(&mut self, event: &crate::extract::record::EventRecord) -> Result<(), GraphError> {
-        let mut props = self.evidence_properties(event.evidence.as_ref());
+        let mut props = BTreeMap::new();
         props.insert("type".to_string(), Value::from(event.event_type.as_str()));
         // Event ids from `extract_all` already name their article; ids
         // from elsewhere ("e1") are made unique across articles here.
@@ -452,19 +492,18 @@ impl<'a> ArticleIngest<'a> {
             props.insert("trigger".to_string(), Value::from(trigger.as_str()));
         }
         let node = self.graph.add_node(["Event"], props);
-        if let Some(mention) = &event.evidence {
-            let provenance = self.provenance(mention);
-            self.graph.add_node_provenance(node, provenance)?;
-        }
+        let mention = event.evidence.as_ref();
+        let provenance = self.provenance(mention);
+        self.graph.add_node_provenance(node, provenance)?;
         for participant in &event.participants {
             if let Some(who) = self.local_node(participant) {
-                self.link_once(who, node, "PARTICIPATED_IN")?;
+                self.link_once(who, node, "PARTICIPATED_IN", mention)?;
             }
         }
         if let Some(place) = event.place.as_ref().and_then(|id| self.local_node(id)) {
-            self.link_once(node, place, "TOOK_PLACE_IN")?;
+            self.link_once(node, place, "TOOK_PLACE_IN", mention)?;
         }
-        self.link_once(node, self.article_node, "MENTIONED_IN")?;
+        self.link_once(node, self.article_node, "MENTIONED_IN", mention)?;
         Ok(())
     }
 }

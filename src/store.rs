@@ -9,33 +9,35 @@
 //! | 4 | format version ([`FORMAT_VERSION`]) |
 //! | 8 | payload length in bytes |
 //! | 4 | CRC-32 of the payload |
-//! | n | payload: a bincode-encoded `Snapshot` |
+//! | n | payload: bincode, laid out as version 2 says (`v2`); version 1
+//! files (`v1`) still load |
 //!
 //! Load checks these in that order and decodes with a size limit equal to
 //! the payload length, so a damaged length can never make it allocate more
-//! than the file holds. The payload is a dedicated snapshot type, never the
-//! in-memory graph, and nested values are stored flat so decoding cannot
-//! recurse without bound. Saves write a temporary file in the same folder,
-//! fsync it and rename it over the old one: a crash leaves the old or the new
-//! graph, never half of one.
+//! than the file holds. The payload is a dedicated record layout, never the
+//! in-memory graph's types, and nested values are stored flat (`flat`) so
+//! decoding cannot recurse without bound. Saves stream the payload into a
+//! temporary file in the same folder (the length and checksum are written
+//! into the header last), fsync it and rename it over the old one: a crash
+//! leaves the old or the new graph, never half of one.
 
-use std::collections::BTreeMap;
+mod flat;
+mod v1;
+mod v2;
+
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use bincode::Options as _;
-use serde::{Deserialize, Serialize};
 
-use crate::graph::{Date, Graph, Node, NodeId, Provenance, Rel, RelId, Value};
+use crate::graph::Graph;
 
 /// First bytes of every kg graph file.
 pub const MAGIC: [u8; 8] = *b"KGRAPH\r\n";
 /// The version of the payload layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
-/// Values nested deeper than this are refused when loading.
-const MAX_VALUE_DEPTH: usize = 512;
 
 /// Why a graph file could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -83,10 +85,6 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
 /// Saves atomically: a temporary file beside `path`, fsynced, then renamed
 /// over it.
 pub fn save(graph: &Graph, path: &Path) -> Result<(), StoreError> {
-    let bytes = encode(graph).map_err(|e| StoreError::Corrupt {
-        path: path.to_path_buf(),
-        detail: format!("could not encode the graph: {e}"),
-    })?;
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
@@ -95,7 +93,16 @@ pub fn save(graph: &Graph, path: &Path) -> Result<(), StoreError> {
         .prefix(".kg-save-")
         .tempfile_in(&dir)
         .map_err(io_error(&dir))?;
-    temp.write_all(&bytes).map_err(io_error(temp.path()))?;
+    write_graph(graph, temp.as_file_mut()).map_err(|e| match e {
+        WriteProblem::Io(source) => StoreError::Io {
+            path: temp.path().to_path_buf(),
+            source,
+        },
+        WriteProblem::Encode(e) => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: format!("could not encode the graph: {e}"),
+        },
+    })?;
     temp.as_file().sync_all().map_err(io_error(path))?;
     temp.persist(path).map_err(|e| StoreError::Io {
         path: path.to_path_buf(),
@@ -106,6 +113,57 @@ pub fn save(graph: &Graph, path: &Path) -> Result<(), StoreError> {
         let _ = dir_handle.sync_all();
     }
     Ok(())
+}
+
+enum WriteProblem {
+    Io(io::Error),
+    Encode(bincode::Error),
+}
+
+/// Writes the whole file to `file`: a header with a zero length and
+/// checksum, the payload streamed through the checksum, then the real
+/// length and checksum over the header's.
+fn write_graph(graph: &Graph, file: &mut File) -> Result<(), WriteProblem> {
+    let mut header = [0u8; HEADER_LEN];
+    header[..8].copy_from_slice(&MAGIC);
+    header[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+    file.write_all(&header).map_err(WriteProblem::Io)?;
+    let (len, crc) = {
+        let mut payload = Checksummed {
+            inner: BufWriter::with_capacity(1 << 20, &mut *file),
+            hasher: crc32fast::Hasher::new(),
+            len: 0,
+        };
+        codec()
+            .serialize_into(&mut payload, &v2::GraphOut(graph))
+            .map_err(WriteProblem::Encode)?;
+        payload.inner.flush().map_err(WriteProblem::Io)?;
+        (payload.len, payload.hasher.finalize())
+    };
+    file.seek(SeekFrom::Start(12)).map_err(WriteProblem::Io)?;
+    file.write_all(&len.to_le_bytes()).map_err(WriteProblem::Io)?;
+    file.write_all(&crc.to_le_bytes()).map_err(WriteProblem::Io)?;
+    Ok(())
+}
+
+/// A writer that counts and checksums what passes through it.
+struct Checksummed<W> {
+    inner: W,
+    hasher: crc32fast::Hasher,
+    len: u64,
+}
+
+impl<W: Write> Write for Checksummed<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        self.hasher.update(&bytes[..written]);
+        self.len += written as u64;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Loads a graph file, checking header, version, length and checksum before
@@ -159,9 +217,9 @@ impl WriteLock {
     }
 }
 
-/// The whole file's bytes for a graph.
+/// The whole file's bytes for a graph (what `save` writes).
 pub fn encode(graph: &Graph) -> Result<Vec<u8>, bincode::Error> {
-    let payload = codec().serialize(&Snapshot::of(graph))?;
+    let payload = codec().serialize(&v2::GraphOut(graph))?;
     let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
     bytes.extend_from_slice(&MAGIC);
     bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -229,7 +287,7 @@ pub fn decode(bytes: &[u8]) -> Result<Graph, DecodeProblem> {
     if version > FORMAT_VERSION {
         return Err(DecodeProblem::NewerVersion(version));
     }
-    if version != FORMAT_VERSION {
+    if version == 0 {
         return Err(DecodeProblem::UnsupportedVersion(version));
     }
     let payload_len = u64::from_le_bytes(field(header, 12));
@@ -248,11 +306,20 @@ pub fn decode(bytes: &[u8]) -> Result<Graph, DecodeProblem> {
     if crc32fast::hash(payload) != checksum {
         return Err(DecodeProblem::Checksum);
     }
-    let snapshot: Snapshot = codec()
-        .with_limit(payload_len)
-        .deserialize(payload)
-        .map_err(|e| DecodeProblem::Corrupt(e.to_string()))?;
-    snapshot.into_graph().map_err(DecodeProblem::Corrupt)
+    let limited = codec().with_limit(payload_len);
+    let corrupt = |e: bincode::Error| DecodeProblem::Corrupt(e.to_string());
+    let graph = if version == 1 {
+        limited
+            .deserialize::<v1::Snapshot>(payload)
+            .map_err(corrupt)?
+            .into_graph()
+    } else {
+        limited
+            .deserialize::<v2::Snapshot>(payload)
+            .map_err(corrupt)?
+            .into_graph()
+    };
+    graph.map_err(DecodeProblem::Corrupt)
 }
 
 fn field<const N: usize>(header: &[u8], offset: usize) -> [u8; N] {
@@ -267,243 +334,3 @@ fn codec() -> impl bincode::Options {
     bincode::DefaultOptions::new().reject_trailing_bytes()
 }
 
-/// The on-disk form of a graph.
-#[derive(Debug, Serialize, Deserialize)]
-struct Snapshot {
-    nodes: Vec<NodeRecord>,
-    rels: Vec<RelRecord>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct NodeRecord {
-    id: u32,
-    labels: Vec<String>,
-    properties: Vec<(String, FlatValue)>,
-    provenance: Vec<ProvenanceRecord>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct RelRecord {
-    id: u32,
-    start: u32,
-    end: u32,
-    rel_type: String,
-    properties: Vec<(String, FlatValue)>,
-    provenance: Vec<ProvenanceRecord>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct ProvenanceRecord {
-    article: String,
-    sentence: u32,
-    start: u32,
-    end: u32,
-}
-
-/// A value in pre-order: a list or map is followed by its items (for a
-/// map, key string then value), so decoding needs no recursion.
-#[derive(Debug, Serialize, Deserialize)]
-enum FlatToken {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    String(String),
-    /// Year, month (0 = none), day (0 = none).
-    Date(i32, u8, u8),
-    List(u32),
-    Map(u32),
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct FlatValue(Vec<FlatToken>);
-
-impl FlatValue {
-    fn of(value: &Value) -> FlatValue {
-        let mut tokens = Vec::new();
-        flatten(value, &mut tokens);
-        FlatValue(tokens)
-    }
-
-    fn into_value(self) -> Result<Value, String> {
-        let mut tokens = self.0.into_iter();
-        let value = unflatten(&mut tokens, 0)?;
-        match tokens.next() {
-            None => Ok(value),
-            Some(_) => Err("a property value has extra items".to_string()),
-        }
-    }
-}
-
-fn flatten(value: &Value, out: &mut Vec<FlatToken>) {
-    match value {
-        Value::Null => out.push(FlatToken::Null),
-        Value::Bool(b) => out.push(FlatToken::Bool(*b)),
-        Value::Int(i) => out.push(FlatToken::Int(*i)),
-        Value::Float(f) => out.push(FlatToken::Float(*f)),
-        Value::String(s) => out.push(FlatToken::String(s.clone())),
-        Value::Date(d) => out.push(FlatToken::Date(
-            d.year_part(),
-            d.month_part().unwrap_or(0),
-            d.day_part().unwrap_or(0),
-        )),
-        Value::List(items) => {
-            out.push(FlatToken::List(items.len() as u32));
-            for item in items {
-                flatten(item, out);
-            }
-        }
-        Value::Map(map) => {
-            out.push(FlatToken::Map(map.len() as u32));
-            for (key, item) in map {
-                out.push(FlatToken::String(key.clone()));
-                flatten(item, out);
-            }
-        }
-    }
-}
-
-fn unflatten(tokens: &mut impl Iterator<Item = FlatToken>, depth: usize) -> Result<Value, String> {
-    if depth > MAX_VALUE_DEPTH {
-        return Err(format!(
-            "a property value is nested deeper than {MAX_VALUE_DEPTH}"
-        ));
-    }
-    let token = tokens
-        .next()
-        .ok_or_else(|| "a property value ends early".to_string())?;
-    Ok(match token {
-        FlatToken::Null => Value::Null,
-        FlatToken::Bool(b) => Value::Bool(b),
-        FlatToken::Int(i) => Value::Int(i),
-        FlatToken::Float(f) => Value::Float(f),
-        FlatToken::String(s) => Value::String(s),
-        FlatToken::Date(year, month, day) => Value::Date(
-            match (month, day) {
-                (0, 0) => Some(Date::year(year)),
-                (m, 0) => Date::month(year, m),
-                (m, d) => Date::day(year, m, d),
-            }
-            .ok_or_else(|| format!("invalid date {year}-{month}-{day}"))?,
-        ),
-        FlatToken::List(len) => {
-            // Each item takes at least one token, so `len` is bounded by
-            // what was decoded; still, grow the vector as items arrive.
-            let mut items = Vec::new();
-            for _ in 0..len {
-                items.push(unflatten(tokens, depth + 1)?);
-            }
-            Value::List(items)
-        }
-        FlatToken::Map(len) => {
-            let mut map = BTreeMap::new();
-            for _ in 0..len {
-                let key = match tokens.next() {
-                    Some(FlatToken::String(key)) => key,
-                    _ => return Err("a map key is not a string".to_string()),
-                };
-                map.insert(key, unflatten(tokens, depth + 1)?);
-            }
-            Value::Map(map)
-        }
-    })
-}
-
-impl Snapshot {
-    fn of(graph: &Graph) -> Snapshot {
-        let nodes = graph
-            .node_ids()
-            .filter_map(|id| graph.node(id).map(|node| (id, node)))
-            .map(|(id, node)| NodeRecord {
-                id: id.0,
-                labels: node.labels.iter().cloned().collect(),
-                properties: flat_properties(&node.properties),
-                provenance: node.provenance.iter().map(ProvenanceRecord::of).collect(),
-            })
-            .collect();
-        let rels = graph
-            .rel_ids()
-            .filter_map(|id| Some((id, graph.rel(id)?, graph.endpoints(id)?)))
-            .map(|(id, rel, (start, end))| RelRecord {
-                id: id.0,
-                start: start.0,
-                end: end.0,
-                rel_type: rel.rel_type.clone(),
-                properties: flat_properties(&rel.properties),
-                provenance: rel.provenance.iter().map(ProvenanceRecord::of).collect(),
-            })
-            .collect();
-        Snapshot { nodes, rels }
-    }
-
-    fn into_graph(self) -> Result<Graph, String> {
-        let mut nodes = Vec::with_capacity(self.nodes.len());
-        for record in self.nodes {
-            let node = Node {
-                labels: record.labels.into_iter().collect(),
-                properties: value_properties(record.properties)?,
-                provenance: record
-                    .provenance
-                    .into_iter()
-                    .map(ProvenanceRecord::into_provenance)
-                    .collect(),
-            };
-            nodes.push((NodeId(record.id), node));
-        }
-        let mut rels = Vec::with_capacity(self.rels.len());
-        for record in self.rels {
-            let rel = Rel {
-                rel_type: record.rel_type,
-                properties: value_properties(record.properties)?,
-                provenance: record
-                    .provenance
-                    .into_iter()
-                    .map(ProvenanceRecord::into_provenance)
-                    .collect(),
-            };
-            rels.push((
-                RelId(record.id),
-                NodeId(record.start),
-                NodeId(record.end),
-                rel,
-            ));
-        }
-        Graph::from_elements(nodes, rels).map_err(|e| e.to_string())
-    }
-}
-
-impl ProvenanceRecord {
-    fn of(provenance: &Provenance) -> ProvenanceRecord {
-        ProvenanceRecord {
-            article: provenance.article.clone(),
-            sentence: provenance.sentence,
-            start: provenance.start,
-            end: provenance.end,
-        }
-    }
-
-    fn into_provenance(self) -> Provenance {
-        Provenance {
-            article: self.article,
-            sentence: self.sentence,
-            start: self.start,
-            end: self.end,
-        }
-    }
-}
-
-fn flat_properties(properties: &BTreeMap<String, Value>) -> Vec<(String, FlatValue)> {
-    properties
-        .iter()
-        .map(|(k, v)| (k.clone(), FlatValue::of(v)))
-        .collect()
-}
-
-fn value_properties(
-    properties: Vec<(String, FlatValue)>,
-) -> Result<BTreeMap<String, Value>, String> {
-    properties
-        .into_iter()
-        .map(|(k, v)| Ok((k, v.into_value()?)))
-        .collect()
-}

@@ -13,7 +13,7 @@ use super::plan::{self, Aggregate};
 use super::undo::Journal;
 use super::value::{order, Key, Val};
 use super::{Options, Params};
-use crate::graph::{Graph, Node, NodeId, Rel, RelId};
+use crate::graph::{Graph, NodeData, NodeId, RelData, RelId};
 use crate::table::{Item, NodeItem, PathItem, RelItem, Table};
 
 mod write;
@@ -56,8 +56,8 @@ struct Exec<'g> {
     graph: &'g mut Graph,
     params: &'g Params,
     options: &'g Options,
-    deleted_nodes: BTreeMap<NodeId, Node>,
-    deleted_rels: BTreeMap<RelId, (Rel, NodeId, NodeId)>,
+    deleted_nodes: BTreeMap<NodeId, NodeData>,
+    deleted_rels: BTreeMap<RelId, (RelData, NodeId, NodeId)>,
     anon: usize,
     journal: Journal,
     ticks: std::cell::Cell<u64>,
@@ -420,31 +420,35 @@ impl Exec<'_> {
     }
 
     fn node_item(&self, id: NodeId) -> Result<NodeItem> {
-        let node = match self.graph.node(id) {
-            Some(n) => n,
-            None => self.deleted_nodes.get(&id).ok_or_else(|| {
-                runtime(
-                    ErrorKind::EntityNotFound,
-                    "DeletedEntityAccess",
-                    "node not found",
-                )
-            })?,
-        };
+        if let Some(node) = self.graph.node(id) {
+            return Ok(NodeItem {
+                id,
+                labels: node.labels().into_iter().map(str::to_string).collect(),
+                properties: node.properties(),
+            });
+        }
+        let node = self.deleted_nodes.get(&id).ok_or_else(|| {
+            runtime(
+                ErrorKind::EntityNotFound,
+                "DeletedEntityAccess",
+                "node not found",
+            )
+        })?;
         Ok(NodeItem {
             id,
-            labels: node.labels.iter().cloned().collect(),
+            labels: node.labels.clone(),
             properties: node.properties.clone(),
         })
     }
 
     fn rel_item(&self, id: RelId) -> Result<RelItem> {
-        if let (Some(rel), Some((start, end))) = (self.graph.rel(id), self.graph.endpoints(id)) {
+        if let Some(rel) = self.graph.rel(id) {
             return Ok(RelItem {
                 id,
-                rel_type: rel.rel_type.clone(),
-                start,
-                end,
-                properties: rel.properties.clone(),
+                rel_type: rel.rel_type().to_string(),
+                start: rel.start(),
+                end: rel.end(),
+                properties: rel.properties(),
             });
         }
         let (rel, start, end) = self.deleted_rels.get(&id).ok_or_else(|| {

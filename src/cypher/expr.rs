@@ -10,7 +10,7 @@ use super::value::{compare, equals, Val};
 use super::{Options, Params};
 
 mod pattern_expr;
-use crate::graph::{Graph, Node, NodeId, Rel, RelId};
+use crate::graph::{Graph, NodeId, NodeRef, RelData, RelId, RelRef};
 
 type Result<T> = std::result::Result<T, QueryError>;
 
@@ -19,17 +19,17 @@ type Result<T> = std::result::Result<T, QueryError>;
 pub struct Reader<'a> {
     pub graph: &'a Graph,
     pub params: &'a Params,
-    pub deleted_rels: &'a BTreeMap<RelId, (Rel, NodeId, NodeId)>,
+    pub deleted_rels: &'a BTreeMap<RelId, (RelData, NodeId, NodeId)>,
     /// Limits and cancellation for the matching done by pattern expressions.
     pub options: &'a Options,
 }
 
-impl Reader<'_> {
-    pub fn node(&self, id: NodeId) -> Result<&Node> {
+impl<'a> Reader<'a> {
+    pub fn node(&self, id: NodeId) -> Result<NodeRef<'a>> {
         self.graph.node(id).ok_or_else(|| deleted_access("node"))
     }
 
-    pub fn rel(&self, id: RelId) -> Result<&Rel> {
+    pub fn rel(&self, id: RelId) -> Result<RelRef<'a>> {
         self.graph
             .rel(id)
             .ok_or_else(|| deleted_access("relationship"))
@@ -174,7 +174,7 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
             Val::Null => Val::Null,
             Val::Node(id) => {
                 let node = reader.node(id)?;
-                Val::Bool(labels.iter().all(|l| node.labels.contains(l)))
+                Val::Bool(labels.iter().all(|l| node.has_label(l)))
             }
             other => {
                 return Err(type_error(
@@ -390,14 +390,12 @@ pub fn property(base: &Val, key: &str, reader: &Reader<'_>) -> Result<Val> {
         Val::Null => Val::Null,
         Val::Node(id) => reader
             .node(*id)?
-            .properties
-            .get(key)
-            .map_or(Val::Null, Val::from),
+            .property(key)
+            .map_or(Val::Null, |v| Val::from(&*v)),
         Val::Rel(id) => reader
             .rel(*id)?
-            .properties
-            .get(key)
-            .map_or(Val::Null, Val::from),
+            .property(key)
+            .map_or(Val::Null, |v| Val::from(&*v)),
         Val::Map(m) => m.get(key).cloned().unwrap_or(Val::Null),
         Val::Date(d) => match key {
             "year" => Val::Int(i64::from(d.year_part())),

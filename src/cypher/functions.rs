@@ -159,45 +159,29 @@ pub fn call(name: &str, args: Vec<Val>, reader: &Reader<'_>) -> Result<Val> {
         "labels" => match a {
             Val::Null => Val::Null,
             Val::Node(id) => {
-                let labels = &reader.node(id)?.labels;
-                Val::List(labels.iter().cloned().map(Val::String).collect())
+                let labels = reader.node(id)?.labels();
+                Val::List(labels.into_iter().map(|l| Val::String(l.to_string())).collect())
             }
             other => return Err(wrong_type(name, &other)),
         },
         "type" => match a {
             Val::Null => Val::Null,
             Val::Rel(id) => {
-                let rel = match reader.graph.rel(id) {
-                    Some(r) => r,
+                let rel_type = match reader.graph.rel(id) {
+                    Some(r) => r.rel_type().to_string(),
                     None => match reader.deleted_rels.get(&id) {
-                        Some((r, _, _)) => r,
+                        Some((r, _, _)) => r.rel_type.clone(),
                         None => return Err(wrong_type(name, &a)),
                     },
                 };
-                Val::String(rel.rel_type.clone())
+                Val::String(rel_type)
             }
             other => return Err(wrong_type(name, &other)),
         },
         "keys" => match a {
             Val::Null => Val::Null,
-            Val::Node(id) => Val::List(
-                reader
-                    .node(id)?
-                    .properties
-                    .keys()
-                    .cloned()
-                    .map(Val::String)
-                    .collect(),
-            ),
-            Val::Rel(id) => Val::List(
-                reader
-                    .rel(id)?
-                    .properties
-                    .keys()
-                    .cloned()
-                    .map(Val::String)
-                    .collect(),
-            ),
+            Val::Node(id) => Val::List(reader.node(id)?.keys().into_iter().map(Val::String).collect()),
+            Val::Rel(id) => Val::List(reader.rel(id)?.keys().into_iter().map(Val::String).collect()),
             Val::Map(m) => Val::List(m.keys().cloned().map(Val::String).collect()),
             other => return Err(wrong_type(name, &other)),
         },
@@ -206,17 +190,17 @@ pub fn call(name: &str, args: Vec<Val>, reader: &Reader<'_>) -> Result<Val> {
             Val::Node(id) => Val::Map(
                 reader
                     .node(id)?
-                    .properties
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.into()))
+                    .properties()
+                    .into_iter()
+                    .map(|(k, v)| (k, (&v).into()))
                     .collect(),
             ),
             Val::Rel(id) => Val::Map(
                 reader
                     .rel(id)?
-                    .properties
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.into()))
+                    .properties()
+                    .into_iter()
+                    .map(|(k, v)| (k, (&v).into()))
                     .collect(),
             ),
             m @ Val::Map(_) => m,

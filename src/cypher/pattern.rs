@@ -409,10 +409,10 @@ impl<'a> Matcher<'a> {
         let Some(n) = self.reader.graph.node(id) else {
             return Ok(None);
         };
-        if !node.labels.iter().all(|l| n.labels.contains(l)) {
+        if !node.labels.iter().all(|l| n.has_label(l)) {
             return Ok(None);
         }
-        if !props_match(props, &n.properties) {
+        if !props_match(props, |k| n.property(k)) {
             return Ok(None);
         }
         if already {
@@ -588,8 +588,8 @@ impl<'a> Matcher<'a> {
         let Some(r) = self.reader.graph.rel(adj.rel) else {
             return false;
         };
-        (rel.types.is_empty() || rel.types.contains(&r.rel_type))
-            && props_match(props, &r.properties)
+        (rel.types.is_empty() || rel.types.iter().any(|t| t == r.rel_type()))
+            && props_match(props, |k| r.property(k))
     }
 
     fn build_path(&self, part: &CompiledPart<'_>, state: &State) -> Result<Val> {
@@ -871,12 +871,15 @@ fn indexed_lookup(props: &Props) -> Option<(&str, &Val)> {
     })
 }
 
-fn props_match(props: &Props, actual: &BTreeMap<String, crate::graph::Value>) -> bool {
+fn props_match<'g>(
+    props: &Props,
+    actual: impl Fn(&str) -> Option<std::borrow::Cow<'g, crate::graph::Value>>,
+) -> bool {
     let Some(props) = props else {
         return true;
     };
-    props.iter().all(|(k, v)| match actual.get(k) {
-        Some(a) => equals(&Val::from(a), v) == Some(true),
+    props.iter().all(|(k, v)| match actual(k) {
+        Some(a) => equals(&Val::from(&*a), v) == Some(true),
         None => false,
     })
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::graph::{Graph, GraphError, Node, NodeId, Rel, RelId, Value};
+use crate::graph::{Graph, GraphError, NodeData, NodeId, RelData, RelId, Value};
 
 /// One change and what undoes it.
 #[derive(Debug)]
@@ -15,8 +15,8 @@ enum Change {
     RelProperties(RelId, BTreeMap<String, Value>),
     LabelAdded(NodeId, String),
     LabelRemoved(NodeId, String),
-    NodeDeleted(NodeId, Node),
-    RelDeleted(RelId, Rel, NodeId, NodeId),
+    NodeDeleted(NodeId, NodeData),
+    RelDeleted(RelId, RelData, NodeId, NodeId),
 }
 
 /// Records changes made through it; `rollback` undoes them all.
@@ -45,7 +45,7 @@ impl Journal {
         rel_type: String,
         properties: BTreeMap<String, Value>,
     ) -> Result<RelId, GraphError> {
-        let id = graph.add_rel(start, end, rel_type, properties)?;
+        let id = graph.add_rel(start, end, &rel_type, properties)?;
         self.changes.push(Change::RelCreated(id));
         Ok(id)
     }
@@ -53,14 +53,14 @@ impl Journal {
     fn save_node_properties(&mut self, graph: &Graph, id: NodeId) -> Result<(), GraphError> {
         let node = graph.node(id).ok_or(GraphError::NoSuchNode(id))?;
         self.changes
-            .push(Change::NodeProperties(id, node.properties.clone()));
+            .push(Change::NodeProperties(id, node.to_data().properties));
         Ok(())
     }
 
     fn save_rel_properties(&mut self, graph: &Graph, id: RelId) -> Result<(), GraphError> {
         let rel = graph.rel(id).ok_or(GraphError::NoSuchRel(id))?;
         self.changes
-            .push(Change::RelProperties(id, rel.properties.clone()));
+            .push(Change::RelProperties(id, rel.to_data().properties));
         Ok(())
     }
 
@@ -136,7 +136,7 @@ impl Journal {
         &mut self,
         graph: &mut Graph,
         id: RelId,
-    ) -> Result<(Rel, NodeId, NodeId), GraphError> {
+    ) -> Result<(RelData, NodeId, NodeId), GraphError> {
         let (start, end) = graph.endpoints(id).ok_or(GraphError::NoSuchRel(id))?;
         let rel = graph.remove_rel(id)?;
         self.changes
@@ -145,7 +145,7 @@ impl Journal {
     }
 
     /// Removes a node without relationships; returns it.
-    pub fn remove_node(&mut self, graph: &mut Graph, id: NodeId) -> Result<Node, GraphError> {
+    pub fn remove_node(&mut self, graph: &mut Graph, id: NodeId) -> Result<NodeData, GraphError> {
         let node = graph.remove_node(id)?;
         self.changes.push(Change::NodeDeleted(id, node.clone()));
         Ok(node)

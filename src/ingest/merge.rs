@@ -87,12 +87,10 @@ fn names(graph: &Graph, node: NodeId) -> (String, Vec<String>) {
         return (String::new(), Vec::new());
     };
     let name = node
-        .properties
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let aliases = match node.properties.get("aliases") {
+        .property("name")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let aliases = match node.property("aliases").as_deref() {
         Some(Value::List(items)) => items
             .iter()
             .filter_map(Value::as_str)
@@ -157,7 +155,7 @@ pub(super) fn merge_nodes(graph: &mut Graph, keep: NodeId, gone: NodeId) -> Resu
     for (key, value) in node.properties {
         let missing = graph
             .node(keep)
-            .is_some_and(|n| !n.properties.contains_key(&key));
+            .is_some_and(|n| n.property(&key).is_none());
         if missing && key != "aliases" {
             graph.set_node_property(keep, &key, value)?;
         }
@@ -182,14 +180,11 @@ fn move_relationships(graph: &mut Graph, keep: NodeId, gone: NodeId) -> Result<(
         if start == end {
             continue;
         }
-        let existing = graph
-            .adjacent(start, Direction::Outgoing)
-            .into_iter()
-            .find(|a| a.end == end && graph.rel(a.rel).is_some_and(|r| r.rel_type == rel.rel_type));
+        let existing = graph.find_rel(start, end, &rel.rel_type);
         match existing {
             Some(same) if rel.rel_type != REPEATED => {
                 for provenance in rel.provenance {
-                    graph.add_rel_provenance(same.rel, provenance)?;
+                    graph.add_rel_provenance(same, provenance)?;
                 }
             }
             _ => {
@@ -208,11 +203,11 @@ fn merge_duplicate_roles(graph: &mut Graph, institution: NodeId) -> Result<(), G
         let Some(role) = graph.node(adjacent.start) else {
             continue;
         };
-        let is_of = graph.rel(adjacent.rel).is_some_and(|r| r.rel_type == "OF");
-        let title = role.properties.get("title").and_then(Value::as_str);
-        if let (true, true, Some(title)) = (is_of, role.labels.contains("Role"), title) {
+        let is_of = graph.rel(adjacent.rel).is_some_and(|r| r.rel_type() == "OF");
+        let title = role.property("title").and_then(|t| t.as_str().map(fold));
+        if let (true, true, Some(title)) = (is_of, role.has_label("Role"), title) {
             by_title
-                .entry(fold(title))
+                .entry(title)
                 .or_default()
                 .push(adjacent.start);
         }

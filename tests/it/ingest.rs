@@ -89,7 +89,7 @@ fn neighbours(graph: &Graph, node: NodeId, rel_type: &str) -> Vec<NodeId> {
     graph
         .adjacent(node, Direction::Outgoing)
         .into_iter()
-        .filter(|a| graph.rel(a.rel).unwrap().rel_type == rel_type)
+        .filter(|a| graph.rel(a.rel).unwrap().rel_type() == rel_type)
         .map(|a| a.end)
         .collect()
 }
@@ -110,22 +110,24 @@ fn builds_the_news_schema_with_evidence() {
     let holds = graph
         .adjacent(person, Direction::Outgoing)
         .into_iter()
-        .find(|a| graph.rel(a.rel).unwrap().rel_type == "HOLDS")
+        .find(|a| graph.rel(a.rel).unwrap().rel_type() == "HOLDS")
         .unwrap();
     let holds = graph.rel(holds.rel).unwrap();
     assert_eq!(
-        holds.properties["as_of"],
+        holds.properties()["as_of"],
         Value::Date(Date::parse("2025-08-19").unwrap())
     );
     assert_eq!(
-        holds.properties["evidence"],
+        holds.properties()["evidence"],
         Value::from("Ana Pérez, Minister of Defence of Chile, met the delegation in Santiago.")
     );
-    assert_eq!(holds.provenance[0].article, "a1");
+    let article = graph.node(holds.provenance()[0].source).unwrap();
+    assert_eq!(article.property("id").as_deref(), Some(&Value::from("a1")));
+    assert_eq!(holds.properties()["article"], Value::from("a1"));
 
     let event = only(&graph, "Event");
     assert_eq!(
-        graph.node(event).unwrap().properties["type"],
+        graph.node(event).unwrap().properties()["type"],
         Value::from("meeting")
     );
     let santiago = graph.nodes_by_folded_name("santiago")[0];
@@ -133,7 +135,16 @@ fn builds_the_news_schema_with_evidence() {
     let chile = graph.nodes_by_folded_name("chile")[0];
     assert_eq!(neighbours(&graph, santiago, "LOCATED_IN"), vec![chile]);
     assert_eq!(neighbours(&graph, ministry, "LOCATED_IN"), vec![chile]);
-    assert_eq!(graph.node(person).unwrap().provenance.len(), 1);
+    // the person's mention is the provenance of its MENTIONED_IN
+    let mentioned = graph
+        .adjacent(person, Direction::Outgoing)
+        .into_iter()
+        .find(|a| graph.rel(a.rel).unwrap().rel_type() == "MENTIONED_IN")
+        .unwrap();
+    let mentioned = graph.rel(mentioned.rel).unwrap();
+    assert_eq!(mentioned.provenance().len(), 1);
+    assert_eq!(mentioned.properties()["count"], Value::Int(1));
+    assert_eq!(mentioned.properties()["sentences"], Value::List(vec![Value::Int(0)]));
 }
 
 #[test]

@@ -67,16 +67,17 @@ fn shape(graph: &Graph) -> Shape {
     let mut names: BTreeMap<String, Vec<(String, Vec<String>)>> = BTreeMap::new();
     for id in graph.node_ids() {
         let node = graph.node(id).unwrap();
-        let text = |key: &str| node.properties.get(key).and_then(Value::as_str);
-        let name = text("name").or(text("title")).or(text("id")).unwrap_or("");
-        let mut aliases: Vec<String> = match node.properties.get("aliases") {
+        let properties = node.properties();
+        let text = |key: &str| properties.get(key).and_then(Value::as_str).map(str::to_string);
+        let name = text("name").or(text("title")).or(text("id")).unwrap_or_default();
+        let mut aliases: Vec<String> = match properties.get("aliases") {
             Some(Value::List(items)) => items.iter().filter_map(Value::as_str).map(fold).collect(),
             _ => Vec::new(),
         };
         aliases.sort();
-        for label in &node.labels {
+        for label in node.labels() {
             names
-                .entry(label.clone())
+                .entry(label.to_string())
                 .or_default()
                 .push((name.to_string(), aliases.clone()));
         }
@@ -94,7 +95,7 @@ fn institution_names(graph: &Graph) -> Vec<String> {
         .nodes_with_label("Institution")
         .map(|id| {
             let node = graph.node(id).unwrap();
-            node.properties["name"].as_str().unwrap().to_string()
+            node.property("name").unwrap().as_str().unwrap().to_string()
         })
         .collect();
     names.sort();

@@ -249,15 +249,15 @@ impl Exec<'_> {
                             Val::Map(m) => m,
                             Val::Node(id) => reader
                                 .node(id)?
-                                .properties
-                                .iter()
-                                .map(|(k, v)| (k.clone(), Val::from(v)))
+                                .properties()
+                                .into_iter()
+                                .map(|(k, v)| (k, Val::from(&v)))
                                 .collect(),
                             Val::Rel(id) => reader
                                 .rel(id)?
-                                .properties
-                                .iter()
-                                .map(|(k, v)| (k.clone(), Val::from(v)))
+                                .properties()
+                                .into_iter()
+                                .map(|(k, v)| (k, Val::from(&v)))
                                 .collect(),
                             Val::Null => BTreeMap::new(),
                             other => {

@@ -49,11 +49,14 @@ impl Snapshot {
             let Some(node) = graph.node(id) else {
                 continue;
             };
+            let (labels, properties) = (node.labels(), node.properties());
             snapshot
                 .nodes
-                .insert(id.0, format!("{:?} {:?}", node.labels, node.properties));
-            snapshot.labels.extend(node.labels.iter().cloned());
-            for (key, value) in &node.properties {
+                .insert(id.0, format!("{labels:?} {properties:?}"));
+            snapshot
+                .labels
+                .extend(labels.iter().map(|l| l.to_string()));
+            for (key, value) in &properties {
                 snapshot
                     .properties
                     .insert(('n', id.0, key.clone(), format!("{value:?}")));
@@ -63,11 +66,12 @@ impl Snapshot {
             let (Some(rel), Some((start, end))) = (graph.rel(id), graph.endpoints(id)) else {
                 continue;
             };
-            let identity = format!("{} {} {}", rel.rel_type, start.0, end.0);
+            let identity = format!("{} {} {}", rel.rel_type(), start.0, end.0);
+            let properties = rel.properties();
             snapshot
                 .rels
-                .insert(id.0, (identity, format!("{:?}", rel.properties)));
-            for (key, value) in &rel.properties {
+                .insert(id.0, (identity, format!("{properties:?}")));
+            for (key, value) in &properties {
                 snapshot
                     .properties
                     .insert(('r', id.0, key.clone(), format!("{value:?}")));

@@ -628,7 +628,7 @@ fn fake_engine(
                 .node_ids()
                 .map(|id| {
                     vec![Item::from(
-                        graph.node(id).unwrap().properties.get("k").unwrap(),
+                        &*graph.node(id).unwrap().property("k").unwrap(),
                     )]
                 })
                 .collect(),

@@ -1,0 +1,188 @@
+//! Read-only views of stored elements: names instead of interned ids, and
+//! provenance shown as properties as the graph's schema says.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use super::element::{Node, NodeData, Provenance, Rel, RelData};
+use super::value::Value;
+use super::{Graph, NodeId, RelId};
+
+/// A node of a graph, borrowed.
+#[derive(Clone, Copy)]
+pub struct NodeRef<'g> {
+    graph: &'g Graph,
+    id: NodeId,
+    node: &'g Node,
+}
+
+/// A relationship of a graph, borrowed.
+#[derive(Clone, Copy)]
+pub struct RelRef<'g> {
+    graph: &'g Graph,
+    id: RelId,
+    rel: &'g Rel,
+    start: NodeId,
+    end: NodeId,
+}
+
+impl<'g> NodeRef<'g> {
+    pub(crate) fn new(graph: &'g Graph, id: NodeId, node: &'g Node) -> NodeRef<'g> {
+        NodeRef { graph, id, node }
+    }
+
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    /// Labels, sorted by name.
+    pub fn labels(&self) -> Vec<&'g str> {
+        let mut labels: Vec<&str> = self
+            .node
+            .labels
+            .iter()
+            .map(|&l| self.graph.label_name(l))
+            .collect();
+        labels.sort_unstable();
+        labels
+    }
+
+    pub fn has_label(&self, label: &str) -> bool {
+        self.graph
+            .labels
+            .get(label)
+            .is_some_and(|l| self.node.has_label(l))
+    }
+
+    pub fn label_count(&self) -> usize {
+        self.node.labels.len()
+    }
+
+    /// A property: the stored value, else what the provenance gives.
+    pub fn property(&self, key: &str) -> Option<Cow<'g, Value>> {
+        if let Some(value) = self.graph.stored_property(&self.node.props, key) {
+            return Some(Cow::Borrowed(value));
+        }
+        self.graph
+            .provenance_property(None, &self.node.provenance, key)
+            .map(Cow::Owned)
+    }
+
+    /// Every property with its value, stored and from provenance.
+    pub fn properties(&self) -> BTreeMap<String, Value> {
+        let mut out = stored(self.graph, &self.node.props);
+        add_provenance_properties(self.graph, None, &self.node.provenance, &mut out);
+        out
+    }
+
+    /// Property names, sorted.
+    pub fn keys(&self) -> Vec<String> {
+        self.properties().into_keys().collect()
+    }
+
+    pub fn provenance(&self) -> &'g [Provenance] {
+        &self.node.provenance
+    }
+
+    /// The node in owned form: stored properties only, so inserting it
+    /// again gives the same node.
+    pub fn to_data(&self) -> NodeData {
+        let mut data = self.graph.node_data(self.node);
+        if let Some(sentences) = self.graph.source_sentences(self.id) {
+            data.sentences = sentences.to_vec();
+        }
+        data
+    }
+}
+
+impl<'g> RelRef<'g> {
+    pub(crate) fn new(
+        graph: &'g Graph,
+        id: RelId,
+        rel: &'g Rel,
+        start: NodeId,
+        end: NodeId,
+    ) -> RelRef<'g> {
+        RelRef {
+            graph,
+            id,
+            rel,
+            start,
+            end,
+        }
+    }
+
+    pub fn id(&self) -> RelId {
+        self.id
+    }
+
+    pub fn rel_type(&self) -> &'g str {
+        self.graph.type_name(self.rel.rel_type)
+    }
+
+    pub fn start(&self) -> NodeId {
+        self.start
+    }
+
+    pub fn end(&self) -> NodeId {
+        self.end
+    }
+
+    /// A property: the stored value, else what the provenance gives.
+    pub fn property(&self, key: &str) -> Option<Cow<'g, Value>> {
+        if let Some(value) = self.graph.stored_property(&self.rel.props, key) {
+            return Some(Cow::Borrowed(value));
+        }
+        self.graph
+            .provenance_property(Some(self.rel.rel_type), &self.rel.provenance, key)
+            .map(Cow::Owned)
+    }
+
+    /// Every property with its value, stored and from provenance.
+    pub fn properties(&self) -> BTreeMap<String, Value> {
+        let mut out = stored(self.graph, &self.rel.props);
+        add_provenance_properties(
+            self.graph,
+            Some(self.rel.rel_type),
+            &self.rel.provenance,
+            &mut out,
+        );
+        out
+    }
+
+    /// Property names, sorted.
+    pub fn keys(&self) -> Vec<String> {
+        self.properties().into_keys().collect()
+    }
+
+    pub fn provenance(&self) -> &'g [Provenance] {
+        &self.rel.provenance
+    }
+
+    /// The relationship in owned form: stored properties only.
+    pub fn to_data(&self) -> RelData {
+        self.graph.rel_data(self.rel)
+    }
+}
+
+fn stored(graph: &Graph, props: &super::element::Props) -> BTreeMap<String, Value> {
+    props
+        .iter()
+        .map(|(k, v)| (graph.key_name(k).to_string(), v.clone()))
+        .collect()
+}
+
+fn add_provenance_properties(
+    graph: &Graph,
+    rel_type: Option<super::intern::Symbol>,
+    provenance: &[Provenance],
+    out: &mut BTreeMap<String, Value>,
+) {
+    for key in graph.provenance_keys(rel_type, provenance) {
+        if !out.contains_key(key) {
+            if let Some(value) = graph.provenance_property(rel_type, provenance, key) {
+                out.insert(key.to_string(), value);
+            }
+        }
+    }
+}
