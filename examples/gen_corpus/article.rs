@@ -148,7 +148,8 @@ impl Writer<'_> {
     }
 
     fn field(&mut self) -> &'static str {
-        *self.rng.pick(FIELDS)
+        let field: &&'static str = self.rng.pick(FIELDS);
+        field
     }
 
     /// A country's name inside a sentence (`the United States`).
@@ -482,7 +483,7 @@ impl Writer<'_> {
                 format!("{q} {who} said.")
             }
             4 => format!("The {} side, for its part, expressed the hope that {} and {h} will enhance cooperative ties, contributing to concretising all signed agreements as well as boosting the bilateral {f1} ties.", self.demonym(self.guest), self.country_bare(self.guest)),
-            5 => format!("The two sides agreed to promote the effective implementation of the agreements signed, maintain exchanges of delegations at all levels and enhance coordination at international and regional forums such as the United Nations and ASEAN."),
+            5 => "The two sides agreed to promote the effective implementation of the agreements signed, maintain exchanges of delegations at all levels and enhance coordination at international and regional forums such as the United Nations and ASEAN.".to_string(),
             6 => {
                 let billion = self.rng.range(1, 180);
                 let percent = self.rng.range(2, 35);
