@@ -173,7 +173,7 @@ enum Source {
 
 #[derive(clap::Args, Clone, Copy)]
 struct Threads {
-    /// Worker threads for extraction (1 = one core; default: all cores).
+    /// Worker threads for extraction (1 = one core; default or 0: all cores).
     #[arg(long, env = "RAYON_NUM_THREADS")]
     threads: Option<usize>,
 }
@@ -629,7 +629,7 @@ fn file_size(path: &Path) -> Result<u64, String> {
 }
 
 fn threads_label(threads: Threads) -> String {
-    threads.threads.map_or_else(
+    threads.threads.filter(|&n| n > 0).map_or_else(
         || format!("all ({})", rayon::current_num_threads()),
         |n| n.to_string(),
     )
