@@ -856,6 +856,7 @@ enum PatternUse {
 fn accepted_types(name: &str) -> Option<&'static [Ty]> {
     Some(match name.to_lowercase().as_str() {
         "properties" | "keys" => &[Ty::Node, Ty::Rel, Ty::Map],
+        "evidence" => &[Ty::Node, Ty::Rel],
         "labels" => &[Ty::Node],
         "type" | "startnode" | "endnode" => &[Ty::Rel],
         "length" | "nodes" | "relationships" => &[Ty::Path],

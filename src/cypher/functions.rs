@@ -1,6 +1,8 @@
 //! Scalar functions (`size`, `toLower`, `fold`, ...) and the aggregating
 //! ones (`count`, `collect`, `sum`, `avg`, `min`, `max`) as accumulators.
 
+use std::collections::BTreeMap;
+
 use super::error::QueryError;
 use super::expr::{argument_error, type_error, Reader};
 use super::value::{order, PathVal, Val};
@@ -12,8 +14,9 @@ type Result<T> = std::result::Result<T, QueryError>;
 pub const AGGREGATES: [&str; 6] = ["count", "collect", "sum", "avg", "min", "max"];
 
 /// Scalar functions and how many arguments each takes (min, max).
-pub const SCALARS: [(&str, usize, usize); 45] = [
+pub const SCALARS: [(&str, usize, usize); 46] = [
     ("id", 1, 1),
+    ("evidence", 1, 1),
     ("labels", 1, 1),
     ("type", 1, 1),
     ("keys", 1, 1),
@@ -154,6 +157,12 @@ pub fn call(name: &str, args: Vec<Val>, reader: &Reader<'_>) -> Result<Val> {
             Val::Null => Val::Null,
             Val::Node(id) => Val::Int(i64::from(id.0)),
             Val::Rel(id) => Val::Int(i64::from(id.0)),
+            other => return Err(wrong_type(name, &other)),
+        },
+        "evidence" => match a {
+            Val::Null => Val::Null,
+            Val::Node(id) => evidence_list(reader.graph, reader.node(id)?.provenance()),
+            Val::Rel(id) => evidence_list(reader.graph, reader.rel(id)?.provenance()),
             other => return Err(wrong_type(name, &other)),
         },
         "labels" => match a {
@@ -651,4 +660,31 @@ impl Accumulator {
 /// The path through `nodes` and `rels`, for `nodes()`/`relationships()`.
 pub fn path(nodes: Vec<crate::graph::NodeId>, rels: Vec<crate::graph::RelId>) -> Val {
     Val::Path(Box::new(PathVal { nodes, rels }))
+}
+
+/// `evidence(x)`: every place a node or relationship was read, oldest
+/// first, as maps of `article`, `sentence`, `start`, `end` and `text`.
+fn evidence_list(graph: &crate::graph::Graph, provenance: &[crate::graph::Provenance]) -> Val {
+    let keys = graph.schema().provenance.as_ref();
+    let article_key = keys.map_or("id", |k| k.source_id.as_str());
+    Val::List(
+        provenance
+            .iter()
+            .map(|p| {
+                let mut entry = BTreeMap::new();
+                let article = graph
+                    .node(p.source)
+                    .and_then(|n| n.property(article_key).map(|v| Val::from(&*v)));
+                entry.insert("article".to_string(), article.unwrap_or(Val::Null));
+                let known = p.sentence != crate::graph::Provenance::NO_SENTENCE;
+                let sentence = known.then(|| Val::Int(i64::from(p.sentence)));
+                entry.insert("sentence".to_string(), sentence.unwrap_or(Val::Null));
+                entry.insert("start".to_string(), Val::Int(i64::from(p.start)));
+                entry.insert("end".to_string(), Val::Int(i64::from(p.end)));
+                let text = graph.evidence_text(p).map(|t| Val::String(t.to_string()));
+                entry.insert("text".to_string(), text.unwrap_or(Val::Null));
+                Val::Map(entry)
+            })
+            .collect(),
+    )
 }

@@ -192,3 +192,93 @@ fn different_people_are_not_merged() {
     ingest(&mut graph, &[first.0, second.0], &[first.1, second.1]).unwrap();
     assert_eq!(graph.label_count("Person"), 2);
 }
+
+/// Every relationship of the sample articles, as extracted and ingested.
+fn sample_graph() -> Graph {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/articles");
+    let (articles, warnings) = kg::extract::read_paths(&[dir]);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let extractions = kg::extract::extract_all(&articles);
+    let mut graph = Graph::new();
+    ingest(&mut graph, &articles, &extractions).unwrap();
+    graph
+}
+
+#[test]
+fn every_relationship_read_from_text_returns_its_article_and_evidence() {
+    let graph = sample_graph();
+    let mut seen = std::collections::BTreeSet::new();
+    for id in graph.rel_ids() {
+        let rel = graph.rel(id).unwrap();
+        seen.insert(rel.rel_type().to_string());
+        let article = rel.property("article");
+        assert!(
+            matches!(article.as_deref(), Some(Value::String(a)) if a.starts_with("dev-")),
+            "{} {id} has no article",
+            rel.rel_type()
+        );
+        // a fact tied to no one sentence (none here) would have no evidence
+        let evidence = rel.property("evidence");
+        let sentence = rel.property("sentence");
+        assert!(
+            matches!(evidence.as_deref(), Some(Value::String(text)) if !text.is_empty()),
+            "{} {id} has no evidence",
+            rel.rel_type()
+        );
+        assert!(matches!(sentence.as_deref(), Some(Value::Int(_))));
+        assert!(rel.properties().contains_key("evidence"));
+    }
+    for rel_type in [
+        "HOLDS",
+        "OF",
+        "PART_OF",
+        "LOCATED_IN",
+        "PARTICIPATED_IN",
+        "TOOK_PLACE_IN",
+        "MENTIONED_IN",
+    ] {
+        assert!(seen.contains(rel_type), "no {rel_type} in {seen:?}");
+    }
+}
+
+#[test]
+fn a_fact_stated_by_two_articles_keeps_both() {
+    let (a1, e1) = minister_article("a1", "2025-08-19", "Ana Pérez");
+    let (a2, e2) = minister_article("a2", "2025-09-02", "Ana Pérez");
+    let mut graph = Graph::new();
+    ingest(&mut graph, &[a1], &[e1]).unwrap();
+    ingest(&mut graph, &[a2], &[e2]).unwrap();
+    let ministry = only(&graph, "Institution");
+    let located = graph
+        .adjacent(ministry, Direction::Outgoing)
+        .into_iter()
+        .find(|a| graph.rel(a.rel).unwrap().rel_type() == "LOCATED_IN")
+        .unwrap();
+    let located = graph.rel(located.rel).unwrap();
+    let articles: Vec<Value> = located
+        .provenance()
+        .iter()
+        .map(|p| graph.node(p.source).unwrap().property("id").unwrap().into_owned())
+        .collect();
+    assert_eq!(articles, vec![Value::from("a1"), Value::from("a2")]);
+    // `article` and `evidence` read the first statement; evidence() all
+    assert_eq!(located.property("article").as_deref(), Some(&Value::from("a1")));
+    let table = kg::cypher::execute(
+        &mut graph,
+        "MATCH (:Institution)-[r:LOCATED_IN]->() RETURN [e IN evidence(r) | e.article] AS a",
+        &Default::default(),
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(table.rows.len(), 1);
+    assert_eq!(
+        format!("{:?}", table.rows[0][0]),
+        format!(
+            "{:?}",
+            kg::table::Item::List(vec![
+                kg::table::Item::String("a1".into()),
+                kg::table::Item::String("a2".into())
+            ])
+        )
+    );
+}
