@@ -856,6 +856,9 @@ impl Graph {
         nodes: Vec<(NodeId, NodeData)>,
         rels: Vec<(RelId, NodeId, NodeId, RelData)>,
     ) -> Result<Graph, GraphError> {
+        let (mut nodes, mut rels) = (nodes, rels);
+        nodes.sort_by_key(|(id, _)| *id);
+        rels.sort_by_key(|(id, ..)| *id);
         let mut builder = GraphBuilder::new(schema);
         for (id, data) in nodes {
             let node = Node {
@@ -1034,13 +1037,15 @@ impl Graph {
     }
 }
 
-/// Rebuilds a graph from elements with given ids (loading a file). Slots
-/// between given ids become holes that are removed at the end, so ids are
-/// kept exactly.
+/// Rebuilds a graph from elements with given ids (loading a file), in
+/// ascending id order, nodes before relationships: each goes straight into
+/// its slot, so no second copy is held. Ids skipped become holes (empty
+/// slots removed at the end), so ids are kept exactly.
 pub(crate) struct GraphBuilder {
     graph: Graph,
-    nodes: Vec<Option<Node>>,
-    rels: Vec<Option<(NodeId, NodeId, Rel)>>,
+    /// Node slots that are holes, ascending.
+    node_holes: Vec<NodeId>,
+    rel_holes: Vec<RelId>,
     sources: Vec<(NodeId, Vec<(u32, u32)>)>,
 }
 
@@ -1048,8 +1053,8 @@ impl GraphBuilder {
     fn new(schema: Schema) -> GraphBuilder {
         GraphBuilder {
             graph: Graph::with_schema(schema),
-            nodes: Vec::new(),
-            rels: Vec::new(),
+            node_holes: Vec::new(),
+            rel_holes: Vec::new(),
             sources: Vec::new(),
         }
     }
@@ -1132,84 +1137,81 @@ impl GraphBuilder {
         Ok(())
     }
 
+    /// How many holes may come before `index` when `slots` are filled:
+    /// ids far beyond the element count can only come from a damaged file,
+    /// and refusing them bounds the memory a rebuild may take.
+    fn gap_allowed(slots: usize, holes: usize, index: usize) -> bool {
+        let elements = slots - holes;
+        index - slots <= elements.saturating_mul(2) + 1024
+    }
+
     fn node(&mut self, id: NodeId, node: Node) -> Result<(), GraphError> {
         let index = id.0 as usize;
-        // Ids far beyond the element count can only come from a damaged
-        // file; refusing them bounds the memory a rebuild may take.
-        if index >= self.nodes.len().saturating_mul(2) + 1024 {
+        let slots = self.graph.inner.node_count();
+        if index < slots {
+            return Err(GraphError::DuplicateId(format!("node {id} (or out of order)")));
+        }
+        if !Self::gap_allowed(slots, self.node_holes.len(), index) {
             return Err(GraphError::IdOutOfRange(format!("node {id}")));
         }
-        if self.nodes.len() <= index {
-            self.nodes.resize_with(index + 1, || None);
+        for _ in slots..index {
+            let hole = node_id(self.graph.inner.add_node(Node::default()));
+            self.node_holes.push(hole);
         }
-        if self.nodes[index].replace(node).is_some() {
-            return Err(GraphError::DuplicateId(format!("node {id}")));
-        }
+        self.graph.inner.add_node(node);
         Ok(())
+    }
+
+    fn is_node(&self, id: NodeId) -> bool {
+        (id.0 as usize) < self.graph.inner.node_count() && self.node_holes.binary_search(&id).is_err()
     }
 
     fn rel(&mut self, id: RelId, start: NodeId, end: NodeId, rel: Rel) -> Result<(), GraphError> {
         for endpoint in [start, end] {
-            if !matches!(self.nodes.get(endpoint.0 as usize), Some(Some(_))) {
+            if !self.is_node(endpoint) {
                 return Err(GraphError::NoSuchNode(endpoint));
             }
         }
         let index = id.0 as usize;
-        if index >= self.rels.len().saturating_mul(2) + 1024 {
+        let slots = self.graph.inner.edge_count();
+        if index < slots {
+            return Err(GraphError::DuplicateId(format!(
+                "relationship {id} (or out of order)"
+            )));
+        }
+        if !Self::gap_allowed(slots, self.rel_holes.len(), index) {
             return Err(GraphError::IdOutOfRange(format!("relationship {id}")));
         }
-        if self.rels.len() <= index {
-            self.rels.resize_with(index + 1, || None);
+        for _ in slots..index {
+            // a hole needs some endpoint: `start` exists
+            let placeholder = Rel {
+                rel_type: 0,
+                props: Props::default(),
+                provenance: Vec::new(),
+            };
+            let hole = self
+                .graph
+                .inner
+                .add_edge(node_index(start), node_index(start), placeholder);
+            self.rel_holes.push(rel_id(hole));
         }
-        if self.rels[index].replace((start, end, rel)).is_some() {
-            return Err(GraphError::DuplicateId(format!("relationship {id}")));
+        let rel_type = rel.rel_type as usize;
+        let id = rel_id(self.graph.inner.add_edge(node_index(start), node_index(end), rel));
+        let by_type = &mut self.graph.by_type;
+        if by_type.len() <= rel_type {
+            by_type.resize_with(rel_type + 1, BTreeSet::new);
         }
+        by_type[rel_type].insert(id);
         Ok(())
     }
 
     pub(crate) fn finish(self) -> Result<Graph, GraphError> {
         let GraphBuilder {
             mut graph,
-            nodes,
-            rels,
+            node_holes,
+            rel_holes,
             sources,
         } = self;
-        let mut node_holes = Vec::new();
-        for (index, slot) in nodes.into_iter().enumerate() {
-            let is_hole = slot.is_none();
-            let id = node_id(graph.inner.add_node(slot.unwrap_or_default()));
-            debug_assert_eq!(id.0 as usize, index);
-            if is_hole {
-                node_holes.push(id);
-            }
-        }
-        let mut rel_holes = Vec::new();
-        for slot in rels {
-            // A hole needs some endpoint; node 0 exists whenever any
-            // relationship exists, because relationships need nodes.
-            let (start, end, rel, is_hole) = match slot {
-                Some((start, end, rel)) => (start, end, rel, false),
-                None => {
-                    let placeholder = Rel {
-                        rel_type: 0,
-                        props: Props::default(),
-                        provenance: Vec::new(),
-                    };
-                    (NodeId(0), NodeId(0), placeholder, true)
-                }
-            };
-            let id = rel_id(graph.inner.add_edge(node_index(start), node_index(end), rel));
-            if is_hole {
-                rel_holes.push(id);
-            } else {
-                let rel_type = graph.inner.edge_weight(edge_index(id)).map_or(0, |r| r.rel_type);
-                let at = rel_type as usize;
-                if graph.by_type.len() <= at {
-                    graph.by_type.resize_with(at + 1, BTreeSet::new);
-                }
-                graph.by_type[at].insert(id);
-            }
-        }
         for id in rel_holes {
             graph.inner.remove_edge(edge_index(id));
         }

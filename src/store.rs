@@ -315,9 +315,8 @@ pub fn decode(bytes: &[u8]) -> Result<Graph, DecodeProblem> {
             .into_graph()
     } else {
         limited
-            .deserialize::<v2::Snapshot>(payload)
+            .deserialize_seed(v2::Payload, payload)
             .map_err(corrupt)?
-            .into_graph()
     };
     graph.map_err(DecodeProblem::Corrupt)
 }

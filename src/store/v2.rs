@@ -5,25 +5,129 @@
 //!
 //! Saving serialises straight from the graph's stored records, so it
 //! allocates no copy of the graph; loading decodes into plain records and
-//! hands them, ids and all, to the graph's builder, which checks them.
+//! hands each, ids and all, to the graph's builder as it is decoded; the
+//! builder checks them.
 
 use serde::ser::{SerializeSeq, SerializeTuple};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::de::{self, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::flat::{FlatOut, FlatValue};
 use crate::graph::{
     Graph, GraphBuilder, Node, NodeId, Provenance, ProvenanceKeys, Rel, RelId, Schema,
 };
 
-/// The decoded payload.
-#[derive(Deserialize)]
-pub(super) struct Snapshot {
-    schema: Option<KeysRecord>,
-    labels: Vec<String>,
-    types: Vec<String>,
-    keys: Vec<String>,
-    nodes: Vec<NodeRecord>,
-    rels: Vec<RelRecord>,
+/// The payload, decoded element by element straight into the graph's
+/// builder (no copy of the whole file's records is ever held).
+pub(super) struct Payload;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Payload {
+    type Value = Result<Graph, String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_tuple(6, PayloadVisitor)
+    }
+}
+
+struct PayloadVisitor;
+
+impl<'de> Visitor<'de> for PayloadVisitor {
+    type Value = Result<Graph, String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a kg graph payload")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let missing = || de::Error::custom("the payload ends early");
+        let schema: Option<KeysRecord> = seq.next_element()?.ok_or_else(missing)?;
+        let labels: Vec<String> = seq.next_element()?.ok_or_else(missing)?;
+        let types: Vec<String> = seq.next_element()?.ok_or_else(missing)?;
+        let keys: Vec<String> = seq.next_element()?.ok_or_else(missing)?;
+        let schema = Schema {
+            provenance: schema.map(KeysRecord::into_keys),
+        };
+        let mut builder = match GraphBuilder::with_names(schema, &labels, &types, &keys) {
+            Ok(builder) => builder,
+            Err(e) => return Ok(Err(e)),
+        };
+        seq.next_element_seed(Elements::<NodeRecord>::new(&mut builder))?
+            .ok_or_else(missing)?
+            .map_err(de::Error::custom)?;
+        seq.next_element_seed(Elements::<RelRecord>::new(&mut builder))?
+            .ok_or_else(missing)?
+            .map_err(de::Error::custom)?;
+        Ok(builder.finish().map_err(|e| e.to_string()))
+    }
+}
+
+/// A record the builder takes.
+trait Element {
+    fn add_to(self, builder: &mut GraphBuilder) -> Result<(), String>;
+}
+
+/// A sequence of records, each handed to the builder as it is decoded.
+struct Elements<'b, T> {
+    builder: &'b mut GraphBuilder,
+    element: std::marker::PhantomData<T>,
+}
+
+impl<'b, T> Elements<'b, T> {
+    fn new(builder: &'b mut GraphBuilder) -> Elements<'b, T> {
+        Elements {
+            builder,
+            element: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Element> serde::de::DeserializeSeed<'de> for Elements<'_, T> {
+    type Value = Result<(), String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Element> Visitor<'de> for Elements<'_, T> {
+    type Value = Result<(), String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a sequence of graph elements")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while let Some(record) = seq.next_element::<T>()? {
+            if let Err(e) = record.add_to(self.builder) {
+                return Ok(Err(e));
+            }
+        }
+        Ok(Ok(()))
+    }
+}
+
+impl Element for NodeRecord {
+    fn add_to(self, builder: &mut GraphBuilder) -> Result<(), String> {
+        builder.raw_node(
+            NodeId(self.id),
+            self.labels,
+            props_of(self.props)?,
+            provenance_of(self.provenance),
+            self.sentences,
+        )
+    }
+}
+
+impl Element for RelRecord {
+    fn add_to(self, builder: &mut GraphBuilder) -> Result<(), String> {
+        builder.raw_rel(
+            RelId(self.id),
+            (NodeId(self.start), NodeId(self.end)),
+            self.rel_type,
+            props_of(self.props)?,
+            provenance_of(self.provenance),
+        )
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -106,35 +210,7 @@ fn props_of(records: Vec<(u32, FlatValue)>) -> Result<Vec<(u32, crate::graph::Va
         .collect()
 }
 
-impl Snapshot {
-    pub(super) fn into_graph(self) -> Result<Graph, String> {
-        let schema = Schema {
-            provenance: self.schema.map(KeysRecord::into_keys),
-        };
-        let mut builder = GraphBuilder::with_names(schema, &self.labels, &self.types, &self.keys)?;
-        for node in self.nodes {
-            builder.raw_node(
-                NodeId(node.id),
-                node.labels,
-                props_of(node.props)?,
-                provenance_of(node.provenance),
-                node.sentences,
-            )?;
-        }
-        for rel in self.rels {
-            builder.raw_rel(
-                RelId(rel.id),
-                (NodeId(rel.start), NodeId(rel.end)),
-                rel.rel_type,
-                props_of(rel.props)?,
-                provenance_of(rel.provenance),
-            )?;
-        }
-        builder.finish().map_err(|e| e.to_string())
-    }
-}
-
-/// The payload of a graph, serialised in the field order of [`Snapshot`].
+/// The payload of a graph, serialised in the order [`Payload`] reads.
 pub(super) struct GraphOut<'g>(pub(super) &'g Graph);
 
 impl Serialize for GraphOut<'_> {
