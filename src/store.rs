@@ -146,11 +146,20 @@ fn write_graph(graph: &Graph, file: &mut File) -> Result<(), WriteProblem> {
     Ok(())
 }
 
-/// A writer that counts and checksums what passes through it.
+/// A reader or writer that counts and checksums what passes through it.
 struct Checksummed<W> {
     inner: W,
     hasher: crc32fast::Hasher,
     len: u64,
+}
+
+impl<R: Read> Read for Checksummed<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        self.hasher.update(&buffer[..read]);
+        self.len += read as u64;
+        Ok(read)
+    }
 }
 
 impl<W: Write> Write for Checksummed<W> {
@@ -169,10 +178,18 @@ impl<W: Write> Write for Checksummed<W> {
 /// Loads a graph file, checking header, version, length and checksum before
 /// decoding. Never modifies the file.
 pub fn load(path: &Path) -> Result<Graph, StoreError> {
-    let mut file = File::open(path).map_err(io_error(path))?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).map_err(io_error(path))?;
-    decode(&bytes).map_err(|problem| problem.at(path))
+    let file = File::open(path).map_err(io_error(path))?;
+    let len = file.metadata().map_err(io_error(path))?.len();
+    // The payload is decoded as it is read (and checked against the
+    // header's checksum at its end), so the file is never held whole.
+    let reader = io::BufReader::with_capacity(1 << 20, file);
+    decode_from(reader, len).map_err(|problem| match problem {
+        DecodeProblem::Read(source) => StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        other => other.at(path),
+    })
 }
 
 /// Loads the graph file when it exists, else an empty graph.
@@ -239,6 +256,8 @@ pub enum DecodeProblem {
     Checksum,
     TrailingBytes(u64),
     Corrupt(String),
+    /// The file could not be read to its end.
+    Read(io::Error),
 }
 
 impl DecodeProblem {
@@ -262,62 +281,88 @@ impl DecodeProblem {
             DecodeProblem::Checksum => StoreError::Checksum { path },
             DecodeProblem::TrailingBytes(extra) => StoreError::TrailingBytes { path, extra },
             DecodeProblem::Corrupt(detail) => StoreError::Corrupt { path, detail },
+            DecodeProblem::Read(source) => StoreError::Io { path, source },
         }
     }
 }
 
 /// A graph from a whole file's bytes.
 pub fn decode(bytes: &[u8]) -> Result<Graph, DecodeProblem> {
-    if bytes.len() < MAGIC.len() || bytes[..MAGIC.len()] != MAGIC {
+    decode_from(bytes, bytes.len() as u64)
+}
+
+/// A graph from a file of `len` bytes read from `reader`: the header is
+/// checked first (magic, version, length against `len`), then the payload
+/// is decoded as it streams through the checksum. A payload that fails to
+/// decode is read to its end, so damage the checksum sees is reported as
+/// such.
+fn decode_from(mut reader: impl Read, len: u64) -> Result<Graph, DecodeProblem> {
+    let mut header = Vec::with_capacity(HEADER_LEN);
+    (&mut reader)
+        .take(HEADER_LEN as u64)
+        .read_to_end(&mut header)
+        .map_err(DecodeProblem::Read)?;
+    if header.len() < MAGIC.len() || header[..MAGIC.len()] != MAGIC {
         // A prefix of the magic is a truncated kg file, anything else foreign.
-        return Err(if !bytes.is_empty() && MAGIC.starts_with(bytes) {
+        return Err(if !header.is_empty() && MAGIC.starts_with(&header) {
             DecodeProblem::Truncated {
-                found: bytes.len() as u64,
+                found: header.len() as u64,
                 expected: HEADER_LEN as u64,
             }
         } else {
             DecodeProblem::Foreign
         });
     }
-    let header = bytes.get(..HEADER_LEN).ok_or(DecodeProblem::Truncated {
-        found: bytes.len() as u64,
-        expected: HEADER_LEN as u64,
-    })?;
-    let version = u32::from_le_bytes(field(header, 8));
+    if header.len() < HEADER_LEN {
+        return Err(DecodeProblem::Truncated {
+            found: header.len() as u64,
+            expected: HEADER_LEN as u64,
+        });
+    }
+    let version = u32::from_le_bytes(field(&header, 8));
     if version > FORMAT_VERSION {
         return Err(DecodeProblem::NewerVersion(version));
     }
     if version == 0 {
         return Err(DecodeProblem::UnsupportedVersion(version));
     }
-    let payload_len = u64::from_le_bytes(field(header, 12));
-    let checksum = u32::from_le_bytes(field(header, 20));
-    let available = (bytes.len() - HEADER_LEN) as u64;
+    let payload_len = u64::from_le_bytes(field(&header, 12));
+    let checksum = u32::from_le_bytes(field(&header, 20));
+    let available = len.saturating_sub(HEADER_LEN as u64);
     if available < payload_len {
         return Err(DecodeProblem::Truncated {
-            found: bytes.len() as u64,
-            expected: HEADER_LEN as u64 + payload_len,
+            found: len,
+            expected: (HEADER_LEN as u64).saturating_add(payload_len),
         });
     }
     if available > payload_len {
         return Err(DecodeProblem::TrailingBytes(available - payload_len));
     }
-    let payload = &bytes[HEADER_LEN..];
-    if crc32fast::hash(payload) != checksum {
+    let mut payload = Checksummed {
+        inner: reader.take(payload_len),
+        hasher: crc32fast::Hasher::new(),
+        len: 0,
+    };
+    let limited = codec().with_limit(payload_len);
+    let decoded = if version == 1 {
+        limited
+            .deserialize_from::<_, v1::Snapshot>(&mut payload)
+            .map(v1::Snapshot::into_graph)
+    } else {
+        limited.deserialize_from_seed(v2::Payload, &mut payload)
+    };
+    // the rest of the payload (none after a good decode) still counts
+    io::copy(&mut payload, &mut io::sink()).map_err(DecodeProblem::Read)?;
+    if payload.len != payload_len {
+        return Err(DecodeProblem::Truncated {
+            found: HEADER_LEN as u64 + payload.len,
+            expected: HEADER_LEN as u64 + payload_len,
+        });
+    }
+    if payload.hasher.finalize() != checksum {
         return Err(DecodeProblem::Checksum);
     }
-    let limited = codec().with_limit(payload_len);
-    let corrupt = |e: bincode::Error| DecodeProblem::Corrupt(e.to_string());
-    let graph = if version == 1 {
-        limited
-            .deserialize::<v1::Snapshot>(payload)
-            .map_err(corrupt)?
-            .into_graph()
-    } else {
-        limited
-            .deserialize_seed(v2::Payload, payload)
-            .map_err(corrupt)?
-    };
+    let graph = decoded.map_err(|e| DecodeProblem::Corrupt(e.to_string()))?;
     graph.map_err(DecodeProblem::Corrupt)
 }
 
