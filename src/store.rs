@@ -182,8 +182,7 @@ pub fn load(path: &Path) -> Result<Graph, StoreError> {
     let len = file.metadata().map_err(io_error(path))?.len();
     // The payload is decoded as it is read (and checked against the
     // header's checksum at its end), so the file is never held whole.
-    let reader = io::BufReader::with_capacity(1 << 20, file);
-    decode_from(reader, len).map_err(|problem| match problem {
+    decode_from(file, len).map_err(|problem| match problem {
         DecodeProblem::Read(source) => StoreError::Io {
             path: path.to_path_buf(),
             source,
@@ -338,11 +337,16 @@ fn decode_from(mut reader: impl Read, len: u64) -> Result<Graph, DecodeProblem> 
     if available > payload_len {
         return Err(DecodeProblem::TrailingBytes(available - payload_len));
     }
-    let mut payload = Checksummed {
-        inner: reader.take(payload_len),
-        hasher: crc32fast::Hasher::new(),
-        len: 0,
-    };
+    // the checksum sees the file in large reads, the decoder reads the
+    // buffer byte by byte
+    let mut payload = io::BufReader::with_capacity(
+        1 << 20,
+        Checksummed {
+            inner: reader.take(payload_len),
+            hasher: crc32fast::Hasher::new(),
+            len: 0,
+        },
+    );
     let limited = codec().with_limit(payload_len);
     let decoded = if version == 1 {
         limited
@@ -353,6 +357,7 @@ fn decode_from(mut reader: impl Read, len: u64) -> Result<Graph, DecodeProblem> 
     };
     // the rest of the payload (none after a good decode) still counts
     io::copy(&mut payload, &mut io::sink()).map_err(DecodeProblem::Read)?;
+    let payload = payload.into_inner();
     if payload.len != payload_len {
         return Err(DecodeProblem::Truncated {
             found: HEADER_LEN as u64 + payload.len,
