@@ -28,14 +28,14 @@ use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap;
 
 pub use element::{Node, NodeData, Provenance, Rel, RelData};
-pub(crate) use intern::Symbol;
 pub use fold::fold;
+pub(crate) use intern::Symbol;
 pub use schema::{ProvenanceKeys, Schema};
 pub use value::{Date, Value};
 pub use view::{NodeRef, RelRef};
 
-pub(crate) use element::Props;
 use element::push_provenance;
+pub(crate) use element::Props;
 use index::{hash_of, HashIndex};
 use intern::Interner;
 
@@ -322,7 +322,12 @@ impl Graph {
         self.insert_stored_rel(start, end, rel)
     }
 
-    fn insert_stored_rel(&mut self, start: NodeId, end: NodeId, rel: Rel) -> Result<RelId, GraphError> {
+    fn insert_stored_rel(
+        &mut self,
+        start: NodeId,
+        end: NodeId,
+        rel: Rel,
+    ) -> Result<RelId, GraphError> {
         self.require_node(start)?;
         self.require_node(end)?;
         self.changes += 1;
@@ -395,7 +400,10 @@ impl Graph {
 
     /// Whether a node carries a label.
     pub fn has_label(&self, id: NodeId, label: &str) -> bool {
-        match (self.inner.node_weight(node_index(id)), self.labels.get(label)) {
+        match (
+            self.inner.node_weight(node_index(id)),
+            self.labels.get(label),
+        ) {
             (Some(node), Some(label)) => node.has_label(label),
             _ => false,
         }
@@ -499,12 +507,18 @@ impl Graph {
         let incoming = matches!(direction, Direction::Incoming | Direction::Both) && present;
         let both = direction == Direction::Both;
         let out_edges = outgoing
-            .then(|| self.inner.edges_directed(index, petgraph::Direction::Outgoing))
+            .then(|| {
+                self.inner
+                    .edges_directed(index, petgraph::Direction::Outgoing)
+            })
             .into_iter()
             .flatten()
             .map(to_adjacent);
         let in_edges = incoming
-            .then(|| self.inner.edges_directed(index, petgraph::Direction::Incoming))
+            .then(|| {
+                self.inner
+                    .edges_directed(index, petgraph::Direction::Incoming)
+            })
             .into_iter()
             .flatten()
             // a self-loop was already reported as outgoing
@@ -527,7 +541,9 @@ impl Graph {
         let fits = |e: &petgraph::stable_graph::EdgeReference<'_, Rel, u32>| {
             e.source() == from && e.target() == to && e.weight().rel_type == type_id
         };
-        let mut outgoing = self.inner.edges_directed(from, petgraph::Direction::Outgoing);
+        let mut outgoing = self
+            .inner
+            .edges_directed(from, petgraph::Direction::Outgoing);
         let mut incoming = self.inner.edges_directed(to, petgraph::Direction::Incoming);
         loop {
             // every such relationship is on both lists: the first list to
@@ -626,7 +642,10 @@ impl Graph {
         id: NodeId,
         provenance: Provenance,
     ) -> Result<bool, GraphError> {
-        Ok(push_provenance(&mut self.node_mut(id)?.provenance, provenance))
+        Ok(push_provenance(
+            &mut self.node_mut(id)?.provenance,
+            provenance,
+        ))
     }
 
     /// Records where a relationship was read; returns whether the entry was
@@ -636,7 +655,10 @@ impl Graph {
         id: RelId,
         provenance: Provenance,
     ) -> Result<bool, GraphError> {
-        Ok(push_provenance(&mut self.rel_mut(id)?.provenance, provenance))
+        Ok(push_provenance(
+            &mut self.rel_mut(id)?.provenance,
+            provenance,
+        ))
     }
 
     /// Declares a node a provenance source whose text property (the
@@ -665,7 +687,10 @@ impl Graph {
             .get(&provenance.source)?
             .get(provenance.sentence as usize)?;
         let source = self.inner.node_weight(node_index(provenance.source))?;
-        let text = source.props.get(self.keys.get(&keys.source_text)?)?.as_str()?;
+        let text = source
+            .props
+            .get(self.keys.get(&keys.source_text)?)?
+            .as_str()?;
         text.get(start as usize..end as usize).map(str::trim)
     }
 
@@ -684,7 +709,8 @@ impl Graph {
             let source = self.inner.node_weight(node_index(first.source))?;
             source.props.get(self.keys.get(&keys.source_id)?).cloned()
         } else if key == keys.sentence {
-            (first.sentence != Provenance::NO_SENTENCE).then(|| Value::Int(i64::from(first.sentence)))
+            (first.sentence != Provenance::NO_SENTENCE)
+                .then(|| Value::Int(i64::from(first.sentence)))
         } else if key == keys.evidence {
             self.evidence_text(first).map(Value::from)
         } else if self.summarises(rel_type) {
@@ -695,7 +721,10 @@ impl Graph {
                     .filter(|&s| s != Provenance::NO_SENTENCE)
                     .collect();
                 Some(Value::List(
-                    sentences.into_iter().map(|s| Value::Int(i64::from(s))).collect(),
+                    sentences
+                        .into_iter()
+                        .map(|s| Value::Int(i64::from(s)))
+                        .collect(),
                 ))
             } else if key == keys.count {
                 Some(Value::Int(same_source.count() as i64))
@@ -1032,7 +1061,12 @@ impl Graph {
     pub(crate) fn stored_rels(&self) -> impl Iterator<Item = (RelId, NodeId, NodeId, &Rel)> {
         self.inner.edge_indices().filter_map(|i| {
             let (a, b) = self.inner.edge_endpoints(i)?;
-            Some((rel_id(i), node_id(a), node_id(b), self.inner.edge_weight(i)?))
+            Some((
+                rel_id(i),
+                node_id(a),
+                node_id(b),
+                self.inner.edge_weight(i)?,
+            ))
         })
     }
 }
@@ -1091,7 +1125,10 @@ impl GraphBuilder {
         provenance: Vec<Provenance>,
         sentences: Vec<(u32, u32)>,
     ) -> Result<(), String> {
-        if labels.iter().any(|&l| l as usize >= self.graph.labels.len()) {
+        if labels
+            .iter()
+            .any(|&l| l as usize >= self.graph.labels.len())
+        {
             return Err(format!("node {id} has an unknown label"));
         }
         self.check_props(&props)?;
@@ -1131,7 +1168,10 @@ impl GraphBuilder {
     }
 
     fn check_props(&self, props: &[(Symbol, Value)]) -> Result<(), String> {
-        if props.iter().any(|&(k, _)| k as usize >= self.graph.keys.len()) {
+        if props
+            .iter()
+            .any(|&(k, _)| k as usize >= self.graph.keys.len())
+        {
             return Err("a property has an unknown key".to_string());
         }
         Ok(())
@@ -1149,7 +1189,9 @@ impl GraphBuilder {
         let index = id.0 as usize;
         let slots = self.graph.inner.node_count();
         if index < slots {
-            return Err(GraphError::DuplicateId(format!("node {id} (or out of order)")));
+            return Err(GraphError::DuplicateId(format!(
+                "node {id} (or out of order)"
+            )));
         }
         if !Self::gap_allowed(slots, self.node_holes.len(), index) {
             return Err(GraphError::IdOutOfRange(format!("node {id}")));
@@ -1163,7 +1205,8 @@ impl GraphBuilder {
     }
 
     fn is_node(&self, id: NodeId) -> bool {
-        (id.0 as usize) < self.graph.inner.node_count() && self.node_holes.binary_search(&id).is_err()
+        (id.0 as usize) < self.graph.inner.node_count()
+            && self.node_holes.binary_search(&id).is_err()
     }
 
     fn rel(&mut self, id: RelId, start: NodeId, end: NodeId, rel: Rel) -> Result<(), GraphError> {
@@ -1196,7 +1239,11 @@ impl GraphBuilder {
             self.rel_holes.push(rel_id(hole));
         }
         let rel_type = rel.rel_type as usize;
-        let id = rel_id(self.graph.inner.add_edge(node_index(start), node_index(end), rel));
+        let id = rel_id(
+            self.graph
+                .inner
+                .add_edge(node_index(start), node_index(end), rel),
+        );
         let by_type = &mut self.graph.by_type;
         if by_type.len() <= rel_type {
             by_type.resize_with(rel_type + 1, BTreeSet::new);

@@ -24,7 +24,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::extract::record::Mention;
 use crate::extract::{Article, Extraction};
-use crate::graph::{Direction, Graph, GraphError, NodeId, Provenance, ProvenanceKeys, RelId, Schema, Value};
+use crate::graph::{
+    Direction, Graph, GraphError, NodeId, Provenance, ProvenanceKeys, RelId, Schema, Value,
+};
 use crate::resolve::{self, Key, Kind, RecordKeys};
 
 /// What one ingest added.
@@ -294,11 +296,14 @@ impl<'a> ArticleIngest<'a> {
         name: &str,
         properties: &BTreeMap<String, Value>,
     ) -> Result<usize, GraphError> {
-        let (entity, gone) = self.call.entities.resolve(self.graph, keys, known, |graph| {
-            let mut props = properties.clone();
-            props.insert("name".to_string(), Value::from(name));
-            graph.add_node([kind.label()], props)
-        })?;
+        let (entity, gone) = self
+            .call
+            .entities
+            .resolve(self.graph, keys, known, |graph| {
+                let mut props = properties.clone();
+                props.insert("name".to_string(), Value::from(name));
+                graph.add_node([kind.label()], props)
+            })?;
         if !gone.is_empty() {
             // joining moved relationships (new ids) and roles: what was
             // found before is found again
@@ -318,7 +323,9 @@ impl<'a> ArticleIngest<'a> {
 
     /// The node a local id of this record names (joins followed).
     fn local_node(&self, id: &str) -> Option<NodeId> {
-        self.local.get(id).map(|&entity| self.call.entities.node(entity))
+        self.local
+            .get(id)
+            .map(|&entity| self.call.entities.node(entity))
     }
 
     /// Where a fact was read: the mention's sentence and span in this
@@ -419,9 +426,12 @@ impl<'a> ArticleIngest<'a> {
         let role_node = self.role_node(&role.title, institution, role.evidence.as_ref())?;
         // one HOLDS per article stating it: its `as_of` dates the post
         let provenance = self.provenance(role.evidence.as_ref());
-        let rel = self.graph.add_fact(person, role_node, "HOLDS", provenance)?;
+        let rel = self
+            .graph
+            .add_fact(person, role_node, "HOLDS", provenance)?;
         if let Some(date) = self.article.date {
-            self.graph.set_rel_property(rel, "as_of", Value::Date(date))?;
+            self.graph
+                .set_rel_property(rel, "as_of", Value::Date(date))?;
         }
         Ok(())
     }

@@ -141,8 +141,10 @@ fn write_graph(graph: &Graph, file: &mut File) -> Result<(), WriteProblem> {
         (payload.len, payload.hasher.finalize())
     };
     file.seek(SeekFrom::Start(12)).map_err(WriteProblem::Io)?;
-    file.write_all(&len.to_le_bytes()).map_err(WriteProblem::Io)?;
-    file.write_all(&crc.to_le_bytes()).map_err(WriteProblem::Io)?;
+    file.write_all(&len.to_le_bytes())
+        .map_err(WriteProblem::Io)?;
+    file.write_all(&crc.to_le_bytes())
+        .map_err(WriteProblem::Io)?;
     Ok(())
 }
 
@@ -249,7 +251,10 @@ pub fn encode(graph: &Graph) -> Result<Vec<u8>, bincode::Error> {
 #[derive(Debug)]
 pub enum DecodeProblem {
     Foreign,
-    Truncated { found: u64, expected: u64 },
+    Truncated {
+        found: u64,
+        expected: u64,
+    },
     NewerVersion(u32),
     UnsupportedVersion(u32),
     Checksum,
@@ -382,4 +387,3 @@ fn field<const N: usize>(header: &[u8], offset: usize) -> [u8; N] {
 fn codec() -> impl bincode::Options {
     bincode::DefaultOptions::new().reject_trailing_bytes()
 }
-

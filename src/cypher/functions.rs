@@ -169,7 +169,12 @@ pub fn call(name: &str, args: Vec<Val>, reader: &Reader<'_>) -> Result<Val> {
             Val::Null => Val::Null,
             Val::Node(id) => {
                 let labels = reader.node(id)?.labels();
-                Val::List(labels.into_iter().map(|l| Val::String(l.to_string())).collect())
+                Val::List(
+                    labels
+                        .into_iter()
+                        .map(|l| Val::String(l.to_string()))
+                        .collect(),
+                )
             }
             other => return Err(wrong_type(name, &other)),
         },
@@ -189,8 +194,22 @@ pub fn call(name: &str, args: Vec<Val>, reader: &Reader<'_>) -> Result<Val> {
         },
         "keys" => match a {
             Val::Null => Val::Null,
-            Val::Node(id) => Val::List(reader.node(id)?.keys().into_iter().map(Val::String).collect()),
-            Val::Rel(id) => Val::List(reader.rel(id)?.keys().into_iter().map(Val::String).collect()),
+            Val::Node(id) => Val::List(
+                reader
+                    .node(id)?
+                    .keys()
+                    .into_iter()
+                    .map(Val::String)
+                    .collect(),
+            ),
+            Val::Rel(id) => Val::List(
+                reader
+                    .rel(id)?
+                    .keys()
+                    .into_iter()
+                    .map(Val::String)
+                    .collect(),
+            ),
             Val::Map(m) => Val::List(m.keys().cloned().map(Val::String).collect()),
             other => return Err(wrong_type(name, &other)),
         },
@@ -663,7 +682,8 @@ pub fn path(nodes: Vec<crate::graph::NodeId>, rels: Vec<crate::graph::RelId>) ->
 }
 
 /// `evidence(x)`: every place a node or relationship was read, oldest
-/// first, as maps of `article`, `sentence`, `start`, `end` and `text`.
+/// first, as maps of `article`, `sentence`, `span` (start and end byte of
+/// the mention in the article text) and `text` (the sentence).
 fn evidence_list(graph: &crate::graph::Graph, provenance: &[crate::graph::Provenance]) -> Val {
     let keys = graph.schema().provenance.as_ref();
     let article_key = keys.map_or("id", |k| k.source_id.as_str());
@@ -679,8 +699,9 @@ fn evidence_list(graph: &crate::graph::Graph, provenance: &[crate::graph::Proven
                 let known = p.sentence != crate::graph::Provenance::NO_SENTENCE;
                 let sentence = known.then(|| Val::Int(i64::from(p.sentence)));
                 entry.insert("sentence".to_string(), sentence.unwrap_or(Val::Null));
-                entry.insert("start".to_string(), Val::Int(i64::from(p.start)));
-                entry.insert("end".to_string(), Val::Int(i64::from(p.end)));
+                // one key for the byte span: `end` is a keyword in Cypher
+                let span = vec![Val::Int(i64::from(p.start)), Val::Int(i64::from(p.end))];
+                entry.insert("span".to_string(), Val::List(span));
                 let text = graph.evidence_text(p).map(|t| Val::String(t.to_string()));
                 entry.insert("text".to_string(), text.unwrap_or(Val::Null));
                 Val::Map(entry)

@@ -153,9 +153,7 @@ pub(super) fn merge_nodes(graph: &mut Graph, keep: NodeId, gone: NodeId) -> Resu
         adopt_names(graph, keep, kind, &name, &aliases)?;
     }
     for (key, value) in node.properties {
-        let missing = graph
-            .node(keep)
-            .is_some_and(|n| n.property(&key).is_none());
+        let missing = graph.node(keep).is_some_and(|n| n.property(&key).is_none());
         if missing && key != "aliases" {
             graph.set_node_property(keep, &key, value)?;
         }
@@ -203,13 +201,12 @@ fn merge_duplicate_roles(graph: &mut Graph, institution: NodeId) -> Result<(), G
         let Some(role) = graph.node(adjacent.start) else {
             continue;
         };
-        let is_of = graph.rel(adjacent.rel).is_some_and(|r| r.rel_type() == "OF");
+        let is_of = graph
+            .rel(adjacent.rel)
+            .is_some_and(|r| r.rel_type() == "OF");
         let title = role.property("title").and_then(|t| t.as_str().map(fold));
         if let (true, true, Some(title)) = (is_of, role.has_label("Role"), title) {
-            by_title
-                .entry(title)
-                .or_default()
-                .push(adjacent.start);
+            by_title.entry(title).or_default().push(adjacent.start);
         }
     }
     for mut roles in by_title.into_values() {

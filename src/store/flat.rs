@@ -94,7 +94,6 @@ fn unflatten(tokens: &mut impl Iterator<Item = FlatToken>, depth: usize) -> Resu
     })
 }
 
-
 /// The borrowed twin of [`FlatToken`], serialised exactly like it (same
 /// variants in the same order), so a value is written without copying.
 #[derive(Serialize)]

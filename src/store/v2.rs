@@ -8,8 +8,8 @@
 //! hands each, ids and all, to the graph's builder as it is decoded; the
 //! builder checks them.
 
-use serde::ser::{SerializeSeq, SerializeTuple};
 use serde::de::{self, SeqAccess, Visitor};
+use serde::ser::{SerializeSeq, SerializeTuple};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::flat::{FlatOut, FlatValue};

@@ -144,7 +144,10 @@ fn builds_the_news_schema_with_evidence() {
     let mentioned = graph.rel(mentioned.rel).unwrap();
     assert_eq!(mentioned.provenance().len(), 1);
     assert_eq!(mentioned.properties()["count"], Value::Int(1));
-    assert_eq!(mentioned.properties()["sentences"], Value::List(vec![Value::Int(0)]));
+    assert_eq!(
+        mentioned.properties()["sentences"],
+        Value::List(vec![Value::Int(0)])
+    );
 }
 
 #[test]
@@ -258,11 +261,21 @@ fn a_fact_stated_by_two_articles_keeps_both() {
     let articles: Vec<Value> = located
         .provenance()
         .iter()
-        .map(|p| graph.node(p.source).unwrap().property("id").unwrap().into_owned())
+        .map(|p| {
+            graph
+                .node(p.source)
+                .unwrap()
+                .property("id")
+                .unwrap()
+                .into_owned()
+        })
         .collect();
     assert_eq!(articles, vec![Value::from("a1"), Value::from("a2")]);
     // `article` and `evidence` read the first statement; evidence() all
-    assert_eq!(located.property("article").as_deref(), Some(&Value::from("a1")));
+    assert_eq!(
+        located.property("article").as_deref(),
+        Some(&Value::from("a1"))
+    );
     let table = kg::cypher::execute(
         &mut graph,
         "MATCH (:Institution)-[r:LOCATED_IN]->() RETURN [e IN evidence(r) | e.article] AS a",

@@ -68,8 +68,16 @@ fn shape(graph: &Graph) -> Shape {
     for id in graph.node_ids() {
         let node = graph.node(id).unwrap();
         let properties = node.properties();
-        let text = |key: &str| properties.get(key).and_then(Value::as_str).map(str::to_string);
-        let name = text("name").or(text("title")).or(text("id")).unwrap_or_default();
+        let text = |key: &str| {
+            properties
+                .get(key)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        };
+        let name = text("name")
+            .or(text("title"))
+            .or(text("id"))
+            .unwrap_or_default();
         let mut aliases: Vec<String> = match properties.get("aliases") {
             Some(Value::List(items)) => items.iter().filter_map(Value::as_str).map(fold).collect(),
             _ => Vec::new(),

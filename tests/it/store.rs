@@ -105,7 +105,10 @@ fn provenance_reads_as_article_sentence_and_evidence_after_a_round_trip() {
     let loaded = store::decode(&store::encode(&sample_graph()).unwrap()).unwrap();
     let rel = loaded.rels_with_type("VISITED").next().unwrap();
     let rel = loaded.rel(rel).unwrap();
-    assert_eq!(rel.property("article").as_deref(), Some(&Value::from("dev-001")));
+    assert_eq!(
+        rel.property("article").as_deref(),
+        Some(&Value::from("dev-001"))
+    );
     assert_eq!(rel.property("sentence").as_deref(), Some(&Value::Int(1)));
     assert_eq!(
         rel.property("evidence").as_deref(),

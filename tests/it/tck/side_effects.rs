@@ -53,9 +53,7 @@ impl Snapshot {
             snapshot
                 .nodes
                 .insert(id.0, format!("{labels:?} {properties:?}"));
-            snapshot
-                .labels
-                .extend(labels.iter().map(|l| l.to_string()));
+            snapshot.labels.extend(labels.iter().map(|l| l.to_string()));
             for (key, value) in &properties {
                 snapshot
                     .properties

@@ -626,11 +626,7 @@ fn fake_engine(
             columns: vec!["n.k".into()],
             rows: graph
                 .node_ids()
-                .map(|id| {
-                    vec![Item::from(
-                        &*graph.node(id).unwrap().property("k").unwrap(),
-                    )]
-                })
+                .map(|id| vec![Item::from(&*graph.node(id).unwrap().property("k").unwrap())])
                 .collect(),
         }),
         "MATCH (n) DELETE n" => {
