@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn props(pairs: &[(&str, Value)]) -> BTreeMap<String, Value> {
@@ -69,4 +68,166 @@ fn self_loops_are_reported_once_in_both_directions() {
     assert_eq!(adjacent.len(), 1);
     assert_eq!(adjacent[0].rel, r);
     assert_eq!(adjacent[0].other(a), a);
+}
+
+fn news_like_schema() -> Schema {
+    Schema {
+        provenance: Some(ProvenanceKeys {
+            source: "article".into(),
+            sentence: "sentence".into(),
+            evidence: "evidence".into(),
+            sentences: "sentences".into(),
+            count: "count".into(),
+            summary_types: vec!["MENTIONED_IN".into()],
+            source_id: "id".into(),
+            source_text: "text".into(),
+        }),
+    }
+}
+
+/// A graph with one source (two sentences) and a node to hang facts on.
+fn with_source() -> (Graph, NodeId, NodeId) {
+    let mut graph = Graph::with_schema(news_like_schema());
+    let text = "One sentence. Another one here.";
+    let source = graph.add_node(
+        ["Article"],
+        props(&[("id", "a1".into()), ("text", text.into())]),
+    );
+    graph
+        .set_source_sentences(source, vec![(0, 13), (13, text.len() as u32)])
+        .unwrap();
+    let thing = graph.add_node(["Thing"], BTreeMap::new());
+    (graph, source, thing)
+}
+
+fn at(source: NodeId, sentence: u32, start: u32) -> Provenance {
+    Provenance {
+        source,
+        sentence,
+        start,
+        end: start + 3,
+    }
+}
+
+#[test]
+fn provenance_reads_as_properties_and_a_stored_property_wins() {
+    let (mut graph, source, thing) = with_source();
+    let fact = graph
+        .add_fact(thing, source, "SEEN_IN", at(source, 1, 14))
+        .unwrap();
+    let rel = graph.rel(fact).unwrap();
+    assert_eq!(rel.property("article").as_deref(), Some(&Value::from("a1")));
+    assert_eq!(rel.property("sentence").as_deref(), Some(&Value::Int(1)));
+    assert_eq!(
+        rel.property("evidence").as_deref(),
+        Some(&Value::from("Another one here."))
+    );
+    // only summary types show `count`
+    assert_eq!(rel.property("count"), None);
+    assert_eq!(rel.keys(), vec!["article", "evidence", "sentence"]);
+    graph
+        .set_rel_property(fact, "article", "stored".into())
+        .unwrap();
+    let rel = graph.rel(fact).unwrap();
+    assert_eq!(
+        rel.property("article").as_deref(),
+        Some(&Value::from("stored"))
+    );
+    // a graph without the schema keeps provenance but shows none of it
+    let mut plain = Graph::new();
+    let a = plain.add_node(["A"], BTreeMap::new());
+    let r = plain.add_fact(a, a, "R", at(a, 0, 0)).unwrap();
+    assert!(plain.rel(r).unwrap().properties().is_empty());
+    assert_eq!(plain.rel(r).unwrap().provenance().len(), 1);
+}
+
+#[test]
+fn a_fact_gains_one_entry_per_statement_and_summaries_count_them() {
+    let (mut graph, source, thing) = with_source();
+    let fact = graph
+        .add_fact(thing, source, "MENTIONED_IN", at(source, 0, 0))
+        .unwrap();
+    assert!(graph.add_rel_provenance(fact, at(source, 1, 14)).unwrap());
+    assert!(graph.add_rel_provenance(fact, at(source, 1, 20)).unwrap());
+    // the same statement again is no new entry
+    assert!(!graph.add_rel_provenance(fact, at(source, 1, 14)).unwrap());
+    let rel = graph.rel(fact).unwrap();
+    assert_eq!(rel.provenance().len(), 3);
+    assert_eq!(rel.property("count").as_deref(), Some(&Value::Int(3)));
+    assert_eq!(
+        rel.property("sentences").as_deref(),
+        Some(&Value::List(vec![Value::Int(0), Value::Int(1)]))
+    );
+    // a statement of no one sentence has an article but no evidence
+    let other = graph
+        .add_fact(thing, source, "OF", Provenance::of_source(source))
+        .unwrap();
+    let rel = graph.rel(other).unwrap();
+    assert_eq!(rel.property("article").as_deref(), Some(&Value::from("a1")));
+    assert_eq!(rel.property("sentence"), None);
+    assert_eq!(rel.property("evidence"), None);
+}
+
+#[test]
+fn find_rel_finds_a_fact_from_either_end() {
+    let mut graph = Graph::new();
+    let hub = graph.add_node(["Hub"], BTreeMap::new());
+    let leaf = graph.add_node(["Leaf"], BTreeMap::new());
+    for _ in 0..50 {
+        let other = graph.add_node(["Other"], BTreeMap::new());
+        graph.add_rel(other, hub, "IN", BTreeMap::new()).unwrap();
+        graph.add_rel(leaf, other, "IN", BTreeMap::new()).unwrap();
+    }
+    assert_eq!(graph.find_rel(leaf, hub, "IN"), None);
+    let fact = graph.add_rel(leaf, hub, "IN", BTreeMap::new()).unwrap();
+    for _ in 0..50 {
+        let other = graph.add_node(["Other"], BTreeMap::new());
+        graph.add_rel(other, hub, "IN", BTreeMap::new()).unwrap();
+    }
+    assert_eq!(graph.find_rel(leaf, hub, "IN"), Some(fact));
+    assert_eq!(graph.find_rel(hub, leaf, "IN"), None);
+    assert_eq!(graph.find_rel(leaf, hub, "OTHER"), None);
+    graph.remove_rel(fact).unwrap();
+    assert_eq!(graph.find_rel(leaf, hub, "IN"), None);
+}
+
+#[test]
+fn a_deleted_source_keeps_its_sentences_for_an_undo() {
+    let (mut graph, source, _) = with_source();
+    let data = graph.remove_node(source).unwrap();
+    assert_eq!(data.sentences.len(), 2);
+    assert!(graph.source_sentences(source).is_none());
+    let back = graph.insert_node(data);
+    assert_eq!(graph.source_sentences(back).map(<[_]>::len), Some(2));
+}
+
+#[test]
+fn rebuilding_refuses_provenance_naming_no_node_and_repeated_ids() {
+    let node = |provenance| NodeData {
+        labels: vec!["A".into()],
+        provenance,
+        ..NodeData::default()
+    };
+    let dangling = Graph::from_elements(
+        Schema::default(),
+        vec![(NodeId(0), node(vec![at(NodeId(9), 0, 0)]))],
+        Vec::new(),
+    );
+    assert_eq!(dangling.err(), Some(GraphError::NoSuchNode(NodeId(9))));
+    let twice = Graph::from_elements(
+        Schema::default(),
+        vec![(NodeId(3), node(Vec::new())), (NodeId(3), node(Vec::new()))],
+        Vec::new(),
+    );
+    assert!(matches!(twice, Err(GraphError::DuplicateId(_))));
+    let holes = Graph::from_elements(
+        Schema::default(),
+        vec![(NodeId(5), node(Vec::new())), (NodeId(2), node(Vec::new()))],
+        Vec::new(),
+    )
+    .unwrap();
+    assert_eq!(
+        holes.node_ids().collect::<Vec<_>>(),
+        vec![NodeId(2), NodeId(5)]
+    );
 }
