@@ -25,6 +25,7 @@ use std::fmt;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
+use roaring::RoaringBitmap;
 use rustc_hash::FxHashMap;
 
 pub use element::{Node, NodeData, Provenance, Rel, RelData};
@@ -123,10 +124,11 @@ pub struct Graph {
     types: Interner,
     keys: Interner,
     schema: Schema,
-    /// Per label id, the nodes carrying it.
-    by_label: Vec<BTreeSet<NodeId>>,
-    /// Per type id, the relationships of that type.
-    by_type: Vec<BTreeSet<RelId>>,
+    /// Per label id, the ids of the nodes carrying it (compressed
+    /// bitmaps: ids are dense, so a member costs bits, not a tree entry).
+    by_label: Vec<RoaringBitmap>,
+    /// Per type id, the ids of the relationships of that type.
+    by_type: Vec<RoaringBitmap>,
     /// Folded `name`, `title` and `aliases` → nodes.
     by_folded_name: HashIndex,
     /// (key, value) of the [`INDEXED_KEYS`] → nodes.
@@ -334,9 +336,9 @@ impl Graph {
         let rel_type = rel.rel_type as usize;
         let id = rel_id(self.inner.add_edge(node_index(start), node_index(end), rel));
         if self.by_type.len() <= rel_type {
-            self.by_type.resize_with(rel_type + 1, BTreeSet::new);
+            self.by_type.resize_with(rel_type + 1, RoaringBitmap::new);
         }
-        self.by_type[rel_type].insert(id);
+        self.by_type[rel_type].insert(id.0);
         Ok(id)
     }
 
@@ -387,7 +389,7 @@ impl Graph {
             .and_then(|l| self.by_label.get(l as usize))
             .into_iter()
             .flatten()
-            .copied()
+            .map(NodeId)
     }
 
     /// Number of nodes carrying a label.
@@ -395,7 +397,7 @@ impl Graph {
         self.labels
             .get(label)
             .and_then(|l| self.by_label.get(l as usize))
-            .map_or(0, BTreeSet::len)
+            .map_or(0, |ids| ids.len() as usize)
     }
 
     /// Whether a node carries a label.
@@ -416,7 +418,7 @@ impl Graph {
             .and_then(|t| self.by_type.get(t as usize))
             .into_iter()
             .flatten()
-            .copied()
+            .map(RelId)
     }
 
     /// Node count per label, sorted by label.
@@ -426,7 +428,7 @@ impl Graph {
             .iter()
             .enumerate()
             .filter(|(_, ids)| !ids.is_empty())
-            .map(|(l, ids)| (self.labels.name(l as Symbol).to_string(), ids.len()))
+            .map(|(l, ids)| (self.labels.name(l as Symbol).to_string(), ids.len() as usize))
             .collect();
         counts.sort();
         counts
@@ -439,7 +441,7 @@ impl Graph {
             .iter()
             .enumerate()
             .filter(|(_, ids)| !ids.is_empty())
-            .map(|(t, ids)| (self.types.name(t as Symbol).to_string(), ids.len()))
+            .map(|(t, ids)| (self.types.name(t as Symbol).to_string(), ids.len() as usize))
             .collect();
         counts.sort();
         counts
@@ -607,7 +609,7 @@ impl Graph {
         let mut labels = std::mem::take(&mut node.labels).into_vec();
         labels.insert(at, label);
         node.labels = labels.into_boxed_slice();
-        self.label_set(label).insert(id);
+        self.label_set(label).insert(id.0);
         Ok(true)
     }
 
@@ -624,14 +626,14 @@ impl Graph {
         let mut labels = std::mem::take(&mut node.labels).into_vec();
         labels.remove(at);
         node.labels = labels.into_boxed_slice();
-        self.label_set(label).remove(&id);
+        self.label_set(label).remove(id.0);
         Ok(true)
     }
 
-    fn label_set(&mut self, label: Symbol) -> &mut BTreeSet<NodeId> {
+    fn label_set(&mut self, label: Symbol) -> &mut RoaringBitmap {
         let at = label as usize;
         if self.by_label.len() <= at {
-            self.by_label.resize_with(at + 1, BTreeSet::new);
+            self.by_label.resize_with(at + 1, RoaringBitmap::new);
         }
         &mut self.by_label[at]
     }
@@ -806,7 +808,7 @@ impl Graph {
             .ok_or(GraphError::NoSuchRel(id))?;
         self.changes += 1;
         if let Some(ids) = self.by_type.get_mut(rel.rel_type as usize) {
-            ids.remove(&id);
+            ids.remove(id.0);
         }
         Ok(self.rel_data(&rel))
     }
@@ -974,7 +976,7 @@ impl Graph {
             None => return,
         };
         for &label in labels.iter() {
-            self.label_set(label).insert(id);
+            self.label_set(label).insert(id.0);
         }
         let (names, properties) = self.index_entries(id);
         for hash in names {
@@ -991,7 +993,7 @@ impl Graph {
             None => return,
         };
         for &label in labels.iter() {
-            self.label_set(label).remove(&id);
+            self.label_set(label).remove(id.0);
         }
         let (names, properties) = self.index_entries(id);
         for hash in names {
@@ -1246,9 +1248,12 @@ impl GraphBuilder {
         );
         let by_type = &mut self.graph.by_type;
         if by_type.len() <= rel_type {
-            by_type.resize_with(rel_type + 1, BTreeSet::new);
+            by_type.resize_with(rel_type + 1, RoaringBitmap::new);
         }
-        by_type[rel_type].insert(id);
+        // ids come in ascending order: an append, not a search
+        if by_type[rel_type].try_push(id.0).is_err() {
+            by_type[rel_type].insert(id.0);
+        }
         Ok(())
     }
 
