@@ -353,8 +353,7 @@ impl Graph {
     /// A relationship, seen through the graph.
     pub fn rel(&self, id: RelId) -> Option<RelRef<'_>> {
         let rel = self.inner.edge_weight(edge_index(id))?;
-        let (start, end) = self.endpoints(id)?;
-        Some(RelRef::new(self, id, rel, start, end))
+        Some(RelRef::new(self, id, rel))
     }
 
     pub fn contains_node(&self, id: NodeId) -> bool {
@@ -428,7 +427,12 @@ impl Graph {
             .iter()
             .enumerate()
             .filter(|(_, ids)| !ids.is_empty())
-            .map(|(l, ids)| (self.labels.name(l as Symbol).to_string(), ids.len() as usize))
+            .map(|(l, ids)| {
+                (
+                    self.labels.name(l as Symbol).to_string(),
+                    ids.len() as usize,
+                )
+            })
             .collect();
         counts.sort();
         counts

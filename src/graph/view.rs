@@ -22,8 +22,6 @@ pub struct RelRef<'g> {
     graph: &'g Graph,
     id: RelId,
     rel: &'g Rel,
-    start: NodeId,
-    end: NodeId,
 }
 
 impl<'g> NodeRef<'g> {
@@ -96,20 +94,8 @@ impl<'g> NodeRef<'g> {
 }
 
 impl<'g> RelRef<'g> {
-    pub(crate) fn new(
-        graph: &'g Graph,
-        id: RelId,
-        rel: &'g Rel,
-        start: NodeId,
-        end: NodeId,
-    ) -> RelRef<'g> {
-        RelRef {
-            graph,
-            id,
-            rel,
-            start,
-            end,
-        }
+    pub(crate) fn new(graph: &'g Graph, id: RelId, rel: &'g Rel) -> RelRef<'g> {
+        RelRef { graph, id, rel }
     }
 
     pub fn id(&self) -> RelId {
@@ -120,12 +106,18 @@ impl<'g> RelRef<'g> {
         self.graph.type_name(self.rel.rel_type)
     }
 
+    /// The start node (looked up when asked: matching reads a
+    /// relationship's type and properties far more often).
     pub fn start(&self) -> NodeId {
-        self.start
+        self.graph
+            .endpoints(self.id)
+            .map_or(NodeId(0), |(start, _)| start)
     }
 
     pub fn end(&self) -> NodeId {
-        self.end
+        self.graph
+            .endpoints(self.id)
+            .map_or(NodeId(0), |(_, end)| end)
     }
 
     /// A property: the stored value, else what the provenance gives.
