@@ -112,7 +112,7 @@ impl Element for NodeRecord {
             NodeId(self.id),
             self.labels,
             props_of(self.props)?,
-            provenance_of(self.provenance),
+            self.provenance,
             self.sentences,
         )
     }
@@ -125,7 +125,7 @@ impl Element for RelRecord {
             (NodeId(self.start), NodeId(self.end)),
             self.rel_type,
             props_of(self.props)?,
-            provenance_of(self.provenance),
+            self.provenance,
         )
     }
 }
@@ -149,7 +149,8 @@ struct NodeRecord {
     id: u32,
     labels: Vec<u32>,
     props: Vec<(u32, FlatValue)>,
-    provenance: Vec<ProvenanceRecord>,
+    #[serde(deserialize_with = "provenance_list")]
+    provenance: Vec<Provenance>,
     sentences: Vec<(u32, u32)>,
 }
 
@@ -160,7 +161,8 @@ struct RelRecord {
     end: u32,
     rel_type: u32,
     props: Vec<(u32, FlatValue)>,
-    provenance: Vec<ProvenanceRecord>,
+    #[serde(deserialize_with = "provenance_list")]
+    provenance: Vec<Provenance>,
 }
 
 impl KeysRecord {
@@ -191,16 +193,36 @@ impl KeysRecord {
     }
 }
 
-fn provenance_of(records: Vec<ProvenanceRecord>) -> Vec<Provenance> {
-    records
-        .into_iter()
-        .map(|(source, sentence, start, end)| Provenance {
-            source: NodeId(source),
-            sentence,
-            start,
-            end,
-        })
-        .collect()
+/// A provenance list, each entry read as its four integers straight into
+/// the graph's form (no second list is built).
+fn provenance_list<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<Provenance>, D::Error> {
+    struct List;
+    impl<'de> Visitor<'de> for List {
+        type Value = Vec<Provenance>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a provenance list")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            // the length is the file's word: grow as entries arrive
+            let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+            while let Some((source, sentence, start, end)) =
+                seq.next_element::<ProvenanceRecord>()?
+            {
+                list.push(Provenance {
+                    source: NodeId(source),
+                    sentence,
+                    start,
+                    end,
+                });
+            }
+            Ok(list)
+        }
+    }
+    deserializer.deserialize_seq(List)
 }
 
 fn props_of(records: Vec<(u32, FlatValue)>) -> Result<Vec<(u32, crate::graph::Value)>, String> {
