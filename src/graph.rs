@@ -1254,10 +1254,9 @@ impl GraphBuilder {
         if by_type.len() <= rel_type {
             by_type.resize_with(rel_type + 1, RoaringBitmap::new);
         }
-        // ids come in ascending order: an append, not a search
-        if by_type[rel_type].try_push(id.0).is_err() {
-            by_type[rel_type].insert(id.0);
-        }
+        // (`insert`, not `push`: roaring's push looks for the maximum of a
+        // bitmap container every time, a quarter of a load's instructions)
+        by_type[rel_type].insert(id.0);
         Ok(())
     }
 
