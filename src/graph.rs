@@ -19,7 +19,6 @@ mod schema;
 pub mod value;
 mod view;
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -1023,23 +1022,6 @@ impl Graph {
 
     pub(crate) fn type_name(&self, rel_type: Symbol) -> &str {
         self.types.name(rel_type)
-    }
-
-    /// A property of an element in owned form (a snapshot of a deleted
-    /// element): the stored value, else what its provenance gives.
-    pub fn data_property<'a>(
-        &self,
-        properties: &'a BTreeMap<String, Value>,
-        rel_type: Option<&str>,
-        provenance: &[Provenance],
-        key: &str,
-    ) -> Option<Cow<'a, Value>> {
-        if let Some(value) = properties.get(key) {
-            return Some(Cow::Borrowed(value));
-        }
-        let rel_type = rel_type.and_then(|t| self.types.get(t));
-        self.provenance_property(rel_type, provenance, key)
-            .map(Cow::Owned)
     }
 }
 
