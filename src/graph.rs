@@ -262,7 +262,7 @@ impl Graph {
     }
 
     fn props_of(&mut self, properties: BTreeMap<String, Value>) -> Props {
-        Props::from_sorted(
+        Props::new(
             properties
                 .into_iter()
                 .filter(|(_, v)| *v != Value::Null)
@@ -741,7 +741,9 @@ impl Graph {
         }
     }
 
-    /// The provenance keys an element with `provenance` shows, in no order.
+    /// The keys a provenance list may show, in no order; those whose value
+    /// the list does not give (no sentence, no text) are left out by
+    /// [`Graph::provenance_property`].
     pub(crate) fn provenance_keys(
         &self,
         rel_type: Option<Symbol>,
@@ -750,16 +752,14 @@ impl Graph {
         let Some(keys) = self.schema.provenance.as_ref() else {
             return Vec::new();
         };
-        let Some(first) = provenance.first() else {
+        if provenance.is_empty() {
             return Vec::new();
-        };
-        let mut out = vec![keys.source.as_str()];
-        if first.sentence != Provenance::NO_SENTENCE {
-            out.push(keys.sentence.as_str());
         }
-        if self.evidence_text(first).is_some() {
-            out.push(keys.evidence.as_str());
-        }
+        let mut out = vec![
+            keys.source.as_str(),
+            keys.sentence.as_str(),
+            keys.evidence.as_str(),
+        ];
         if self.summarises(rel_type) {
             out.push(keys.sentences.as_str());
             out.push(keys.count.as_str());
@@ -974,11 +974,15 @@ impl Graph {
     }
 
     fn index_node(&mut self, id: NodeId) {
-        let labels = match self.inner.node_weight(node_index(id)) {
-            Some(node) => node.labels.clone(),
-            None => return,
+        let Some(count) = self
+            .inner
+            .node_weight(node_index(id))
+            .map(|n| n.labels.len())
+        else {
+            return;
         };
-        for &label in labels.iter() {
+        for at in 0..count {
+            let label = self.inner[node_index(id)].labels[at];
             self.label_set(label).insert(id.0);
         }
         let (names, properties) = self.index_entries(id);
@@ -991,11 +995,15 @@ impl Graph {
     }
 
     fn unindex_node(&mut self, id: NodeId) {
-        let labels = match self.inner.node_weight(node_index(id)) {
-            Some(node) => node.labels.clone(),
-            None => return,
+        let Some(count) = self
+            .inner
+            .node_weight(node_index(id))
+            .map(|n| n.labels.len())
+        else {
+            return;
         };
-        for &label in labels.iter() {
+        for at in 0..count {
+            let label = self.inner[node_index(id)].labels[at];
             self.label_set(label).remove(id.0);
         }
         let (names, properties) = self.index_entries(id);
@@ -1124,7 +1132,7 @@ impl GraphBuilder {
         labels.dedup();
         let node = Node {
             labels: labels.into_boxed_slice(),
-            props: Props::from_sorted(props),
+            props: Props::new(props),
             provenance,
         };
         self.node(id, node).map_err(|e| e.to_string())?;
@@ -1149,7 +1157,7 @@ impl GraphBuilder {
         self.check_props(&props)?;
         let rel = Rel {
             rel_type,
-            props: Props::from_sorted(props),
+            props: Props::new(props),
             provenance,
         };
         self.rel(id, start, end, rel).map_err(|e| e.to_string())

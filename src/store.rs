@@ -122,8 +122,9 @@ enum WriteProblem {
 
 /// Writes the whole file to `file`: a header with a zero length and
 /// checksum, the payload streamed through the checksum, then the real
-/// length and checksum over the header's.
-fn write_graph(graph: &Graph, file: &mut File) -> Result<(), WriteProblem> {
+/// length and checksum over the header's. `save` writes a temporary file
+/// with it, `encode` a buffer.
+fn write_graph<F: Write + Seek>(graph: &Graph, file: &mut F) -> Result<(), WriteProblem> {
     let mut header = [0u8; HEADER_LEN];
     header[..8].copy_from_slice(&MAGIC);
     header[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -237,14 +238,12 @@ impl WriteLock {
 
 /// The whole file's bytes for a graph (what `save` writes).
 pub fn encode(graph: &Graph) -> Result<Vec<u8>, bincode::Error> {
-    let payload = codec().serialize(&v2::GraphOut(graph))?;
-    let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
-    bytes.extend_from_slice(&MAGIC);
-    bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-    bytes.extend_from_slice(&payload);
-    Ok(bytes)
+    let mut bytes = io::Cursor::new(Vec::new());
+    write_graph(graph, &mut bytes).map_err(|problem| match problem {
+        WriteProblem::Io(e) => Box::new(bincode::ErrorKind::Io(e)),
+        WriteProblem::Encode(e) => e,
+    })?;
+    Ok(bytes.into_inner())
 }
 
 /// A problem found in a file's bytes, before the path is known.

@@ -46,7 +46,9 @@ impl Provenance {
 pub(crate) struct Props(Box<[(Symbol, Value)]>);
 
 impl Props {
-    pub(crate) fn from_sorted(mut entries: Vec<(Symbol, Value)>) -> Props {
+    /// A property list from entries in any order (the first of two
+    /// entries with one key wins).
+    pub(crate) fn new(mut entries: Vec<(Symbol, Value)>) -> Props {
         entries.sort_by_key(|(k, _)| *k);
         entries.dedup_by_key(|(k, _)| *k);
         Props(entries.into_boxed_slice())

@@ -70,19 +70,9 @@ fn self_loops_are_reported_once_in_both_directions() {
     assert_eq!(adjacent[0].other(a), a);
 }
 
+/// The schema `ingest` hands over: what these tests read provenance under.
 fn news_like_schema() -> Schema {
-    Schema {
-        provenance: Some(ProvenanceKeys {
-            source: "article".into(),
-            sentence: "sentence".into(),
-            evidence: "evidence".into(),
-            sentences: "sentences".into(),
-            count: "count".into(),
-            summary_types: vec!["MENTIONED_IN".into()],
-            source_id: "id".into(),
-            source_text: "text".into(),
-        }),
-    }
+    crate::ingest::news_schema()
 }
 
 /// A graph with one source (two sentences) and a node to hang facts on.
