@@ -17,8 +17,20 @@ pub struct Ident {
 /// each following one with whether its `UNION` was `ALL`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
+    /// `EXPLAIN` / `PROFILE` before the statement.
+    pub mode: QueryMode,
     pub first: SingleQuery,
     pub unions: Vec<(bool, SingleQuery)>,
+}
+
+/// Whether a statement runs, is only planned (`EXPLAIN`), or runs with
+/// counts and times per operator (`PROFILE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueryMode {
+    #[default]
+    Run,
+    Explain,
+    Profile,
 }
 
 /// Clauses up to a `UNION` or the end: `MATCH (n) WITH n RETURN n`.
@@ -363,6 +375,11 @@ impl fmt::Display for Ident {
 
 impl fmt::Display for Statement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.mode {
+            QueryMode::Run => {}
+            QueryMode::Explain => write!(f, "EXPLAIN ")?,
+            QueryMode::Profile => write!(f, "PROFILE ")?,
+        }
         write!(f, "{}", self.first)?;
         for (all, query) in &self.unions {
             write!(f, " UNION {}{query}", if *all { "ALL " } else { "" })?;

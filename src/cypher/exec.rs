@@ -1,33 +1,50 @@
-//! Runs an analysed statement over `&mut Graph`, clause by clause: each
-//! clause turns the full list of rows into the next (eager, so a write
-//! never sees rows it produced itself), and the last `RETURN` becomes the
-//! result `Table`.
+//! Runs an analysed statement over `&mut Graph`. The clauses are cut into
+//! segments: a run of reading clauses (`MATCH`, `UNWIND`, `WITH`, `RETURN`)
+//! is one streaming pipeline of operators (`pipeline`, `project`) that rows
+//! flow through one at a time; each writing clause (`CREATE`, `MERGE`,
+//! `SET`, `DELETE`, `REMOVE`, in `write`) is an eager barrier that takes
+//! every row of the segment before it, so a write never changes what a
+//! read of the same statement is still reading, and never sees rows it
+//! produced itself. A statement with no writes is one pipeline: `LIMIT`
+//! stops the work, `count(*)` holds one counter, aggregation one entry per
+//! group, `ORDER BY … LIMIT k` a buffer of about k rows.
+//!
+//! `EXPLAIN` lists the operators without running them; `PROFILE` runs the
+//! statement and adds the rows each operator produced and its own time.
 
 use std::collections::BTreeMap;
 
-use super::ast::{Clause, Expr, PatternPart, Projection, SingleQuery, Statement};
+use super::ast::{Clause, Expr, QueryMode, SingleQuery, Statement};
 use super::error::{ErrorKind, Phase, QueryError};
 use super::expr::{eval, Env, Reader};
-use super::pattern::{compile_parts, Matcher, State};
-use super::plan::{self, Aggregate};
+use super::pattern::{compile_parts, CompiledPart, Matcher};
+use super::plan::{self, ProjectionPlan};
 use super::undo::Journal;
-use super::value::{order, Key, Val};
+use super::value::{Key, Val};
 use super::{Options, Params};
 use crate::graph::{Graph, NodeData, NodeId, RelData, RelId};
 use crate::table::{Item, NodeItem, PathItem, RelItem, Table};
 
+mod explain;
+mod pipeline;
+mod project;
 mod write;
+
+use explain::{OpInfo, Profile};
+use pipeline::{widen, Collect, MatchOp, Next, Profiled, UnwindOp};
+use project::{ProjectOp, ProjectSpec};
 
 type Result<T> = std::result::Result<T, QueryError>;
 
-/// Rows flowing between clauses: `names[i]` names column `i` of each row.
+/// Rows between segments: `names[i]` names column `i` of each row.
 #[derive(Debug, Clone)]
 struct Rows {
     names: Vec<String>,
     rows: Vec<Vec<Val>>,
 }
 
-/// Executes a statement (with its UNIONs) and returns its result.
+/// Executes a statement (with its UNIONs) and returns its result; for
+/// `EXPLAIN` the plan, for `PROFILE` the plan with what each operator did.
 pub fn execute(
     graph: &mut Graph,
     statement: &Statement,
@@ -43,13 +60,20 @@ pub fn execute(
         anon: 0,
         journal: Journal::default(),
         ticks: std::cell::Cell::new(0),
+        profile: (statement.mode == QueryMode::Profile).then(Profile::default),
     };
+    if statement.mode == QueryMode::Explain {
+        return Ok(explain::plan_table(&exec.describe(statement)));
+    }
     let result = exec.statement(statement);
     if result.is_err() {
         let journal = std::mem::take(&mut exec.journal);
         journal.rollback(exec.graph);
     }
-    result
+    match exec.profile.take() {
+        Some(profile) => result.map(|_| profile.table()),
+        None => result,
+    }
 }
 
 struct Exec<'g> {
@@ -61,6 +85,8 @@ struct Exec<'g> {
     anon: usize,
     journal: Journal,
     ticks: std::cell::Cell<u64>,
+    /// What each operator did, under `PROFILE`.
+    profile: Option<Profile>,
 }
 
 /// A write that met an element deleted earlier in the same query.
@@ -74,6 +100,37 @@ fn deleted_entity(error: crate::graph::GraphError) -> QueryError {
 
 fn runtime(kind: ErrorKind, code: &str, message: impl Into<String>) -> QueryError {
     QueryError::new(Phase::Runtime, kind, code, message)
+}
+
+/// A reading clause, planned against the columns it receives.
+enum Step<'q> {
+    Match {
+        parts: Vec<CompiledPart<'q>>,
+        /// The input columns followed by the pattern's new variables.
+        names: Vec<String>,
+        added: usize,
+        filter: Option<&'q Expr>,
+        optional: bool,
+    },
+    Unwind {
+        /// The input columns.
+        names: Vec<String>,
+        expr: &'q Expr,
+    },
+    Project {
+        plan: ProjectionPlan,
+        projection: &'q super::ast::Projection,
+        input_names: Vec<String>,
+        wide_names: Vec<String>,
+    },
+}
+
+/// Whether a clause only reads (and so streams).
+fn is_read(clause: &Clause) -> bool {
+    matches!(
+        clause,
+        Clause::Match(_) | Clause::Unwind { .. } | Clause::With(_) | Clause::Return(_)
+    )
 }
 
 impl Exec<'_> {
@@ -120,288 +177,279 @@ impl Exec<'_> {
         }
     }
 
+    /// Runs the clauses of one query part: reading segments streamed,
+    /// writing clauses applied to all the rows before them. The result is
+    /// what the final `RETURN` produced (no rows, no columns without one).
     fn single_query(&mut self, query: &SingleQuery) -> Result<Rows> {
         let mut rows = Rows {
             names: Vec::new(),
             rows: vec![Vec::new()],
         };
-        let mut returned = None;
-        for (i, clause) in query.clauses.iter().enumerate() {
+        let mut clauses = &query.clauses[..];
+        while let Some(first) = clauses.first() {
             self.check_cancel()?;
-            rows = match clause {
-                Clause::Match(m) => {
-                    let row_limit = if m.optional {
-                        usize::MAX
-                    } else {
-                        self.rows_needed(query.clauses.get(i + 1))
-                    };
-                    self.match_clause(
-                        rows,
-                        &m.pattern,
-                        m.where_clause.as_ref(),
-                        m.optional,
-                        row_limit,
-                    )?
+            if is_read(first) {
+                let reads = clauses.iter().take_while(|c| is_read(c)).count();
+                let (segment, rest) = clauses.split_at(reads);
+                rows = self.read_segment(rows, segment)?;
+                if rest.is_empty() && matches!(segment.last(), Some(Clause::Return(_))) {
+                    return Ok(rows);
                 }
-                Clause::Unwind { expr, var, .. } => self.unwind(rows, expr, &var.name)?,
-                Clause::Create { pattern, .. } => self.create(rows, pattern)?,
-                Clause::Merge(m) => self.merge(rows, m)?,
-                Clause::Set { items, .. } => {
-                    for row in &rows.rows {
-                        self.set_items(&rows.names, row, items)?;
-                    }
-                    rows
-                }
-                Clause::Delete { detach, exprs, .. } => self.delete(rows, exprs, *detach)?,
-                Clause::Remove { items, .. } => {
-                    for row in &rows.rows {
-                        self.remove_items(&rows.names, row, items)?;
-                    }
-                    rows
-                }
-                Clause::With(p) => self.project(rows, p)?,
-                Clause::Return(p) => {
-                    let out = self.project(rows, p)?;
-                    returned = Some(out.clone());
-                    out
-                }
-            };
+                clauses = rest;
+            } else {
+                rows = self.write_clause(rows, first)?;
+                clauses = &clauses[1..];
+            }
         }
-        Ok(returned.unwrap_or(Rows {
+        Ok(Rows {
             names: Vec::new(),
             rows: Vec::new(),
-        }))
-    }
-
-    /// How many rows the clause after a MATCH can use: SKIP + LIMIT when
-    /// it is a projection that keeps rows one for one (no ORDER BY,
-    /// DISTINCT or aggregation), else all of them.
-    fn rows_needed(&self, next: Option<&Clause>) -> usize {
-        let (Some(Clause::Return(p)) | Some(Clause::With(p))) = next else {
-            return usize::MAX;
-        };
-        if !p.order_by.is_empty()
-            || p.distinct
-            || p.items.iter().any(|i| plan::has_aggregate(&i.expr))
-        {
-            return usize::MAX;
-        }
-        let (Ok(Some(limit)), Ok(skip)) = (
-            self.count_argument(p.limit.as_ref(), "LIMIT"),
-            self.count_argument(p.skip.as_ref(), "SKIP"),
-        ) else {
-            return usize::MAX;
-        };
-        limit.saturating_add(skip.unwrap_or(0))
-    }
-
-    // ------------------------------------------------------------ reading
-
-    fn match_clause(
-        &mut self,
-        input: Rows,
-        pattern: &[PatternPart],
-        where_clause: Option<&Expr>,
-        optional: bool,
-        row_limit: usize,
-    ) -> Result<Rows> {
-        let mut names = input.names.clone();
-        let width = names.len();
-        let hints = plan::anchor_hints(where_clause, &input.names);
-        let parts = compile_parts(
-            pattern,
-            &mut names,
-            &hints,
-            &mut self.anon,
-            u64::from(self.options.max_hops),
-        );
-        let added = names.len() - width;
-        let reader = self.reader();
-        let matcher = Matcher::new(&reader, &names, self.options).with_filter(where_clause);
-        let mut out = Vec::new();
-        for row in input.rows {
-            if out.len() >= row_limit {
-                break;
-            }
-            let mut state = widen(&row, added);
-            let mut found = Vec::new();
-            matcher.set_limit(row_limit - out.len());
-            matcher.match_parts(&parts, &mut state, &mut found)?;
-            if found.is_empty() && optional {
-                let mut r = row;
-                r.resize(width + added, Val::Null);
-                out.push(r);
-            } else {
-                out.extend(found);
-            }
-        }
-        Ok(Rows { names, rows: out })
-    }
-
-    fn unwind(&mut self, input: Rows, expr: &Expr, var: &str) -> Result<Rows> {
-        let reader = self.reader();
-        let mut names = input.names.clone();
-        names.push(var.to_string());
-        let mut out = Vec::new();
-        for row in input.rows {
-            self.check_cancel_every()?;
-            let value = eval(
-                expr,
-                &Env::Row {
-                    names: &input.names,
-                    row: &row,
-                },
-                &reader,
-            )?;
-            let items = match value {
-                Val::List(items) => items,
-                Val::Null => Vec::new(),
-                other => vec![other],
-            };
-            for item in items {
-                let mut r = row.clone();
-                r.push(item);
-                out.push(r);
-            }
-        }
-        Ok(Rows { names, rows: out })
-    }
-
-    // ------------------------------------------------------------ projection
-
-    fn project(&mut self, input: Rows, p: &Projection) -> Result<Rows> {
-        let reader = self.reader();
-        let plan = plan::projection(p, &input.names);
-        // (input row, output values, aggregate results)
-        let mut produced: Vec<Produced> = Vec::new();
-        if plan.aggregates.is_empty() {
-            for row in input.rows {
-                self.check_cancel_every()?;
-                let env = Env::Row {
-                    names: &input.names,
-                    row: &row,
-                };
-                let out = plan
-                    .items
-                    .iter()
-                    .map(|(_, e)| eval(e, &env, &reader))
-                    .collect::<Result<Vec<_>>>()?;
-                produced.push((row, out, Vec::new()));
-            }
-        } else {
-            produced = aggregate(&input, &plan, &reader, self.options)?;
-        }
-        let item_names: Vec<String> = plan.items.iter().map(|(n, _)| n.clone()).collect();
-        if p.distinct {
-            let mut seen = std::collections::BTreeSet::new();
-            produced.retain(|(_, out, _)| seen.insert(Key(out.clone())));
-        }
-        if !p.order_by.is_empty() {
-            let mut sort_names = input.names.clone();
-            sort_names.extend(item_names.iter().cloned());
-            let mut keyed = Vec::with_capacity(produced.len());
-            for (row, out, aggs) in produced {
-                let mut full = row.clone();
-                if full.len() < input.names.len() {
-                    full.resize(input.names.len(), Val::Null);
-                }
-                full.extend(out.iter().cloned());
-                let row_env = Env::Row {
-                    names: &sort_names,
-                    row: &full,
-                };
-                let env = Env::Aggregates {
-                    values: &aggs,
-                    parent: &row_env,
-                };
-                let mut keys = Vec::new();
-                for (sort, same_as_item) in p.order_by.iter().zip(&plan.order_matches) {
-                    keys.push(match same_as_item {
-                        Some(i) => out[*i].clone(),
-                        None => eval(&sort.expr, &env, &reader)?,
-                    });
-                }
-                keyed.push((keys, (row, out, aggs)));
-            }
-            keyed.sort_by(|(a, _), (b, _)| {
-                for ((x, y), sort) in a.iter().zip(b).zip(&p.order_by) {
-                    let o = order(x, y);
-                    let o = if sort.descending { o.reverse() } else { o };
-                    if o.is_ne() {
-                        return o;
-                    }
-                }
-                std::cmp::Ordering::Equal
-            });
-            produced = keyed.into_iter().map(|(_, p)| p).collect();
-        }
-        let skip = self.count_argument(p.skip.as_ref(), "SKIP")?.unwrap_or(0);
-        let limit = self.count_argument(p.limit.as_ref(), "LIMIT")?;
-        let mut kept: Vec<Produced> = produced
-            .into_iter()
-            .skip(skip)
-            .take(limit.unwrap_or(usize::MAX))
-            .collect();
-        if let Some(w) = &p.where_clause {
-            // WITH ... WHERE sees the projected names and the earlier ones.
-            let reader = self.reader();
-            let mut where_names = input.names.clone();
-            where_names.extend(item_names.iter().cloned());
-            let mut filtered = Vec::new();
-            for (row, out, aggs) in kept {
-                let mut full = row.clone();
-                full.resize(input.names.len(), Val::Null);
-                full.extend(out.iter().cloned());
-                let env = Env::Row {
-                    names: &where_names,
-                    row: &full,
-                };
-                if eval(w, &env, &reader)? == Val::Bool(true) {
-                    filtered.push((row, out, aggs));
-                }
-            }
-            kept = filtered;
-        }
-        let rows: Vec<Vec<Val>> = kept.into_iter().map(|(_, out, _)| out).collect();
-        Ok(Rows {
-            names: item_names,
-            rows,
         })
     }
 
-    /// The value of `SKIP`/`LIMIT`: a non-negative integer.
-    fn count_argument(&self, expr: Option<&Expr>, what: &str) -> Result<Option<usize>> {
-        let Some(expr) = expr else {
-            return Ok(None);
+    fn write_clause(&mut self, rows: Rows, clause: &Clause) -> Result<Rows> {
+        let started = std::time::Instant::now();
+        let rows_in = rows.rows.len() as u64;
+        let out = match clause {
+            Clause::Create { pattern, .. } => self.create(rows, pattern)?,
+            Clause::Merge(m) => self.merge(rows, m)?,
+            Clause::Set { items, .. } => {
+                for row in &rows.rows {
+                    self.check_cancel_every()?;
+                    self.set_items(&rows.names, row, items)?;
+                }
+                rows
+            }
+            Clause::Delete { detach, exprs, .. } => self.delete(rows, exprs, *detach)?,
+            Clause::Remove { items, .. } => {
+                for row in &rows.rows {
+                    self.check_cancel_every()?;
+                    self.remove_items(&rows.names, row, items)?;
+                }
+                rows
+            }
+            // reading clauses are run as segments
+            Clause::Match(_) | Clause::Unwind { .. } | Clause::With(_) | Clause::Return(_) => rows,
         };
-        let reader = self.reader();
-        let value = eval(
-            expr,
-            &Env::Row {
-                names: &[],
-                row: &[],
-            },
-            &reader,
-        )?;
-        match value {
-            Val::Int(i) if i >= 0 => Ok(Some(usize::try_from(i).unwrap_or(usize::MAX))),
-            Val::Int(_) => Err(QueryError::new(
-                Phase::Runtime,
-                ErrorKind::SyntaxError,
-                "NegativeIntegerArgument",
-                format!("{what} must not be negative"),
-            )
-            .with_span(expr.span)),
-            _ => Err(QueryError::new(
-                Phase::Runtime,
-                ErrorKind::SyntaxError,
-                "InvalidArgumentType",
-                format!("{what} must be an integer"),
-            )
-            .with_span(expr.span)),
+        if let Some(profile) = self.profile.as_mut() {
+            let (name, details) = explain::write_op(clause);
+            profile.add_write(name, details, rows_in, out.rows.len() as u64, started);
         }
+        Ok(out)
     }
 
+    /// Plans the reading clauses of a segment against the columns it gets.
+    fn plan_segment<'q>(&mut self, input_names: &[String], clauses: &'q [Clause]) -> Vec<Step<'q>> {
+        let mut names = input_names.to_vec();
+        let mut steps = Vec::with_capacity(clauses.len());
+        for clause in clauses {
+            match clause {
+                Clause::Match(m) => {
+                    let width = names.len();
+                    let hints = plan::anchor_hints(m.where_clause.as_ref(), &names);
+                    let mut out_names = names.clone();
+                    let parts = compile_parts(
+                        &m.pattern,
+                        &mut out_names,
+                        &hints,
+                        &mut self.anon,
+                        u64::from(self.options.max_hops),
+                    );
+                    let added = out_names.len() - width;
+                    names = out_names.clone();
+                    steps.push(Step::Match {
+                        parts,
+                        names: out_names,
+                        added,
+                        filter: m.where_clause.as_ref(),
+                        optional: m.optional,
+                    });
+                }
+                Clause::Unwind { expr, var, .. } => {
+                    steps.push(Step::Unwind {
+                        names: names.clone(),
+                        expr,
+                    });
+                    names.push(var.name.clone());
+                }
+                Clause::With(p) | Clause::Return(p) => {
+                    let plan = plan::projection(p, &names);
+                    let item_names: Vec<String> =
+                        plan.items.iter().map(|(n, _)| n.clone()).collect();
+                    let mut wide_names = names.clone();
+                    wide_names.extend(item_names.iter().cloned());
+                    steps.push(Step::Project {
+                        plan,
+                        projection: p,
+                        input_names: std::mem::replace(&mut names, item_names),
+                        wide_names,
+                    });
+                }
+                Clause::Create { .. }
+                | Clause::Merge(_)
+                | Clause::Set { .. }
+                | Clause::Delete { .. }
+                | Clause::Remove { .. } => {}
+            }
+        }
+        steps
+    }
+
+    /// Streams the input rows through the segment's operators and returns
+    /// the rows its last clause produced.
+    fn read_segment(&mut self, input: Rows, clauses: &[Clause]) -> Result<Rows> {
+        let steps = self.plan_segment(&input.names, clauses);
+        let names = match steps.last() {
+            Some(Step::Match { names, .. }) => names.clone(),
+            Some(Step::Unwind { names, expr: _ }) => {
+                let mut n = names.clone();
+                if let Some(Clause::Unwind { var, .. }) = clauses.last() {
+                    n.push(var.name.clone());
+                }
+                n
+            }
+            Some(Step::Project { plan, .. }) => plan.items.iter().map(|(n, _)| n.clone()).collect(),
+            None => input.names.clone(),
+        };
+        let ops: Vec<OpInfo> = if self.profile.is_some() {
+            explain::read_ops(clauses)
+        } else {
+            Vec::new()
+        };
+        let mut out_rows = Vec::new();
+        {
+            let reader = self.reader();
+            let counts = self.counts(&reader, clauses)?;
+            let mut next: Next<'_> = Box::new(Collect {
+                rows: &mut out_rows,
+            });
+            for (i, (step, (skip, limit))) in steps.iter().zip(&counts).enumerate().rev() {
+                next = build_op(&reader, step, *skip, *limit, next);
+                if let Some(op) = ops.get(i) {
+                    next = Box::new(Profiled {
+                        stats: &op.stats,
+                        inner: next,
+                    });
+                }
+            }
+            for row in &input.rows {
+                if next.push(row)? == super::pattern::Flow::Stop {
+                    break;
+                }
+            }
+            next.finish()?;
+        }
+        if let Some(profile) = self.profile.as_mut() {
+            profile.add_reads(ops, input.rows.len() as u64, out_rows.len() as u64);
+        }
+        Ok(Rows {
+            names,
+            rows: out_rows,
+        })
+    }
+
+    /// The `SKIP` and `LIMIT` of each projection of a segment, evaluated
+    /// once before the first row (they may only use parameters).
+    fn counts(
+        &self,
+        reader: &Reader<'_>,
+        clauses: &[Clause],
+    ) -> Result<Vec<(usize, Option<usize>)>> {
+        clauses
+            .iter()
+            .map(|c| match c {
+                Clause::With(p) | Clause::Return(p) => Ok((
+                    count_argument(reader, p.skip.as_ref(), "SKIP")?.unwrap_or(0),
+                    count_argument(reader, p.limit.as_ref(), "LIMIT")?,
+                )),
+                _ => Ok((0, None)),
+            })
+            .collect()
+    }
+}
+
+/// The operator of one planned step, in front of `next`.
+fn build_op<'a>(
+    reader: &'a Reader<'a>,
+    step: &'a Step<'a>,
+    skip: usize,
+    limit: Option<usize>,
+    next: Next<'a>,
+) -> Next<'a> {
+    match step {
+        Step::Match {
+            parts,
+            names,
+            added,
+            filter,
+            optional,
+        } => Box::new(MatchOp {
+            matcher: Matcher::new(reader, names, reader.options).with_filter(*filter),
+            parts,
+            added: *added,
+            optional: *optional,
+            next,
+        }),
+        Step::Unwind { names, expr } => Box::new(UnwindOp {
+            reader,
+            names,
+            expr,
+            buffer: Vec::new(),
+            next,
+        }),
+        Step::Project {
+            plan,
+            projection,
+            input_names,
+            wide_names,
+        } => Box::new(ProjectOp::new(
+            reader,
+            ProjectSpec {
+                plan,
+                projection,
+                input_names,
+                wide_names,
+                skip,
+                limit,
+            },
+            next,
+        )),
+    }
+}
+
+/// The value of `SKIP`/`LIMIT`: a non-negative integer.
+fn count_argument(reader: &Reader<'_>, expr: Option<&Expr>, what: &str) -> Result<Option<usize>> {
+    let Some(expr) = expr else {
+        return Ok(None);
+    };
+    let value = eval(
+        expr,
+        &Env::Row {
+            names: &[],
+            row: &[],
+        },
+        reader,
+    )?;
+    match value {
+        Val::Int(i) if i >= 0 => Ok(Some(usize::try_from(i).unwrap_or(usize::MAX))),
+        Val::Int(_) => Err(QueryError::new(
+            Phase::Runtime,
+            ErrorKind::SyntaxError,
+            "NegativeIntegerArgument",
+            format!("{what} must not be negative"),
+        )
+        .with_span(expr.span)),
+        _ => Err(QueryError::new(
+            Phase::Runtime,
+            ErrorKind::SyntaxError,
+            "InvalidArgumentType",
+            format!("{what} must be an integer"),
+        )
+        .with_span(expr.span)),
+    }
+}
+
+impl Exec<'_> {
     // ------------------------------------------------------------ output
 
     fn to_table(&self, rows: Rows) -> Result<Table> {
@@ -499,87 +547,4 @@ impl Exec<'_> {
             }),
         })
     }
-}
-
-/// A projected row: the input row, the output values and the aggregate
-/// results it was computed with (ORDER BY may need all three).
-type Produced = (Vec<Val>, Vec<Val>, Vec<(usize, Val)>);
-
-/// The matching state for one input row with `added` unbound slots.
-fn widen(row: &[Val], added: usize) -> State {
-    let mut values = row.to_vec();
-    values.resize(row.len() + added, Val::Null);
-    let mut bound = vec![true; row.len()];
-    bound.resize(row.len() + added, false);
-    State::new(values, bound)
-}
-
-/// Groups rows by the non-aggregate items and runs the aggregates per group.
-fn aggregate(
-    input: &Rows,
-    plan: &plan::ProjectionPlan,
-    reader: &Reader<'_>,
-    options: &Options,
-) -> Result<Vec<Produced>> {
-    let key_items: Vec<usize> = (0..plan.items.len())
-        .filter(|i| !plan.item_has_aggregate[*i])
-        .collect();
-    let mut index: BTreeMap<Key, usize> = BTreeMap::new();
-    let mut groups: Vec<(Vec<Val>, Vec<super::functions::Accumulator>)> = Vec::new();
-    let fresh = |aggs: &[Aggregate]| {
-        aggs.iter()
-            .map(|a| super::functions::Accumulator::new(a.name.as_deref(), a.distinct))
-            .collect::<Vec<_>>()
-    };
-    for (n, row) in input.rows.iter().enumerate() {
-        if n % 4096 == 4095 && options.is_cancelled() {
-            return Err(super::cancelled());
-        }
-        let env = Env::Row {
-            names: &input.names,
-            row,
-        };
-        let key = key_items
-            .iter()
-            .map(|&i| eval(&plan.items[i].1, &env, reader))
-            .collect::<Result<Vec<_>>>()?;
-        let g = *index.entry(Key(key)).or_insert_with(|| {
-            groups.push((row.clone(), fresh(&plan.aggregates)));
-            groups.len() - 1
-        });
-        for (acc, agg) in groups[g].1.iter_mut().zip(&plan.aggregates) {
-            let value = match &agg.arg {
-                Some(a) => eval(a, &env, reader)?,
-                None => Val::Null,
-            };
-            acc.add(value)?;
-        }
-    }
-    if groups.is_empty() && key_items.is_empty() {
-        groups.push((vec![Val::Null; input.names.len()], fresh(&plan.aggregates)));
-    }
-    let mut out = Vec::with_capacity(groups.len());
-    for (row, accs) in groups {
-        let values: Vec<(usize, Val)> = plan
-            .aggregates
-            .iter()
-            .zip(accs)
-            .map(|(a, acc)| (a.at, acc.finish()))
-            .collect();
-        let row_env = Env::Row {
-            names: &input.names,
-            row: &row,
-        };
-        let env = Env::Aggregates {
-            values: &values,
-            parent: &row_env,
-        };
-        let items = plan
-            .items
-            .iter()
-            .map(|(_, e)| eval(e, &env, reader))
-            .collect::<Result<Vec<_>>>()?;
-        out.push((row, items, values));
-    }
-    Ok(out)
 }

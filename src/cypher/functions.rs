@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::error::QueryError;
 use super::expr::{argument_error, type_error, Reader};
-use super::value::{order, PathVal, Val};
+use super::value::{order, Key, PathVal, Val};
 use crate::graph::{fold, Date};
 
 type Result<T> = std::result::Result<T, QueryError>;
@@ -550,7 +550,9 @@ fn pseudo_random() -> f64 {
 pub struct Accumulator {
     kind: AggKind,
     distinct: bool,
-    seen: Vec<Val>,
+    /// The distinct values so far, by Cypher's ordering (equal values, such
+    /// as `1` and `1.0`, are one).
+    seen: std::collections::BTreeSet<Key>,
     count: i64,
     int_sum: Option<i64>,
     float_sum: f64,
@@ -585,7 +587,7 @@ impl Accumulator {
         Accumulator {
             kind,
             distinct,
-            seen: Vec::new(),
+            seen: std::collections::BTreeSet::new(),
             count: 0,
             int_sum: Some(0),
             float_sum: 0.0,
@@ -604,11 +606,8 @@ impl Accumulator {
         if v.is_null() {
             return Ok(());
         }
-        if self.distinct {
-            if self.seen.iter().any(|s| order(s, &v).is_eq()) {
-                return Ok(());
-            }
-            self.seen.push(v.clone());
+        if self.distinct && !self.seen.insert(Key(vec![v.clone()])) {
+            return Ok(());
         }
         self.count += 1;
         match self.kind {

@@ -26,7 +26,16 @@ pub fn parse(query: &str) -> Result<Statement> {
     let mut pairs = CypherParser::parse(Rule::query, query).map_err(|e| syntax_error(e, query))?;
     let query_pair = pairs.next().ok_or_else(|| internal("empty parse", 0))?;
     let mut children = Children::new(query_pair);
-    statement(children.take(Rule::statement)?)
+    let mode = match children.optional(Rule::query_mode) {
+        Some(m) if m.clone().into_inner().any(|p| p.as_rule() == Rule::PROFILE) => {
+            QueryMode::Profile
+        }
+        Some(_) => QueryMode::Explain,
+        None => QueryMode::Run,
+    };
+    let mut statement = statement(children.take(Rule::statement)?)?;
+    statement.mode = mode;
+    Ok(statement)
 }
 
 /// Deepest bracket nesting a query may have, and the most operands one
@@ -177,7 +186,11 @@ fn statement(pair: Pair<'_, Rule>) -> Result<Statement> {
         let all = u.into_inner().any(|p| p.as_rule() == Rule::ALL);
         unions.push((all, single_query(children.take(Rule::single_query)?)?));
     }
-    Ok(Statement { first, unions })
+    Ok(Statement {
+        mode: QueryMode::Run,
+        first,
+        unions,
+    })
 }
 
 fn single_query(pair: Pair<'_, Rule>) -> Result<SingleQuery> {

@@ -153,9 +153,20 @@ pub struct Matcher<'a> {
     steps_done: std::cell::Cell<u64>,
     /// Only full bindings for which this is true are kept (MATCH's WHERE).
     filter: Option<&'a Expr>,
-    /// Matching stops once this many rows are kept.
-    limit: std::cell::Cell<usize>,
+    /// Set once the consumer of the rows returned `Flow::Stop`.
+    stopped: std::cell::Cell<bool>,
 }
+
+/// Whether a consumer of rows wants more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Stop,
+}
+
+/// Where a matcher hands each full binding: the row, borrowed; the
+/// consumer copies what it keeps.
+pub type Emit<'e> = dyn FnMut(&[Val]) -> Result<Flow> + 'e;
 
 struct Step {
     rel: usize,
@@ -191,7 +202,7 @@ impl<'a> Matcher<'a> {
             options,
             steps_done: std::cell::Cell::new(0),
             filter: None,
-            limit: std::cell::Cell::new(usize::MAX),
+            stopped: std::cell::Cell::new(false),
         }
     }
 
@@ -201,13 +212,37 @@ impl<'a> Matcher<'a> {
         self
     }
 
-    /// Stops matching once `limit` rows are kept.
-    pub fn set_limit(&self, limit: usize) {
-        self.limit.set(limit);
+    /// Every binding of `parts` extending `state`, up to `limit` of them.
+    pub fn collect(
+        &self,
+        parts: &[CompiledPart<'_>],
+        state: &mut State,
+        limit: usize,
+    ) -> Result<Vec<Vec<Val>>> {
+        let mut found = Vec::new();
+        if limit == 0 {
+            return Ok(found);
+        }
+        self.stopped.set(false);
+        self.match_parts(parts, state, &mut |row: &[Val]| {
+            found.push(row.to_vec());
+            Ok(if found.len() >= limit {
+                Flow::Stop
+            } else {
+                Flow::Continue
+            })
+        })?;
+        Ok(found)
     }
 
-    fn full(&self, out: &[Vec<Val>]) -> bool {
-        out.len() >= self.limit.get()
+    /// Matching starts afresh for the next input row.
+    pub fn reset(&self) {
+        self.stopped.set(false);
+    }
+
+    /// Whether the consumer asked for no more rows.
+    fn full(&self) -> bool {
+        self.stopped.get()
     }
 
     fn tick(&self) -> Result<()> {
@@ -224,7 +259,7 @@ impl<'a> Matcher<'a> {
         &self,
         parts: &[CompiledPart<'_>],
         state: &mut State,
-        out: &mut Vec<Vec<Val>>,
+        out: &mut Emit<'_>,
     ) -> Result<()> {
         let Some((part, rest)) = parts.split_first() else {
             if let Some(filter) = self.filter {
@@ -236,7 +271,9 @@ impl<'a> Matcher<'a> {
                     return Ok(());
                 }
             }
-            out.push(state.row.clone());
+            if out(&state.row)? == Flow::Stop {
+                self.stopped.set(true);
+            }
             return Ok(());
         };
         let env_row = state.row.clone();
@@ -268,7 +305,7 @@ impl<'a> Matcher<'a> {
         };
         for candidate in candidates {
             self.tick()?;
-            if self.full(out) {
+            if self.full() {
                 break;
             }
             let Some(set) =
@@ -429,7 +466,7 @@ impl<'a> Matcher<'a> {
         walk: &PartWalk<'_, '_>,
         si: usize,
         state: &mut State,
-        out: &mut Vec<Vec<Val>>,
+        out: &mut Emit<'_>,
     ) -> Result<()> {
         let PartWalk {
             part,
@@ -469,7 +506,7 @@ impl<'a> Matcher<'a> {
             None => {
                 for adj in self.reader.graph.adjacent(from, direction) {
                     self.tick()?;
-                    if self.full(out) {
+                    if self.full() {
                         break;
                     }
                     if state.used.contains(&adj.rel)
@@ -526,7 +563,7 @@ impl<'a> Matcher<'a> {
         at: NodeId,
         trail: &mut Vec<RelId>,
         state: &mut State,
-        out: &mut Vec<Vec<Val>>,
+        out: &mut Emit<'_>,
     ) -> Result<()> {
         self.tick()?;
         let PartWalk {
@@ -567,7 +604,7 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
-        if trail.len() as u64 >= max || self.full(out) {
+        if trail.len() as u64 >= max || self.full() {
             return Ok(());
         }
         for adj in self.reader.graph.adjacent(at, hops.direction) {
@@ -630,7 +667,7 @@ impl<'a> Matcher<'a> {
         node_props: &[Props],
         rel_props: &[Props],
         state: &mut State,
-        out: &mut Vec<Vec<Val>>,
+        out: &mut Emit<'_>,
     ) -> Result<()> {
         let (Some(first), Some(last), Some(rel)) =
             (part.nodes.first(), part.nodes.last(), part.rels.first())

@@ -159,13 +159,12 @@ impl Exec<'_> {
         for row in input.rows {
             self.check_cancel()?;
             let fresh = || widen(&row, added);
-            let mut found = Vec::new();
-            {
+            let found = {
                 let reader = self.reader();
                 let matcher = Matcher::new(&reader, &names, self.options);
                 let mut state = fresh();
-                matcher.match_parts(&parts, &mut state, &mut found)?;
-            }
+                matcher.collect(&parts, &mut state, usize::MAX)?
+            };
             if found.is_empty() {
                 let mut state = fresh();
                 self.check_merge_nulls(&parts, &names, &state)?;

@@ -67,9 +67,7 @@ fn matches(
     row.resize(names.len(), Val::Null);
     let mut state = State::new(row, bound);
     let matcher = Matcher::new(reader, &names, reader.options).with_filter(filter);
-    matcher.set_limit(limit);
-    let mut found = Vec::new();
-    matcher.match_parts(&parts, &mut state, &mut found)?;
+    let found = matcher.collect(&parts, &mut state, limit)?;
     Ok((names, found))
 }
 

@@ -1,0 +1,338 @@
+//! `WITH` / `RETURN` as one streaming operator: projection, then grouping
+//! with aggregates, `DISTINCT`, `ORDER BY` (a top-k buffer when a `LIMIT`
+//! bounds it), `SKIP`, `LIMIT` and `WITH … WHERE`, in Cypher's order.
+//!
+//! Memory: a plain projection holds nothing; aggregation holds one entry
+//! per group; `DISTINCT` one key per distinct row; `ORDER BY … LIMIT k`
+//! at most 2·(skip + k) rows; only an unbounded `ORDER BY` holds them all.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::super::ast::Projection;
+use super::super::expr::{eval, Env, Reader};
+use super::super::functions::Accumulator;
+use super::super::pattern::Flow;
+use super::super::plan::ProjectionPlan;
+use super::super::value::{order, Key, Val};
+use super::pipeline::{Next, Sink};
+use super::Result;
+
+/// A projection's fixed inputs, decided before the first row.
+pub(super) struct ProjectSpec<'a> {
+    pub plan: &'a ProjectionPlan,
+    pub projection: &'a Projection,
+    /// Names of the input rows.
+    pub input_names: &'a [String],
+    /// The input names followed by the output names: what `ORDER BY` and
+    /// `WITH … WHERE` see.
+    pub wide_names: &'a [String],
+    pub skip: usize,
+    pub limit: Option<usize>,
+}
+
+pub(super) struct ProjectOp<'a> {
+    reader: &'a Reader<'a>,
+    spec: ProjectSpec<'a>,
+    /// Per group: its first input row and one accumulator per aggregate.
+    groups: Option<Groups>,
+    seen: Option<BTreeSet<Key>>,
+    /// Rows waiting for `ORDER BY`, with their sort keys.
+    sorted: Option<Vec<(Vec<Val>, Produced)>>,
+    /// With `LIMIT`, the most rows `ORDER BY` needs to keep.
+    top_k: Option<usize>,
+    skipped: usize,
+    emitted: usize,
+    pushed: u64,
+    next: Next<'a>,
+}
+
+#[derive(Default)]
+struct Groups {
+    index: BTreeMap<Key, usize>,
+    groups: Vec<(Vec<Val>, Vec<Accumulator>)>,
+}
+
+/// A projected row: its output values, and what `WITH … WHERE` may still
+/// need (the input row, empty when there is no `WHERE`, and the values of
+/// the aggregates).
+struct Produced {
+    row: Vec<Val>,
+    out: Vec<Val>,
+    aggs: Vec<(usize, Val)>,
+}
+
+impl<'a> ProjectOp<'a> {
+    pub fn new(reader: &'a Reader<'a>, spec: ProjectSpec<'a>, next: Next<'a>) -> ProjectOp<'a> {
+        let ordering = !spec.projection.order_by.is_empty();
+        let top_k = spec
+            .limit
+            .filter(|_| ordering)
+            .map(|l| l.saturating_add(spec.skip));
+        ProjectOp {
+            reader,
+            groups: (!spec.plan.aggregates.is_empty()).then(Groups::default),
+            seen: spec.projection.distinct.then(BTreeSet::new),
+            sorted: ordering.then(Vec::new),
+            top_k,
+            skipped: 0,
+            emitted: 0,
+            pushed: 0,
+            spec,
+            next,
+        }
+    }
+
+    fn fresh_accumulators(&self) -> Vec<Accumulator> {
+        self.spec
+            .plan
+            .aggregates
+            .iter()
+            .map(|a| Accumulator::new(a.name.as_deref(), a.distinct))
+            .collect()
+    }
+
+    /// Adds one input row to its group.
+    fn group(&mut self, row: &[Val]) -> Result<()> {
+        let env = Env::Row {
+            names: self.spec.input_names,
+            row,
+        };
+        let plan = self.spec.plan;
+        let mut key = Vec::new();
+        for (i, (_, e)) in plan.items.iter().enumerate() {
+            if !plan.item_has_aggregate[i] {
+                key.push(eval(e, &env, self.reader)?);
+            }
+        }
+        let fresh = self.fresh_accumulators();
+        let Some(groups) = self.groups.as_mut() else {
+            return Ok(());
+        };
+        let g = *groups.index.entry(Key(key)).or_insert_with(|| {
+            groups.groups.push((row.to_vec(), fresh));
+            groups.groups.len() - 1
+        });
+        for (acc, agg) in groups.groups[g].1.iter_mut().zip(&plan.aggregates) {
+            let value = match &agg.arg {
+                Some(a) => eval(a, &env, self.reader)?,
+                None => Val::Null,
+            };
+            acc.add(value)?;
+        }
+        Ok(())
+    }
+
+    /// Emits every group through the rest of the projection.
+    fn finish_groups(&mut self) -> Result<Flow> {
+        let Some(Groups { groups, .. }) = self.groups.take() else {
+            return Ok(Flow::Continue);
+        };
+        let plan = self.spec.plan;
+        let mut groups = groups;
+        if groups.is_empty() && plan.item_has_aggregate.iter().all(|a| *a) {
+            // no input rows and no grouping keys: one group of nothing
+            groups.push((
+                vec![Val::Null; self.spec.input_names.len()],
+                self.fresh_accumulators(),
+            ));
+        }
+        for (row, accumulators) in groups {
+            let aggs: Vec<(usize, Val)> = plan
+                .aggregates
+                .iter()
+                .zip(accumulators)
+                .map(|(a, acc)| (a.at, acc.finish()))
+                .collect();
+            let row_env = Env::Row {
+                names: self.spec.input_names,
+                row: &row,
+            };
+            let env = Env::Aggregates {
+                values: &aggs,
+                parent: &row_env,
+            };
+            let out = plan
+                .items
+                .iter()
+                .map(|(_, e)| eval(e, &env, self.reader))
+                .collect::<Result<Vec<_>>>()?;
+            if self.accept(&row, out, aggs)? == Flow::Stop {
+                return Ok(Flow::Stop);
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// A projected row: `DISTINCT`, then either into the `ORDER BY` buffer
+    /// or on to `SKIP`/`LIMIT`/`WHERE`.
+    fn accept(&mut self, row: &[Val], out: Vec<Val>, aggs: Vec<(usize, Val)>) -> Result<Flow> {
+        if let Some(seen) = self.seen.as_mut() {
+            if !seen.insert(Key(out.clone())) {
+                return Ok(Flow::Continue);
+            }
+        }
+        let keep_row = self.spec.projection.where_clause.is_some();
+        if self.sorted.is_none() {
+            let row = if keep_row { row.to_vec() } else { Vec::new() };
+            return self.emit(Produced { row, out, aggs });
+        }
+        let keys = self.sort_keys(row, &out, &aggs)?;
+        let row = if keep_row { row.to_vec() } else { Vec::new() };
+        let top_k = self.top_k;
+        let descending: Vec<bool> = self
+            .spec
+            .projection
+            .order_by
+            .iter()
+            .map(|s| s.descending)
+            .collect();
+        if let Some(sorted) = self.sorted.as_mut() {
+            sorted.push((keys, Produced { row, out, aggs }));
+            if let Some(k) = top_k {
+                if sorted.len() >= k.saturating_mul(2).max(64) {
+                    // keep the k first; the sort is stable, so ties keep
+                    // their input order as a full sort would
+                    sorted.sort_by(|(a, _), (b, _)| compare_keys(a, b, &descending));
+                    sorted.truncate(k);
+                }
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn sort_keys(&self, row: &[Val], out: &[Val], aggs: &[(usize, Val)]) -> Result<Vec<Val>> {
+        let projection = self.spec.projection;
+        let mut keys = Vec::with_capacity(projection.order_by.len());
+        let mut wide: Option<Vec<Val>> = None;
+        for (sort, same_as_item) in projection
+            .order_by
+            .iter()
+            .zip(&self.spec.plan.order_matches)
+        {
+            if let Some(i) = same_as_item {
+                keys.push(out[*i].clone());
+                continue;
+            }
+            let full = wide.get_or_insert_with(|| self.widen(row, out));
+            let row_env = Env::Row {
+                names: self.spec.wide_names,
+                row: full,
+            };
+            let env = Env::Aggregates {
+                values: aggs,
+                parent: &row_env,
+            };
+            keys.push(eval(&sort.expr, &env, self.reader)?);
+        }
+        Ok(keys)
+    }
+
+    /// The input row (padded to its width) followed by the output values.
+    fn widen(&self, row: &[Val], out: &[Val]) -> Vec<Val> {
+        let mut full = row.to_vec();
+        full.resize(self.spec.input_names.len(), Val::Null);
+        full.extend(out.iter().cloned());
+        full
+    }
+
+    /// `SKIP`, `LIMIT`, then `WITH … WHERE`, then the next operator.
+    fn emit(&mut self, produced: Produced) -> Result<Flow> {
+        if self.skipped < self.spec.skip {
+            self.skipped += 1;
+            return Ok(Flow::Continue);
+        }
+        if self.spec.limit.is_some_and(|l| self.emitted >= l) {
+            return Ok(Flow::Stop);
+        }
+        self.emitted += 1;
+        let passes = match &self.spec.projection.where_clause {
+            None => true,
+            Some(w) => {
+                let full = self.widen(&produced.row, &produced.out);
+                let row_env = Env::Row {
+                    names: self.spec.wide_names,
+                    row: &full,
+                };
+                let env = Env::Aggregates {
+                    values: &produced.aggs,
+                    parent: &row_env,
+                };
+                eval(w, &env, self.reader)? == Val::Bool(true)
+            }
+        };
+        let flow = if passes {
+            self.next.push(&produced.out)?
+        } else {
+            Flow::Continue
+        };
+        if self.spec.limit.is_some_and(|l| self.emitted >= l) {
+            return Ok(Flow::Stop);
+        }
+        Ok(flow)
+    }
+
+    fn finish_sorted(&mut self) -> Result<()> {
+        let Some(mut sorted) = self.sorted.take() else {
+            return Ok(());
+        };
+        let descending: Vec<bool> = self
+            .spec
+            .projection
+            .order_by
+            .iter()
+            .map(|s| s.descending)
+            .collect();
+        sorted.sort_by(|(a, _), (b, _)| compare_keys(a, b, &descending));
+        for (_, produced) in sorted {
+            if self.emit(produced)? == Flow::Stop {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Sink for ProjectOp<'_> {
+    fn push(&mut self, row: &[Val]) -> Result<Flow> {
+        self.pushed += 1;
+        if self.pushed.is_multiple_of(4096) && self.reader.options.is_cancelled() {
+            return Err(super::super::cancelled());
+        }
+        if self.groups.is_some() {
+            self.group(row)?;
+            return Ok(Flow::Continue);
+        }
+        let env = Env::Row {
+            names: self.spec.input_names,
+            row,
+        };
+        let out = self
+            .spec
+            .plan
+            .items
+            .iter()
+            .map(|(_, e)| eval(e, &env, self.reader))
+            .collect::<Result<Vec<_>>>()?;
+        self.accept(row, out, Vec::new())
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        if self.finish_groups()? == Flow::Continue {
+            self.finish_sorted()?;
+        }
+        self.next.finish()
+    }
+}
+
+/// `ORDER BY`'s comparison of two rows' sort keys.
+fn compare_keys(a: &[Val], b: &[Val], descending: &[bool]) -> Ordering {
+    for ((x, y), desc) in a.iter().zip(b).zip(descending) {
+        let o = order(x, y);
+        let o = if *desc { o.reverse() } else { o };
+        if o.is_ne() {
+            return o;
+        }
+    }
+    Ordering::Equal
+}
