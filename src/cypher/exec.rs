@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use super::ast::{Clause, Expr, QueryMode, SingleQuery, Statement};
 use super::error::{ErrorKind, Phase, QueryError};
-use super::expr::{eval, Env, Reader};
+use super::expr::{eval, Env, Reader, RegexCache};
 use super::pattern::{compile_parts, CompiledPart, Matcher};
 use super::plan::{self, ProjectionPlan};
 use super::undo::Journal;
@@ -61,6 +61,7 @@ pub fn execute(
         journal: Journal::default(),
         ticks: std::cell::Cell::new(0),
         profile: (statement.mode == QueryMode::Profile).then(Profile::default),
+        regexes: RegexCache::default(),
     };
     if statement.mode == QueryMode::Explain {
         return Ok(explain::plan_table(&exec.describe(statement)));
@@ -87,6 +88,7 @@ struct Exec<'g> {
     ticks: std::cell::Cell<u64>,
     /// What each operator did, under `PROFILE`.
     profile: Option<Profile>,
+    regexes: RegexCache,
 }
 
 /// A write that met an element deleted earlier in the same query.
@@ -155,6 +157,7 @@ impl Exec<'_> {
             params: self.params,
             deleted_rels: &self.deleted_rels,
             options: self.options,
+            regexes: &self.regexes,
         }
     }
 

@@ -22,6 +22,39 @@ pub struct Reader<'a> {
     pub deleted_rels: &'a BTreeMap<RelId, (RelData, NodeId, NodeId)>,
     /// Limits and cancellation for the matching done by pattern expressions.
     pub options: &'a Options,
+    /// Regular expressions compiled so far in this statement: a pattern
+    /// is compiled once, not once per row.
+    pub regexes: &'a RegexCache,
+}
+
+/// Compiled `=~` patterns of one statement, by pattern text.
+#[derive(Default)]
+pub struct RegexCache(std::cell::RefCell<rustc_hash::FxHashMap<String, regex::Regex>>);
+
+impl RegexCache {
+    /// Most distinct patterns kept: a query building a new pattern per
+    /// row must not grow the cache without bound.
+    const MAX: usize = 256;
+
+    /// Whether `text` matches `pattern` as a whole.
+    fn is_match(&self, pattern: &str, text: &str) -> Result<bool> {
+        if let Some(re) = self.0.borrow().get(pattern) {
+            return Ok(re.is_match(text));
+        }
+        let re = regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
+            argument_error(
+                "InvalidArgumentValue",
+                format!("invalid regular expression: {e}"),
+            )
+        })?;
+        let matched = re.is_match(text);
+        let mut cache = self.0.borrow_mut();
+        if cache.len() >= Self::MAX {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), re);
+        Ok(matched)
+    }
 }
 
 impl<'a> Reader<'a> {
@@ -570,13 +603,7 @@ fn binary(op: BinaryOp, a: &Expr, b: &Expr, env: &Env<'_>, reader: &Reader<'_>) 
         }
         BinaryOp::Regex => match (&left, &right) {
             (Val::String(s), Val::String(pattern)) => {
-                let re = regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
-                    argument_error(
-                        "InvalidArgumentValue",
-                        format!("invalid regular expression: {e}"),
-                    )
-                })?;
-                Ok(Val::Bool(re.is_match(s)))
+                Ok(Val::Bool(reader.regexes.is_match(pattern, s)?))
             }
             _ => Ok(Val::Null),
         },

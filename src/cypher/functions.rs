@@ -552,7 +552,7 @@ pub struct Accumulator {
     distinct: bool,
     /// The distinct values so far, by Cypher's ordering (equal values, such
     /// as `1` and `1.0`, are one).
-    seen: std::collections::BTreeSet<Key>,
+    seen: rustc_hash::FxHashSet<Key>,
     count: i64,
     int_sum: Option<i64>,
     float_sum: f64,
@@ -587,7 +587,7 @@ impl Accumulator {
         Accumulator {
             kind,
             distinct,
-            seen: std::collections::BTreeSet::new(),
+            seen: rustc_hash::FxHashSet::default(),
             count: 0,
             int_sum: Some(0),
             float_sum: 0.0,

@@ -155,6 +155,9 @@ pub struct Matcher<'a> {
     filter: Option<&'a Expr>,
     /// Set once the consumer of the rows returned `Flow::Stop`.
     stopped: std::cell::Cell<bool>,
+    /// Adjacency lists being walked give their buffer back here, so an
+    /// expansion allocates only while the deepest walk so far grows.
+    buffers: std::cell::RefCell<Vec<Vec<Adjacent>>>,
 }
 
 /// Whether a consumer of rows wants more.
@@ -203,6 +206,7 @@ impl<'a> Matcher<'a> {
             steps_done: std::cell::Cell::new(0),
             filter: None,
             stopped: std::cell::Cell::new(false),
+            buffers: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -233,6 +237,20 @@ impl<'a> Matcher<'a> {
             })
         })?;
         Ok(found)
+    }
+
+    /// A node's relationships in one direction, by id (so results come
+    /// in the order the relationships were made), in a reused buffer.
+    fn sorted_edges(&self, from: NodeId, direction: Direction) -> Vec<Adjacent> {
+        let mut edges = self.buffers.borrow_mut().pop().unwrap_or_default();
+        edges.clear();
+        edges.extend(self.reader.graph.edges(from, direction));
+        edges.sort_unstable_by_key(|a| a.rel);
+        edges
+    }
+
+    fn recycle(&self, edges: Vec<Adjacent>) {
+        self.buffers.borrow_mut().push(edges);
     }
 
     /// Matching starts afresh for the next input row.
@@ -504,7 +522,8 @@ impl<'a> Matcher<'a> {
         let to = &part.nodes[step.to];
         match rel.length {
             None => {
-                for adj in self.reader.graph.adjacent(from, direction) {
+                let edges = self.sorted_edges(from, direction);
+                for &adj in &edges {
                     self.tick()?;
                     if self.full() {
                         break;
@@ -539,6 +558,7 @@ impl<'a> Matcher<'a> {
                         state.bound[rel.slot] = false;
                     }
                 }
+                self.recycle(edges);
             }
             Some((min, max)) => {
                 let mut trail = Vec::new();
@@ -607,7 +627,8 @@ impl<'a> Matcher<'a> {
         if trail.len() as u64 >= max || self.full() {
             return Ok(());
         }
-        for adj in self.reader.graph.adjacent(at, hops.direction) {
+        let edges = self.sorted_edges(at, hops.direction);
+        for &adj in &edges {
             if trail.contains(&adj.rel)
                 || state.used.contains(&adj.rel)
                 || !self.rel_fits(rel, &rel_props[step.rel], &adj)
@@ -618,6 +639,7 @@ impl<'a> Matcher<'a> {
             self.var_length(walk, hops, adj.other(at), trail, state, out)?;
             trail.pop();
         }
+        self.recycle(edges);
         Ok(())
     }
 

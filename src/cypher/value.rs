@@ -279,6 +279,61 @@ impl PartialEq for Key {
 
 impl Eq for Key {}
 
+/// Hashes agree with `order`'s equality, so keys can go in hash maps:
+/// an integral float hashes as the integer it equals, every NaN alike.
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for v in &self.0 {
+            hash_val(v, state);
+        }
+    }
+}
+
+fn hash_val<H: std::hash::Hasher>(v: &Val, state: &mut H) {
+    use std::hash::Hash;
+    type_rank(v).hash(state);
+    match v {
+        Val::Null => {}
+        Val::Bool(b) => b.hash(state),
+        Val::Int(i) => i.hash(state),
+        Val::Float(f) => {
+            // the range where `f as i64` is exact and `int_float_cmp`
+            // compares an integer with the float exactly
+            let integral = f.fract() == 0.0
+                && *f >= -9.223_372_036_854_776e18
+                && *f < 9.223_372_036_854_776e18;
+            if integral {
+                (*f as i64).hash(state);
+            } else if f.is_nan() {
+                u64::MAX.hash(state);
+            } else {
+                f.to_bits().hash(state);
+            }
+        }
+        Val::String(s) => s.hash(state),
+        Val::Date(d) => d.hash(state),
+        Val::List(items) => {
+            items.len().hash(state);
+            for item in items {
+                hash_val(item, state);
+            }
+        }
+        Val::Map(map) => {
+            map.len().hash(state);
+            for (k, item) in map {
+                k.hash(state);
+                hash_val(item, state);
+            }
+        }
+        Val::Node(id) => id.hash(state),
+        Val::Rel(id) => id.hash(state),
+        Val::Path(p) => {
+            p.nodes.hash(state);
+            p.rels.hash(state);
+        }
+    }
+}
+
 impl PartialOrd for Key {
     fn partial_cmp(&self, other: &Key) -> Option<Ordering> {
         Some(self.cmp(other))

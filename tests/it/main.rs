@@ -10,6 +10,7 @@
 mod cli;
 mod cypher;
 mod dot;
+mod exec;
 mod extract;
 mod ingest;
 mod resolve;

@@ -2,12 +2,13 @@
 //! with aggregates, `DISTINCT`, `ORDER BY` (a top-k buffer when a `LIMIT`
 //! bounds it), `SKIP`, `LIMIT` and `WITH … WHERE`, in Cypher's order.
 //!
-//! Memory: a plain projection holds nothing; aggregation holds one entry
+//! Groups and distinct rows are found by hashing (`Key`'s hash agrees
+//! with Cypher's equality of values). Memory: a plain projection holds nothing; aggregation holds one entry
 //! per group; `DISTINCT` one key per distinct row; `ORDER BY … LIMIT k`
 //! at most 2·(skip + k) rows; only an unbounded `ORDER BY` holds them all.
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
 
 use super::super::ast::Projection;
 use super::super::expr::{eval, Env, Reader};
@@ -36,7 +37,7 @@ pub(super) struct ProjectOp<'a> {
     spec: ProjectSpec<'a>,
     /// Per group: its first input row and one accumulator per aggregate.
     groups: Option<Groups>,
-    seen: Option<BTreeSet<Key>>,
+    seen: Option<FxHashSet<Key>>,
     /// Rows waiting for `ORDER BY`, with their sort keys.
     sorted: Option<Vec<(Vec<Val>, Produced)>>,
     /// With `LIMIT`, the most rows `ORDER BY` needs to keep.
@@ -49,7 +50,7 @@ pub(super) struct ProjectOp<'a> {
 
 #[derive(Default)]
 struct Groups {
-    index: BTreeMap<Key, usize>,
+    index: FxHashMap<Key, usize>,
     groups: Vec<(Vec<Val>, Vec<Accumulator>)>,
 }
 
@@ -72,7 +73,7 @@ impl<'a> ProjectOp<'a> {
         ProjectOp {
             reader,
             groups: (!spec.plan.aggregates.is_empty()).then(Groups::default),
-            seen: spec.projection.distinct.then(BTreeSet::new),
+            seen: spec.projection.distinct.then(FxHashSet::default),
             sorted: ordering.then(Vec::new),
             top_k,
             skipped: 0,
@@ -99,20 +100,32 @@ impl<'a> ProjectOp<'a> {
             row,
         };
         let plan = self.spec.plan;
-        let mut key = Vec::new();
+        let mut values = Vec::new();
         for (i, (_, e)) in plan.items.iter().enumerate() {
             if !plan.item_has_aggregate[i] {
-                key.push(eval(e, &env, self.reader)?);
+                values.push(eval(e, &env, self.reader)?);
             }
         }
-        let fresh = self.fresh_accumulators();
+        let key = Key(values);
+        let known = self
+            .groups
+            .as_ref()
+            .and_then(|g| g.index.get(&key).copied());
+        let g = match known {
+            Some(g) => g,
+            None => {
+                let fresh = self.fresh_accumulators();
+                let Some(groups) = self.groups.as_mut() else {
+                    return Ok(());
+                };
+                groups.groups.push((row.to_vec(), fresh));
+                groups.index.insert(key, groups.groups.len() - 1);
+                groups.groups.len() - 1
+            }
+        };
         let Some(groups) = self.groups.as_mut() else {
             return Ok(());
         };
-        let g = *groups.index.entry(Key(key)).or_insert_with(|| {
-            groups.groups.push((row.to_vec(), fresh));
-            groups.groups.len() - 1
-        });
         for (acc, agg) in groups.groups[g].1.iter_mut().zip(&plan.aggregates) {
             let value = match &agg.arg {
                 Some(a) => eval(a, &env, self.reader)?,

@@ -7,9 +7,10 @@
 //! false and the comprehension empty.
 
 use super::{eval, Env, Reader, Result};
-use crate::cypher::ast::{Expr, ExprKind, PatternPart};
+use crate::cypher::ast::{Expr, ExprKind, PathKind, PatternPart, RelDirection};
 use crate::cypher::pattern::{compile_parts, Matcher, State};
 use crate::cypher::value::Val;
+use crate::graph::Direction;
 
 /// Whether `e` is a pattern predicate, looking through parentheses.
 pub fn is_pattern(e: &Expr) -> bool {
@@ -73,8 +74,74 @@ fn matches(
 
 /// A pattern predicate: whether `part` has at least one match.
 pub fn exists(part: &PatternPart, env: &Env<'_>, reader: &Reader<'_>) -> Result<bool> {
+    if let Some(answer) = one_hop_exists(part, env, reader)? {
+        return Ok(answer);
+    }
     let (_, found) = matches(part, env, reader, None, 1)?;
     Ok(!found.is_empty())
+}
+
+/// The semi-join of the most common predicate, `(a)-[:T]->()` (or
+/// `(a)-[:T]-(b)` with `b` bound, or an end node with labels): one
+/// relationship from a bound node, nothing else named or filtered. It is
+/// answered by walking `a`'s relationships until one fits, with no
+/// matcher and no copy of the row. `None` when the pattern has another
+/// shape.
+fn one_hop_exists(part: &PatternPart, env: &Env<'_>, reader: &Reader<'_>) -> Result<Option<bool>> {
+    let [(rel, end)] = part.hops.as_slice() else {
+        return Ok(None);
+    };
+    let start = &part.start;
+    let simple = part.kind == PathKind::All
+        && part.var.is_none()
+        && start.labels.is_empty()
+        && start.props.is_none()
+        && rel.var.is_none()
+        && rel.length.is_none()
+        && rel.props.is_none()
+        && end.props.is_none();
+    let Some(start_var) = start.var.as_ref().filter(|_| simple) else {
+        return Ok(None);
+    };
+    let from = match env.lookup(&start_var.name) {
+        Some(Val::Node(id)) => *id,
+        Some(Val::Null) => return Ok(Some(false)),
+        _ => return Ok(None),
+    };
+    let to = match end.var.as_ref().map(|v| env.lookup(&v.name)) {
+        None | Some(None) => None,
+        Some(Some(Val::Node(id))) => Some(*id),
+        Some(Some(Val::Null)) => return Ok(Some(false)),
+        Some(Some(_)) => return Ok(None),
+    };
+    // the end variable names the same node as the start: not this shape
+    if end.var.as_ref().is_some_and(|v| v.name == start_var.name) {
+        return Ok(None);
+    }
+    let direction = match rel.direction {
+        RelDirection::Right => Direction::Outgoing,
+        RelDirection::Left => Direction::Incoming,
+        RelDirection::Both => Direction::Both,
+    };
+    let graph = reader.graph;
+    for adj in graph.edges(from, direction) {
+        let other = adj.other(from);
+        if to.is_some_and(|t| t != other) {
+            continue;
+        }
+        let type_fits = rel.types.is_empty()
+            || graph
+                .rel(adj.rel)
+                .is_some_and(|r| rel.types.iter().any(|t| t.name == r.rel_type()));
+        let labels_fit = end.labels.is_empty()
+            || graph
+                .node(other)
+                .is_some_and(|n| end.labels.iter().all(|l| n.has_label(&l.name)));
+        if type_fits && labels_fit {
+            return Ok(Some(true));
+        }
+    }
+    Ok(Some(false))
 }
 
 /// A pattern comprehension: `map` evaluated for every match passing `filter`.
