@@ -61,6 +61,14 @@ impl<'a> Location<'a> {
     /// A query error rendered against this location.
     pub fn query_error(&self, error: QueryError) -> Error {
         let headline = format!("error[{}]: {}", error.code, error.message);
+        let typed = matches!(self.origin, "query" | "input" | "command");
+        if error.span.is_none() && typed {
+            // Nothing to point at in a statement the user has in front of them.
+            return Error::Query {
+                rendered: headline,
+                source: error,
+            };
+        }
         let at = self.offset + error.span.map_or(0, |s| s.start);
         Error::Query {
             rendered: self.annotate(&headline, at),

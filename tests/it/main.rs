@@ -13,5 +13,6 @@ mod dot;
 mod extract;
 mod ingest;
 mod resolve;
+mod shell;
 mod store;
 mod tck;
