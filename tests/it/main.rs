@@ -12,6 +12,7 @@ mod cypher;
 mod dot;
 mod extract;
 mod ingest;
+mod output;
 mod resolve;
 mod shell;
 mod store;
