@@ -386,7 +386,7 @@ fn run_ingest(
         }
     }
     let mut session = Session::open(graph, true)?;
-    let report = session.ingest(paths, err)?;
+    let report = session.ingest(paths, std::io::stderr().is_terminal(), err)?;
     writeln!(out, "{}", session::ingest_summary(&report, &session)).map_err(write_error)
 }
 

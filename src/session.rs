@@ -15,7 +15,7 @@ pub mod help;
 pub mod lex;
 pub mod split;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -421,17 +421,27 @@ impl Session {
     }
 
     /// Reads articles and ingests them, saving the graph when it changed.
-    /// Warnings about skipped files go to `err`.
-    pub fn ingest(&mut self, paths: &[PathBuf], err: &mut dyn Write) -> Result<IngestReport> {
+    /// Warnings about skipped files go to `err`; with `progress` (stderr is
+    /// a terminal) a progress bar shows files, MB/s, entities and the ETA.
+    pub fn ingest(
+        &mut self,
+        paths: &[PathBuf],
+        progress: bool,
+        err: &mut dyn Write,
+    ) -> Result<IngestReport> {
         let articles = read_articles(paths, err)?;
-        let extractions = extract::extract_all(&articles);
         let took = self.lock.is_none();
         if took {
             self.lock = Some(WriteLock::acquire(&self.path)?);
         }
         let result = (|| {
             self.refresh(err)?;
-            let report = ingest::ingest(&mut self.graph, &articles, &extractions)?;
+            let report = if progress && articles.len() > 1 {
+                self.ingest_with_progress(&articles)?
+            } else {
+                let extractions = extract::extract_all(&articles);
+                ingest::ingest(&mut self.graph, &articles, &extractions)?
+            };
             if report.nodes > 0 || report.rels > 0 || !self.path.exists() {
                 self.save()?;
             }
@@ -441,6 +451,37 @@ impl Session {
             self.lock = None;
         }
         result
+    }
+
+    /// Ingests in batches to move a progress bar. The graph is the same as
+    /// ingesting all at once (ingest does not depend on how articles are
+    /// split into calls).
+    fn ingest_with_progress(&mut self, articles: &[extract::Article]) -> Result<IngestReport> {
+        const BATCH: usize = 64;
+        let bar = indicatif::ProgressBar::new(articles.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} files  {msg}  {elapsed} (ETA {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let started = Instant::now();
+        let mut bytes = 0usize;
+        let mut total = IngestReport::default();
+        for batch in articles.chunks(BATCH) {
+            let extractions = extract::extract_all(batch);
+            let report = ingest::ingest(&mut self.graph, batch, &extractions)?;
+            total.articles += report.articles;
+            total.skipped_articles += report.skipped_articles;
+            total.nodes += report.nodes;
+            total.rels += report.rels;
+            bytes += batch.iter().map(|a| a.text.len()).sum::<usize>();
+            let mb_per_s = bytes as f64 / 1e6 / started.elapsed().as_secs_f64().max(1e-6);
+            bar.set_message(format!("{mb_per_s:.1} MB/s, +{} nodes", total.nodes));
+            bar.inc(batch.len() as u64);
+        }
+        bar.finish_and_clear();
+        Ok(total)
     }
 
     fn run_command(
@@ -495,7 +536,7 @@ impl Session {
                 .map_err(io)
             }
             Command::Ingest(paths) => {
-                let report = self.ingest(&paths, err)?;
+                let report = self.ingest(&paths, std::io::stderr().is_terminal(), err)?;
                 let note: &mut dyn Write = if data { &mut *err } else { &mut *out };
                 writeln!(note, "{}", ingest_summary(&report, self)).map_err(io)
             }
