@@ -181,6 +181,10 @@ impl Table {
     }
 
     fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.columns.is_empty() {
+            // A statement that returns nothing has no header either.
+            return Ok(());
+        }
         let mut writer = csv::Writer::from_writer(out);
         writer.write_record(&self.columns)?;
         for row in &self.rows {

@@ -173,7 +173,13 @@ impl Session {
             .find_map(|k| node.property(k).map(|v| display_value(&v)))
             .unwrap_or_else(|| format!("node {}", id.0));
         let labels: String = node.labels().iter().map(|l| format!(":{l}")).collect();
-        format!("{name} ({labels})")
+        // An event is known by its type and date (`meeting 2025-08-18`).
+        let date = node
+            .property("date")
+            .filter(|_| node.property("name").is_none())
+            .map(|d| format!(" {}", display_value(&d)))
+            .unwrap_or_default();
+        format!("{name}{date} ({labels})")
     }
 
     pub(super) fn who(
