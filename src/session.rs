@@ -927,7 +927,8 @@ fn unquote_arg(text: &str) -> String {
 
 /// Parses `NAME=VALUE`. VALUE is JSON when it looks like JSON (starts
 /// with `[`, `{`, `"`, a digit or `-`, or is `true`, `false`, `null`) and
-/// must then be valid; any other text is a plain string (`name=Ana`).
+/// must then be valid; `'text'` is the string inside the quotes; any other
+/// text is a plain string (`name=Ana`).
 pub fn parse_param(text: &str) -> Result<(String, Value)> {
     let (name, value) = text
         .split_once('=')
@@ -945,7 +946,11 @@ pub fn parse_param(text: &str) -> Result<(String, Value)> {
     let looks_json = trimmed
         .starts_with(|c: char| matches!(c, '[' | '{' | '"' | '-') || c.is_ascii_digit())
         || matches!(trimmed, "true" | "false" | "null");
-    let value = if looks_json {
+    let quoted = trimmed.len() >= 2 && trimmed.starts_with('\'') && trimmed.ends_with('\'');
+    let value = if quoted {
+        // 'text', as a Cypher string literal is written
+        Value::String(trimmed[1..trimmed.len() - 1].to_string())
+    } else if looks_json {
         let json = serde_json::from_str::<serde_json::Value>(trimmed).map_err(|e| {
             Error::Usage(format!(
                 "parameter `{name}`: `{trimmed}` is not valid JSON ({e}); quote a string as '\"...\"'"
@@ -991,6 +996,7 @@ mod tests {
             ("n=3", ("n", Value::Int(3))),
             ("name=Phùng Sĩ Tấn", ("name", Value::from("Phùng Sĩ Tấn"))),
             ("$x=\"quoted\"", ("x", Value::from("quoted"))),
+            ("y='single'", ("y", Value::from("single"))),
             (
                 "l=[1, 2.5]",
                 ("l", Value::List(vec![Value::Int(1), Value::Float(2.5)])),

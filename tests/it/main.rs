@@ -8,6 +8,7 @@
 )]
 
 mod cli;
+mod commands;
 mod cypher;
 mod dot;
 mod extract;
