@@ -267,7 +267,7 @@ where
         Command::Ingest { paths } => run_ingest(graph, &paths, out, err),
         Command::Extract { format, paths } => run_extract(format, &paths, out, err),
         Command::Query { settings, query } => {
-            let mut session = open_session(graph, &settings, out)?;
+            let mut session = open_session(graph, &settings)?;
             session.execute(&query, out, err)
         }
         Command::Run {
@@ -276,7 +276,7 @@ where
             continue_on_error,
             files,
         } => {
-            let mut session = open_session(graph, &settings, out)?;
+            let mut session = open_session(graph, &settings)?;
             session.echo = echo;
             session.continue_on_error = continue_on_error;
             for file in files {
@@ -300,7 +300,7 @@ where
             history,
             no_history,
         } => {
-            let session = open_session(graph, &settings, out)?;
+            let session = open_session(graph, &settings)?;
             let history = if no_history {
                 crate::repl::History::None
             } else {
@@ -342,7 +342,7 @@ fn terminal_width() -> Option<usize> {
     terminal_size::terminal_size().map(|(width, _)| usize::from(width.0))
 }
 
-fn open_session(graph: &Path, settings: &QuerySettings, _out: &mut dyn Write) -> Result<Session> {
+fn open_session(graph: &Path, settings: &QuerySettings) -> Result<Session> {
     // Flags first: a bad one is a usage error before anything is opened.
     let mut params = Vec::new();
     for param in &settings.params {

@@ -209,6 +209,8 @@ fn interactive(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<()> {
+    let mut session = session;
+    session.footer_time = true;
     let session = Rc::new(RefCell::new(session));
     let config = rustyline::Config::builder()
         .auto_add_history(false)

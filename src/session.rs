@@ -74,6 +74,8 @@ pub struct Session {
     pub continue_on_error: bool,
     /// Table width and wrapping (the width of the terminal, if any).
     pub layout: Layout,
+    /// Show each table's time in its footer (the interactive shell does).
+    pub footer_time: bool,
     pub params: Params,
     pub options: Options,
     /// A per-statement time limit.
@@ -155,6 +157,7 @@ impl Session {
             echo: false,
             continue_on_error: false,
             layout: Layout::default(),
+            footer_time: false,
             params: Params::new(),
             options: Options::default(),
             timeout: None,
@@ -243,8 +246,9 @@ impl Session {
                 .run_command(command, out, err)
                 .map_err(|e| at.other_error(e, 0));
         }
-        if !split::script_pieces(input).is_ok_and(|p| !p.is_empty()) {
-            // Only white space, comments or `;`: nothing to run.
+        if split::script_pieces(input).is_ok_and(|p| p.is_empty()) {
+            // Only white space, comments or `;`: nothing to run. (An open
+            // string goes on to the parser, which says where it starts.)
             return Ok(());
         }
         self.run_statement(trimmed.trim_end_matches(';'), at, out, err)
@@ -358,7 +362,7 @@ impl Session {
         let params = self.params.clone();
         let (table, elapsed, changes) = self.query(query, &params, at, err)?;
         self.warn_unknown_names(query, err)?;
-        self.show(&table, elapsed, &changes, out, err)?;
+        self.show(&table, Some(elapsed), &changes, out, err)?;
         self.last = Some(table);
         Ok(())
     }
@@ -368,14 +372,14 @@ impl Session {
     fn show(
         &self,
         table: &Table,
-        elapsed: Duration,
+        elapsed: Option<Duration>,
         changes: &Changes,
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> Result<()> {
         let mut layout = self.layout;
-        if self.timing && !self.format.is_data() {
-            layout.elapsed = Some(elapsed);
+        if (self.timing || self.footer_time) && !self.format.is_data() {
+            layout.elapsed = elapsed;
         }
         table
             .write_laid_out(self.format, &layout, out)
@@ -386,7 +390,10 @@ impl Session {
         } else if table.columns.is_empty() && !self.format.is_data() {
             writeln!(notes, "(no changes, no rows)").map_err(output_error)?;
         }
-        if self.timing && (self.format.is_data() || table.columns.is_empty()) {
+        if let (true, Some(elapsed)) = (
+            self.timing && (self.format.is_data() || table.columns.is_empty()),
+            elapsed,
+        ) {
             writeln!(notes, "time: {}", crate::table::format_duration(elapsed))
                 .map_err(output_error)?;
         }

@@ -59,7 +59,7 @@ impl Session {
     ) -> Result<Table> {
         let at = Location::whole("command", query);
         let (table, elapsed, changes) = self.query(query, &params, at, err)?;
-        self.show(&table, elapsed, &changes, out, err)?;
+        self.show(&table, Some(elapsed), &changes, out, err)?;
         Ok(table)
     }
 
@@ -108,13 +108,7 @@ impl Session {
                 .collect::<Vec<_>>()
         });
         table.rows.extend(key_rows);
-        self.show(
-            &table,
-            std::time::Duration::ZERO,
-            &Changes::default(),
-            out,
-            err,
-        )
+        self.show(&table, None, &Changes::default(), out, err)
     }
 
     pub(super) fn find(
@@ -264,13 +258,7 @@ impl Session {
                 Item::String(self.describe(node.id)),
             ]);
         }
-        self.show(
-            &steps,
-            std::time::Duration::ZERO,
-            &Changes::default(),
-            out,
-            err,
-        )?;
+        self.show(&steps, None, &Changes::default(), out, err)?;
         self.last = Some(result);
         Ok(())
     }
