@@ -32,6 +32,7 @@ fn shell(graph: &Path) -> Shell {
         .env("KG_HISTORY", history_file(graph))
         .env("TERM", "xterm")
         .env_remove("COLUMNS");
+    command.current_dir(graph.parent().unwrap());
     let mut session = Session::spawn(command).unwrap();
     session.get_process_mut().set_window_size(120, 40).unwrap();
     session.set_expect_timeout(Some(Duration::from_secs(30)));
@@ -214,5 +215,23 @@ fn another_kg_can_write_while_the_shell_is_open_and_the_shell_reloads() {
         .assert()
         .success()
         .stdout("n\n13\n");
+    shell.quit();
+}
+
+#[test]
+fn tab_completes_a_file_name_after_source() {
+    let (dir, graph) = ingested();
+    std::fs::write(
+        dir.path().join("people-count.cypher"),
+        "MATCH (p:Person) RETURN count(p) AS sourced;\n",
+    )
+    .unwrap();
+    let mut shell = shell(&graph);
+    shell.session.send(":source people-c\t").unwrap();
+    shell.expect("ount.cypher");
+    shell.session.send("\r").unwrap();
+    shell.expect("| sourced |");
+    shell.expect("| 11      |");
+    shell.expect("kg> ");
     shell.quit();
 }
