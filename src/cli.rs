@@ -1,22 +1,36 @@
 //! The command line: clap subcommands mapped onto the library. Results go
-//! to `out`, warnings to `err`; `main.rs` owns the real streams.
+//! to `out`, warnings and errors to `err`; `main.rs` owns the real streams
+//! and turns the outcome into an exit status with [`exit_code`].
 
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::error::{Error, Result};
 use crate::extract::{self, Extraction};
 use crate::session::{self, Session};
+use crate::store;
 use crate::table::Format;
-use crate::{ingest, store};
+
+const EXAMPLES: &str = "\
+Examples:
+  kg ingest data/articles
+  kg query \"MATCH (p:Person)-[:HOLDS]->(r:Role) RETURN p.name, r.title\"
+  kg query --format json --param 'name=Phùng Sĩ Tấn' 'MATCH (p:Person {name: $name}) RETURN p.rank'
+
+  kg run --echo data/queries/tour.cypher
+  kg repl
+  kg export --format dot -o graph.dot
+
+Exit status: 0 on success, 1 when a query, script or file fails,
+2 when the command line is wrong (unknown flag, bad value).";
 
 /// kg: a knowledge-graph store for news.
 #[derive(Debug, Parser)]
-#[command(name = "kg", version, about)]
+#[command(name = "kg", version, about, after_help = EXAMPLES)]
 pub struct Cli {
     /// The graph file.
     #[arg(long, global = true, env = "KG_GRAPH", default_value = "kg.graph")]
@@ -28,12 +42,22 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read articles (files or folders, recursively; `-` for stdin) into the graph.
+    #[command(
+        after_help = "Examples:\n  kg ingest data/articles\n  kg ingest a.txt b.json more/\n  cat article.txt | kg ingest -\n\n\
+        Creates the graph file when absent. A path that does not exist is an error;\n\
+        files that are not text are skipped with a warning."
+    )]
     Ingest {
+        /// Article files (.txt, .json, .jsonl) or folders; `-` reads standard input.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
     /// Extract people, roles, institutions, places and events without touching any graph.
+    #[command(
+        after_help = "Examples:\n  kg extract data/articles\n  kg extract --format json article.txt"
+    )]
     Extract {
+        /// How records are printed.
         #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
         format: ExtractFormat,
         /// Article files or folders; `-` reads standard input.
@@ -41,25 +65,55 @@ pub enum Command {
         paths: Vec<PathBuf>,
     },
     /// Run one Cypher statement.
+    #[command(
+        after_help = "Examples:\n  kg query \"MATCH (p:Person) RETURN p.name ORDER BY p.name\"\n  \
+        kg query --format csv --param n=5 'MATCH (e:Event) RETURN e.type, e.date LIMIT $n'\n  \
+        kg query --format json --timing \"MATCH (p:Person) RETURN p\" | jq .p.properties.name\n\n\
+        With csv and json only rows go to standard output; timings, warnings and\n\
+        summaries go to standard error. Exit status 1 when the query fails."
+    )]
     Query {
         #[command(flatten)]
         settings: QuerySettings,
+        /// The Cypher statement (a trailing `;` is allowed).
         query: String,
     },
-    /// Run scripted query files (statements separated by `;`).
+    /// Run scripts: statements separated by `;`, `//` and `/* */` comments, `:commands`.
+    #[command(
+        after_help = "Examples:\n  kg run --echo data/queries/tour.cypher\n  kg run --format csv report.cypher > report.csv\n  \
+        echo \"MATCH (n) RETURN count(n);\" | kg run -\n\n\
+        An error is reported as FILE:LINE:COL with the line and a caret, and stops\n\
+        the run (exit status 1) unless --continue-on-error."
+    )]
     Run {
         #[command(flatten)]
         settings: QuerySettings,
-        /// Print each statement before its result.
+        /// Print each statement before its result (on standard error with csv/json).
         #[arg(long)]
         echo: bool,
+        /// Report every failing statement and go on; exit status 1 at the end.
+        #[arg(long)]
+        continue_on_error: bool,
+        /// Script files; `-` reads standard input.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
     /// The interactive shell.
+    #[command(
+        after_help = "Examples:\n  kg repl\n  kg --graph news.graph repl --history /tmp/kg-history\n\n\
+        Statements end with `;` outside strings and comments; :help lists the\n\
+        commands. History is kept in the user's data folder (kg/history), or in\n\
+        KG_HISTORY or --history FILE; --no-history keeps none."
+    )]
     Repl {
         #[command(flatten)]
         settings: QuerySettings,
+        /// Keep the history in FILE.
+        #[arg(long, value_name = "FILE", env = "KG_HISTORY")]
+        history: Option<PathBuf>,
+        /// Keep no history.
+        #[arg(long, conflicts_with = "history")]
+        no_history: bool,
     },
     /// Export a subgraph (what --query returns, else the whole graph).
     Export {
@@ -73,7 +127,18 @@ pub enum Command {
         output: Option<PathBuf>,
     },
     /// Counts per label and relationship type, file size and load time.
+    #[command(after_help = "Examples:\n  kg stats\n  kg --graph news.graph stats")]
     Stats,
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  kg completions bash > ~/.local/share/bash-completion/completions/kg\n  \
+        kg completions zsh > ~/.zfunc/_kg\n  kg completions fish > ~/.config/fish/completions/kg.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Options shared by the commands that run queries.
@@ -82,9 +147,16 @@ pub struct QuerySettings {
     /// How results are printed.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Bind `$NAME`; VALUE is JSON (`3`, `"x"`, `[1,2]`) or else a plain string.
+    /// Bind `$NAME`; VALUE is JSON (`3`, `"x"`, `[1,2]`) or else a plain string
+    /// (text that starts like JSON must be valid JSON).
     #[arg(long = "param", value_name = "NAME=VALUE")]
     pub params: Vec<String>,
+    /// Start an empty graph when the graph file does not exist.
+    #[arg(long)]
+    pub create: bool,
+    /// Wrap long table cells instead of cutting them with `…`.
+    #[arg(long)]
+    pub wrap: bool,
     /// Print how long each statement took.
     #[arg(long)]
     pub timing: bool,
@@ -116,6 +188,41 @@ fn write_error(e: std::io::Error) -> Error {
     Error::io("<output>", e)
 }
 
+/// The exit status for an error: 2 for a wrong command line, else 1.
+pub fn exit_code(error: &Error) -> u8 {
+    match error {
+        Error::CommandLine(_) => 2,
+        _ => 1,
+    }
+}
+
+/// `kg help` and `kg help SUBCOMMAND [--help]` as `kg [SUBCOMMAND] --help`
+/// (clap's own `help` refuses `--help`).
+fn rewrite_help(args: Vec<OsString>) -> Vec<OsString> {
+    let mut i = 1;
+    while let Some(arg) = args.get(i) {
+        if arg == "--graph" {
+            i += 2;
+        } else if arg.to_string_lossy().starts_with('-') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    if args.get(i).is_some_and(|a| a == "help") {
+        let mut rewritten = args[..i].to_vec();
+        rewritten.extend(
+            args[i + 1..]
+                .iter()
+                .filter(|a| !a.to_string_lossy().starts_with('-'))
+                .cloned(),
+        );
+        rewritten.push("--help".into());
+        return rewritten;
+    }
+    args
+}
+
 /// Parses `args` and runs the command, writing results to `out` and
 /// warnings to `err`.
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> Result<()>
@@ -123,38 +230,87 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    let args = rewrite_help(args.into_iter().map(Into::into).collect());
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             write!(out, "{e}").map_err(write_error)?;
             return Ok(());
         }
-        Err(e) => return Err(Error::Usage(e.to_string().trim_end().to_string())),
+        Err(e) => {
+            let text = e.to_string();
+            let text = text.trim_end();
+            return Err(Error::CommandLine(
+                text.strip_prefix("error: ").unwrap_or(text).to_string(),
+            ));
+        }
     };
     let graph = cli.graph.as_path();
+    // Every command that reads the graph needs the file; only ingest (and
+    // --create) starts one. Checked before any lock file is made.
+    let create = match &cli.command {
+        Command::Query { settings, .. }
+        | Command::Run { settings, .. }
+        | Command::Repl { settings, .. } => Some(settings.create),
+        Command::Export { .. } | Command::Stats => Some(false),
+        Command::Ingest { .. } | Command::Extract { .. } | Command::Completions { .. } => None,
+    };
+    if create == Some(false) && !graph.exists() {
+        return Err(Error::Usage(format!(
+            "{}: no such graph file; build one with `kg --graph {} ingest ARTICLES...`, \
+             or pass --create to start an empty one",
+            graph.display(),
+            graph.display()
+        )));
+    }
     match cli.command {
         Command::Ingest { paths } => run_ingest(graph, &paths, out, err),
         Command::Extract { format, paths } => run_extract(format, &paths, out, err),
         Command::Query { settings, query } => {
             let mut session = open_session(graph, &settings)?;
-            session.execute(&query, out)
+            session.execute(&query, out, err)
         }
         Command::Run {
             settings,
             echo,
+            continue_on_error,
             files,
         } => {
             let mut session = open_session(graph, &settings)?;
             session.echo = echo;
+            session.continue_on_error = continue_on_error;
             for file in files {
-                let script = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
-                session
-                    .run_script(&script, out)
-                    .map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
+                let script = if file.as_os_str() == "-" {
+                    std::io::read_to_string(std::io::stdin())
+                        .map_err(|e| Error::io("<stdin>", e))?
+                } else {
+                    std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?
+                };
+                let origin = if file.as_os_str() == "-" {
+                    "<stdin>".to_string()
+                } else {
+                    file.display().to_string()
+                };
+                session.run_script(&script, &origin, out, err)?;
             }
             Ok(())
         }
-        Command::Repl { settings } => crate::repl::run(open_session(graph, &settings)?, out),
+        Command::Repl {
+            settings,
+            history,
+            no_history,
+        } => {
+            let session = open_session(graph, &settings)?;
+            let history = if no_history {
+                crate::repl::History::None
+            } else {
+                match history {
+                    Some(file) => crate::repl::History::File(file),
+                    None => crate::repl::History::Default,
+                }
+            };
+            crate::repl::run(session, history, out, err)
+        }
         Command::Export {
             format: ExportFormat::Dot,
             query,
@@ -168,38 +324,49 @@ where
             }
         }
         Command::Stats => run_stats(graph, out),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "kg", out);
+            Ok(())
+        }
     }
+}
+
+/// The terminal's width when standard output is one (`COLUMNS` wins).
+fn terminal_width() -> Option<usize> {
+    if let Some(columns) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return Some(columns);
+    }
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(width, _)| usize::from(width.0))
 }
 
 fn open_session(graph: &Path, settings: &QuerySettings) -> Result<Session> {
-    let mut session = Session::open(graph, true)?;
+    // Flags first: a bad one is a usage error before anything is opened.
+    let mut params = Vec::new();
+    for param in &settings.params {
+        let (name, value) = session::parse_param(param).map_err(|e| match e {
+            Error::Usage(message) => Error::CommandLine(format!("--param: {message}")),
+            other => other,
+        })?;
+        params.push((name, value));
+    }
+    let timeout = match settings.timeout {
+        Some(seconds) => Some(Duration::try_from_secs_f64(seconds).map_err(|_| {
+            Error::CommandLine(format!("--timeout {seconds} is not a number of seconds"))
+        })?),
+        None => None,
+    };
+    let mut session = Session::open_shared(graph)?;
     session.format = settings.format;
     session.timing = settings.timing;
     session.options.max_hops = settings.max_hops;
-    if let Some(seconds) = settings.timeout {
-        let timeout = Duration::try_from_secs_f64(seconds)
-            .map_err(|_| Error::Usage(format!("--timeout {seconds} is not a number of seconds")))?;
-        session.timeout = Some(timeout);
-    }
-    for param in &settings.params {
-        let (name, value) = session::parse_param(param)?;
-        session.params.insert(name, value);
-    }
+    session.timeout = timeout;
+    session.layout.width = terminal_width();
+    session.layout.wrap = settings.wrap;
+    session.params.extend(params);
     Ok(session)
-}
-
-fn read_articles(paths: &[PathBuf], err: &mut dyn Write) -> Result<Vec<extract::Article>> {
-    let (articles, warnings) = extract::read_paths(paths);
-    for warning in warnings {
-        writeln!(
-            err,
-            "kg: warning: {}: {}",
-            warning.path.display(),
-            warning.message
-        )
-        .map_err(write_error)?;
-    }
-    Ok(articles)
 }
 
 fn run_ingest(
@@ -208,26 +375,19 @@ fn run_ingest(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<()> {
-    let mut session = Session::open(graph, true)?;
-    let articles = read_articles(paths, err)?;
-    let extractions = extract::extract_all(&articles);
-    let report = ingest::ingest(session.graph_mut(), &articles, &extractions)?;
-    if report.nodes > 0 || report.rels > 0 || !graph.exists() {
-        session.save()?;
+    // Paths are checked before the graph is opened, so a wrong one leaves
+    // no graph (or lock) file behind.
+    for path in paths {
+        if path.as_os_str() != "-" && !path.exists() {
+            return Err(Error::Usage(format!(
+                "{}: no such file or folder; nothing was ingested",
+                path.display()
+            )));
+        }
     }
-    writeln!(
-        out,
-        "ingested {} article{} ({} already present): +{} nodes, +{} relationships; graph {} now has {} nodes, {} relationships",
-        report.articles,
-        if report.articles == 1 { "" } else { "s" },
-        report.skipped_articles,
-        report.nodes,
-        report.rels,
-        graph.display(),
-        session.graph().node_count(),
-        session.graph().rel_count()
-    )
-    .map_err(write_error)
+    let mut session = Session::open(graph, true)?;
+    let report = session.ingest(paths, std::io::stderr().is_terminal(), err)?;
+    writeln!(out, "{}", session::ingest_summary(&report, &session)).map_err(write_error)
 }
 
 fn run_extract(
@@ -236,7 +396,7 @@ fn run_extract(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<()> {
-    let articles = read_articles(paths, err)?;
+    let articles = session::read_articles(paths, err)?;
     let extractions = extract::extract_all(&articles);
     for extraction in &extractions {
         match format {

@@ -32,6 +32,10 @@ pub enum Error {
     /// Anything else the user did wrong, said plainly.
     #[error("{0}")]
     Usage(String),
+    /// The command line itself is wrong: an unknown flag, a bad value
+    /// (`kg` exits with status 2).
+    #[error("{0}")]
+    CommandLine(String),
 }
 
 impl Error {

@@ -1,5 +1,5 @@
 //! The `kg` binary: parses the command line, runs it, maps the outcome to an
-//! exit code. A closed pipe (`kg query ... | head`) is not an error.
+//! exit code (`cli::exit_code`: 2 for a wrong command line, else 1). A closed pipe (`kg query ... | head`) is not an error.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             let _ = writeln!(err, "kg: {e}");
-            ExitCode::FAILURE
+            ExitCode::from(kg::cli::exit_code(&e))
         }
     }
 }

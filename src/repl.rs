@@ -1,117 +1,323 @@
-//! The interactive shell: a rustyline loop over a `Session`. Input runs
-//! until a line ends with `;` (or is a `:command`); history is kept in
-//! `~/.kg_history`; Ctrl-C drops the current input or cancels a running
-//! query, Ctrl-D leaves. Errors are printed and the loop goes on.
+//! The interactive shell: a rustyline loop over a `Session`. A statement
+//! runs once a `;` ends it outside strings and comments (several on one
+//! line run in turn); until then the prompt turns into `  -> `. Tab
+//! completes (`complete`), the line is coloured (`highlight`), history hints
+//! appear in grey, and each statement is appended to the history file
+//! (`history`) as soon as it is entered. Ctrl-C drops the input or cancels a
+//! running query, Ctrl-D leaves.
+//!
+//! Fed from a pipe, the shell reads statements the same way without
+//! prompts or colours, and exits with status 1 if any failed.
 
-use std::io::Write;
-use std::path::PathBuf;
+pub mod complete;
+pub mod highlight;
+mod history;
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::io::{BufRead, IsTerminal, Write};
+use std::rc::Rc;
 use std::sync::atomic::Ordering;
 
+use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::error::ReadlineError;
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::hint::{Hinter, HistoryHinter};
+use rustyline::history::DefaultHistory;
+
+pub use history::History;
 
 use crate::error::{Error, Result};
-use crate::session::Session;
+use crate::session::split::{self, PieceKind, Tail};
+use crate::session::{self, Location, Session};
 
-/// Asks for more lines until the statement is complete.
-struct StatementValidator;
+const PROMPT: &str = "kg> ";
+const CONTINUATION: &str = "  -> ";
 
-impl rustyline::completion::Completer for StatementValidator {
-    type Candidate = String;
+/// The editor's helper: completion, hints and colours over the session.
+struct Helper {
+    session: Rc<RefCell<Session>>,
+    files: FilenameCompleter,
+    hinter: HistoryHinter,
 }
 
-impl rustyline::hint::Hinter for StatementValidator {
+impl Completer for Helper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        ctx: &rustyline::Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let session = self.session.borrow();
+        let params: Vec<String> = session.params.keys().cloned().collect();
+        let (context, completion) = complete::complete(line, pos, session.graph(), &params);
+        if context == complete::Context::File {
+            return self.files.complete(line, pos, ctx);
+        }
+        let pairs = completion
+            .candidates
+            .into_iter()
+            .map(|c| Pair {
+                display: c.clone(),
+                replacement: c,
+            })
+            .collect();
+        Ok((completion.start, pairs))
+    }
+}
+
+impl Hinter for Helper {
     type Hint = String;
-}
 
-impl rustyline::highlight::Highlighter for StatementValidator {}
-
-impl rustyline::Helper for StatementValidator {}
-
-impl Validator for StatementValidator {
-    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        Ok(if is_complete(ctx.input()) {
-            ValidationResult::Valid(None)
-        } else {
-            ValidationResult::Incomplete
-        })
+    fn hint(&self, line: &str, pos: usize, ctx: &rustyline::Context<'_>) -> Option<String> {
+        self.hinter.hint(line, pos, ctx)
     }
 }
 
-/// A statement is complete when it ends with `;`, is a `:command`, or is
-/// blank (an empty line does nothing).
-pub fn is_complete(input: &str) -> bool {
-    let trimmed = input.trim();
-    trimmed.is_empty() || trimmed.starts_with(':') || trimmed.ends_with(';')
-}
-
-fn history_path() -> Option<PathBuf> {
-    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".kg_history"))
-}
-
-/// Runs the shell until Ctrl-D or `:quit`.
-pub fn run(mut session: Session, out: &mut dyn Write) -> Result<()> {
-    let readline_error = |e: ReadlineError| Error::Usage(format!("terminal: {e}"));
-    let mut editor =
-        rustyline::Editor::<StatementValidator, rustyline::history::DefaultHistory>::new()
-            .map_err(readline_error)?;
-    editor.set_helper(Some(StatementValidator));
-    let history = history_path();
-    if let Some(path) = &history {
-        // A missing history file is normal on first use.
-        let _ = editor.load_history(path);
+impl rustyline::highlight::Highlighter for Helper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        Cow::Owned(highlight::highlight(line))
     }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, _forced: bool) -> bool {
+        true
+    }
+}
+
+impl rustyline::validate::Validator for Helper {}
+
+impl rustyline::Helper for Helper {}
+
+fn readline_error(e: ReadlineError) -> Error {
+    Error::Usage(format!("terminal: {e}"))
+}
+
+fn io(e: std::io::Error) -> Error {
+    Error::io("<output>", e)
+}
+
+/// Runs the shell until Ctrl-D, end of input or `:quit`.
+pub fn run(
+    session: Session,
+    history: History,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
     let cancel = session.options.cancel.clone();
     // Ctrl-C during a query arrives as SIGINT (rustyline reads it as a key
     // while editing); a second handler cannot be installed, which only
     // happens when the REPL is started twice in one process.
     let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
-    let io = |e| Error::io("<stdout>", e);
-    writeln!(
-        out,
-        "kg {} on {} ({} nodes, {} relationships). :help for help, Ctrl-D to leave.",
-        env!("CARGO_PKG_VERSION"),
-        session.path().display(),
-        session.graph().node_count(),
-        session.graph().rel_count()
-    )
-    .map_err(io)?;
-    loop {
-        match editor.readline("kg> ") {
-            Ok(line) => {
-                let input = line.trim();
-                if input.is_empty() {
-                    continue;
-                }
-                let _ = editor.add_history_entry(input);
-                if matches!(input.trim_end_matches(';'), ":quit" | ":q" | ":exit") {
-                    break;
-                }
-                session.options.cancel.store(false, Ordering::Relaxed);
-                if let Err(e) = session.execute(input, out) {
-                    writeln!(out, "{e}").map_err(io)?;
-                }
-            }
-            Err(ReadlineError::Interrupted) => continue,
-            Err(ReadlineError::Eof) => break,
-            Err(e) => return Err(readline_error(e)),
-        }
+    if std::io::stdin().is_terminal() {
+        interactive(session, history, out, err)
+    } else {
+        piped(session, out, err)
     }
-    if let Some(path) = &history {
-        let _ = editor.save_history(path);
-    }
-    Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_complete;
-
-    #[test]
-    fn statements_end_with_a_semicolon() {
-        assert!(is_complete("MATCH (n) RETURN n;"));
-        assert!(is_complete(":help"));
-        assert!(is_complete("   "));
-        assert!(!is_complete("MATCH (n)\nRETURN n"));
+/// Runs the complete pieces of `input`; returns how many failed and
+/// whether `:quit` was among them.
+fn run_pieces(
+    session: &mut Session,
+    input: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    mut on_statement: impl FnMut(&str),
+) -> Result<(usize, bool)> {
+    let mut failures = 0;
+    for piece in split::split(input).pieces {
+        on_statement(piece.text);
+        if piece.kind == PieceKind::Command
+            && matches!(
+                session::parse_command(&piece.text[1..]),
+                Ok(session::Command::Quit)
+            )
+        {
+            return Ok((failures, true));
+        }
+        session.options.cancel.store(false, Ordering::Relaxed);
+        let at = Location {
+            origin: "input",
+            source: input,
+            offset: piece.start,
+        };
+        let text = if piece.kind == PieceKind::Statement {
+            &input[piece.start..piece.start + piece.text.len()]
+        } else {
+            piece.text
+        };
+        let at = Location {
+            source: text,
+            offset: 0,
+            ..at
+        };
+        if let Err(e) = session.execute_at(text, at, out, err) {
+            if matches!(&e, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return Err(e);
+            }
+            failures += 1;
+            writeln!(err, "{e}").map_err(io)?;
+        }
+        out.flush().map_err(io)?;
     }
+    Ok((failures, false))
+}
+
+/// Statements from a pipe: no prompts; exit status 1 when any failed.
+fn piped(mut session: Session, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+    let mut buffer = String::new();
+    let mut failures = 0;
+    let stdin = std::io::stdin();
+    for line in stdin.lock().lines() {
+        let line = line.map_err(|e| Error::io("<stdin>", e))?;
+        buffer.push_str(&line);
+        buffer.push('\n');
+        if !split::split(&buffer).is_complete() {
+            continue;
+        }
+        let (failed, quit) = run_pieces(&mut session, &buffer, out, err, |_| {})?;
+        failures += failed;
+        buffer.clear();
+        if quit {
+            break;
+        }
+    }
+    if let Tail::Open { .. } | Tail::Unclosed { .. } = split::split(&buffer).tail {
+        failures += 1;
+        writeln!(
+            err,
+            "kg: the input ended inside a statement (no `;` after it)"
+        )
+        .map_err(io)?;
+    }
+    match failures {
+        0 => Ok(()),
+        1 => Err(Error::Usage("1 statement failed".to_string())),
+        n => Err(Error::Usage(format!("{n} statements failed"))),
+    }
+}
+
+fn interactive(
+    session: Session,
+    history: History,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let mut session = session;
+    session.footer_time = true;
+    let session = Rc::new(RefCell::new(session));
+    let config = rustyline::Config::builder()
+        .auto_add_history(false)
+        .completion_type(rustyline::CompletionType::List)
+        .build();
+    let mut editor =
+        rustyline::Editor::<Helper, DefaultHistory>::with_config(config).map_err(readline_error)?;
+    editor.set_helper(Some(Helper {
+        session: Rc::clone(&session),
+        files: FilenameCompleter::new(),
+        hinter: HistoryHinter::new(),
+    }));
+    let history_path = history.path();
+    if let Some(path) = &history_path {
+        // A missing history file is normal on first use.
+        let _ = editor.load_history(path);
+    }
+    {
+        let session = session.borrow();
+        writeln!(
+            out,
+            "kg {} on {} ({} nodes, {} relationships). :help for help, Ctrl-D to leave.",
+            env!("CARGO_PKG_VERSION"),
+            session.path().display(),
+            session.graph().node_count(),
+            session.graph().rel_count()
+        )
+        .map_err(io)?;
+    }
+    let mut buffer = String::new();
+    loop {
+        out.flush().map_err(io)?;
+        let prompt = if buffer.is_empty() {
+            PROMPT
+        } else {
+            CONTINUATION
+        };
+        let line = match editor.readline(prompt) {
+            Ok(line) => line,
+            Err(ReadlineError::Interrupted) => {
+                buffer.clear();
+                continue;
+            }
+            Err(ReadlineError::Eof) => break,
+            Err(e) => return Err(readline_error(e)),
+        };
+        if buffer.is_empty() && line.trim().is_empty() {
+            continue;
+        }
+        buffer.push_str(&line);
+        buffer.push('\n');
+        if !split::split(&buffer).is_complete() {
+            continue;
+        }
+        let input = std::mem::take(&mut buffer);
+        if let Some(width) = terminal_size::terminal_size() {
+            session.borrow_mut().layout.width = Some(usize::from(width.0 .0));
+        }
+        let mut entered = Vec::new();
+        let pieces = split::split(&input).pieces;
+        let mut quit = false;
+        for piece in &pieces {
+            let text = piece.text;
+            // One history entry per statement, written at once so a killed
+            // shell keeps it.
+            let entry = if piece.kind == PieceKind::Statement {
+                format!("{text};")
+            } else {
+                text.to_string()
+            };
+            if editor.add_history_entry(entry.as_str()).unwrap_or(false) {
+                if let Some(path) = &history_path {
+                    if let Err(e) = editor.append_history(path) {
+                        writeln!(err, "kg: warning: history {}: {e}", path.display())
+                            .map_err(io)?;
+                    }
+                }
+            }
+            entered.push(entry);
+        }
+        for piece in pieces {
+            let one = if piece.kind == PieceKind::Statement {
+                format!("{};", piece.text)
+            } else {
+                piece.text.to_string()
+            };
+            if piece.kind == PieceKind::Command
+                && matches!(
+                    session::parse_command(&piece.text[1..]),
+                    Ok(session::Command::History)
+                )
+            {
+                for (i, entry) in editor.history().iter().enumerate() {
+                    writeln!(out, "{:>4}  {}", i + 1, entry.replace('\n', "\n      "))
+                        .map_err(io)?;
+                }
+                continue;
+            }
+            let (_, stop) = run_pieces(&mut session.borrow_mut(), &one, out, err, |_| {})?;
+            if stop {
+                quit = true;
+                break;
+            }
+        }
+        if quit {
+            break;
+        }
+    }
+    Ok(())
 }

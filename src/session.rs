@@ -1,45 +1,116 @@
 //! A session on one graph file: runs Cypher statements and `:commands`,
-//! writing results to any `impl Write`, and saves the graph (atomically)
-//! after each statement that changed it. Serves `kg query`, `kg run`, the
-//! REPL and tests alike.
+//! writing results to `out` and everything else (warnings, errors, and for
+//! CSV/JSON the timings and summaries) to `err`, and saves the graph
+//! (atomically) after each statement that changed it. Serves `kg query`,
+//! `kg run`, the REPL and tests alike.
+//!
+//! A shared session (`open_shared`) holds the graph's write lock only while
+//! a statement that may write runs, so an idle shell never blocks another
+//! `kg`; before each statement it reloads the file when another process
+//! saved it since.
 
-use std::io::Write;
+pub mod diagnostic;
+mod explore;
+pub mod help;
+pub mod lex;
+pub mod split;
+
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::cypher::{self, Options, Params};
 use crate::dot::{self, Subgraph};
 use crate::error::{Error, Result};
+use crate::extract;
 use crate::graph::{Graph, Value};
+use crate::ingest::{self, IngestReport};
 use crate::store::{self, WriteLock};
-use crate::table::Format;
+use crate::table::{Format, Layout, Table};
+pub use diagnostic::Location;
+pub use help::HELP;
+use split::PieceKind;
+
+/// What identifies one saved version of the graph file, to notice that
+/// another process replaced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    modified: Option<std::time::SystemTime>,
+    len: u64,
+    inode: u64,
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Some(FileStamp {
+            modified: meta.modified().ok(),
+            len: meta.len(),
+            inode,
+        })
+    }
+}
 
 /// An open graph with its settings.
 pub struct Session {
     graph: Graph,
     path: PathBuf,
-    /// Held while the session may write; `None` for read-only sessions.
-    _lock: Option<WriteLock>,
+    /// The write lock while it is held.
+    lock: Option<WriteLock>,
+    /// Keep the lock for the session's life (`open(.., true)`), rather
+    /// than only while writing.
+    hold_lock: bool,
+    /// The file as it was when last loaded or saved (`None`: absent).
+    stamp: Option<FileStamp>,
     pub format: Format,
     pub timing: bool,
     /// Print each statement of a script before its result.
     pub echo: bool,
+    /// Report every failing statement of a script and go on (exit 1 at the end).
+    pub continue_on_error: bool,
+    /// Table width and wrapping (the width of the terminal, if any).
+    pub layout: Layout,
+    /// Show each table's time in its footer (the interactive shell does).
+    pub footer_time: bool,
     pub params: Params,
     pub options: Options,
     /// A per-statement time limit.
     pub timeout: Option<Duration>,
+    /// The last result, for `:why`.
+    last: Option<Table>,
 }
 
 /// A REPL command: a line starting with `:`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
-    Help,
+    Help(Option<String>),
     Stats,
-    Save,
+    Schema,
+    Save(Option<PathBuf>),
+    Open(PathBuf),
+    Ingest(Vec<PathBuf>),
+    Source(PathBuf),
     Format(Format),
     Timing(bool),
+    Wrap(bool),
     Param(String, Value),
     Params,
+    Find(String),
+    Who(String),
+    Path {
+        from: String,
+        to: String,
+        articles: bool,
+    },
+    Around(String, u32),
+    Why,
+    /// Shown by the shell, refused in scripts.
+    History,
+    Quit,
     /// `:dot FILE QUERY`: export what the query returns.
     Dot {
         file: PathBuf,
@@ -47,40 +118,50 @@ pub enum Command {
     },
 }
 
-/// The help text of the REPL's commands.
-pub const HELP: &str = "\
-Statements end with `;` and may span lines. Commands:
-  :help                  this text
-  :stats                 node and relationship counts
-  :save                  save the graph now (changes are saved after each statement anyway)
-  :format table|csv|json how results are printed
-  :timing on|off         print how long each statement took
-  :param NAME=VALUE      bind $NAME (VALUE is JSON, or else a string)
-  :params                list bound parameters
-  :dot FILE QUERY        write what QUERY returns as Graphviz DOT to FILE
-  :quit                  leave (or Ctrl-D); Ctrl-C cancels input or a running query
-";
+fn output_error(e: std::io::Error) -> Error {
+    Error::io("<output>", e)
+}
 
 impl Session {
     /// Opens the graph at `path` (an empty graph when the file is absent).
-    /// A writable session takes the graph's write lock first.
+    /// A writable session takes the graph's write lock first and keeps it.
     pub fn open(path: &Path, writable: bool) -> Result<Session> {
         let lock = if writable {
             Some(WriteLock::acquire(path)?)
         } else {
             None
         };
+        let mut session = Session::load(path)?;
+        session.lock = lock;
+        session.hold_lock = writable;
+        Ok(session)
+    }
+
+    /// Opens the graph at `path` (an empty graph when absent) for reading
+    /// and writing, taking the write lock only while a statement writes.
+    pub fn open_shared(path: &Path) -> Result<Session> {
+        Session::load(path)
+    }
+
+    fn load(path: &Path) -> Result<Session> {
+        let stamp = FileStamp::of(path);
         let graph = store::load_or_new(path)?;
         Ok(Session {
             graph,
             path: path.to_path_buf(),
-            _lock: lock,
+            lock: None,
+            hold_lock: false,
+            stamp,
             format: Format::Table,
             timing: false,
             echo: false,
+            continue_on_error: false,
+            layout: Layout::default(),
+            footer_time: false,
             params: Params::new(),
             options: Options::default(),
             timeout: None,
+            last: None,
         })
     }
 
@@ -96,82 +177,400 @@ impl Session {
         &self.path
     }
 
-    /// Saves the graph to its file.
-    pub fn save(&self) -> Result<()> {
+    /// Saves the graph to its file, taking the write lock for the save
+    /// when the session does not hold it. Refuses to overwrite a file
+    /// another process saved since this session read it.
+    pub fn save(&mut self) -> Result<()> {
+        let took = self.lock.is_none();
+        if took {
+            self.lock = Some(WriteLock::acquire(&self.path)?);
+        }
+        let result = self.save_locked();
+        if took && !self.hold_lock {
+            self.lock = None;
+        }
+        result
+    }
+
+    fn save_locked(&mut self) -> Result<()> {
+        if FileStamp::of(&self.path) != self.stamp {
+            return Err(Error::Usage(format!(
+                "{}: another kg process changed the file since this session read it; \
+                 not saved (reopen it with :open to see its changes)",
+                self.path.display()
+            )));
+        }
         store::save(&self.graph, &self.path)?;
+        self.stamp = FileStamp::of(&self.path);
         Ok(())
     }
 
-    /// Runs one statement or `:command`.
-    pub fn execute(&mut self, input: &str, out: &mut dyn Write) -> Result<()> {
+    /// Reloads the graph when another process saved the file since this
+    /// session read it, and says so on `err`.
+    pub fn refresh(&mut self, err: &mut dyn Write) -> Result<bool> {
+        let now = FileStamp::of(&self.path);
+        if now == self.stamp || now.is_none() {
+            return Ok(false);
+        }
+        self.graph = store::load(&self.path)?;
+        self.stamp = now;
+        writeln!(
+            err,
+            "kg: {} changed on disk; reloaded ({} nodes, {} relationships)",
+            self.path.display(),
+            self.graph.node_count(),
+            self.graph.rel_count()
+        )
+        .map_err(output_error)?;
+        Ok(true)
+    }
+
+    /// Runs one statement or `:command` (an error points into `input`,
+    /// named `query`).
+    pub fn execute(&mut self, input: &str, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+        self.execute_at(input, Location::whole("query", input), out, err)
+    }
+
+    /// Runs one statement or `:command` that sits at `at` in its source.
+    pub fn execute_at(
+        &mut self,
+        input: &str,
+        at: Location<'_>,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<()> {
         let trimmed = input.trim();
         if let Some(command) = trimmed.strip_prefix(':') {
-            let command = parse_command(command)?;
-            return self.run_command(command, out);
+            let command = parse_command(command).map_err(|e| at.other_error(e, 0))?;
+            return self
+                .run_command(command, out, err)
+                .map_err(|e| at.other_error(e, 0));
         }
-        if trimmed.trim_end_matches(';').trim().is_empty() {
+        if split::script_pieces(input).is_ok_and(|p| p.is_empty()) {
+            // Only white space, comments or `;`: nothing to run. (An open
+            // string goes on to the parser, which says where it starts.)
             return Ok(());
         }
-        self.run_statement(input, out)
+        self.run_statement(trimmed.trim_end_matches(';'), at, out, err)
     }
 
-    /// Runs every statement of a script in order, stopping at the first
-    /// error (statements before it stay applied and saved).
-    pub fn run_script(&mut self, script: &str, out: &mut dyn Write) -> Result<()> {
-        let statements = cypher::split_script(script).map_err(|e| Error::query(e, script))?;
-        for (_, statement) in statements {
-            if self.echo {
-                write_echo(statement, out).map_err(|e| Error::io("<output>", e))?;
+    /// Runs every statement and command of a script in order. An error
+    /// stops it (statements before it stay applied and saved) unless
+    /// `continue_on_error`, which reports each and fails at the end.
+    /// `origin` names the script in messages (`FILE:LINE:COL`).
+    pub fn run_script(
+        &mut self,
+        script: &str,
+        origin: &str,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<()> {
+        let location = Location {
+            origin,
+            source: script,
+            offset: 0,
+        };
+        let pieces = split::script_pieces(script).map_err(|(at, message)| {
+            Error::Usage(location.annotate(&format!("error: {message}"), at))
+        })?;
+        let mut failures = 0;
+        for piece in pieces {
+            if piece.kind == PieceKind::Command
+                && matches!(parse_command(&piece.text[1..]), Ok(Command::Quit))
+            {
+                break;
             }
-            self.execute(statement, out)?;
             if self.echo {
-                writeln!(out).map_err(|e| Error::io("<output>", e))?;
+                let echo: &mut dyn Write = if self.format.is_data() { err } else { out };
+                write_echo(piece.text, echo).map_err(output_error)?;
+            }
+            let at = Location {
+                offset: piece.start,
+                ..location
+            };
+            match self.execute_at(piece.text, at, out, err) {
+                Ok(()) => {}
+                Err(e) if self.continue_on_error && !is_broken_pipe(&e) => {
+                    failures += 1;
+                    writeln!(err, "kg: {e}").map_err(output_error)?;
+                }
+                Err(e) => return Err(e),
+            }
+            if self.echo && !self.format.is_data() {
+                writeln!(out).map_err(output_error)?;
             }
         }
-        Ok(())
+        match failures {
+            0 => Ok(()),
+            1 => Err(Error::Usage(format!("{origin}: 1 statement failed"))),
+            n => Err(Error::Usage(format!("{origin}: {n} statements failed"))),
+        }
     }
 
-    fn run_statement(&mut self, query: &str, out: &mut dyn Write) -> Result<()> {
-        let changes_before = self.graph.change_count();
+    /// Runs a statement under the lock when it may write, reloading first
+    /// when the file changed; returns its table and time.
+    fn query(
+        &mut self,
+        query: &str,
+        params: &Params,
+        at: Location<'_>,
+        err: &mut dyn Write,
+    ) -> Result<(Table, Duration, Changes)> {
+        let writes = lex::may_write(query);
+        let took = writes && self.lock.is_none();
+        if took {
+            self.lock = Some(WriteLock::acquire(&self.path)?);
+        }
+        let result = self.query_locked(query, params, at, err);
+        if took && !self.hold_lock {
+            self.lock = None;
+        }
+        result
+    }
+
+    fn query_locked(
+        &mut self,
+        query: &str,
+        params: &Params,
+        at: Location<'_>,
+        err: &mut dyn Write,
+    ) -> Result<(Table, Duration, Changes)> {
+        self.refresh(err)?;
+        let before = Changes::of(&self.graph);
         let mut options = self.options.clone();
         options.deadline = self.timeout.map(|t| Instant::now() + t);
         let started = Instant::now();
-        let result = cypher::execute(&mut self.graph, query, &self.params, &options);
+        let result = cypher::execute(&mut self.graph, query, params, &options);
         let elapsed = started.elapsed();
+        let changes = Changes::of(&self.graph).since(&before);
         // Save whatever the statement changed, even when it failed part way,
         // so nothing the user saw applied is lost.
-        if self.graph.change_count() != changes_before {
+        if changes.any() {
             self.save()?;
         }
-        let table = result.map_err(|e| Error::query(e, query))?;
+        let table = result.map_err(|e| at.query_error(e))?;
+        Ok((table, elapsed, changes))
+    }
+
+    fn run_statement(
+        &mut self,
+        query: &str,
+        at: Location<'_>,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<()> {
+        let params = self.params.clone();
+        let (table, elapsed, changes) = self.query(query, &params, at, err)?;
+        self.warn_unknown_names(query, err)?;
+        self.show(&table, Some(elapsed), &changes, out, err)?;
+        self.last = Some(table);
+        Ok(())
+    }
+
+    /// Prints a result: the table, then (on `err` for CSV/JSON) the
+    /// summary of changes and the time.
+    fn show(
+        &self,
+        table: &Table,
+        elapsed: Option<Duration>,
+        changes: &Changes,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<()> {
+        let mut layout = self.layout;
+        if (self.timing || self.footer_time) && !self.format.is_data() {
+            layout.elapsed = elapsed;
+        }
         table
-            .write(self.format, out)
-            .map_err(|e| Error::io("<output>", e))?;
-        if self.timing {
-            writeln!(out, "time: {:.3} ms", elapsed.as_secs_f64() * 1000.0)
-                .map_err(|e| Error::io("<output>", e))?;
+            .write_laid_out(self.format, &layout, out)
+            .map_err(output_error)?;
+        let notes: &mut dyn Write = if self.format.is_data() { err } else { out };
+        if changes.any() {
+            writeln!(notes, "{}", changes.summary()).map_err(output_error)?;
+        } else if table.columns.is_empty() && !self.format.is_data() {
+            writeln!(notes, "(no changes, no rows)").map_err(output_error)?;
+        }
+        if let (true, Some(elapsed)) = (
+            self.timing && (self.format.is_data() || table.columns.is_empty()),
+            elapsed,
+        ) {
+            writeln!(notes, "time: {}", crate::table::format_duration(elapsed))
+                .map_err(output_error)?;
         }
         Ok(())
     }
 
-    fn run_command(&mut self, command: Command, out: &mut dyn Write) -> Result<()> {
-        let io = |e| Error::io("<output>", e);
-        match command {
-            Command::Help => write!(out, "{HELP}").map_err(io),
-            Command::Stats => write_stats(&self.graph, out).map_err(io),
-            Command::Save => {
+    /// Warns about labels, types and keys a reading statement names that
+    /// the graph does not have (a misspelt `:Persn` gives no rows).
+    fn warn_unknown_names(&self, query: &str, err: &mut dyn Write) -> Result<()> {
+        if lex::may_write(query) {
+            return Ok(());
+        }
+        for name in lex::names(query) {
+            let missing = match &name {
+                lex::Name::Label(label) => {
+                    (self.graph.label_count(label) == 0).then(|| format!("label `:{label}`"))
+                }
+                lex::Name::Type(t) => self
+                    .graph
+                    .rels_with_type(t)
+                    .next()
+                    .is_none()
+                    .then(|| format!("relationship type `:{t}`")),
+                lex::Name::Key(key) => (!explore::key_exists(&self.graph, key))
+                    .then(|| format!("property key `{key}`")),
+            };
+            if let Some(what) = missing {
+                writeln!(err, "kg: warning: the graph has no {what}").map_err(output_error)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads articles and ingests them, saving the graph when it changed.
+    /// Warnings about skipped files go to `err`; with `progress` (stderr is
+    /// a terminal) a progress bar shows files, MB/s, entities and the ETA.
+    pub fn ingest(
+        &mut self,
+        paths: &[PathBuf],
+        progress: bool,
+        err: &mut dyn Write,
+    ) -> Result<IngestReport> {
+        let articles = read_articles(paths, err)?;
+        let took = self.lock.is_none();
+        if took {
+            self.lock = Some(WriteLock::acquire(&self.path)?);
+        }
+        let result = (|| {
+            self.refresh(err)?;
+            let report = if progress && articles.len() > 1 {
+                self.ingest_with_progress(&articles)?
+            } else {
+                let extractions = extract::extract_all(&articles);
+                ingest::ingest(&mut self.graph, &articles, &extractions)?
+            };
+            if report.nodes > 0 || report.rels > 0 || !self.path.exists() {
                 self.save()?;
-                writeln!(out, "saved {}", self.path.display()).map_err(io)
+            }
+            Ok(report)
+        })();
+        if took && !self.hold_lock {
+            self.lock = None;
+        }
+        result
+    }
+
+    /// Ingests in batches to move a progress bar. The graph is the same as
+    /// ingesting all at once (ingest does not depend on how articles are
+    /// split into calls).
+    fn ingest_with_progress(&mut self, articles: &[extract::Article]) -> Result<IngestReport> {
+        const BATCH: usize = 64;
+        let bar = indicatif::ProgressBar::new(articles.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} files  {msg}  {elapsed} (ETA {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let started = Instant::now();
+        let mut bytes = 0usize;
+        let mut total = IngestReport::default();
+        for batch in articles.chunks(BATCH) {
+            let extractions = extract::extract_all(batch);
+            let report = ingest::ingest(&mut self.graph, batch, &extractions)?;
+            total.articles += report.articles;
+            total.skipped_articles += report.skipped_articles;
+            total.nodes += report.nodes;
+            total.rels += report.rels;
+            bytes += batch.iter().map(|a| a.text.len()).sum::<usize>();
+            let mb_per_s = bytes as f64 / 1e6 / started.elapsed().as_secs_f64().max(1e-6);
+            bar.set_message(format!("{mb_per_s:.1} MB/s, +{} nodes", total.nodes));
+            bar.inc(batch.len() as u64);
+        }
+        bar.finish_and_clear();
+        Ok(total)
+    }
+
+    fn run_command(
+        &mut self,
+        command: Command,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<()> {
+        let io = output_error;
+        // Confirmations are not data: with CSV/JSON they go to `err`.
+        let data = self.format.is_data();
+        let note: &mut dyn Write = if data { &mut *err } else { &mut *out };
+        match command {
+            Command::Help(None) => write!(out, "{HELP}").map_err(io),
+            Command::Help(Some(name)) => match help::command_help(&name) {
+                Some(text) => writeln!(out, "{text}").map_err(io),
+                None => Err(Error::Usage(format!(
+                    "no command `:{}`; :help lists them",
+                    name.trim_start_matches(':')
+                ))),
+            },
+            Command::Stats => write_stats(&self.graph, out).map_err(io),
+            Command::Schema => self.schema(out, err),
+            Command::Save(None) => {
+                self.save()?;
+                writeln!(note, "saved {}", self.path.display()).map_err(io)
+            }
+            Command::Save(Some(file)) => {
+                store::save(&self.graph, &file)?;
+                writeln!(note, "saved a copy as {}", file.display()).map_err(io)
+            }
+            Command::Open(file) => {
+                if !file.exists() {
+                    return Err(Error::Usage(format!(
+                        "{}: no such graph file",
+                        file.display()
+                    )));
+                }
+                let opened = Session::open_shared(&file)?;
+                self.graph = opened.graph;
+                self.path = opened.path;
+                self.stamp = opened.stamp;
+                self.lock = None;
+                self.last = None;
+                writeln!(
+                    note,
+                    "opened {} ({} nodes, {} relationships)",
+                    self.path.display(),
+                    self.graph.node_count(),
+                    self.graph.rel_count()
+                )
+                .map_err(io)
+            }
+            Command::Ingest(paths) => {
+                let report = self.ingest(&paths, std::io::stderr().is_terminal(), err)?;
+                let note: &mut dyn Write = if data { &mut *err } else { &mut *out };
+                writeln!(note, "{}", ingest_summary(&report, self)).map_err(io)
+            }
+            Command::Source(file) => {
+                let script = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
+                let origin = file.display().to_string();
+                self.run_script(&script, &origin, out, err)
             }
             Command::Format(format) => {
                 self.format = format;
-                Ok(())
+                let note: &mut dyn Write = if format.is_data() {
+                    &mut *err
+                } else {
+                    &mut *out
+                };
+                writeln!(note, "format: {}", format_name(format)).map_err(io)
             }
             Command::Timing(on) => {
                 self.timing = on;
-                Ok(())
+                writeln!(note, "timing: {}", if on { "on" } else { "off" }).map_err(io)
+            }
+            Command::Wrap(on) => {
+                self.layout.wrap = on;
+                writeln!(note, "wrap: {}", if on { "on" } else { "off" }).map_err(io)
             }
             Command::Param(name, value) => {
+                writeln!(note, "${name} = {}", value_to_json(&value)).map_err(io)?;
                 self.params.insert(name, value);
                 Ok(())
             }
@@ -181,6 +580,17 @@ impl Session {
                 }
                 Ok(())
             }
+            Command::Find(text) => self.find(&text, out, err),
+            Command::Who(name) => self.who(&name, out, err),
+            Command::Path { from, to, articles } => {
+                self.path_between(&from, &to, articles, out, err)
+            }
+            Command::Around(name, hops) => self.around(&name, hops, out, err),
+            Command::Why => self.why(out, err),
+            Command::History => Err(Error::Usage(
+                ":history is shown by the interactive shell only".to_string(),
+            )),
+            Command::Quit => Ok(()),
             Command::Dot { file, query } => {
                 let text = self.export_dot(Some(&query))?;
                 std::fs::write(&file, text).map_err(|e| Error::io(&file, e))?;
@@ -207,6 +617,147 @@ impl Session {
     }
 }
 
+fn is_broken_pipe(e: &Error) -> bool {
+    matches!(e, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// What a statement changed, as far as counts and the change counter tell.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Changes {
+    nodes: i64,
+    rels: i64,
+    /// Changes that are not whole nodes or relationships: properties and
+    /// labels set or removed.
+    other: u64,
+    counter: u64,
+}
+
+impl Changes {
+    fn of(graph: &Graph) -> Changes {
+        Changes {
+            nodes: graph.node_count() as i64,
+            rels: graph.rel_count() as i64,
+            other: 0,
+            counter: graph.change_count(),
+        }
+    }
+
+    fn since(&self, before: &Changes) -> Changes {
+        let nodes = self.nodes - before.nodes;
+        let rels = self.rels - before.rels;
+        let counter = self.counter - before.counter;
+        Changes {
+            nodes,
+            rels,
+            other: counter.saturating_sub(nodes.unsigned_abs() + rels.unsigned_abs()),
+            counter,
+        }
+    }
+
+    pub fn any(&self) -> bool {
+        self.counter > 0
+    }
+
+    /// `+2 nodes, +1 relationship, 3 properties or labels set`, as Neo4j
+    /// reports a write.
+    pub fn summary(&self) -> String {
+        let count = |n: i64, one: &str, many: &str| {
+            let word = if n.abs() == 1 { one } else { many };
+            format!("{n:+} {word}")
+        };
+        let mut parts = Vec::new();
+        if self.nodes != 0 {
+            parts.push(count(self.nodes, "node", "nodes"));
+        }
+        if self.rels != 0 {
+            parts.push(count(self.rels, "relationship", "relationships"));
+        }
+        if self.other > 0 {
+            let word = if self.other == 1 {
+                "property or label"
+            } else {
+                "properties or labels"
+            };
+            parts.push(format!("{} {word} set", self.other));
+        }
+        if parts.is_empty() {
+            parts.push("graph changed".to_string());
+        }
+        parts.join(", ")
+    }
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Table => "table",
+        Format::Csv => "csv",
+        Format::Json => "json",
+        Format::Vertical => "vertical",
+    }
+}
+
+/// The line `kg ingest` and `:ingest` print.
+pub fn ingest_summary(report: &IngestReport, session: &Session) -> String {
+    format!(
+        "ingested {} article{} ({} already present): +{} nodes, +{} relationships; graph {} now has {} nodes, {} relationships",
+        report.articles,
+        if report.articles == 1 { "" } else { "s" },
+        report.skipped_articles,
+        report.nodes,
+        report.rels,
+        session.path().display(),
+        session.graph().node_count(),
+        session.graph().rel_count()
+    )
+}
+
+/// Reads articles, warning on `err` about every file skipped, including
+/// files that are not text (binary data read as UTF-8).
+pub fn read_articles(paths: &[PathBuf], err: &mut dyn Write) -> Result<Vec<extract::Article>> {
+    for path in paths {
+        if path.as_os_str() != "-" && !path.exists() {
+            return Err(Error::io(
+                path,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+            ));
+        }
+    }
+    let (articles, warnings) = extract::read_paths(paths);
+    for warning in warnings {
+        writeln!(
+            err,
+            "kg: warning: {}: {}",
+            warning.path.display(),
+            warning.message
+        )
+        .map_err(output_error)?;
+    }
+    let mut kept = Vec::with_capacity(articles.len());
+    for article in articles {
+        if looks_binary(&article.text) {
+            writeln!(
+                err,
+                "kg: warning: article `{}`: not text (binary data); skipped",
+                article.id
+            )
+            .map_err(output_error)?;
+        } else {
+            kept.push(article);
+        }
+    }
+    Ok(kept)
+}
+
+/// Text has no NUL bytes and few other control characters.
+fn looks_binary(text: &str) -> bool {
+    let sample: Vec<char> = text.chars().take(8192).collect();
+    let control = sample
+        .iter()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        .count();
+    sample.contains(&'\0') || control * 20 > sample.len().max(1)
+}
+
 /// Echoes a script statement: its leading comment lines as they are, then
 /// the statement after a prompt, as if typed in the REPL.
 fn write_echo(statement: &str, out: &mut dyn Write) -> std::io::Result<()> {
@@ -220,7 +771,12 @@ fn write_echo(statement: &str, out: &mut dyn Write) -> std::io::Result<()> {
     }
     let rest: Vec<&str> = lines.collect();
     if !rest.is_empty() {
-        writeln!(out, "kg> {};", rest.join("\n    "))?;
+        let end = if rest.join("").trim_start().starts_with(':') {
+            ""
+        } else {
+            ";"
+        };
+        writeln!(out, "kg> {}{end}", rest.join("\n    "))?;
     }
     Ok(())
 }
@@ -238,47 +794,148 @@ pub fn write_stats(graph: &Graph, out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Splits command arguments on white space, keeping `'…'` and `"…"` whole.
+pub fn command_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    let mut quoted = false;
+    for c in text.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => current.push(c),
+            None if c == '\'' || c == '"' => {
+                quote = Some(c);
+                quoted = true;
+            }
+            None if c.is_whitespace() => {
+                if !current.is_empty() || quoted {
+                    words.push(std::mem::take(&mut current));
+                }
+                quoted = false;
+            }
+            None => current.push(c),
+        }
+    }
+    if !current.is_empty() || quoted {
+        words.push(current);
+    }
+    words
+}
+
 /// Parses the text after `:`.
 pub fn parse_command(text: &str) -> Result<Command> {
     let text = text.trim().trim_end_matches(';').trim();
     let (name, rest) = text
         .split_once(char::is_whitespace)
         .map_or((text, ""), |(n, r)| (n, r.trim()));
-    let usage = |message: &str| Err(Error::Usage(message.to_string()));
+    let usage = |name: &str| Error::Usage(format!("usage: {}", help::usage(name).unwrap_or(name)));
+    let path_arg = |name: &str| match command_words(rest).as_slice() {
+        [one] => Ok(PathBuf::from(one)),
+        _ => Err(usage(name)),
+    };
+    let on_off = |name: &str| match rest {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(usage(name)),
+    };
     match name {
-        "help" | "h" | "?" => Ok(Command::Help),
+        "help" | "h" | "?" => Ok(Command::Help(
+            (!rest.is_empty()).then(|| rest.trim_start_matches(':').to_string()),
+        )),
         "stats" => Ok(Command::Stats),
-        "save" => Ok(Command::Save),
+        "schema" => Ok(Command::Schema),
+        "save" => match command_words(rest).as_slice() {
+            [] => Ok(Command::Save(None)),
+            [file] => Ok(Command::Save(Some(PathBuf::from(file)))),
+            _ => Err(usage("save")),
+        },
+        "open" => path_arg("open").map(Command::Open),
+        "source" => path_arg("source").map(Command::Source),
+        "ingest" => {
+            let paths: Vec<PathBuf> = command_words(rest).into_iter().map(PathBuf::from).collect();
+            if paths.is_empty() {
+                return Err(usage("ingest"));
+            }
+            Ok(Command::Ingest(paths))
+        }
         "params" => Ok(Command::Params),
         "format" => match rest {
             "table" => Ok(Command::Format(Format::Table)),
             "csv" => Ok(Command::Format(Format::Csv)),
             "json" => Ok(Command::Format(Format::Json)),
-            _ => usage("usage: :format table|csv|json"),
+            "vertical" => Ok(Command::Format(Format::Vertical)),
+            _ => Err(usage("format")),
         },
-        "timing" => match rest {
-            "on" => Ok(Command::Timing(true)),
-            "off" => Ok(Command::Timing(false)),
-            _ => usage("usage: :timing on|off"),
-        },
+        "timing" => on_off("timing").map(Command::Timing),
+        "wrap" => on_off("wrap").map(Command::Wrap),
         "param" => {
-            let (name, value) = parse_param(rest)?;
+            let (name, value) = match rest.split_once(char::is_whitespace) {
+                // `:param NAME VALUE` as well as `:param NAME=VALUE`
+                Some((name, value)) if !name.contains('=') => {
+                    parse_param(&format!("{name}={}", value.trim()))?
+                }
+                _ => parse_param(rest)?,
+            };
             Ok(Command::Param(name, value))
         }
+        "find" if !rest.is_empty() => Ok(Command::Find(rest.to_string())),
+        "who" if !rest.is_empty() => Ok(Command::Who(unquote_arg(rest))),
+        "path" => {
+            let mut words = command_words(rest);
+            let before = words.len();
+            words.retain(|w| w != "--no-articles");
+            let articles = words.len() == before;
+            match <[String; 2]>::try_from(words) {
+                Ok([from, to]) => Ok(Command::Path { from, to, articles }),
+                Err(_) => Err(usage("path")),
+            }
+        }
+        "around" if !rest.is_empty() => {
+            let mut words = command_words(rest);
+            let hops = match words.last().map(|w| w.parse::<u32>()) {
+                Some(Ok(hops)) if words.len() > 1 => {
+                    words.pop();
+                    hops
+                }
+                _ => 1,
+            };
+            if !(1..=4).contains(&hops) {
+                return Err(Error::Usage(":around takes 1 to 4 hops".to_string()));
+            }
+            Ok(Command::Around(words.join(" "), hops))
+        }
+        "why" => Ok(Command::Why),
+        "history" => Ok(Command::History),
+        "quit" | "q" | "exit" => Ok(Command::Quit),
         "dot" => match rest.split_once(char::is_whitespace) {
             Some((file, query)) if !query.trim().is_empty() => Ok(Command::Dot {
                 file: PathBuf::from(file),
                 query: query.trim().to_string(),
             }),
-            _ => usage("usage: :dot FILE QUERY"),
+            _ => Err(usage("dot")),
         },
+        "find" | "who" | "around" => Err(usage(name)),
         other => Err(Error::Usage(format!(
             "unknown command `:{other}`; type :help for the list"
         ))),
     }
 }
 
-/// Parses `NAME=VALUE`: VALUE as JSON when it is valid JSON, else as a string.
+/// A name given whole, with or without quotes around it.
+fn unquote_arg(text: &str) -> String {
+    let words = command_words(text);
+    if words.len() == 1 {
+        words.into_iter().next().unwrap_or_default()
+    } else {
+        text.to_string()
+    }
+}
+
+/// Parses `NAME=VALUE`. VALUE is JSON when it looks like JSON (starts
+/// with `[`, `{`, `"`, a digit or `-`, or is `true`, `false`, `null`) and
+/// must then be valid; `'text'` is the string inside the quotes; any other
+/// text is a plain string (`name=Ana`).
 pub fn parse_param(text: &str) -> Result<(String, Value)> {
     let (name, value) = text
         .split_once('=')
@@ -292,9 +949,23 @@ pub fn parse_param(text: &str) -> Result<(String, Value)> {
             "`{name}` is not a valid parameter name"
         )));
     }
-    let value = match serde_json::from_str::<serde_json::Value>(value.trim()) {
-        Ok(json) => value_from_json(&json),
-        Err(_) => Value::String(value.to_string()),
+    let trimmed = value.trim();
+    let looks_json = trimmed
+        .starts_with(|c: char| matches!(c, '[' | '{' | '"' | '-') || c.is_ascii_digit())
+        || matches!(trimmed, "true" | "false" | "null");
+    let quoted = trimmed.len() >= 2 && trimmed.starts_with('\'') && trimmed.ends_with('\'');
+    let value = if quoted {
+        // 'text', as a Cypher string literal is written
+        Value::String(trimmed[1..trimmed.len() - 1].to_string())
+    } else if looks_json {
+        let json = serde_json::from_str::<serde_json::Value>(trimmed).map_err(|e| {
+            Error::Usage(format!(
+                "parameter `{name}`: `{trimmed}` is not valid JSON ({e}); quote a string as '\"...\"'"
+            ))
+        })?;
+        value_from_json(&json)
+    } else {
+        Value::String(value.to_string())
     };
     Ok((name.to_string(), value))
 }
@@ -332,6 +1003,7 @@ mod tests {
             ("n=3", ("n", Value::Int(3))),
             ("name=Phùng Sĩ Tấn", ("name", Value::from("Phùng Sĩ Tấn"))),
             ("$x=\"quoted\"", ("x", Value::from("quoted"))),
+            ("y='single'", ("y", Value::from("single"))),
             (
                 "l=[1, 2.5]",
                 ("l", Value::List(vec![Value::Int(1), Value::Float(2.5)])),
@@ -344,7 +1016,15 @@ mod tests {
                 "{input}"
             );
         }
-        for bad in ["novalue", "=3", "1x=2", "a b=1"] {
+        for bad in [
+            "novalue",
+            "=3",
+            "1x=2",
+            "a b=1",
+            "x=[1,2",
+            "x={\"a\":",
+            "x=12ab",
+        ] {
             assert!(parse_param(bad).is_err(), "{bad}");
         }
     }
@@ -360,8 +1040,45 @@ mod tests {
             parse_command("dot out.dot MATCH (n) RETURN n").unwrap(),
             Command::Dot { .. }
         ));
+        assert_eq!(
+            parse_command("path 'Phùng Sĩ Tấn' \"Lautaro Carmona\" --no-articles").unwrap(),
+            Command::Path {
+                from: "Phùng Sĩ Tấn".into(),
+                to: "Lautaro Carmona".into(),
+                articles: false
+            }
+        );
+        assert_eq!(
+            parse_command("around Phùng Sĩ Tấn 2").unwrap(),
+            Command::Around("Phùng Sĩ Tấn".into(), 2)
+        );
+        assert_eq!(
+            parse_command("param x [1, 2]").unwrap(),
+            Command::Param("x".into(), Value::List(vec![Value::Int(1), Value::Int(2)]))
+        );
         assert!(parse_command("dot out.dot").is_err());
         assert!(parse_command("frobnicate").is_err());
         assert!(parse_command("format xml").is_err());
+        assert!(parse_command("path onlyone").is_err());
+    }
+
+    #[test]
+    fn summaries_count_nodes_relationships_and_other_changes() {
+        let before = Changes {
+            nodes: 3,
+            rels: 1,
+            other: 0,
+            counter: 10,
+        };
+        let after = Changes {
+            nodes: 5,
+            rels: 2,
+            other: 0,
+            counter: 16,
+        };
+        assert_eq!(
+            after.since(&before).summary(),
+            "+2 nodes, +1 relationship, 3 properties or labels set"
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::time::Duration;
 
 use serde_json::json;
 
@@ -83,34 +84,107 @@ pub enum Format {
     Csv,
     /// JSON Lines: one object per row, keyed by column name.
     Json,
+    /// One `column: value` line per cell, a row after another (for wide rows).
+    Vertical,
+}
+
+impl Format {
+    /// Whether the output is data for programs (CSV, JSON Lines): then
+    /// nothing else may be written beside it on standard output.
+    pub fn is_data(self) -> bool {
+        matches!(self, Format::Csv | Format::Json)
+    }
+}
+
+/// How a text table is fitted to the screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// The terminal's width: cells are cut (with `…`) or wrapped to fit.
+    /// `None` (not a terminal) prints every cell whole.
+    pub width: Option<usize>,
+    /// Wrap long cells over several lines instead of cutting them.
+    pub wrap: bool,
+    /// Shown in the footer beside the row count.
+    pub elapsed: Option<Duration>,
 }
 
 impl Table {
     /// Writes the table in the given format.
     pub fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
+        self.write_laid_out(format, &Layout::default(), out)
+    }
+
+    /// Writes the table in the given format, text fitted as `layout` says.
+    pub fn write_laid_out(
+        &self,
+        format: Format,
+        layout: &Layout,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         match format {
-            Format::Table => self.write_text(out),
+            Format::Table => self.write_text(layout, out),
+            Format::Vertical => self.write_vertical(layout, out),
             Format::Csv => self.write_csv(out),
             Format::Json => self.write_json(out),
         }
     }
 
-    fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
+    fn write_text(&self, layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
         if self.columns.is_empty() {
             return Ok(());
         }
         let mut table = comfy_table::Table::new();
         table.load_preset(comfy_table::presets::ASCII_MARKDOWN);
         table.set_header(self.columns.clone());
+        if let Some(width) = layout.width {
+            table
+                .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+                .set_width(u16::try_from(width).unwrap_or(u16::MAX))
+                .set_truncation_indicator("…");
+        }
         for row in &self.rows {
-            table.add_row(row.iter().map(render_cypher));
+            let mut cells = comfy_table::Row::from(row.iter().map(render_cypher));
+            if layout.width.is_some() && !layout.wrap {
+                cells.max_height(1);
+            }
+            table.add_row(cells);
         }
         writeln!(out, "{table}")?;
-        let n = self.rows.len();
-        writeln!(out, "{n} row{}", if n == 1 { "" } else { "s" })
+        write_footer(self.rows.len(), layout, out)
+    }
+
+    fn write_vertical(&self, layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
+        if self.columns.is_empty() {
+            return Ok(());
+        }
+        let name_width = self
+            .columns
+            .iter()
+            .map(|c| unicode_width::UnicodeWidthStr::width(c.as_str()))
+            .max()
+            .unwrap_or(0);
+        for (i, row) in self.rows.iter().enumerate() {
+            writeln!(out, "── row {} ──", i + 1)?;
+            for (column, item) in self.columns.iter().zip(row) {
+                let pad = name_width - unicode_width::UnicodeWidthStr::width(column.as_str());
+                let value = render_cypher(item);
+                let value = match layout.width {
+                    Some(width) if !layout.wrap => {
+                        cut_to_width(&value, width.saturating_sub(name_width + 2))
+                    }
+                    _ => value,
+                };
+                writeln!(out, "{}{column}: {value}", " ".repeat(pad))?;
+            }
+        }
+        write_footer(self.rows.len(), layout, out)
     }
 
     fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.columns.is_empty() {
+            // A statement that returns nothing has no header either.
+            return Ok(());
+        }
         let mut writer = csv::Writer::from_writer(out);
         writer.write_record(&self.columns)?;
         for row in &self.rows {
@@ -136,6 +210,48 @@ impl Table {
         }
         Ok(())
     }
+}
+
+fn write_footer(rows: usize, layout: &Layout, out: &mut dyn Write) -> io::Result<()> {
+    let plural = if rows == 1 { "" } else { "s" };
+    match layout.elapsed {
+        Some(elapsed) => writeln!(out, "{rows} row{plural} ({})", format_duration(elapsed)),
+        None => writeln!(out, "{rows} row{plural}"),
+    }
+}
+
+/// `0.412 ms`, `12.3 ms`, `2.41 s`.
+pub fn format_duration(elapsed: Duration) -> String {
+    let ms = elapsed.as_secs_f64() * 1000.0;
+    if ms < 10.0 {
+        format!("{ms:.3} ms")
+    } else if ms < 1000.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{:.2} s", ms / 1000.0)
+    }
+}
+
+/// The first line of `text`, cut to `width` columns with `…` when longer.
+pub fn cut_to_width(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let line = text.lines().next().unwrap_or("");
+    let whole = line.len() == text.len();
+    if whole && unicode_width::UnicodeWidthStr::width(line) <= width {
+        return line.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in line.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 /// The JSON form of an item: nodes as `{"id","labels","properties"}`,

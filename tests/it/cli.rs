@@ -6,30 +6,40 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn kg(graph: &Path) -> Command {
+/// `kg --graph GRAPH` with a home and data folder of its own beside the
+/// graph, so nothing reaches the real home (history, say).
+pub fn kg(graph: &Path) -> Command {
     let mut command = Command::cargo_bin("kg").unwrap();
-    command.arg("--graph").arg(graph).env_remove("KG_GRAPH");
+    let home = graph.parent().unwrap().join("home");
+    command
+        .arg("--graph")
+        .arg(graph)
+        .env_remove("KG_GRAPH")
+        .env_remove("KG_HISTORY")
+        .env_remove("COLUMNS")
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"));
     command
 }
 
-fn articles() -> PathBuf {
+pub fn articles() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/articles")
 }
 
 /// Runs the command, expects success and returns its standard output.
-fn stdout_of(command: &mut Command) -> String {
+pub fn stdout_of(command: &mut Command) -> String {
     let output = command.assert().success().get_output().stdout.clone();
     String::from_utf8(output).unwrap()
 }
 
 /// Parses JSON Lines output.
-fn json_lines(text: &str) -> Vec<serde_json::Value> {
+pub fn json_lines(text: &str) -> Vec<serde_json::Value> {
     text.lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect()
 }
 
-fn temp_graph() -> (tempfile::TempDir, PathBuf) {
+pub fn temp_graph() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("test.graph");
     (dir, path)
@@ -44,6 +54,14 @@ fn help_lists_every_subcommand() {
     ] {
         assert!(help.contains(command), "missing {command} in:\n{help}");
     }
+    assert!(help.contains("Examples:"), "{help}");
+    assert!(help.contains("Exit status"), "{help}");
+    for command in ["ingest", "query", "run", "repl", "stats", "completions"] {
+        let page = stdout_of(kg(&graph).args([command, "--help"]));
+        assert!(page.contains("Examples:"), "{command} --help:\n{page}");
+        assert_eq!(stdout_of(kg(&graph).args(["help", command])), page);
+    }
+    assert_eq!(stdout_of(kg(&graph).args(["help", "--help"])), help);
 }
 
 #[test]
@@ -52,7 +70,7 @@ fn unknown_subcommand_fails_with_a_message() {
     kg(&graph)
         .arg("frobnicate")
         .assert()
-        .failure()
+        .code(2)
         .stderr(predicate::str::contains("frobnicate"));
 }
 
@@ -106,6 +124,7 @@ fn query_formats_and_params() {
     kg(&graph)
         .args([
             "query",
+            "--create",
             "CREATE (:Person {name: 'Ana'}), (:Person {name: 'Bo'})",
         ])
         .assert()
@@ -148,11 +167,12 @@ fn query_formats_and_params() {
 fn a_query_error_shows_where_and_exits_non_zero() {
     let (_dir, graph) = temp_graph();
     kg(&graph)
-        .args(["query", "MATCH (n RETURN n"])
+        .args(["query", "--create", "MATCH (n RETURN n"])
         .assert()
-        .failure()
+        .code(1)
+        .stdout("")
         .stderr(predicate::str::contains("^"))
-        .stderr(predicate::str::contains("1:"));
+        .stderr(predicate::str::contains(" --> query:1:"));
 }
 
 #[test]
@@ -165,7 +185,7 @@ fn run_executes_a_script_and_saves() {
     )
     .unwrap();
     kg(&graph)
-        .arg("run")
+        .args(["run", "--create"])
         .arg(&script)
         .assert()
         .success()
@@ -183,6 +203,7 @@ fn export_writes_dot_of_a_query() {
     kg(&graph)
         .args([
             "query",
+            "--create",
             "CREATE (:Person {name: 'Ana'})-[:HOLDS]->(:Role {title: 'Minister'})",
         ])
         .assert()
@@ -236,18 +257,31 @@ fn extract_json_prints_one_record_per_article() {
 #[test]
 fn repl_reads_statements_from_a_pipe_and_saves_changes() {
     let (_dir, graph) = temp_graph();
-    let text = stdout_of(kg(&graph).arg("repl").write_stdin(
-        "CREATE (:Person {name: 'Ana'})\n  -[:HOLDS]->(:Role {title: 'Minister'});\n\
-         :format csv\n\
-         MATCH (p:Person)-[:HOLDS]->(r) RETURN p.name, r.title;\n\
-         MATCH (n RETURN n;\n\
-         RETURN 'still running' AS status;\n",
-    ));
-    assert!(text.contains("p.name,r.title\nAna,Minister\n"), "{text}");
+    let output = kg(&graph)
+        .args(["repl", "--create"])
+        .write_stdin(
+            "CREATE (:Person {name: 'Ana;'})\n  -[:HOLDS]->(:Role {title: 'Minister'});\n\
+             :format csv\n\
+             MATCH (p:Person)-[:HOLDS]->(r) RETURN p.name, r.title; RETURN 'two' AS second;\n\
+             MATCH (n RETURN n;\n\
+             RETURN 'still running' AS status;\n",
+        )
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let errors = String::from_utf8(output.stderr).unwrap();
+    assert!(text.contains("p.name,r.title\nAna;,Minister\n"), "{text}");
     assert!(
-        text.contains("error[UnexpectedSyntax]"),
-        "errors are shown and the loop goes on: {text}"
+        text.contains("second\ntwo\n"),
+        "two statements on one line: {text}"
     );
+    assert!(
+        errors.contains("error[UnexpectedSyntax]") && !text.contains("error"),
+        "errors go to stderr and the loop goes on: {text} / {errors}"
+    );
+    assert!(errors.contains("1 statement failed"), "{errors}");
     assert!(text.contains("still running"), "{text}");
     kg(&graph)
         .args(["query", "--format", "csv", "MATCH (r:Role) RETURN r.title"])
@@ -270,7 +304,12 @@ fn readme_demo_runs_the_tour_on_the_sample_articles() {
 fn stats_and_timing_report_figures() {
     let (_dir, graph) = temp_graph();
     kg(&graph)
-        .args(["query", "--timing", "CREATE (:Place {name: 'Chile'})"])
+        .args([
+            "query",
+            "--create",
+            "--timing",
+            "CREATE (:Place {name: 'Chile'})",
+        ])
         .assert()
         .success()
         .stdout(predicate::str::contains("time: "));
@@ -285,12 +324,22 @@ fn stats_and_timing_report_figures() {
 #[test]
 fn a_locked_graph_refuses_a_second_writer() {
     let (_dir, graph) = temp_graph();
+    kg(&graph)
+        .args(["query", "--create", "CREATE (:X)"])
+        .assert()
+        .success();
     let _held = kg::store::WriteLock::acquire(&graph).unwrap();
     kg(&graph)
-        .args(["query", "RETURN 1"])
+        .args(["query", "CREATE (:Y)"])
         .assert()
-        .failure()
+        .code(1)
         .stderr(predicate::str::contains("locked"));
+    // Readers are never blocked by a writer's lock.
+    kg(&graph)
+        .args(["query", "--format", "csv", "MATCH (n) RETURN count(n) AS n"])
+        .assert()
+        .success()
+        .stdout("n\n1\n");
 }
 
 #[test]
@@ -329,4 +378,239 @@ fn articles_piped_on_stdin_are_kept_apart_and_bad_files_warned() {
         .assert()
         .success()
         .stdout("n\n3\n");
+}
+
+#[test]
+fn a_missing_graph_is_an_error_with_a_hint_and_leaves_no_file() {
+    let (dir, graph) = temp_graph();
+    let script = dir.path().join("s.cypher");
+    std::fs::write(&script, "RETURN 1;").unwrap();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["query", "RETURN 1"],
+        vec!["run", script.to_str().unwrap()],
+        vec!["repl"],
+        vec!["export", "--format", "dot"],
+        vec!["stats"],
+    ];
+    for args in cases {
+        kg(&graph)
+            .args(&args)
+            .write_stdin("")
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(predicate::str::contains("no such graph file"))
+            .stderr(predicate::str::contains("kg --graph"))
+            .stderr(predicate::str::contains("--create"));
+        assert!(!graph.exists(), "{args:?} created the graph");
+        assert!(
+            !dir.path().join("test.graph.lock").exists(),
+            "{args:?} left a lock file"
+        );
+    }
+}
+
+#[test]
+fn ingesting_a_missing_path_fails_and_creates_nothing() {
+    let (dir, graph) = temp_graph();
+    kg(&graph)
+        .args(["ingest", "missing.txt"])
+        .current_dir(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "missing.txt: no such file or folder",
+        ));
+    assert!(!graph.exists());
+    assert!(!dir.path().join("test.graph.lock").exists());
+}
+
+#[test]
+fn binary_files_are_skipped_with_a_warning() {
+    let (dir, graph) = temp_graph();
+    let junk = dir.path().join("junk.txt");
+    // valid UTF-8, but control bytes, not text
+    let bytes: Vec<u8> = (0..4000u32).map(|i| (i * 7 % 32) as u8).collect();
+    std::fs::write(&junk, bytes).unwrap();
+    kg(&graph)
+        .arg("ingest")
+        .arg(&junk)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("`junk`: not text"))
+        .stdout(predicate::str::contains("ingested 0 articles"));
+}
+
+#[test]
+fn a_param_that_is_not_valid_json_is_a_usage_error() {
+    let (_dir, graph) = temp_graph();
+    kg(&graph)
+        .args(["query", "--create", "--param", "x=[1,2", "RETURN $x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not valid JSON"));
+    kg(&graph)
+        .args([
+            "query",
+            "--create",
+            "--format",
+            "csv",
+            "--param",
+            "x=[1,2]",
+            "RETURN size($x) AS n",
+        ])
+        .assert()
+        .success()
+        .stdout("n\n2\n");
+}
+
+#[test]
+fn json_and_csv_with_timing_keep_stdout_to_data() {
+    let (_dir, graph) = temp_graph();
+    kg(&graph).arg("ingest").arg(articles()).assert().success();
+    let output = kg(&graph)
+        .args([
+            "query",
+            "--format",
+            "json",
+            "--timing",
+            "MATCH (p:Person) RETURN p.name AS name, p ORDER BY name",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let rows: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line:?}: {e}")))
+        .collect();
+    assert_eq!(rows.len(), 11, "{stdout}");
+    assert!(rows.iter().all(|r| r["p"]["labels"][0] == "Person"));
+    assert!(stderr.contains("time: "), "{stderr}");
+    kg(&graph)
+        .args([
+            "query",
+            "--format",
+            "csv",
+            "--timing",
+            "CREATE (:Place {name: 'Lima'}) RETURN 1 AS one",
+        ])
+        .assert()
+        .success()
+        .stdout("one\n1\n")
+        .stderr(predicate::str::contains("+1 node"))
+        .stderr(predicate::str::contains("time: "));
+}
+
+#[test]
+fn writes_print_a_summary_and_unknown_names_a_warning() {
+    let (_dir, graph) = temp_graph();
+    kg(&graph)
+        .args([
+            "query",
+            "--create",
+            "CREATE (:Person {name: 'Ana'})-[:HOLDS]->(:Role {title: 'Minister'})",
+        ])
+        .assert()
+        .success()
+        .stdout("+2 nodes, +1 relationship\n");
+    kg(&graph)
+        .args(["query", "MATCH (p:Persn)-[:HOLD]->(r) RETURN p.nme"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no label `:Persn`"))
+        .stderr(predicate::str::contains("no relationship type `:HOLD`"))
+        .stderr(predicate::str::contains("no property key `nme`"))
+        .stdout(predicate::str::contains("0 rows"));
+    kg(&graph)
+        .args(["query", "MATCH (p:Person)-[:HOLDS]->(r) RETURN p.name"])
+        .assert()
+        .success()
+        .stderr("");
+}
+
+#[test]
+fn script_errors_point_into_the_file_and_stop_the_run() {
+    let (dir, graph) = temp_graph();
+    let script = dir.path().join("report.cypher");
+    std::fs::write(
+        &script,
+        "// setup\nCREATE (:Place {name: 'a;b'});\n\nMATCH (p:Place)\nRETURN p.name AS name,\n       p.nope +;\nCREATE (:Place {name: 'after'});\n",
+    )
+    .unwrap();
+    let output = kg(&graph)
+        .args(["run", "--create"])
+        .arg(&script)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let name = script.display().to_string();
+    assert!(stderr.contains(&format!("--> {name}:6:")), "{stderr}");
+    assert!(
+        stderr.contains("  |        p.nope +;\n  |                ^"),
+        "{stderr}"
+    );
+    assert!(stderr.contains('^'), "{stderr}");
+    kg(&graph)
+        .args([
+            "query",
+            "--format",
+            "csv",
+            "MATCH (p:Place) RETURN p.name AS n ORDER BY n",
+        ])
+        .assert()
+        .success()
+        .stdout("n\na;b\n");
+    kg(&graph)
+        .args(["run", "--continue-on-error"])
+        .arg(&script)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("--> {name}:6:")))
+        .stderr(predicate::str::contains("1 statement failed"));
+    kg(&graph)
+        .args([
+            "query",
+            "--format",
+            "csv",
+            "MATCH (p:Place) RETURN p.name AS n ORDER BY n",
+        ])
+        .assert()
+        .success()
+        .stdout("n\na;b\na;b\nafter\n");
+}
+
+#[test]
+fn scripts_read_from_stdin_and_an_open_string_is_an_error() {
+    let (_dir, graph) = temp_graph();
+    kg(&graph)
+        .args(["run", "--create", "--format", "csv", "-"])
+        .write_stdin("RETURN 1 AS a; RETURN 'x;y' AS b\n")
+        .assert()
+        .success()
+        .stdout("a\n1\nb\nx;y\n");
+    kg(&graph)
+        .args(["run", "--create", "-"])
+        .write_stdin("RETURN 1;\nRETURN 'open\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("<stdin>:2:8"))
+        .stderr(predicate::str::contains("never closed"));
+}
+
+#[test]
+fn completions_for_each_shell() {
+    let (_dir, graph) = temp_graph();
+    for shell in ["bash", "zsh", "fish"] {
+        let script = stdout_of(kg(&graph).args(["completions", shell]));
+        assert!(
+            script.contains("ingest") && script.contains("repl"),
+            "{shell}"
+        );
+    }
+    kg(&graph).args(["completions", "tcsh2"]).assert().code(2);
 }

@@ -8,11 +8,14 @@
 )]
 
 mod cli;
+mod commands;
 mod cypher;
 mod dot;
 mod exec;
 mod extract;
 mod ingest;
+mod output;
 mod resolve;
+mod shell;
 mod store;
 mod tck;
