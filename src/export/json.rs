@@ -1,7 +1,9 @@
 //! kg's JSON export: every node and relationship of a subgraph with its
 //! ids, labels or type, stored properties, provenance entries (with the
 //! sentence they point at, when its article is exported too) and, for an
-//! article, its sentence spans; plus the graph's schema. One element per
+//! article, its sentence spans; plus the graph's schema. The articles the
+//! facts were read from come along, so every provenance entry points at a
+//! node of the file. One element per
 //! line, in id order, so files diff cleanly. `import` reads it back into
 //! the same graph, so export → import → export gives the same bytes.
 //!
@@ -10,14 +12,14 @@
 //! and a map with a key starting with `$` is wrapped as `{"$map": {...}}`,
 //! so every value reads back as it was.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map};
 
 use super::Subgraph;
-use crate::graph::{Date, Graph, Provenance, ProvenanceKeys, Schema, Value};
+use crate::graph::{Date, Graph, NodeId, Provenance, ProvenanceKeys, Schema, Value};
 
 /// What the file says it is, so `kg import` can refuse other JSON.
 pub const FORMAT_NAME: &str = "kg-graph";
@@ -32,7 +34,7 @@ pub fn write(graph: &Graph, subgraph: &Subgraph, out: &mut dyn Write) -> io::Res
     )?;
     writeln!(out, "\"nodes\":[")?;
     let mut first = true;
-    for &id in &subgraph.nodes {
+    for id in with_sources(graph, subgraph) {
         let Some(node) = graph.node(id) else {
             continue;
         };
@@ -44,7 +46,7 @@ pub fn write(graph: &Graph, subgraph: &Subgraph, out: &mut dyn Write) -> io::Res
         if !data.provenance.is_empty() {
             element.insert(
                 "provenance".into(),
-                provenance_json(graph, subgraph, &data.provenance),
+                provenance_json(graph, &data.provenance),
             );
         }
         if !data.sentences.is_empty() {
@@ -69,12 +71,35 @@ pub fn write(graph: &Graph, subgraph: &Subgraph, out: &mut dyn Write) -> io::Res
         if !data.provenance.is_empty() {
             element.insert(
                 "provenance".into(),
-                provenance_json(graph, subgraph, &data.provenance),
+                provenance_json(graph, &data.provenance),
             );
         }
         write_element(out, &mut first, element)?;
     }
     writeln!(out, "\n]}}")
+}
+
+/// The subgraph's nodes and the provenance sources (articles) of its
+/// elements, so the file stands alone: every provenance entry points at a
+/// node in it.
+fn with_sources(graph: &Graph, subgraph: &Subgraph) -> BTreeSet<NodeId> {
+    let mut nodes = subgraph.nodes.clone();
+    let node_sources = subgraph
+        .nodes
+        .iter()
+        .filter_map(|&id| graph.node(id))
+        .flat_map(|n| n.provenance().iter().map(|p| p.source));
+    let rel_sources = subgraph
+        .rels
+        .iter()
+        .filter_map(|&id| graph.rel(id))
+        .flat_map(|r| r.provenance().iter().map(|p| p.source));
+    nodes.extend(
+        node_sources
+            .chain(rel_sources)
+            .filter(|&id| graph.contains_node(id)),
+    );
+    nodes
 }
 
 fn write_element(
@@ -110,14 +135,9 @@ fn properties_json(properties: &BTreeMap<String, Value>) -> serde_json::Value {
     )
 }
 
-/// Provenance entries, each with the sentence it points at when that
-/// sentence's source is part of the export (so importing the file and
-/// exporting it again shows the same sentences).
-fn provenance_json(
-    graph: &Graph,
-    subgraph: &Subgraph,
-    provenance: &[Provenance],
-) -> serde_json::Value {
+/// Provenance entries, each with the sentence it points at (for readers:
+/// `import` reads it from the source's text again).
+fn provenance_json(graph: &Graph, provenance: &[Provenance]) -> serde_json::Value {
     serde_json::Value::Array(
         provenance
             .iter()
@@ -129,10 +149,8 @@ fn provenance_json(
                 }
                 entry.insert("start".into(), json!(p.start));
                 entry.insert("end".into(), json!(p.end));
-                if subgraph.nodes.contains(&p.source) {
-                    if let Some(text) = graph.evidence_text(p) {
-                        entry.insert("evidence".into(), json!(text));
-                    }
+                if let Some(text) = graph.evidence_text(p) {
+                    entry.insert("evidence".into(), json!(text));
                 }
                 serde_json::Value::Object(entry)
             })

@@ -10,6 +10,7 @@
 mod cli;
 mod cypher;
 mod dot;
+mod export;
 mod extract;
 mod ingest;
 mod resolve;
