@@ -4,7 +4,9 @@
 //! one relationship file per type and pair of end label sets with
 //! `:START_ID`, `:END_ID`, `:TYPE` and typed property columns. Splitting
 //! relationships by their ends' labels is what Kùzu's typed tables need;
-//! Memgraph's `LOAD CSV` reads the same files. Ids are kg's node ids.
+//! Memgraph's `LOAD CSV` reads the same files, and `kuzu.cypher`, written
+//! beside them, creates Kùzu's tables and copies them in. Ids are kg's node
+//! ids.
 //!
 //! A column of full dates is `date`; partial dates (`2024-11`) are strings
 //! (no other database keeps a date's precision). A list column is an array
@@ -46,6 +48,16 @@ impl Column {
             Column::StringArray => "string[]",
             Column::LongArray => "long[]",
             Column::DoubleArray => "double[]",
+        }
+    }
+
+    fn kuzu_type(self) -> &'static str {
+        match self {
+            Column::Long => "INT64",
+            Column::Double => "DOUBLE",
+            Column::Boolean => "BOOLEAN",
+            Column::Date => "DATE",
+            _ => "STRING",
         }
     }
 
@@ -129,18 +141,16 @@ type NodeRow<'g> = (NodeId, Vec<&'g str>, BTreeMap<String, Value>);
 /// A relationship of a relationship file: start, end, properties.
 type RelRow = (NodeId, NodeId, BTreeMap<String, Value>);
 
-/// Writes the files into `dir` (created if needed) and returns their names.
-pub fn write_dir(graph: &Graph, subgraph: &Subgraph, dir: &Path) -> Result<Vec<String>> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    // Node files per label set.
-    let mut node_files: BTreeMap<String, Vec<NodeRow<'_>>> = BTreeMap::new();
-    let mut file_of: BTreeMap<NodeId, String> = BTreeMap::new();
-    for &id in &subgraph.nodes {
-        let Some(node) = graph.node(id) else {
+/// The name of the file (and Kùzu table) of each label set: the labels
+/// joined by `_`, made unique.
+fn file_names(label_sets: impl Iterator<Item = Vec<String>>) -> BTreeMap<Vec<String>, String> {
+    let mut names: BTreeMap<Vec<String>, String> = BTreeMap::new();
+    let mut taken: BTreeMap<String, usize> = BTreeMap::new();
+    for labels in label_sets {
+        if names.contains_key(&labels) {
             continue;
-        };
-        let labels = node.labels();
-        let name = if labels.is_empty() {
+        }
+        let base = if labels.is_empty() {
             "none".to_string()
         } else {
             labels
@@ -149,13 +159,45 @@ pub fn write_dir(graph: &Graph, subgraph: &Subgraph, dir: &Path) -> Result<Vec<S
                 .collect::<Vec<_>>()
                 .join("_")
         };
-        file_of.insert(id, name.clone());
+        let seen = taken.entry(base.clone()).or_default();
+        *seen += 1;
+        let name = if *seen == 1 {
+            base
+        } else {
+            format!("{base}_{seen}")
+        };
+        names.insert(labels, name);
+    }
+    names
+}
+
+/// Writes the files into `dir` (created if needed), with `kuzu.cypher`,
+/// the statements that load them into Kùzu, and returns their names.
+pub fn write_dir(graph: &Graph, subgraph: &Subgraph, dir: &Path) -> Result<Vec<String>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let nodes: Vec<_> = subgraph
+        .nodes
+        .iter()
+        .filter_map(|&id| graph.node(id))
+        .collect();
+    let label_sets: Vec<Vec<String>> = nodes
+        .iter()
+        .map(|n| n.labels().into_iter().map(str::to_string).collect())
+        .collect();
+    let names = file_names(label_sets.iter().cloned());
+    // Node files per label set, in name order.
+    let mut node_files: BTreeMap<&str, Vec<NodeRow<'_>>> = BTreeMap::new();
+    let mut file_of: BTreeMap<NodeId, &str> = BTreeMap::new();
+    for (node, labels) in nodes.iter().zip(&label_sets) {
+        let name = names.get(labels).map_or("none", String::as_str);
+        file_of.insert(node.id(), name);
         node_files
             .entry(name)
             .or_default()
-            .push((id, labels, node.properties()));
+            .push((node.id(), node.labels(), node.properties()));
     }
     let mut written = Vec::new();
+    let mut kuzu = Kuzu::default();
     for (name, rows) in &node_files {
         let columns = columns(rows.iter().map(|(_, _, p)| p));
         let file = format!("nodes_{name}.csv");
@@ -167,41 +209,138 @@ pub fn write_dir(graph: &Graph, subgraph: &Subgraph, dir: &Path) -> Result<Vec<S
             record
         });
         write_csv(&dir.join(&file), &header, records)?;
+        kuzu.node_table(name, &columns, &file);
         written.push(file);
     }
-    // Relationship files per (type, start file, end file).
-    let mut rel_files: BTreeMap<(String, String, String), Vec<RelRow>> = BTreeMap::new();
+    // Relationships per type (one column set per type, as a Kùzu table
+    // needs), a file per pair of end files.
+    let mut by_type: BTreeMap<&str, BTreeMap<(&str, &str), Vec<RelRow>>> = BTreeMap::new();
     for &id in &subgraph.rels {
         let Some(rel) = graph.rel(id) else {
             continue;
         };
         let (start, end) = (rel.start(), rel.end());
-        let (Some(from), Some(to)) = (file_of.get(&start), file_of.get(&end)) else {
+        let (Some(&from), Some(&to)) = (file_of.get(&start), file_of.get(&end)) else {
             continue;
         };
-        rel_files
-            .entry((rel.rel_type().to_string(), from.clone(), to.clone()))
+        by_type
+            .entry(rel.rel_type())
+            .or_default()
+            .entry((from, to))
             .or_default()
             .push((start, end, rel.properties()));
     }
-    for ((rel_type, from, to), rows) in &rel_files {
-        let columns = columns(rows.iter().map(|(_, _, p)| p));
-        let file = format!("rels_{}_{from}_{to}.csv", file_part(rel_type));
+    for (rel_type, files) in &by_type {
+        let columns = columns(files.values().flatten().map(|(_, _, p)| p));
         let mut header = vec![
             ":START_ID".to_string(),
             ":END_ID".to_string(),
             ":TYPE".to_string(),
         ];
         header.extend(columns.iter().map(|(k, c)| format!("{k}:{}", c.header())));
-        let records = rows.iter().map(|(start, end, properties)| {
-            let mut record = vec![start.0.to_string(), end.0.to_string(), rel_type.clone()];
-            record.extend(cells(&columns, properties));
-            record
-        });
-        write_csv(&dir.join(&file), &header, records)?;
-        written.push(file);
+        let mut pairs = Vec::new();
+        for ((from, to), rows) in files {
+            let file = format!("rels_{}_{from}_{to}.csv", file_part(rel_type));
+            let records = rows.iter().map(|(start, end, properties)| {
+                let mut record = vec![start.0.to_string(), end.0.to_string(), rel_type.to_string()];
+                record.extend(cells(&columns, properties));
+                record
+            });
+            write_csv(&dir.join(&file), &header, records)?;
+            pairs.push((*from, *to, file.clone()));
+            written.push(file);
+        }
+        kuzu.rel_table(rel_type, &columns, &pairs);
     }
+    let script = dir.join(KUZU_SCRIPT);
+    std::fs::write(&script, kuzu.script()).map_err(|e| Error::io(&script, e))?;
+    written.push(KUZU_SCRIPT.to_string());
     Ok(written)
+}
+
+/// The file of Kùzu statements written beside the CSV files.
+pub const KUZU_SCRIPT: &str = "kuzu.cypher";
+
+/// Kùzu's typed tables for the files, and the `COPY` statements filling
+/// them: the files load as they are, `:ID` as the primary key `id`,
+/// `:LABEL` as `labels` and `:TYPE` as `type` (Kùzu reads columns by
+/// position). Arrays stay `;`-joined text, which Kùzu's CSV lists are not.
+#[derive(Default)]
+struct Kuzu {
+    tables: Vec<String>,
+    copies: Vec<String>,
+}
+
+impl Kuzu {
+    fn node_table(&mut self, name: &str, columns: &[(String, Column)], file: &str) {
+        let mut fields = vec!["id INT64".to_string(), "labels STRING".to_string()];
+        fields.extend(
+            columns
+                .iter()
+                .map(|(k, c)| format!("{} {}", kuzu_name(k), c.kuzu_type())),
+        );
+        fields.push("PRIMARY KEY (id)".to_string());
+        self.tables.push(format!(
+            "CREATE NODE TABLE {}({});",
+            kuzu_name(name),
+            fields.join(", ")
+        ));
+        self.copies.push(format!(
+            "COPY {} FROM '{file}' (header=true, parallel=false);",
+            kuzu_name(name)
+        ));
+    }
+
+    fn rel_table(
+        &mut self,
+        rel_type: &str,
+        columns: &[(String, Column)],
+        pairs: &[(&str, &str, String)],
+    ) {
+        let mut fields: Vec<String> = pairs
+            .iter()
+            .map(|(from, to, _)| format!("FROM {} TO {}", kuzu_name(from), kuzu_name(to)))
+            .collect();
+        fields.push("type STRING".to_string());
+        fields.extend(
+            columns
+                .iter()
+                .map(|(k, c)| format!("{} {}", kuzu_name(k), c.kuzu_type())),
+        );
+        self.tables.push(format!(
+            "CREATE REL TABLE {}({});",
+            kuzu_name(rel_type),
+            fields.join(", ")
+        ));
+        for (from, to, file) in pairs {
+            let pair = if pairs.len() > 1 {
+                format!(", from='{from}', to='{to}'")
+            } else {
+                String::new()
+            };
+            self.copies.push(format!(
+                "COPY {} FROM '{file}' (header=true, parallel=false{pair});",
+                kuzu_name(rel_type)
+            ));
+        }
+    }
+
+    fn script(&self) -> String {
+        let mut text = String::from(
+            "// Loads the CSV files of this folder into Kùzu; run it from this folder,\n\
+             // one statement per line (kuzu's shell: `kuzu DB < kuzu.cypher`).\n",
+        );
+        for line in self.tables.iter().chain(&self.copies) {
+            text.push_str(line);
+            text.push('\n');
+        }
+        text
+    }
+}
+
+/// A table or column name as Kùzu reads it, in backticks.
+fn kuzu_name(name: &str) -> String {
+    format!("`{}`", name.replace('`', ""))
 }
 
 fn cells(columns: &[(String, Column)], properties: &BTreeMap<String, Value>) -> Vec<String> {

@@ -264,6 +264,9 @@ fn csv_files_follow_the_neo4j_bulk_import_headers() {
     let mut rels_per_type: BTreeMap<String, usize> = BTreeMap::new();
     for entry in std::fs::read_dir(&out_dir).unwrap() {
         let file = entry.unwrap().path();
+        if file.extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
         let mut reader = csv::Reader::from_path(&file).unwrap();
         let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
         let name = file.file_name().unwrap().to_string_lossy().to_string();
@@ -308,6 +311,9 @@ fn csv_files_follow_the_neo4j_bulk_import_headers() {
             assert_eq!(cell("d"), ("d:string".into(), "2024-11".into()));
         }
     }
+    let kuzu = std::fs::read_to_string(out_dir.join("kuzu.cypher")).unwrap();
+    assert!(kuzu.contains("CREATE NODE TABLE `Person`(id INT64, labels STRING, "), "{kuzu}");
+    assert!(kuzu.contains("COPY `HOLDS` FROM 'rels_HOLDS_Person_Role.csv'"), "{kuzu}");
     let expected_labels: BTreeMap<String, usize> = graph.label_counts().into_iter().collect();
     let expected_types: BTreeMap<String, usize> = graph.type_counts().into_iter().collect();
     assert_eq!(nodes_per_label, expected_labels);
@@ -410,4 +416,58 @@ print(json.dumps({"labels": labels, "types": types,
         answer["evidence"].as_str().is_some_and(|e| e.len() > 20),
         "{answer}"
     );
+}
+
+#[test]
+fn the_shell_exports_the_last_result_or_a_query() {
+    let (dir, path) = sample_graph();
+    let mut session = kg::session::Session::open(&path, true).unwrap();
+    let mut out = Vec::new();
+    let file = dir.path().join("last.json");
+    let command = format!(":export json {}", file.display());
+    let refused = session.execute(&command, &mut out);
+    assert!(
+        refused.is_err_and(|e| e.to_string().contains("run a query first")),
+        "no result yet"
+    );
+    session
+        .execute(
+            "MATCH (p:Person)-[h:HOLDS]->(r:Role) RETURN p, h, r LIMIT 2;",
+            &mut out,
+        )
+        .unwrap();
+    session.execute(&command, &mut out).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(json["relationships"].as_array().unwrap().len(), 2, "{json}");
+    let dot = dir.path().join("q.dot");
+    let graphml = dir.path().join("q.graphml");
+    for command in [
+        format!(":export dot {} MATCH (e:Event) RETURN e", dot.display()),
+        format!(":export graphml {}", graphml.display()),
+    ] {
+        session.execute(&command, &mut out).unwrap();
+    }
+    let dot = std::fs::read_to_string(&dot).unwrap();
+    assert!(
+        dot.contains("shape=octagon") && !dot.contains("shape=ellipse"),
+        "{dot}"
+    );
+    assert!(std::fs::read_to_string(&graphml)
+        .unwrap()
+        .contains("<graphml"));
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("wrote "), "{out}");
+    let mut sink = Vec::new();
+    session
+        .execute("MATCH (p:Person) RETURN p.name;", &mut sink)
+        .unwrap();
+    session.execute(&command_for(&dir), &mut sink).unwrap();
+    assert!(String::from_utf8(sink)
+        .unwrap()
+        .contains("warning: the query returned no nodes"));
+}
+
+fn command_for(dir: &tempfile::TempDir) -> String {
+    format!(":export dot {}", dir.path().join("empty.dot").display())
 }
