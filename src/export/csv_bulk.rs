@@ -262,8 +262,8 @@ pub fn write_dir(graph: &Graph, subgraph: &Subgraph, dir: &Path) -> Result<Vec<S
 pub const KUZU_SCRIPT: &str = "kuzu.cypher";
 
 /// Kùzu's typed tables for the files, and the `COPY` statements filling
-/// them: the files load as they are, `:ID` as the primary key `id`,
-/// `:LABEL` as `labels` and `:TYPE` as `type` (Kùzu reads columns by
+/// them: the files load as they are, `:ID` as the primary key `_kg_id`,
+/// `:LABEL` as `_labels` and `:TYPE` as `_type` (Kùzu reads columns by
 /// position). Arrays stay `;`-joined text, which Kùzu's CSV lists are not.
 #[derive(Default)]
 struct Kuzu {
@@ -273,13 +273,13 @@ struct Kuzu {
 
 impl Kuzu {
     fn node_table(&mut self, name: &str, columns: &[(String, Column)], file: &str) {
-        let mut fields = vec!["id INT64".to_string(), "labels STRING".to_string()];
+        let mut fields = vec!["_kg_id INT64".to_string(), "_labels STRING".to_string()];
         fields.extend(
             columns
                 .iter()
                 .map(|(k, c)| format!("{} {}", kuzu_name(k), c.kuzu_type())),
         );
-        fields.push("PRIMARY KEY (id)".to_string());
+        fields.push("PRIMARY KEY (_kg_id)".to_string());
         self.tables.push(format!(
             "CREATE NODE TABLE {}({});",
             kuzu_name(name),
@@ -301,7 +301,7 @@ impl Kuzu {
             .iter()
             .map(|(from, to, _)| format!("FROM {} TO {}", kuzu_name(from), kuzu_name(to)))
             .collect();
-        fields.push("type STRING".to_string());
+        fields.push("_type STRING".to_string());
         fields.extend(
             columns
                 .iter()

@@ -312,8 +312,14 @@ fn csv_files_follow_the_neo4j_bulk_import_headers() {
         }
     }
     let kuzu = std::fs::read_to_string(out_dir.join("kuzu.cypher")).unwrap();
-    assert!(kuzu.contains("CREATE NODE TABLE `Person`(id INT64, labels STRING, "), "{kuzu}");
-    assert!(kuzu.contains("COPY `HOLDS` FROM 'rels_HOLDS_Person_Role.csv'"), "{kuzu}");
+    assert!(
+        kuzu.contains("CREATE NODE TABLE `Person`(_kg_id INT64, _labels STRING, "),
+        "{kuzu}"
+    );
+    assert!(
+        kuzu.contains("COPY `HOLDS` FROM 'rels_HOLDS_Person_Role.csv'"),
+        "{kuzu}"
+    );
     let expected_labels: BTreeMap<String, usize> = graph.label_counts().into_iter().collect();
     let expected_types: BTreeMap<String, usize> = graph.type_counts().into_iter().collect();
     assert_eq!(nodes_per_label, expected_labels);

@@ -11,6 +11,7 @@ mod cli;
 mod cypher;
 mod dot;
 mod export;
+mod export_interop;
 mod extract;
 mod ingest;
 mod resolve;
