@@ -160,7 +160,8 @@ pub fn literal(value: &Value, options: &Options) -> String {
     }
 }
 
-/// A single-quoted string literal; control characters as `\uXXXX`.
+/// A single-quoted string literal: quotes, backslashes and line breaks
+/// escaped, NUL as `\u0000`.
 pub fn string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('\'');
@@ -171,9 +172,11 @@ pub fn string(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
+            // NUL is the one character a file of statements should not
+            // hold raw; other control characters stay as they are, since
+            // not every database reads `\u` escapes (FalkorDB keeps them as
+            // text).
+            '\0' => out.push_str("\\u0000"),
             c => out.push(c),
         }
     }
