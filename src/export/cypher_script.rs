@@ -1,8 +1,9 @@
 //! A Cypher script that rebuilds a subgraph in any Cypher database and in
 //! kg itself (`kg run`): nodes created in batches of one `UNWIND` over a
-//! literal list per label set, relationships in batches per type found by
-//! a temporary `_kg_id` on a temporary `:_KG` label, which the last
-//! statement removes. No parameters, so any client can run it as a file.
+//! literal list per label set, relationships in batches per type and end
+//! label sets, their ends found by a temporary `_kg_id` on a temporary
+//! `:_KG` label, which the last statement removes. No parameters, so any
+//! client can run it as a file.
 //!
 //! Properties are those a query sees, provenance (`article`, `sentence`,
 //! `evidence`) included, so the evidence travels with each fact.
@@ -82,23 +83,33 @@ pub fn write(
             )?;
         }
     }
-    let mut by_type: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    // Per type and the label sets of both ends: matching each end on its
+    // own labels as well narrows the search where `_kg_id` has no index
+    // (kg scans the rarest label), and still uses the index where it has.
+    let labels_of = |id| -> String {
+        graph.node(id).map_or_else(String::new, |n| {
+            n.labels().iter().map(|l| format!(":{}", name(l))).collect()
+        })
+    };
+    let mut by_type: BTreeMap<(&str, String, String), Vec<String>> = BTreeMap::new();
     for &id in &subgraph.rels {
         let Some(rel) = graph.rel(id) else {
             continue;
         };
-        by_type.entry(rel.rel_type()).or_default().push(format!(
+        let key = (rel.rel_type(), labels_of(rel.start()), labels_of(rel.end()));
+        by_type.entry(key).or_default().push(format!(
             "{{s: {}, e: {}, p: {}}}",
             rel.start().0,
             rel.end().0,
             map_literal(&rel.properties(), options)
         ));
     }
-    for (rel_type, rows) in &by_type {
+    for ((rel_type, start_labels, end_labels), rows) in &by_type {
         for batch in rows.chunks(BATCH) {
             writeln!(
                 out,
-                "UNWIND [{}] AS row MATCH (a:{ID_LABEL} {{{ID_KEY}: row.s}}) MATCH (b:{ID_LABEL} {{{ID_KEY}: row.e}}) \
+                "UNWIND [{}] AS row MATCH (a:{ID_LABEL}{start_labels} {{{ID_KEY}: row.s}}) \
+                 MATCH (b:{ID_LABEL}{end_labels} {{{ID_KEY}: row.e}}) \
                  CREATE (a)-[r:{}]->(b) SET r += row.p;",
                 batch.join(", "),
                 name(rel_type)
