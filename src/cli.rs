@@ -14,6 +14,7 @@ use crate::extract::{self, Extraction};
 use crate::session::{self, Session};
 use crate::store;
 use crate::table::Format;
+use crate::{dot, export};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -116,15 +117,14 @@ pub enum Command {
         no_history: bool,
     },
     /// Export a subgraph (what --query returns, else the whole graph).
-    Export {
-        #[arg(long, value_enum, default_value_t = ExportFormat::Dot)]
-        format: ExportFormat,
-        /// A query whose nodes, relationships and paths are exported.
+    Export(ExportArgs),
+    /// Read a graph exported with `kg export --format json` into --graph.
+    Import {
+        /// The JSON file (`-` for standard input).
+        file: PathBuf,
+        /// Replace the graph file when it already holds a graph.
         #[arg(long)]
-        query: Option<String>,
-        /// Write to this file instead of standard output.
-        #[arg(short = 'o', long = "output")]
-        output: Option<PathBuf>,
+        replace: bool,
     },
     /// Counts per label and relationship type, file size and load time.
     #[command(after_help = "Examples:\n  kg stats\n  kg --graph news.graph stats")]
@@ -177,11 +177,54 @@ pub enum ExtractFormat {
     Text,
 }
 
-/// Output of `kg export`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
-    /// Graphviz DOT.
-    Dot,
+/// The options of `kg export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value_t = export::Format::Dot)]
+    pub format: export::Format,
+    /// A query whose nodes, relationships and paths (and the relationships
+    /// among its nodes) are exported; without it, the whole graph.
+    #[arg(long)]
+    pub query: Option<String>,
+    /// Bind `$NAME` for --query; VALUE is JSON (`3`, `"x"`, `[1,2]`) or else a plain string.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Write to this file (a folder for --format csv) instead of standard output.
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<PathBuf>,
+    /// Add the nodes up to N relationships away from what the query returned.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub hops: u32,
+    /// Leave out nodes with this label (repeat, or separate with commas).
+    #[arg(long, value_name = "LABEL", value_delimiter = ',')]
+    pub exclude_label: Vec<String>,
+    /// Leave out relationships of this type (repeat, or separate with commas).
+    #[arg(long, value_name = "TYPE", value_delimiter = ',')]
+    pub exclude_type: Vec<String>,
+    /// DOT: keep the :Article nodes and :MENTIONED_IN relationships that a
+    /// picture of the whole graph or of a neighbourhood leaves out by default.
+    #[arg(long)]
+    pub all: bool,
+    /// At most this many nodes (returned ones first, then the nearest);
+    /// DOT defaults to 500, other formats to no limit.
+    #[arg(long, value_name = "N")]
+    pub max_nodes: Option<usize>,
+    /// DOT: group nodes in boxes by country or by article.
+    #[arg(long, value_enum, default_value_t = dot::Cluster::None)]
+    pub cluster: dot::Cluster,
+    /// DOT: lay ranks out left to right or top to bottom.
+    #[arg(long, value_enum, default_value_t = dot::RankDir::LR)]
+    pub rankdir: dot::RankDir,
+    /// DOT: no legend.
+    #[arg(long)]
+    pub no_legend: bool,
+    /// DOT: run Graphviz `dot` and write the picture instead of DOT text.
+    #[arg(long, value_enum)]
+    pub render: Option<dot::RenderFormat>,
+    /// Cypher: how dates are written (`date('2024-11')`, or a string for
+    /// databases without partial dates).
+    #[arg(long, value_enum, default_value_t = export::cypher_script::Dates::Date)]
+    pub dates: export::cypher_script::Dates,
 }
 
 fn write_error(e: std::io::Error) -> Error {
@@ -252,8 +295,11 @@ where
         Command::Query { settings, .. }
         | Command::Run { settings, .. }
         | Command::Repl { settings, .. } => Some(settings.create),
-        Command::Export { .. } | Command::Stats => Some(false),
-        Command::Ingest { .. } | Command::Extract { .. } | Command::Completions { .. } => None,
+        Command::Export(_) | Command::Stats => Some(false),
+        Command::Ingest { .. }
+        | Command::Extract { .. }
+        | Command::Import { .. }
+        | Command::Completions { .. } => None,
     };
     if create == Some(false) && !graph.exists() {
         return Err(Error::Usage(format!(
@@ -311,18 +357,8 @@ where
             };
             crate::repl::run(session, history, out, err)
         }
-        Command::Export {
-            format: ExportFormat::Dot,
-            query,
-            output,
-        } => {
-            let mut session = Session::open(graph, query.is_some())?;
-            let text = session.export_dot(query.as_deref())?;
-            match output {
-                Some(path) => std::fs::write(&path, text).map_err(|e| Error::io(&path, e)),
-                None => out.write_all(text.as_bytes()).map_err(write_error),
-            }
-        }
+        Command::Export(args) => run_export(graph, &args, out, err),
+        Command::Import { file, replace } => run_import(graph, &file, replace, out, err),
         Command::Stats => run_stats(graph, out),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "kg", out);
@@ -495,4 +531,149 @@ fn run_stats(graph: &Path, out: &mut dyn Write) -> Result<()> {
     )
     .map_err(write_error)?;
     session::write_stats(&loaded, out).map_err(write_error)
+}
+
+fn run_export(
+    graph: &Path,
+    args: &ExportArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let format = args.format;
+    if args.render.is_some() && format != export::Format::Dot {
+        return Err(Error::Usage(
+            "--render draws DOT: use it with --format dot".to_string(),
+        ));
+    }
+    if !args.params.is_empty() && args.query.is_none() {
+        return Err(Error::Usage("--param needs --query".to_string()));
+    }
+    let output = match (&args.output, format) {
+        (None, export::Format::Csv) => {
+            return Err(Error::Usage(
+                "--format csv writes a folder of files: give it with -o DIR".to_string(),
+            ))
+        }
+        (output, _) => output.clone(),
+    };
+    let mut selection = export::default_selection(format);
+    if args.all {
+        selection.default_exclude_labels.clear();
+        selection.default_exclude_types.clear();
+    }
+    selection.exclude_labels = args.exclude_label.clone();
+    selection.exclude_types = args.exclude_type.clone();
+    selection.hops = args.hops;
+    if args.max_nodes.is_some() {
+        selection.max_nodes = args.max_nodes;
+    }
+    let mut session = Session::open(graph, args.query.is_some())?;
+    for param in &args.params {
+        let (name, value) = session::parse_param(param)?;
+        session.params.insert(name, value);
+    }
+    let chosen = session.select(args.query.as_deref(), &selection)?;
+    for warning in &chosen.warnings {
+        writeln!(err, "kg: warning: {warning}").map_err(write_error)?;
+    }
+    let noise_left_out = selection
+        .default_exclude_labels
+        .iter()
+        .any(|label| session.graph().label_count(label) > 0);
+    if (args.query.is_none() || args.hops > 0) && noise_left_out {
+        writeln!(
+            err,
+            "kg: note: leaving out the :Article nodes and :MENTIONED_IN relationships the \
+             query did not return (--all keeps them)"
+        )
+        .map_err(write_error)?;
+    }
+    let graph = session.graph();
+    let bytes = match format {
+        export::Format::Dot => {
+            let style = dot::DotStyle {
+                cluster: args.cluster,
+                rankdir: args.rankdir,
+                legend: !args.no_legend,
+            };
+            let text = dot::to_dot(graph, &chosen.subgraph, &style);
+            match args.render {
+                Some(picture) => dot::render(&text, picture)?,
+                None => text.into_bytes(),
+            }
+        }
+        export::Format::Cypher => {
+            let options = export::cypher_script::Options { dates: args.dates };
+            let mut bytes = Vec::new();
+            export::cypher_script::write(graph, &chosen.subgraph, &options, &mut bytes)
+                .map_err(write_error)?;
+            bytes
+        }
+        export::Format::Csv => {
+            let dir = output.as_deref().unwrap_or(Path::new("."));
+            let files = export::csv_bulk::write_dir(graph, &chosen.subgraph, dir)?;
+            writeln!(
+                out,
+                "wrote {} files to {}: {}",
+                files.len(),
+                dir.display(),
+                files.join(", ")
+            )
+            .map_err(write_error)?;
+            return Ok(());
+        }
+        other => {
+            let mut bytes = Vec::new();
+            export::write_text(other, graph, &chosen.subgraph, &mut bytes).map_err(write_error)?;
+            bytes
+        }
+    };
+    match output {
+        Some(path) => std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e)),
+        None => out.write_all(&bytes).map_err(write_error),
+    }
+}
+
+fn run_import(
+    graph: &Path,
+    file: &Path,
+    replace: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let text = if file == Path::new("-") {
+        std::io::read_to_string(std::io::stdin()).map_err(|e| Error::io("<stdin>", e))?
+    } else {
+        std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?
+    };
+    let imported = export::import::import(&text)
+        .map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
+    let _lock = store::WriteLock::acquire(graph)?;
+    if graph.exists() && !replace {
+        let existing = store::load(graph)?;
+        if existing.node_count() > 0 || existing.rel_count() > 0 {
+            return Err(Error::Usage(format!(
+                "{} already holds a graph ({} nodes); import into a new file with --graph, \
+                 or pass --replace",
+                graph.display(),
+                existing.node_count()
+            )));
+        }
+    }
+    if imported.renumbered {
+        writeln!(
+            err,
+            "kg: warning: the exported ids are too sparse to keep; nodes and relationships were numbered anew"
+        )
+        .map_err(write_error)?;
+    }
+    store::save(&imported.graph, graph)?;
+    writeln!(
+        out,
+        "imported {} nodes, {} relationships into {}",
+        imported.graph.node_count(),
+        imported.graph.rel_count(),
+        graph.display()
+    )
+    .map_err(write_error)
 }

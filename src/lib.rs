@@ -6,12 +6,14 @@
 //! The graph is saved and loaded by `store`, queried with a Cypher subset
 //! (`cypher`, results in `table`), driven statement by statement by `session`
 //! from the command line (`cli`), scripts or the `repl`, and exported to
-//! Graphviz by `dot`.
+//! Graphviz by `dot` and to other tools by `export` (JSON, which `kg import`
+//! reads back, GraphML, a Cypher script, bulk-import CSV).
 
 pub mod cli;
 pub mod cypher;
 pub mod dot;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod graph;
 pub mod ingest;

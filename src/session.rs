@@ -20,9 +20,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::cypher::{self, Options, Params};
-use crate::dot::{self, Subgraph};
+use crate::dot::{self, DotStyle};
 use crate::error::{Error, Result};
 use crate::extract;
+use crate::export::{self, subgraph, Chosen, Selection};
 use crate::graph::{Graph, Value};
 use crate::ingest::{self, IngestReport};
 use crate::store::{self, WriteLock};
@@ -111,10 +112,12 @@ pub enum Command {
     /// Shown by the shell, refused in scripts.
     History,
     Quit,
-    /// `:dot FILE QUERY`: export what the query returns.
-    Dot {
+    /// `:export FORMAT FILE [QUERY]` (and the older `:dot FILE QUERY`):
+    /// export what the query, else the last statement, returned.
+    Export {
+        format: export::Format,
         file: PathBuf,
-        query: String,
+        query: Option<String>,
     },
 }
 
@@ -591,18 +594,73 @@ impl Session {
                 ":history is shown by the interactive shell only".to_string(),
             )),
             Command::Quit => Ok(()),
-            Command::Dot { file, query } => {
-                let text = self.export_dot(Some(&query))?;
-                std::fs::write(&file, text).map_err(|e| Error::io(&file, e))?;
-                writeln!(out, "wrote {}", file.display()).map_err(io)
-            }
+            Command::Export {
+                format,
+                file,
+                query,
+            } => self.export_command(format, &file, query.as_deref(), out),
         }
     }
 
-    /// The DOT text of what `query` returns, or of the whole graph.
-    pub fn export_dot(&mut self, query: Option<&str>) -> Result<String> {
-        let subgraph = match query {
-            None => Subgraph::whole(&self.graph),
+    /// `:export`: what `query` returns, else what the last statement
+    /// returned, with the defaults of `kg export`.
+    fn export_command(
+        &mut self,
+        format: export::Format,
+        file: &Path,
+        query: Option<&str>,
+        out: &mut dyn Write,
+    ) -> Result<()> {
+        let io = |e| Error::io("<output>", e);
+        let selection = export::default_selection(format);
+        let chosen = match query {
+            Some(query) => self.select(Some(query), &selection)?,
+            None => match &self.last {
+                Some(table) => subgraph::from_table(&self.graph, table, &selection),
+                None => {
+                    return Err(Error::Usage(
+                        "nothing to export yet: run a query first, or give one \
+                         (:export dot FILE MATCH ...)"
+                            .to_string(),
+                    ))
+                }
+            },
+        };
+        for warning in &chosen.warnings {
+            writeln!(out, "warning: {warning}").map_err(io)?;
+        }
+        let bytes = match format {
+            export::Format::Dot => {
+                dot::to_dot(&self.graph, &chosen.subgraph, &DotStyle::default()).into_bytes()
+            }
+            export::Format::Csv => {
+                return Err(Error::Usage(
+                    "CSV export writes a folder of files: use `kg export --format csv -o DIR`"
+                        .to_string(),
+                ))
+            }
+            other => {
+                let mut bytes = Vec::new();
+                export::write_text(other, &self.graph, &chosen.subgraph, &mut bytes).map_err(io)?;
+                bytes
+            }
+        };
+        std::fs::write(file, bytes).map_err(|e| Error::io(file, e))?;
+        writeln!(
+            out,
+            "wrote {} ({} nodes, {} relationships)",
+            file.display(),
+            chosen.subgraph.nodes.len(),
+            chosen.subgraph.rels.len()
+        )
+        .map_err(io)
+    }
+
+    /// The subgraph of what `query` returns (run with the session's
+    /// parameters, saving the graph if it wrote), or of the whole graph.
+    pub fn select(&mut self, query: Option<&str>, selection: &Selection) -> Result<Chosen> {
+        match query {
+            None => Ok(subgraph::whole(&self.graph, selection)),
             Some(query) => {
                 let changes_before = self.graph.change_count();
                 let table = cypher::execute(&mut self.graph, query, &self.params, &self.options)
@@ -610,10 +668,9 @@ impl Session {
                 if self.graph.change_count() != changes_before {
                     self.save()?;
                 }
-                Subgraph::from_table(&self.graph, &table)
+                Ok(subgraph::from_table(&self.graph, &table, selection))
             }
-        };
-        Ok(dot::to_dot(&subgraph))
+        }
     }
 }
 
@@ -909,17 +966,48 @@ pub fn parse_command(text: &str) -> Result<Command> {
         "history" => Ok(Command::History),
         "quit" | "q" | "exit" => Ok(Command::Quit),
         "dot" => match rest.split_once(char::is_whitespace) {
-            Some((file, query)) if !query.trim().is_empty() => Ok(Command::Dot {
+            Some((file, query)) if !query.trim().is_empty() => Ok(Command::Export {
+                format: export::Format::Dot,
                 file: PathBuf::from(file),
-                query: query.trim().to_string(),
+                query: Some(query.trim().to_string()),
             }),
             _ => Err(usage("dot")),
         },
         "find" | "who" | "around" => Err(usage(name)),
+        "export" => parse_export(rest),
         other => Err(Error::Usage(format!(
             "unknown command `:{other}`; type :help for the list"
         ))),
     }
+}
+
+/// Parses the text after `:export`: `FORMAT FILE [QUERY]`.
+fn parse_export(rest: &str) -> Result<Command> {
+    let usage = || {
+        Error::Usage(
+            "usage: :export dot|json|graphml|cypher FILE [QUERY] (without QUERY: the last result)"
+                .to_string(),
+        )
+    };
+    let mut words = rest.splitn(3, char::is_whitespace);
+    let format = match words.next() {
+        Some("dot") => export::Format::Dot,
+        Some("json") => export::Format::Json,
+        Some("graphml") => export::Format::Graphml,
+        Some("cypher") => export::Format::Cypher,
+        _ => return Err(usage()),
+    };
+    let file = words.next().filter(|f| !f.is_empty()).ok_or_else(usage)?;
+    let query = words
+        .next()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(str::to_string);
+    Ok(Command::Export {
+        format,
+        file: PathBuf::from(file),
+        query,
+    })
 }
 
 /// A name given whole, with or without quotes around it.
@@ -1038,7 +1126,7 @@ mod tests {
         assert_eq!(parse_command("timing on;").unwrap(), Command::Timing(true));
         assert!(matches!(
             parse_command("dot out.dot MATCH (n) RETURN n").unwrap(),
-            Command::Dot { .. }
+            Command::Export { query: Some(_), .. }
         ));
         assert_eq!(
             parse_command("path 'Phùng Sĩ Tấn' \"Lautaro Carmona\" --no-articles").unwrap(),
@@ -1056,6 +1144,16 @@ mod tests {
             parse_command("param x [1, 2]").unwrap(),
             Command::Param("x".into(), Value::List(vec![Value::Int(1), Value::Int(2)]))
         );
+        assert_eq!(
+            parse_command("export json out.json").unwrap(),
+            Command::Export {
+                format: export::Format::Json,
+                file: PathBuf::from("out.json"),
+                query: None
+            }
+        );
+        assert!(parse_command("export xml out.xml").is_err());
+        assert!(parse_command("export dot").is_err());
         assert!(parse_command("dot out.dot").is_err());
         assert!(parse_command("frobnicate").is_err());
         assert!(parse_command("format xml").is_err());

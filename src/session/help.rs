@@ -72,10 +72,10 @@ pub const COMMANDS: &[(&str, &str, &str, &str)] = &[
     ),
     ("history", ":history", "the statements entered so far", ""),
     (
-        "dot",
-        ":dot FILE QUERY",
-        "write what QUERY returns as Graphviz DOT to FILE",
-        "",
+        "export",
+        ":export dot|json|graphml|cypher FILE [QUERY]",
+        "write what QUERY (else the last result) returned to FILE",
+        "`:dot FILE QUERY` is the older spelling of `:export dot FILE QUERY`.",
     ),
     (
         "quit",
@@ -109,7 +109,8 @@ Commands (:help NAME for more):
   :timing on|off                  print how long each statement took
   :source FILE                    run a script
   :history                        the statements entered so far
-  :dot FILE QUERY                 write what QUERY returns as Graphviz DOT to FILE
+  :export FORMAT FILE [QUERY]     write what QUERY (else the last result) returned
+                                  as dot, json, graphml or cypher to FILE
   :quit                           leave (or Ctrl-D); Ctrl-C cancels input or a running query
 ";
 

@@ -12,6 +12,8 @@ mod commands;
 mod cypher;
 mod dot;
 mod exec;
+mod export;
+mod export_interop;
 mod extract;
 mod ingest;
 mod output;
