@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub use error::{ErrorKind, Phase, QueryError, Span};
+pub use exec::RowSink;
 
 use crate::graph::{Graph, Value};
 use crate::table::Table;
@@ -65,19 +66,51 @@ pub fn execute(
     params: &Params,
     options: &Options,
 ) -> Result<Table, QueryError> {
+    execute_with(graph, query, params, options, None)
+}
+
+/// Runs one statement, handing the result's rows to `sink` as they are
+/// made (the returned table then has the columns and no rows). A `UNION`,
+/// `EXPLAIN`, `PROFILE` and a long query (which runs on a thread of its
+/// own) are collected first and then handed over, so every row still
+/// reaches `sink`.
+pub fn execute_streaming(
+    graph: &mut Graph,
+    query: &str,
+    params: &Params,
+    options: &Options,
+    sink: &mut dyn RowSink,
+) -> Result<Table, QueryError> {
+    let mut table = execute_with(graph, query, params, options, Some(&mut *sink))?;
+    if !table.rows.is_empty() {
+        sink.columns(&table.columns)?;
+        for row in std::mem::take(&mut table.rows) {
+            sink.row(row)?;
+        }
+    }
+    Ok(table)
+}
+
+fn execute_with(
+    graph: &mut Graph,
+    query: &str,
+    params: &Params,
+    options: &Options,
+    stream: Option<&mut dyn RowSink>,
+) -> Result<Table, QueryError> {
     // Every stage walks the syntax tree recursively and the parser bounds
     // its depth. A short query cannot come near that bound (each level
     // takes at least two bytes), so it runs here; a long one runs on a
     // thread whose stack is large enough for the deepest tree allowed.
     // Unoptimised builds have far larger frames, so they always use it.
     if query.len() <= INLINE_QUERY_BYTES && !cfg!(debug_assertions) {
-        return run_statement(graph, query, params, options);
+        return run_statement(graph, query, params, options, stream);
     }
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("kg-query".to_string())
             .stack_size(QUERY_STACK_BYTES)
-            .spawn_scoped(scope, || run_statement(graph, query, params, options))
+            .spawn_scoped(scope, || run_statement(graph, query, params, options, None))
             .map_err(|e| {
                 QueryError::new(
                     Phase::Runtime,
@@ -103,12 +136,13 @@ fn run_statement(
     query: &str,
     params: &Params,
     options: &Options,
+    stream: Option<&mut dyn RowSink>,
 ) -> Result<Table, QueryError> {
     let statement = parser::parse(query)?;
     if let Some(first) = analyze::first_error(analyze::analyze(&statement)) {
         return Err(first);
     }
-    exec::execute(graph, &statement, params, options)
+    exec::execute(graph, &statement, params, options, stream)
 }
 
 /// Queries up to this length run on the caller's thread.

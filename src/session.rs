@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 use crate::cypher::{self, Options, Params};
 use crate::dot::{self, DotStyle};
 use crate::error::{Error, Result};
-use crate::extract;
 use crate::export::{self, subgraph, Chosen, Selection};
+use crate::extract;
 use crate::graph::{Graph, Value};
 use crate::ingest::{self, IngestReport};
 use crate::store::{self, WriteLock};
@@ -119,6 +119,55 @@ pub enum Command {
         file: PathBuf,
         query: Option<String>,
     },
+}
+
+/// Writes streamed rows as CSV or JSON Lines, keeping up to
+/// `DataSink::KEEP` of them as the session's last result.
+struct DataSink<'o> {
+    format: Format,
+    out: &'o mut dyn Write,
+    columns: Vec<String>,
+    kept: Option<Vec<Vec<crate::table::Item>>>,
+    /// The write that failed, which stopped the query.
+    failed: Option<std::io::Error>,
+}
+
+impl DataSink<'_> {
+    const KEEP: usize = 10_000;
+}
+
+impl DataSink<'_> {
+    fn failed(&mut self, e: std::io::Error) -> cypher::QueryError {
+        let error = cypher::QueryError::new(
+            cypher::Phase::Runtime,
+            cypher::ErrorKind::Internal,
+            "Output",
+            format!("cannot write the result: {e}"),
+        );
+        self.failed = Some(e);
+        error
+    }
+}
+
+impl cypher::RowSink for DataSink<'_> {
+    fn columns(&mut self, columns: &[String]) -> std::result::Result<(), cypher::QueryError> {
+        self.columns = columns.to_vec();
+        crate::table::write_data_header(self.format, columns, self.out).map_err(|e| self.failed(e))
+    }
+
+    fn row(&mut self, row: Vec<crate::table::Item>) -> std::result::Result<(), cypher::QueryError> {
+        if let Err(e) = crate::table::write_data_row(self.format, &self.columns, &row, self.out) {
+            return Err(self.failed(e));
+        }
+        if let Some(kept) = self.kept.as_mut() {
+            if kept.len() < Self::KEEP {
+                kept.push(row);
+            } else {
+                self.kept = None;
+            }
+        }
+        Ok(())
+    }
 }
 
 fn output_error(e: std::io::Error) -> Error {
@@ -324,7 +373,7 @@ impl Session {
         if took {
             self.lock = Some(WriteLock::acquire(&self.path)?);
         }
-        let result = self.query_locked(query, params, at, err);
+        let result = self.query_locked(query, params, at, err, None);
         if took && !self.hold_lock {
             self.lock = None;
         }
@@ -337,13 +386,17 @@ impl Session {
         params: &Params,
         at: Location<'_>,
         err: &mut dyn Write,
+        stream: Option<&mut dyn cypher::RowSink>,
     ) -> Result<(Table, Duration, Changes)> {
         self.refresh(err)?;
         let before = Changes::of(&self.graph);
         let mut options = self.options.clone();
         options.deadline = self.timeout.map(|t| Instant::now() + t);
         let started = Instant::now();
-        let result = cypher::execute(&mut self.graph, query, params, &options);
+        let result = match stream {
+            Some(sink) => cypher::execute_streaming(&mut self.graph, query, params, &options, sink),
+            None => cypher::execute(&mut self.graph, query, params, &options),
+        };
         let elapsed = started.elapsed();
         let changes = Changes::of(&self.graph).since(&before);
         // Save whatever the statement changed, even when it failed part way,
@@ -363,10 +416,54 @@ impl Session {
         err: &mut dyn Write,
     ) -> Result<()> {
         let params = self.params.clone();
+        if self.format.is_data() && !lex::may_write(query) {
+            return self.stream_statement(query, &params, at, out, err);
+        }
         let (table, elapsed, changes) = self.query(query, &params, at, err)?;
         self.warn_unknown_names(query, err)?;
         self.show(&table, Some(elapsed), &changes, out, err)?;
         self.last = Some(table);
+        Ok(())
+    }
+
+    /// A reading statement in CSV or JSON Lines: each row is written as
+    /// soon as it is computed (the first rows of a big result appear long
+    /// before the last), and the result is kept for `:export`/`:why` only
+    /// while it is small.
+    fn stream_statement(
+        &mut self,
+        query: &str,
+        params: &Params,
+        at: Location<'_>,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<()> {
+        let mut sink = DataSink {
+            format: self.format,
+            out,
+            columns: Vec::new(),
+            kept: Some(Vec::new()),
+            failed: None,
+        };
+        let result = self.query_locked(query, params, at, err, Some(&mut sink));
+        // a closed pipe (`| head`) stops the query; report it as the output
+        // error it is, not as a failing query
+        if let Some(e) = sink.failed.take() {
+            return Err(output_error(e));
+        }
+        let (mut table, elapsed, changes) = result?;
+        self.warn_unknown_names(query, err)?;
+        if self.timing {
+            writeln!(err, "time: {}", crate::table::format_duration(elapsed))
+                .map_err(output_error)?;
+        }
+        if changes.any() {
+            writeln!(err, "{}", changes.summary()).map_err(output_error)?;
+        }
+        self.last = sink.kept.map(|rows| {
+            table.rows = rows;
+            table
+        });
         Ok(())
     }
 
@@ -598,7 +695,7 @@ impl Session {
                 format,
                 file,
                 query,
-            } => self.export_command(format, &file, query.as_deref(), out),
+            } => self.export_command(format, &file, query.as_deref(), out, err),
         }
     }
 
@@ -610,6 +707,7 @@ impl Session {
         file: &Path,
         query: Option<&str>,
         out: &mut dyn Write,
+        err: &mut dyn Write,
     ) -> Result<()> {
         let io = |e| Error::io("<output>", e);
         let selection = export::default_selection(format);
@@ -627,7 +725,7 @@ impl Session {
             },
         };
         for warning in &chosen.warnings {
-            writeln!(out, "warning: {warning}").map_err(io)?;
+            writeln!(err, "warning: {warning}").map_err(io)?;
         }
         let bytes = match format {
             export::Format::Dot => {

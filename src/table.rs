@@ -181,35 +181,60 @@ impl Table {
     }
 
     fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
-        if self.columns.is_empty() {
-            // A statement that returns nothing has no header either.
-            return Ok(());
-        }
-        let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(&self.columns)?;
+        write_data_header(Format::Csv, &self.columns, out)?;
         for row in &self.rows {
-            writer.write_record(row.iter().map(|item| match item {
-                Item::Null => String::new(),
-                Item::String(s) => s.clone(),
-                other => render_cypher(other),
-            }))?;
+            write_data_row(Format::Csv, &self.columns, row, out)?;
         }
-        writer.flush()
+        Ok(())
     }
 
     fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
         for row in &self.rows {
-            let object: serde_json::Map<String, serde_json::Value> = self
-                .columns
-                .iter()
-                .cloned()
-                .zip(row.iter().map(to_json))
-                .collect();
-            serde_json::to_writer(&mut *out, &object)?;
-            writeln!(out)?;
+            write_data_row(Format::Json, &self.columns, row, out)?;
         }
         Ok(())
     }
+}
+
+/// What comes before the rows of a CSV result: the header (none when the
+/// statement returns no columns). JSON Lines has none.
+pub fn write_data_header(
+    format: Format,
+    columns: &[String],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if format == Format::Csv && !columns.is_empty() {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(columns)?;
+        writer.flush()?;
+    }
+    Ok(())
+}
+
+/// One row of a CSV or JSON Lines result, so a result can be written row
+/// by row as it is computed.
+pub fn write_data_row(
+    format: Format,
+    columns: &[String],
+    row: &[Item],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if format == Format::Csv {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(row.iter().map(|item| match item {
+            Item::Null => String::new(),
+            Item::String(s) => s.clone(),
+            other => render_cypher(other),
+        }))?;
+        return writer.flush();
+    }
+    let object: serde_json::Map<String, serde_json::Value> = columns
+        .iter()
+        .cloned()
+        .zip(row.iter().map(to_json))
+        .collect();
+    serde_json::to_writer(&mut *out, &object)?;
+    writeln!(out)
 }
 
 fn write_footer(rows: usize, layout: &Layout, out: &mut dyn Write) -> io::Result<()> {

@@ -31,7 +31,7 @@ mod project;
 mod write;
 
 use explain::{OpInfo, Profile};
-use pipeline::{widen, Collect, MatchOp, Next, Profiled, UnwindOp};
+use pipeline::{widen, Collect, MatchOp, Next, Profiled, Sink, UnwindOp};
 use project::{ProjectOp, ProjectSpec};
 
 type Result<T> = std::result::Result<T, QueryError>;
@@ -50,8 +50,12 @@ pub fn execute(
     statement: &Statement,
     params: &Params,
     options: &Options,
+    stream: Option<&mut dyn RowSink>,
 ) -> Result<Table> {
+    // a UNION's rows are only known to be distinct at the end
+    let stream = stream.filter(|_| statement.unions.is_empty() && statement.mode == QueryMode::Run);
     let mut exec = Exec {
+        stream,
         graph,
         params,
         options,
@@ -77,7 +81,9 @@ pub fn execute(
     }
 }
 
-struct Exec<'g> {
+struct Exec<'g, 's> {
+    /// Where the final `RETURN`'s rows go as they are made, if anywhere.
+    stream: Option<&'s mut dyn RowSink>,
     graph: &'g mut Graph,
     params: &'g Params,
     options: &'g Options,
@@ -135,7 +141,7 @@ fn is_read(clause: &Clause) -> bool {
     )
 }
 
-impl Exec<'_> {
+impl Exec<'_, '_> {
     fn statement(&mut self, statement: &Statement) -> Result<Table> {
         let mut result = self.single_query(&statement.first)?;
         let mut distinct = false;
@@ -194,8 +200,9 @@ impl Exec<'_> {
             if is_read(first) {
                 let reads = clauses.iter().take_while(|c| is_read(c)).count();
                 let (segment, rest) = clauses.split_at(reads);
-                rows = self.read_segment(rows, segment)?;
-                if rest.is_empty() && matches!(segment.last(), Some(Clause::Return(_))) {
+                let returns = rest.is_empty() && matches!(segment.last(), Some(Clause::Return(_)));
+                rows = self.read_segment(rows, segment, returns)?;
+                if returns {
                     return Ok(rows);
                 }
                 clauses = rest;
@@ -300,7 +307,7 @@ impl Exec<'_> {
 
     /// Streams the input rows through the segment's operators and returns
     /// the rows its last clause produced.
-    fn read_segment(&mut self, input: Rows, clauses: &[Clause]) -> Result<Rows> {
+    fn read_segment(&mut self, input: Rows, clauses: &[Clause], last: bool) -> Result<Rows> {
         let steps = self.plan_segment(&input.names, clauses);
         let names = match steps.last() {
             Some(Step::Match { names, .. }) => names.clone(),
@@ -320,12 +327,22 @@ impl Exec<'_> {
             Vec::new()
         };
         let mut out_rows = Vec::new();
+        let mut stream = if last { self.stream.take() } else { None };
+        if let Some(sink) = stream.as_mut() {
+            sink.columns(&names)?;
+        }
         {
             let reader = self.reader();
             let counts = self.counts(&reader, clauses)?;
-            let mut next: Next<'_> = Box::new(Collect {
-                rows: &mut out_rows,
-            });
+            let mut next: Next<'_> = match stream.as_mut() {
+                Some(sink) => Box::new(Stream {
+                    exec: &*self,
+                    sink: &mut **sink,
+                }),
+                None => Box::new(Collect {
+                    rows: &mut out_rows,
+                }),
+            };
             for (i, (step, (skip, limit))) in steps.iter().zip(&counts).enumerate().rev() {
                 next = build_op(&reader, step, *skip, *limit, next);
                 if let Some(op) = ops.get(i) {
@@ -368,6 +385,35 @@ impl Exec<'_> {
                 _ => Ok((0, None)),
             })
             .collect()
+    }
+}
+
+/// Receives a statement's result while it is computed: the columns, then
+/// each row as soon as the last operator makes it.
+pub trait RowSink {
+    fn columns(&mut self, columns: &[String]) -> Result<()>;
+    fn row(&mut self, row: Vec<Item>) -> Result<()>;
+}
+
+/// The end of the final pipeline when the caller streams: each row turned
+/// into output items and handed on, none kept.
+struct Stream<'a, 'g, 's> {
+    exec: &'a Exec<'g, 's>,
+    sink: &'a mut dyn RowSink,
+}
+
+impl Sink for Stream<'_, '_, '_> {
+    fn push(&mut self, row: &[Val]) -> Result<super::pattern::Flow> {
+        let items = row
+            .iter()
+            .map(|v| self.exec.item(v))
+            .collect::<Result<Vec<_>>>()?;
+        self.sink.row(items)?;
+        Ok(super::pattern::Flow::Continue)
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        Ok(())
     }
 }
 
@@ -452,7 +498,7 @@ fn count_argument(reader: &Reader<'_>, expr: Option<&Expr>, what: &str) -> Resul
     }
 }
 
-impl Exec<'_> {
+impl Exec<'_, '_> {
     // ------------------------------------------------------------ output
 
     fn to_table(&self, rows: Rows) -> Result<Table> {

@@ -614,3 +614,30 @@ fn completions_for_each_shell() {
     }
     kg(&graph).args(["completions", "tcsh2"]).assert().code(2);
 }
+
+#[test]
+fn csv_and_json_rows_stream_before_a_later_row_fails() {
+    // the third row divides by zero: the first two are already written
+    let (_dir, graph) = temp_graph();
+    for (format, expected) in [("json", "{\"y\":10}\n{\"y\":5}\n"), ("csv", "y\n10\n5\n")] {
+        let output = kg(&graph)
+            .args([
+                "query",
+                "--create",
+                "--format",
+                format,
+                "UNWIND [1, 2, 0] AS x RETURN 10 / x AS y",
+            ])
+            .assert()
+            .failure()
+            .code(1)
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8(output.stdout)
+            .unwrap()
+            .replace("\r\n", "\n");
+        assert_eq!(stdout, expected, "{format}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.to_lowercase().contains("zero"), "{stderr}");
+    }
+}

@@ -429,9 +429,10 @@ fn the_shell_exports_the_last_result_or_a_query() {
     let (dir, path) = sample_graph();
     let mut session = kg::session::Session::open(&path, true).unwrap();
     let mut out = Vec::new();
+    let mut err = Vec::new();
     let file = dir.path().join("last.json");
     let command = format!(":export json {}", file.display());
-    let refused = session.execute(&command, &mut out);
+    let refused = session.execute(&command, &mut out, &mut err);
     assert!(
         refused.is_err_and(|e| e.to_string().contains("run a query first")),
         "no result yet"
@@ -440,9 +441,10 @@ fn the_shell_exports_the_last_result_or_a_query() {
         .execute(
             "MATCH (p:Person)-[h:HOLDS]->(r:Role) RETURN p, h, r LIMIT 2;",
             &mut out,
+            &mut err,
         )
         .unwrap();
-    session.execute(&command, &mut out).unwrap();
+    session.execute(&command, &mut out, &mut err).unwrap();
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(json["relationships"].as_array().unwrap().len(), 2, "{json}");
@@ -452,7 +454,7 @@ fn the_shell_exports_the_last_result_or_a_query() {
         format!(":export dot {} MATCH (e:Event) RETURN e", dot.display()),
         format!(":export graphml {}", graphml.display()),
     ] {
-        session.execute(&command, &mut out).unwrap();
+        session.execute(&command, &mut out, &mut err).unwrap();
     }
     let dot = std::fs::read_to_string(&dot).unwrap();
     assert!(
@@ -465,11 +467,14 @@ fn the_shell_exports_the_last_result_or_a_query() {
     let out = String::from_utf8(out).unwrap();
     assert!(out.contains("wrote "), "{out}");
     let mut sink = Vec::new();
+    let mut warnings = Vec::new();
     session
-        .execute("MATCH (p:Person) RETURN p.name;", &mut sink)
+        .execute("MATCH (p:Person) RETURN p.name;", &mut sink, &mut warnings)
         .unwrap();
-    session.execute(&command_for(&dir), &mut sink).unwrap();
-    assert!(String::from_utf8(sink)
+    session
+        .execute(&command_for(&dir), &mut sink, &mut warnings)
+        .unwrap();
+    assert!(String::from_utf8(warnings)
         .unwrap()
         .contains("warning: the query returned no nodes"));
 }

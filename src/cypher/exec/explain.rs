@@ -86,7 +86,7 @@ pub(super) fn plan_table(ops: &[(String, String)]) -> Table {
     }
 }
 
-impl Exec<'_> {
+impl Exec<'_, '_> {
     /// Every operator of the statement, without running it.
     pub(super) fn describe(&self, statement: &Statement) -> Vec<(String, String)> {
         let mut out = Vec::new();

@@ -12,7 +12,7 @@ use crate::cypher::pattern::{compile_parts, CompiledPart, Matcher, State};
 use crate::cypher::value::Val;
 use crate::graph::{RelId, Value};
 
-impl Exec<'_> {
+impl Exec<'_, '_> {
     fn props_of(&self, expr: Option<&Expr>, env: &Env<'_>) -> Result<BTreeMap<String, Value>> {
         let Some(expr) = expr else {
             return Ok(BTreeMap::new());
