@@ -667,8 +667,26 @@ fn sentence_events(
         // One host, several guests: one meeting each.
         let separate = || {
             (a..b).any(|i| doc.class(i) == Class::Semicolon || doc.word(i).starts_with("separate"))
+                || several_meetings(doc, ts, te)
         };
-        if kind == EventType::Meeting && people.len() >= 3 && subject.is_some() && separate() {
+        // `visited Tonga, the Cook Islands and Samoa`: one visit per country
+        let destinations = if kind == EventType::Visit {
+            destination_list(doc, found, te, seg_end)
+        } else {
+            Vec::new()
+        };
+        if destinations.len() >= 2 {
+            for &p in &destinations {
+                let mut d = base.clone();
+                d.others.retain(|o| Some(*o) != base.place);
+                d.place = Some(p);
+                if !d.others.contains(&p) {
+                    d.others.insert(0, p);
+                }
+                out.push((d, false));
+            }
+        } else if kind == EventType::Meeting && people.len() >= 3 && subject.is_some() && separate()
+        {
             for guest in &people[1..] {
                 let mut d = base.clone();
                 d.persons = vec![people[0], *guest];
@@ -705,6 +723,58 @@ fn sentence_events(
         }
     }
     out
+}
+
+/// `held bilateral meetings with A and B`, `a series of talks with`: a
+/// plural trigger that tells one meeting per counterpart.
+fn several_meetings(doc: &Doc, ts: usize, te: usize) -> bool {
+    let plural = (ts..te).any(|i| matches!(doc.word(i), "meetings" | "talks"));
+    let before = |k: usize| if ts >= k { doc.word(ts - k) } else { "" };
+    plural
+        && (matches!(before(1), "bilateral" | "separate" | "individual")
+            || (before(1) == "of" && before(2) == "series")
+            || (ts..te).any(|i| matches!(doc.word(i), "bilateral" | "separate" | "series")))
+}
+
+/// The countries listed right after a visit trigger (`visiting the Solomon
+/// Islands, Nauru and Niue`): a list of two or more, else nothing.
+fn destination_list(doc: &Doc, found: &Found, te: usize, end: usize) -> Vec<usize> {
+    let country = |i: usize| {
+        found.owner.get(i).copied().flatten().filter(|&id| {
+            let e = &found.entities[id];
+            e.kind == Kind::Place && matches!(e.place_kind, Some(PlaceKind::Country(_)))
+        })
+    };
+    let mut out = Vec::new();
+    let mut i = te;
+    loop {
+        if i < end && doc.class(i) == Class::The {
+            i += 1;
+        }
+        let Some(p) = (i < end).then(|| country(i)).flatten() else {
+            break;
+        };
+        if !out.contains(&p) {
+            out.push(p);
+        }
+        while i < end && found.owner[i] == Some(p) {
+            i += 1;
+        }
+        // `, `, ` and `, `, and `
+        let mut joined = false;
+        while i < end && matches!(doc.class(i), Class::Comma | Class::And) {
+            i += 1;
+            joined = true;
+        }
+        if !joined {
+            break;
+        }
+    }
+    if out.len() >= 2 {
+        out
+    } else {
+        Vec::new()
+    }
 }
 
 /// The first country named in tokens `a..b`.

@@ -9,6 +9,7 @@ use super::lexicon::Lex;
 
 /// Finds the places of the article.
 pub fn recognize(doc: &Doc, found: &mut Found) {
+    hyphen_pairs(doc, found);
     lexicon_places(doc, found);
     sites(doc, found);
     unknown_places(doc, found);
@@ -85,6 +86,85 @@ fn lexicon_places(doc: &Doc, found: &mut Found) {
         if let Some(en) = entity {
             let id = found.intern(en);
             found.mention(id, hit.first, hit.end);
+        }
+    }
+}
+
+/// The country (by name or alias, not demonym) that a folded phrase names.
+fn country_named(doc: &Doc, folded: &str) -> Option<u16> {
+    let lex = doc.lex;
+    let c = lex.country_of_key(folded)?;
+    let country = lex.countries.get(usize::from(c))?;
+    std::iter::once(&country.name)
+        .chain(&country.aliases)
+        .any(|n| super::lexicon::fold_phrase(n) == folded)
+        .then_some(c)
+}
+
+/// Country pairs written with a hyphen inside one token (`Morocco-Egypt
+/// relations`, `New Zealand-Fiji`, `India-Sri Lanka`): both countries are
+/// mentioned there, and the words are no person's name. The first country
+/// claims the tokens; the second is mentioned over them too.
+fn hyphen_pairs(doc: &Doc, found: &mut Found) {
+    for i in 0..doc.tokens.len() {
+        let word = doc.word(i);
+        let Some((left, right)) = word.split_once('-') else {
+            continue;
+        };
+        if left.is_empty() || right.is_empty() || right.contains('-') || found.is_claimed(i) {
+            continue;
+        }
+        if !word.starts_with(|c: char| c.is_uppercase())
+            || !right.starts_with(|c: char| c.is_uppercase())
+        {
+            continue;
+        }
+        let sentence = doc.tokens[i].sentence;
+        let same = |j: usize| doc.tokens.get(j).is_some_and(|t| t.sentence == sentence);
+        let fold = super::lexicon::fold_phrase;
+        let capitalised = |j: usize| doc.word(j).starts_with(|c: char| c.is_uppercase());
+        // the left country may start a word or two before (`New Zealand-`)
+        let left_country = (0..=2usize).find_map(|k| {
+            let a = i.checked_sub(k)?;
+            if (a..i).any(|j| !same(j) || found.is_claimed(j) || !capitalised(j)) {
+                return None;
+            }
+            let text = format!(
+                "{}{}",
+                doc.span_text(a, i).trim_end(),
+                if k > 0 { " " } else { "" }
+            );
+            country_named(doc, &fold(&format!("{text}{left}"))).map(|c| (a, c))
+        });
+        let Some((a, lc)) = left_country else {
+            continue;
+        };
+        let right_country = (0..=2usize).find_map(|k| {
+            let b = i + 1 + k;
+            if (i + 1..b).any(|j| !same(j) || found.is_claimed(j) || !capitalised(j)) {
+                return None;
+            }
+            let rest = if k > 0 { doc.span_text(i + 1, b) } else { "" };
+            country_named(doc, &fold(&format!("{right} {rest}"))).map(|c| (b, c))
+        });
+        let Some((b, rc)) = right_country else {
+            continue;
+        };
+        if lc == rc {
+            continue;
+        }
+        for (c, x, y) in [(lc, a, i + 1), (rc, i, b)] {
+            let known = found
+                .entities
+                .iter()
+                .position(|e| e.place_kind == Some(PlaceKind::Country(c)));
+            let id = known.unwrap_or_else(|| {
+                let mut en = Entity::new(Kind::Place, &doc.lex.countries[usize::from(c)].name);
+                en.country = Some(c);
+                en.place_kind = Some(PlaceKind::Country(c));
+                found.intern(en)
+            });
+            found.mention(id, x, y);
         }
     }
 }

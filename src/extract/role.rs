@@ -372,14 +372,8 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
     if (start..stop).any(|i| is_past(doc.word(i))) || remembered(doc, first, start) {
         return None;
     }
-    // `Sri Lanka's President NAME`: the country before the possessive
-    // says whose post it is, it is not part of the title.
-    if start + 2 < stop && doc.class(start) == Class::Place {
-        let place_end = doc.hit(start).map_or(start + 1, |h| h.end);
-        if place_end + 1 < stop && doc.class(place_end) == Class::Poss {
-            start = place_end + 1;
-        }
-    }
+    // `Sri Lanka's President NAME`: the country before the possessive stays
+    // in the title as written (FORMAT.md, Conventions: nationality words).
     Some((start, stop))
 }
 

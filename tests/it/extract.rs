@@ -157,6 +157,13 @@ fn check_fact(record: &Record, line: &str) -> Result<(), String> {
             .find(|o| fold(&o.name) == fold(name))
             .map(|o| o.id.clone())
     };
+    let place_id = |name: &str| {
+        record
+            .places
+            .iter()
+            .find(|o| fold(&o.name) == fold(name))
+            .map(|o| o.id.clone())
+    };
     let ok = match verb {
         "person" => has(record.persons.iter().map(|p| &p.name).collect(), parts[0]),
         "no-person" => !has(record.persons.iter().map(|p| &p.name).collect(), parts[0]),
@@ -204,7 +211,11 @@ fn check_fact(record: &Record, line: &str) -> Result<(), String> {
             let wanted: Vec<Option<String>> = parts[1]
                 .split(',')
                 .map(str::trim)
-                .map(|n| person_id(n).or_else(|| institution_id(n)))
+                .map(|n| {
+                    person_id(n)
+                        .or_else(|| institution_id(n))
+                        .or_else(|| place_id(n))
+                })
                 .collect();
             record.events.iter().any(|e| {
                 e.event_type == parts[0]
