@@ -110,9 +110,10 @@ pub fn recognize(
         // (rebuilt only when an event was added or merged)
         if drafts.len() != dated_drafts || changed {
             context.event_dates.clear();
-            context
-                .event_dates
-                .extend(drafts.iter().filter_map(|d| d.date.map(|x| (d.kind, x))));
+            context.event_dates.extend(drafts.iter().filter_map(|d| {
+                d.date
+                    .map(|x| (d.kind, x, doc.tokens[d.trigger.0].sentence as usize))
+            }));
             dated_drafts = drafts.len();
         }
         if let Some(p) = subject.or_else(|| persons.first().map(|x| x.0)) {
@@ -162,7 +163,8 @@ struct Context {
     dates: Vec<DateMention>,
     article_date: Option<Date>,
     /// The dates of the events told so far, latest last.
-    event_dates: Vec<(EventType, Date)>,
+    /// (with the sentence of each one's trigger)
+    event_dates: Vec<(EventType, Date, usize)>,
 }
 
 /// `at the event`, `the event`: a sentence adding to the latest event.
@@ -488,12 +490,17 @@ fn sentence_events(
                             .event_dates
                             .iter()
                             .rev()
-                            .find(|(k, _)| *k == h.0)
+                            .find(|(k, _, _)| *k == h.0)
                             .map(|x| x.1)
                     })
             });
         let dated = date.is_some();
-        let mut date = date.or_else(|| fallback_date(kind, article_date));
+        // an encounter with no date of its own, told a few sentences after
+        // a gathering of a known day, happened during it (FORMAT.md,
+        // Conventions: the day of the enclosing event)
+        let mut date = date
+            .or_else(|| enclosing_day(kind, s, context))
+            .or_else(|| fallback_date(kind, article_date));
         let mut people: Vec<usize> = Vec::new();
         // `X, who was elected ...`: the relative clause is about X alone
         let who = (ts.saturating_sub(8).max(a)..ts)
@@ -709,6 +716,13 @@ fn sentence_events(
             }
         }
     }
+    // `was received at the airport by`: a welcome on arrival is no meeting
+    // (FORMAT.md, Conventions: an airport welcome is `other`)
+    for (e, _) in out.iter_mut() {
+        if e.kind == EventType::Meeting && e.place.is_some_and(|p| is_airport(found, p)) {
+            e.kind = EventType::Other;
+        }
+    }
     // `Oyarzún met X, and the two signed an MoU`: a signing told with a
     // meeting or visit happened then
     if let Some(d) = out
@@ -775,6 +789,46 @@ fn destination_list(doc: &Doc, found: &Found, te: usize, end: usize) -> Vec<usiz
     } else {
         Vec::new()
     }
+}
+
+/// How many sentences after a gathering an undated encounter is still
+/// read as part of it.
+const ENCLOSING_SENTENCES: usize = 5;
+
+/// The day of the latest day-dated meeting, conference or visit told at
+/// most [`ENCLOSING_SENTENCES`] before sentence `s`, for an undated
+/// encounter (`Bourita met with X` after `held, Wednesday in Cairo, a series
+/// of talks`).
+fn enclosing_day(kind: EventType, s: usize, context: &Context) -> Option<Date> {
+    if !matches!(
+        kind,
+        EventType::Meeting | EventType::Signing | EventType::Other | EventType::Call
+    ) {
+        return None;
+    }
+    context
+        .event_dates
+        .iter()
+        .rev()
+        .find(|(k, d, at)| {
+            d.day_part().is_some()
+                && s.saturating_sub(*at) <= ENCLOSING_SENTENCES
+                && matches!(
+                    k,
+                    EventType::Meeting | EventType::Conference | EventType::Visit
+                )
+        })
+        .map(|x| x.1)
+}
+
+/// Whether place `p` is an airport (a site named `... Airport`).
+fn is_airport(found: &Found, p: usize) -> bool {
+    let e = &found.entities[p];
+    e.place_kind == Some(PlaceKind::Site)
+        && e.name
+            .rsplit(' ')
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("airport"))
 }
 
 /// The first country named in tokens `a..b`.
