@@ -394,6 +394,7 @@ fn free_name(doc: &Doc, found: &Found, i: usize) -> bool {
 /// known places (`Kahramanmaraş, Hatay and Gaziantep`).
 fn unknown_places(doc: &Doc, found: &mut Found) {
     let n = doc.tokens.len();
+    let mut arrival_sites: Vec<(usize, usize, usize)> = Vec::new();
     let mut i = 0;
     while i < n {
         // what stands before decides first: most names follow no `in`,
@@ -402,12 +403,14 @@ fn unknown_places(doc: &Doc, found: &mut Found) {
             i += 1;
             continue;
         }
-        let before_ok = i > 0
-            && match doc.class(i - 1) {
-                Class::In | Class::And | Class::Comma => true,
-                Class::Lower => matches!(doc.word(i - 1), "near" | "outside"),
-                _ => false,
-            };
+        let arrival = arrival_site_at(doc, i);
+        let before_ok = arrival
+            || i > 0
+                && match doc.class(i - 1) {
+                    Class::In | Class::And | Class::Comma => true,
+                    Class::Lower => matches!(doc.word(i - 1), "near" | "outside"),
+                    _ => false,
+                };
         if !before_ok || !free_name(doc, found, i) {
             i += 1;
             continue;
@@ -486,12 +489,25 @@ fn unknown_places(doc: &Doc, found: &mut Found) {
                     && found.entities[id].place_kind == Some(PlaceKind::Region)
                     && found.entities[id].aliases.iter().any(|a| a == "#guessed")
             });
-        if closes && (after_preposition || in_list || coordinated) {
+        // (`welcomed at Wattay airport`: the common noun names the site)
+        let arrival = arrival
+            && !(same(end)
+                && doc.class(end) == Class::Lower
+                && !matches!(doc.word(end), "to" | "in" | "on" | "at" | "for" | "where"));
+        let closes = closes || (arrival && doc.class(end) == Class::To);
+        if closes && (after_preposition || in_list || coordinated || arrival) {
             let mut en = Entity::of_span(Kind::Place, doc, i, end);
-            en.place_kind = Some(PlaceKind::Region);
+            en.place_kind = Some(if arrival {
+                PlaceKind::Site
+            } else {
+                PlaceKind::Region
+            });
             en.aliases.push("#guessed".to_string());
             let id = found.intern(en);
             found.mention(id, i, end);
+            if arrival {
+                arrival_sites.push((id, i, end));
+            }
             // `near Moyale and Mandera`
             if doc.class(end) == Class::And
                 && same(end + 1)
@@ -519,9 +535,39 @@ fn unknown_places(doc: &Doc, found: &mut Found) {
         }
         i = end;
     }
+    // a site known by where someone arrived is the same site elsewhere in
+    // the article (`at the Forecourt of the Jubilee House`)
+    for (id, a, b) in arrival_sites {
+        let len = b - a;
+        for k in 0..n.saturating_sub(len - 1) {
+            if k != a
+                && (0..len)
+                    .all(|d| free_name(doc, found, k + d) && doc.word(k + d) == doc.word(a + d))
+                && !free_name(doc, found, k + len)
+            {
+                found.mention(id, k, k + len);
+            }
+        }
+    }
     for e in &mut found.entities {
         e.aliases.retain(|a| a != "#guessed");
     }
+}
+
+/// Whether the name at token `i` is where someone arrived or was shown
+/// in: `arrived at Perdana Putra,`, `ushered into the Jubilee House`
+/// (a building, unknown to the lexicons).
+fn arrival_site_at(doc: &Doc, i: usize) -> bool {
+    let word = |k: usize| if i >= k { doc.word(i - k) } else { "" };
+    let arrived = |w: &str| {
+        matches!(
+            w,
+            "arrived" | "arrive" | "arrives" | "arriving" | "ushered" | "escorted" | "welcomed"
+        )
+    };
+    (word(1) == "at" && arrived(word(2)))
+        || (word(1) == "the" && matches!(word(2), "at" | "into") && arrived(word(3)))
+        || (word(1) == "into" && arrived(word(2)))
 }
 
 /// A city's country is recorded when the article names that country.
