@@ -143,7 +143,12 @@ impl<'s, 'd> Sentence<'s, 'd> {
         if !self.keeps(n) {
             return;
         }
-        let definite = ts > self.a && matches!(doc.word(ts - 1), "the" | "this" | "that");
+        // (`The visit shows ...` opening a sentence: the visit told before;
+        // a ceremony or meeting so opened is often a new one)
+        let definite = ts > self.a
+            && (matches!(doc.word(ts - 1), "the" | "this" | "that")
+                || (kind == EventType::Visit
+                    && matches!(doc.word(ts - 1), "The" | "This" | "That")));
         let (seg_start, seg_end) = self.segment(n);
         let Dated { mut date, written } = self.date_of(n);
         let people = self.people_of(n, seg_start, seg_end);
@@ -253,6 +258,10 @@ impl<'s, 'd> Sentence<'s, 'd> {
         {
             return false;
         }
+        if self.received_visit(&self.hits[n]) {
+            return false;
+        }
+        let receives = |w: &str| matches!(w, "received" | "receives" | "receiving");
         // `hosted a solemn ceremony`: the ceremony is the event
         // and `received a phone call`: the call is
         !(kind == EventType::Meeting
@@ -261,13 +270,29 @@ impl<'s, 'd> Sentence<'s, 'd> {
                 "hosted" | "hosts" | "hosting" | "received" | "receives"
             )
             && te == ts + 1
-            && self.hits.iter().any(|h| h.1 > te && h.1 <= te + 4))
+            && self.hits.iter().any(|h| {
+                h.1 > te && h.1 <= te + 4 && !(h.0 == EventType::Visit && receives(doc.word(ts)))
+            }))
     }
 
     /// Whether hit `h` cuts the sentence into segments (`visiting` before
     /// a name is an adjective: it cuts nothing).
     fn cuts(&self, h: &(EventType, usize, usize)) -> bool {
-        !is_visiting_adjective(self.doc, h.1, h.2)
+        !is_visiting_adjective(self.doc, h.1, h.2) && !self.received_visit(h)
+    }
+
+    /// Whether hit `h` is the visit of `received an honorary visit from
+    /// X`: a reception of the visitor, whose meeting is the event.
+    fn received_visit(&self, h: &(EventType, usize, usize)) -> bool {
+        let receives = |w: &str| matches!(w, "received" | "receives" | "receiving");
+        h.0 == EventType::Visit
+            && self.hits.iter().any(|m| {
+                m.0 == EventType::Meeting
+                    && m.2 == m.1 + 1
+                    && receives(self.doc.word(m.1))
+                    && m.2 <= h.1
+                    && h.1 <= m.2 + 3
+            })
     }
 
     /// A trigger's own stretch of the sentence, whose people are its own:
