@@ -150,7 +150,9 @@ fn hyphen_pairs(doc: &Doc, found: &mut Found) {
         let Some((b, rc)) = right_country else {
             continue;
         };
-        if lc == rc {
+        // `the India-Oman Joint Commission`: inside a longer name, no
+        // place mention (FORMAT.md, Conventions)
+        if lc == rc || (same(b) && capitalised(b)) {
             continue;
         }
         for (c, x, y) in [(lc, a, i + 1), (rc, i, b)] {
