@@ -576,9 +576,26 @@ fn chunk(doc: &Doc, i: usize, end: usize) -> Option<Chunk> {
     }
     let mut j = i;
     let mut last_head = None;
-    while j < end && in_core(doc, j, end) {
-        if is_head(doc, j) {
-            last_head = Some(j);
+    loop {
+        while j < end && in_core(doc, j, end) {
+            if is_head(doc, j) {
+                last_head = Some(j);
+            }
+            j += 1;
+        }
+        // `National Emergency Crisis and Disasters Management Authority`:
+        // two field words joined by `and` before the one head
+        let joined = last_head.is_none()
+            && j > i
+            && j + 1 < end
+            && doc.class(j) == Class::And
+            && doc.class(j - 1) == Class::Common
+            && doc.class(j + 1) == Class::Common
+            && (j + 1..end)
+                .take_while(|&k| in_core(doc, k, end))
+                .any(|k| is_head(doc, k));
+        if !joined {
+            break;
         }
         j += 1;
     }
