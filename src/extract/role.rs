@@ -899,9 +899,12 @@ fn split_titles(doc: &Doc, found: &Found, start: usize, end: usize) -> Vec<(usiz
                     && doc.class(i - 1) == Class::Title
                     && matches!(doc.class(i + 1), Class::Title | Class::Modifier)
             }
+            // (`International Relations and Cooperation Deputy Minister`:
+            // fields before one title, not two titles)
             Class::And => {
                 owner_kind(found, i).is_none()
                     && content_len(doc, s, i) >= 2
+                    && has_title(doc, s, i)
                     && has_title(doc, i + 1, end)
                     && matches!(
                         doc.class(i + 1),
