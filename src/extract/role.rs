@@ -363,6 +363,7 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
                     | Class::Demonym
                     | Class::Poss
                     | Class::Comma
+                    | Class::And
                     | Class::Acronym
                     | Class::Open
                     | Class::Dash
