@@ -107,6 +107,10 @@ fn country_named(doc: &Doc, folded: &str) -> Option<u16> {
 /// claims the tokens; the second is mentioned over them too.
 fn hyphen_pairs(doc: &Doc, found: &mut Found) {
     for i in 0..doc.tokens.len() {
+        // (the class first: most tokens are no capitalised word)
+        if doc.class(i) != Class::Name {
+            continue;
+        }
         let word = doc.word(i);
         let Some((left, right)) = word.split_once('-') else {
             continue;
@@ -119,14 +123,24 @@ fn hyphen_pairs(doc: &Doc, found: &mut Found) {
         {
             continue;
         }
+        let fold = super::lexicon::fold_phrase;
+        // (most hyphenated names are people's: `Akufo-Addo`; a country must
+        // start the right part)
+        let first_words = &doc.lex.country_first_words;
+        if !first_words.contains(fold(right).as_str()) {
+            continue;
+        }
         let sentence = doc.tokens[i].sentence;
         let same = |j: usize| doc.tokens.get(j).is_some_and(|t| t.sentence == sentence);
-        let fold = super::lexicon::fold_phrase;
         let capitalised = |j: usize| doc.word(j).starts_with(|c: char| c.is_uppercase());
         // the left country may start a word or two before (`New Zealand-`)
         let left_country = (0..=2usize).find_map(|k| {
             let a = i.checked_sub(k)?;
             if (a..i).any(|j| !same(j) || found.is_claimed(j) || !capitalised(j)) {
+                return None;
+            }
+            let first = if k > 0 { fold(doc.word(a)) } else { fold(left) };
+            if !first_words.contains(first.as_str()) {
                 return None;
             }
             let text = format!(
