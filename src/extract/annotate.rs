@@ -322,6 +322,15 @@ fn class_of_entries(entries: &[Lex], cap: bool, word: &str) -> Option<Class> {
             .filter(|c| c.is_alphabetic())
             .all(char::is_uppercase)
     };
+    // `Asean`, `Nato`: an acronym of four letters or more that news writes
+    // as a word
+    let as_word = || {
+        cap && word.chars().count() >= 4
+            && word
+                .chars()
+                .skip(1)
+                .all(|c| c.is_alphabetic() && c.is_lowercase())
+    };
     let mut best: Option<(u8, Class)> = None;
     let mut consider = |rank: u8, class: Class| {
         if best.is_none_or(|(r, _)| rank < r) {
@@ -332,7 +341,7 @@ fn class_of_entries(entries: &[Lex], cap: bool, word: &str) -> Option<Class> {
         match *e {
             Lex::Country(_) | Lex::City(_) | Lex::Region(_) if cap => consider(0, Class::Place),
             Lex::Demonym(_) if cap => consider(1, Class::Demonym),
-            Lex::Acronym(_) if all_caps() => consider(2, Class::Acronym),
+            Lex::Acronym(_) if all_caps() || as_word() => consider(2, Class::Acronym),
             Lex::Title { lower_ok } if cap || lower_ok => consider(3, Class::Title),
             Lex::Rank if cap => consider(4, Class::Rank),
             Lex::Honorific if cap => consider(5, Class::Honorific),

@@ -18,6 +18,9 @@ use super::lexicon::{EventType, Lex};
 use super::record::EventRecord;
 use crate::graph::Date;
 
+mod sentence;
+use sentence::sentence_events;
+
 /// An event before ids are attached.
 #[derive(Debug, Clone)]
 struct Draft {
@@ -110,9 +113,10 @@ pub fn recognize(
         // (rebuilt only when an event was added or merged)
         if drafts.len() != dated_drafts || changed {
             context.event_dates.clear();
-            context
-                .event_dates
-                .extend(drafts.iter().filter_map(|d| d.date.map(|x| (d.kind, x))));
+            context.event_dates.extend(drafts.iter().filter_map(|d| {
+                d.date
+                    .map(|x| (d.kind, x, doc.tokens[d.trigger.0].sentence as usize))
+            }));
             dated_drafts = drafts.len();
         }
         if let Some(p) = subject.or_else(|| persons.first().map(|x| x.0)) {
@@ -162,7 +166,8 @@ struct Context {
     dates: Vec<DateMention>,
     article_date: Option<Date>,
     /// The dates of the events told so far, latest last.
-    event_dates: Vec<(EventType, Date)>,
+    /// (with the sentence of each one's trigger)
+    event_dates: Vec<(EventType, Date, usize)>,
 }
 
 /// `at the event`, `the event`: a sentence adding to the latest event.
@@ -334,377 +339,96 @@ fn triggers(doc: &Doc, a: usize, b: usize) -> Vec<(EventType, usize, usize)> {
     out
 }
 
-/// The events of one sentence, each with whether its trigger is a
-/// definite reference (`the visit`) to an event already told.
-fn sentence_events(
-    doc: &Doc,
-    found: &Found,
-    s: usize,
-    subject: Option<usize>,
-    persons: &[(usize, usize)],
-    context: &Context,
-) -> Vec<(Draft, bool)> {
-    let article_date = context.article_date;
-    let (a, b) = doc.sentence_tokens[s];
+/// `held bilateral meetings with A and B`, `a series of talks with`: a
+/// plural trigger that tells one meeting per counterpart.
+fn several_meetings(doc: &Doc, ts: usize, te: usize) -> bool {
+    let plural = (ts..te).any(|i| matches!(doc.word(i), "meetings" | "talks"));
+    let before = |k: usize| if ts >= k { doc.word(ts - k) } else { "" };
+    plural
+        && (matches!(before(1), "bilateral" | "separate" | "individual")
+            || (before(1) == "of" && before(2) == "series")
+            || (ts..te).any(|i| matches!(doc.word(i), "bilateral" | "separate" | "series")))
+}
+
+/// The countries listed right after a visit trigger (`visiting the Solomon
+/// Islands, Nauru and Niue`): a list of two or more, else nothing.
+fn destination_list(doc: &Doc, found: &Found, te: usize, end: usize) -> Vec<usize> {
+    let country = |i: usize| {
+        found.owner.get(i).copied().flatten().filter(|&id| {
+            let e = &found.entities[id];
+            e.kind == Kind::Place && matches!(e.place_kind, Some(PlaceKind::Country(_)))
+        })
+    };
     let mut out = Vec::new();
-    let (sa, se) = doc.sentences[s];
-    let hits = triggers(doc, a, b);
-    if hits.is_empty() {
-        return out;
+    let mut i = te;
+    loop {
+        if i < end && doc.class(i) == Class::The {
+            i += 1;
+        }
+        let Some(p) = (i < end).then(|| country(i)).flatten() else {
+            break;
+        };
+        if !out.contains(&p) {
+            out.push(p);
+        }
+        while i < end && found.owner[i] == Some(p) {
+            i += 1;
+        }
+        // `, `, ` and `, `, and `
+        let mut joined = false;
+        while i < end && matches!(doc.class(i), Class::Comma | Class::And) {
+            i += 1;
+            joined = true;
+        }
+        if !joined {
+            break;
+        }
     }
-    // dates of this sentence, from the article-wide list
-    let dates: Vec<&DateMention> = context
-        .dates
-        .iter()
-        .filter(|d| d.start >= sa as usize && d.end <= se as usize)
-        .collect();
-    // the `, who ...,` clauses: a date or a person inside one belongs to it
-    let clauses = relative_clauses(doc.text, sa as usize, se as usize);
-    let clause_of = |at: usize| clauses.iter().find(|c| c.0 < at && at <= c.1).map(|c| c.0);
-    // Without a named person, a pronoun or `the two leaders` stands for
-    // persons of earlier sentences.
-    let referred: Vec<usize> = if !persons.is_empty() {
-        Vec::new()
-    } else if plural_reference(doc, a, b) {
-        context.recent.iter().take(2).copied().collect()
-    } else if singular_reference(doc, a, b) {
-        context.subject.into_iter().collect()
+    if out.len() >= 2 {
+        out
     } else {
         Vec::new()
-    };
-    for (n, &(kind, ts, te)) in hits.iter().enumerate() {
-        // `since he took office`: background, not news; `all signed
-        // agreements`: an adjective
-        let before = |k: usize| if ts >= a + k { doc.word(ts - k) } else { "" };
-        if before(1) == "since" || before(2) == "since" {
-            continue;
-        }
-        if kind == EventType::Signing
-            && doc.word(ts) == "signed"
-            && matches!(before(1), "all" | "the" | "these" | "those" | "previously")
-        {
-            continue;
-        }
-        // words that make an event only in some company: `named X as`,
-        // `sent 300 troops`, `exchanged memoranda`, `a meeting of the Council`
-        if !trigger_fits(doc, found, kind, ts, te, b) {
-            continue;
-        }
-        // `called for a vote`, `called it a step`: no phone call; one is
-        // made to someone (`called President NAME`, `called his counterpart`)
-        if kind == EventType::Call && te == ts + 1 && doc.word(ts) == "called" {
-            let next = doc.word(te);
-            let to_someone = next.chars().next().is_some_and(char::is_uppercase)
-                || matches!(next, "his" | "her" | "their" | "its");
-            if !to_someone
-                || doc
-                    .tokens
-                    .get(te)
-                    .is_none_or(|t| t.sentence != doc.tokens[ts].sentence)
-            {
-                continue;
-            }
-        }
-        // `a press conference`: a briefing, not a conference
-        if kind == EventType::Conference && matches!(before(1), "press" | "news") {
-            continue;
-        }
-        // `the sacked minister`, `a detained reporter`: a participle used
-        // as an adjective tells no event
-        if te == ts + 1
-            && doc.word(ts).ends_with("ed")
-            && matches!(
-                before(1),
-                "the" | "a" | "an" | "his" | "her" | "its" | "their" | "these" | "those"
-            )
-        {
-            continue;
-        }
-        let definite = ts > a && matches!(doc.word(ts - 1), "the" | "this" | "that");
-        // A trigger's own people: those between the previous trigger and
-        // the next one (`During the visit, Trac met with A`).
-        // (`visiting` before a name is an adjective: it cuts nothing)
-        let cuts = |h: &(EventType, usize, usize)| !is_visiting_adjective(doc, h.1, h.2);
-        // (`held talks with A, and laid a wreath`: A is the object of the
-        // talks, not a party to the wreath)
-        let seg_start = hits[..n].iter().rev().find(|h| cuts(h)).map_or(a, |h| {
-            // (but `met Y on the sidelines of the summit`: Y is there)
-            let sidelines = (ts.saturating_sub(4)..ts)
-                .any(|i| matches!(doc.word(i), "sidelines" | "margins" | "sideline"));
-            if matches!(h.0, EventType::Meeting | EventType::Call) && kind != h.0 && !sidelines {
-                ts
-            } else {
-                h.2.min(ts)
-            }
-        });
-        let seg_end = hits[n + 1..]
-            .iter()
-            .find(|h| cuts(h))
-            .map_or(b, |h| h.1.max(te));
-        // `hosted a solemn ceremony`: the ceremony is the event
-        // and `received a phone call`: the call is
-        if kind == EventType::Meeting
-            && matches!(
-                doc.word(ts),
-                "hosted" | "hosts" | "hosting" | "received" | "receives"
-            )
-            && te == ts + 1
-            && hits.iter().any(|h| h.1 > te && h.1 <= te + 4)
-        {
-            continue;
-        }
-        // the date written nearest the trigger, leaving out the dateline,
-        // the date a statement was made (`..., the minister said on
-        // Wednesday`) and dates on the other side of a `, who ...,` clause
-        let trigger_byte = doc.tokens[ts].start as usize;
-        // (nor dates beyond a journey told after this trigger: `tour the
-        // school before leaving for Caracas on Saturday`)
-        let journey = hits[n + 1..]
-            .iter()
-            .find(|h| h.0 == EventType::Visit && cuts(h))
-            .map_or(usize::MAX, |h| doc.tokens[h.1].start as usize);
-        let date = dates
-            .iter()
-            .filter(|d| {
-                d.start < journey
-                    && !in_dateline(doc.text, d.start)
-                    && !(d.start > trigger_byte && statement_date(doc.text, d.start))
-                    && clause_of(d.start) == clause_of(trigger_byte)
-            })
-            .min_by_key(|d| {
-                if d.start >= trigger_byte {
-                    d.start - trigger_byte
-                } else {
-                    trigger_byte - d.end
-                }
-            })
-            .map(|d| d.date)
-            // `After the talks, they signed`: the date of the talks
-            .or_else(|| {
-                hits.iter()
-                    .filter(|h| h.1 != ts && h.1 > a && matches!(doc.word(h.1 - 1), "the" | "The"))
-                    .find_map(|h| {
-                        context
-                            .event_dates
-                            .iter()
-                            .rev()
-                            .find(|(k, _)| *k == h.0)
-                            .map(|x| x.1)
-                    })
-            });
-        let dated = date.is_some();
-        let mut date = date.or_else(|| fallback_date(kind, article_date));
-        let mut people: Vec<usize> = Vec::new();
-        // `X, who was elected ...`: the relative clause is about X alone
-        let who = (ts.saturating_sub(8).max(a)..ts)
-            .rev()
-            .take_while(|&i| doc.class(i) != Class::Comma)
-            .find(|&i| doc.word(i) == "who");
-        // (`X, Minister of Foreign Affairs of Somalia, who is visiting`)
-        let relative_to = who.and_then(|w| {
-            (w.saturating_sub(16).max(a)..w)
-                .rev()
-                .take_while(|&i| {
-                    w - i <= 2 || found.owner[i].is_some() || doc.class(i) != Class::Lower
-                })
-                .find_map(|i| found.owner[i].filter(|&id| found.entities[id].kind == Kind::Person))
-        });
-        if let Some(p) = relative_to {
-            people.push(p);
-            // and those named after the trigger (`who came to attend a
-            // ceremony marking Fidel Castro's trip`)
-            if kind != EventType::Visit {
-                for (q, i) in persons {
-                    if *i >= te && *i < seg_end && !people.contains(q) && !speaker(doc, *i, te, b) {
-                        people.push(*q);
-                    }
-                }
-            }
-        } else if kind == EventType::Visit {
-            people.extend(visitor(doc, found, ts, te, b).or(subject));
-            // `hosted visiting Foreign Minister X`: the visitor is X
-            if let Some(v) = visiting_adjective(doc, found, ts, te, b) {
-                people.clear();
-                people.push(v);
-            }
-        } else if kind != EventType::Deployment {
-            if let Some(p) = subject {
-                people.push(p);
-            }
-            // (not one named only inside a `, who ...,` clause the trigger
-            // is outside of: `X, who came at Y's invitation, laid a wreath`)
-            let clause = clause_of(trigger_byte);
-            for (p, i) in persons {
-                if *i >= seg_start
-                    && *i < seg_end
-                    && !people.contains(p)
-                    && !speaker(doc, *i, te, b)
-                    && (clause.is_some() || clause_of(doc.tokens[*i].start as usize).is_none())
-                {
-                    people.push(*p);
-                }
-            }
-            // `during which the two signed`: the two named before
-            let group = (ts.saturating_sub(3).max(a)..ts)
-                .any(|i| matches!(doc.word(i), "two" | "both" | "Both" | "they" | "They"));
-            if group {
-                for (p, i) in persons {
-                    if *i < ts && !people.contains(p) && !speaker(doc, *i, te, b) {
-                        people.push(*p);
-                    }
-                }
-            }
-            // `he and Hou co-chaired`: the person the text is about, too
-            if !people.is_empty() && pronoun_and(doc, a, b) {
-                if let Some(p) = context.subject.filter(|p| !people.contains(p)) {
-                    people.push(p);
-                }
-            }
-        }
-        if people.is_empty() && kind != EventType::Deployment {
-            people.extend(referred.iter().copied());
-        }
-        // a call joins people in different places: it has no place
-        let mut place = match kind {
-            EventType::Call => None,
-            // the destination follows the trigger, before the next one
-            // (`tour the school before leaving for Caracas`)
-            EventType::Visit => first_country(found, te, seg_end)
-                // `the upcoming Russia visit`
-                .or_else(|| first_country(found, ts.saturating_sub(1).max(a), ts))
-                .or_else(|| first_country(found, te, b))
-                .or_else(|| place_for(doc, found, kind, te, seg_end))
-                .or_else(|| place_for(doc, found, EventType::Other, a, b)),
-            _ => place_for(doc, found, kind, te, b).or_else(|| place_for(doc, found, kind, a, b)),
-        };
-        let mut others = Vec::new();
-        let mut by_month = false;
-        if kind == EventType::Visit {
-            // `visiting Foreign Minister X in Beijing`: X is on a visit to
-            // the country, which lasts more than that day
-            if visiting_adjective(doc, found, ts, te, b).is_some() {
-                place = place.map(|p| country_of(found, p).unwrap_or(p));
-                if dated {
-                    date = fallback_date(kind, article_date);
-                }
-            }
-            others.extend(place);
-            // `tour the Latin American School of Medicine`
-            // (not `visit by French Armed Forces Minister X`)
-            let at = if doc.word(te) == "the" { te + 1 } else { te };
-            let next_inst = found.owner.get(at).copied().flatten().filter(|&id| {
-                at < b && doc.word(te - 1) != "by" && found.entities[id].kind == Kind::Institution
-            });
-            if let Some(o) = next_inst {
-                others.push(o);
-            }
-            // A visit to a country or city lasts days: news dates it by
-            // the month; one to a site or a body (`visited the Centre on
-            // Tuesday`) takes the day.
-            let to_site = next_inst.is_some()
-                || place.is_some_and(|p| found.entities[p].place_kind == Some(PlaceKind::Site));
-            by_month = !to_site;
-        }
-        if people.is_empty() {
-            if matches!(
-                kind,
-                EventType::Meeting | EventType::Call | EventType::Visit | EventType::Appointment
-            ) {
-                continue;
-            }
-            others.extend(
-                entities_in(found, a, b, Kind::Institution)
-                    .into_iter()
-                    .map(|x| x.0),
-            );
-            for (p, _) in entities_in(found, a, b, Kind::Place) {
-                if takes_part(found, p) && !others.contains(&p) {
-                    others.push(p);
-                }
-            }
-        }
-        // `Kenya and Germany signed`: the countries and bodies that are
-        // the subject of the trigger take part
-        // `a ceremony ... for the Sassari Brigade`, `elected X as its
-        // vice-president of the Senate`: bodies named with the trigger
-        if !people.is_empty()
-            && matches!(
-                kind,
-                EventType::Ceremony | EventType::Conference | EventType::Appointment
-            )
-        {
-            for (o, i) in entities_in(found, seg_start, seg_end, Kind::Institution) {
-                let in_title = doc.class(i.saturating_sub(1)) == Class::Of
-                    && doc.class(i.saturating_sub(2)) == Class::Title;
-                if !in_title && !others.contains(&o) {
-                    others.push(o);
-                }
-            }
-        }
-        let subjects = if kind == EventType::Visit {
-            // `the Chile visit`: a destination, told by `place`
-            Vec::new()
-        } else {
-            subject_entities(doc, found, a, ts)
-        };
-        for p in subjects {
-            if !others.contains(&p) {
-                others.push(p);
-            }
-        }
-        if people.is_empty() && others.is_empty() {
-            continue;
-        }
-        let base = Draft {
-            kind,
-            date,
-            place,
-            persons: people.clone(),
-            others,
-            trigger: (ts, te),
-            by_month,
-        };
-        // One host, several guests: one meeting each.
-        let separate = || {
-            (a..b).any(|i| doc.class(i) == Class::Semicolon || doc.word(i).starts_with("separate"))
-        };
-        if kind == EventType::Meeting && people.len() >= 3 && subject.is_some() && separate() {
-            for guest in &people[1..] {
-                let mut d = base.clone();
-                d.persons = vec![people[0], *guest];
-                out.push((d, false));
-            }
-        } else {
-            out.push((base, definite));
-        }
     }
-    // `will travel to Astana to attend a meeting`: the destination of a
-    // journey told in the sentence is where its other events take place
-    if let Some(p) = out
+}
+
+/// How many sentences after a gathering an undated encounter is still
+/// read as part of it.
+const ENCLOSING_SENTENCES: usize = 5;
+
+/// The day of the latest day-dated meeting, conference or visit told at
+/// most [`ENCLOSING_SENTENCES`] before sentence `s`, for an undated
+/// encounter (`Bourita met with X` after `held, Wednesday in Cairo, a series
+/// of talks`).
+fn enclosing_day(kind: EventType, s: usize, context: &Context) -> Option<Date> {
+    if !matches!(
+        kind,
+        EventType::Meeting | EventType::Signing | EventType::Other | EventType::Call
+    ) {
+        return None;
+    }
+    context
+        .event_dates
         .iter()
-        .find(|(d, _)| d.kind == EventType::Visit && d.place.is_some())
-        .and_then(|(d, _)| d.place)
-    {
-        for (e, _) in out.iter_mut() {
-            if e.place.is_none() && !matches!(e.kind, EventType::Visit | EventType::Call) {
-                e.place = Some(p);
-            }
-        }
-    }
-    // `Oyarzún met X, and the two signed an MoU`: a signing told with a
-    // meeting or visit happened then
-    if let Some(d) = out
-        .iter()
-        .find(|(d, _)| d.kind != EventType::Signing && d.date.is_some())
-        .and_then(|(d, _)| d.date)
-    {
-        for (e, _) in out.iter_mut() {
-            if e.kind == EventType::Signing && e.date.is_none() {
-                e.date = Some(d);
-            }
-        }
-    }
-    out
+        .rev()
+        .find(|(k, d, at)| {
+            d.day_part().is_some()
+                && s.saturating_sub(*at) <= ENCLOSING_SENTENCES
+                && matches!(
+                    k,
+                    EventType::Meeting | EventType::Conference | EventType::Visit
+                )
+        })
+        .map(|x| x.1)
+}
+
+/// Whether place `p` is an airport (a site named `... Airport`).
+fn is_airport(found: &Found, p: usize) -> bool {
+    let e = &found.entities[p];
+    e.place_kind == Some(PlaceKind::Site)
+        && e.name
+            .rsplit(' ')
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("airport"))
 }
 
 /// The first country named in tokens `a..b`.

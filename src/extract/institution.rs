@@ -539,10 +539,12 @@ fn in_core(doc: &Doc, i: usize, end: usize) -> bool {
         | Class::Site => !matches!(doc.word(i), "The" | "A" | "An"),
         Class::Modifier => true,
         // `Defence Attaché Office`: a title word directly before a head
+        // (`Prime Minister's Office`: from any word of a title phrase)
         Class::Title => {
-            i + 1 < end
-                && (is_head(doc, i + 1)
-                    || (i + 2 < end && doc.class(i + 1) == Class::Poss && is_head(doc, i + 2)))
+            let next = doc.hit(i).map_or(i + 1, |h| h.end.max(i + 1));
+            next < end
+                && (is_head(doc, next)
+                    || (next + 1 < end && doc.class(next) == Class::Poss && is_head(doc, next + 1)))
         }
         // `People's`, `Parliamentarians'`, `Air Defence – Air Force`
         // an em dash closes a dateline (`HÀ NỘI — National Assembly ...`)
@@ -574,9 +576,26 @@ fn chunk(doc: &Doc, i: usize, end: usize) -> Option<Chunk> {
     }
     let mut j = i;
     let mut last_head = None;
-    while j < end && in_core(doc, j, end) {
-        if is_head(doc, j) {
-            last_head = Some(j);
+    loop {
+        while j < end && in_core(doc, j, end) {
+            if is_head(doc, j) {
+                last_head = Some(j);
+            }
+            j += 1;
+        }
+        // `National Emergency Crisis and Disasters Management Authority`:
+        // two field words joined by `and` before the one head
+        let joined = last_head.is_none()
+            && j > i
+            && j + 1 < end
+            && doc.class(j) == Class::And
+            && doc.class(j - 1) == Class::Common
+            && doc.class(j + 1) == Class::Common
+            && (j + 1..end)
+                .take_while(|&k| in_core(doc, k, end))
+                .any(|k| is_head(doc, k));
+        if !joined {
+            break;
         }
         j += 1;
     }
@@ -962,9 +981,9 @@ fn add_institution(
                     doc.span_text(a + 1, b),
                     found.entities[o].name
                 );
-            } else if let Some(full) = known_acronym(doc, acr) {
-                name = format!("{} of the {full}", doc.span_text(a + 1, b));
             }
+            // (an acronym known only from the lexicons is not spelled out:
+            // the name is the fullest form written, `NATO Military Committee`)
         }
     }
     // A body inside another: `General Staff of the Việt Nam People's Army`.
@@ -1014,7 +1033,8 @@ fn known_acronym<'l>(doc: &Doc<'l>, acr: &str) -> Option<&'static str> {
     doc.lex
         .acronyms
         .iter()
-        .find(|(a, _)| a == acr)
+        // (`Asean` is `ASEAN` written as a word)
+        .find(|(a, _)| a == acr || (a.len() >= 4 && a.eq_ignore_ascii_case(acr)))
         .map(|(_, full)| full.as_str())
 }
 

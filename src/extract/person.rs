@@ -40,6 +40,26 @@ fn is_name_word(doc: &Doc, found: &Found, i: usize) -> bool {
             // `Jan Dvořák`, `Sunday Olawale`: a month or weekday as a given
             // name, right before a name and not in a date phrase
             Class::Common => calendar_given_name(doc, i),
+            // a regnal number after a name (`Elizabeth II`, `Hamad bin Isa I`
+            // is left alone: `I` is a pronoun)
+            Class::Acronym => {
+                i > 0 && doc.class(i - 1) == Class::Name && is_regnal_number(doc.word(i))
+            }
+            // an honorific between two name words is part of the written
+            // name (`Erywan Pehin Yusof`), not a style before it; short
+            // ones (`Dr`, `Mr`) always are a style (`Tun Dr Mahathir`)
+            Class::Honorific => {
+                i > 0
+                    && doc.word(i).chars().count() >= 4
+                    && doc.hit(i).is_some_and(|h| h.end - h.first == 1)
+                    && doc.class(i - 1) == Class::Name
+                    && doc.class(i + 1) == Class::Name
+                    && !found.is_claimed(i - 1)
+                    && doc
+                        .tokens
+                        .get(i + 1)
+                        .is_some_and(|t| t.sentence == doc.tokens[i].sentence)
+            }
             // a place word left unclaimed after a name (`Huang Kunming`) or
             // as a given name after a title (`Mayor Israel Okafor`)
             Class::Place => {
@@ -47,6 +67,25 @@ fn is_name_word(doc: &Doc, found: &Found, i: usize) -> bool {
             }
             _ => false,
         }
+}
+
+/// Whether `word` is an initial written onto a name (`O.Enkhtsetseg`):
+/// that shape is a person's name alone.
+fn initial_on_name(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase)
+        && chars.next() == Some('.')
+        && chars.next().is_some_and(char::is_uppercase)
+        && chars.next().is_some_and(char::is_lowercase)
+}
+
+/// Whether `word` is a Roman numeral from II to XX, as written after a
+/// monarch's name.
+fn is_regnal_number(word: &str) -> bool {
+    word.len() >= 2
+        && word.len() <= 5
+        && word.bytes().all(|b| matches!(b, b'I' | b'V' | b'X'))
+        && !word.starts_with("VV")
 }
 
 /// Whether the month or weekday word at `i` is a given name: a name-like
@@ -286,7 +325,9 @@ fn add_short(doc: &Doc, found: &mut Found, run: Run) {
         .collect();
     match matches.as_slice() {
         [one] => found.mention(*one, run.start, run.end),
-        [] if anchored(doc, run.start) && word.chars().count() >= 2 => {
+        [] if (anchored(doc, run.start) || initial_on_name(doc.word(run.start)))
+            && word.chars().count() >= 2 =>
+        {
             let mut en = Entity::with_key(
                 Kind::Person,
                 doc.span_text(run.start, run.end),

@@ -9,6 +9,7 @@ use super::lexicon::Lex;
 
 /// Finds the places of the article.
 pub fn recognize(doc: &Doc, found: &mut Found) {
+    hyphen_pairs(doc, found);
     lexicon_places(doc, found);
     sites(doc, found);
     unknown_places(doc, found);
@@ -85,6 +86,101 @@ fn lexicon_places(doc: &Doc, found: &mut Found) {
         if let Some(en) = entity {
             let id = found.intern(en);
             found.mention(id, hit.first, hit.end);
+        }
+    }
+}
+
+/// The country (by name or alias, not demonym) that a folded phrase names.
+fn country_named(doc: &Doc, folded: &str) -> Option<u16> {
+    let lex = doc.lex;
+    let c = lex.country_of_key(folded)?;
+    let country = lex.countries.get(usize::from(c))?;
+    std::iter::once(&country.name)
+        .chain(&country.aliases)
+        .any(|n| super::lexicon::fold_phrase(n) == folded)
+        .then_some(c)
+}
+
+/// Country pairs written with a hyphen inside one token (`Morocco-Egypt
+/// relations`, `New Zealand-Fiji`, `India-Sri Lanka`): both countries are
+/// mentioned there, and the words are no person's name. The first country
+/// claims the tokens; the second is mentioned over them too.
+fn hyphen_pairs(doc: &Doc, found: &mut Found) {
+    for i in 0..doc.tokens.len() {
+        // (the class first: most tokens are no capitalised word)
+        if doc.class(i) != Class::Name {
+            continue;
+        }
+        let word = doc.word(i);
+        let Some((left, right)) = word.split_once('-') else {
+            continue;
+        };
+        if left.is_empty() || right.is_empty() || right.contains('-') || found.is_claimed(i) {
+            continue;
+        }
+        if !word.starts_with(|c: char| c.is_uppercase())
+            || !right.starts_with(|c: char| c.is_uppercase())
+        {
+            continue;
+        }
+        let fold = super::lexicon::fold_phrase;
+        // (most hyphenated names are people's: `Akufo-Addo`; a country must
+        // start the right part)
+        let first_words = &doc.lex.country_first_words;
+        if !first_words.contains(fold(right).as_str()) {
+            continue;
+        }
+        let sentence = doc.tokens[i].sentence;
+        let same = |j: usize| doc.tokens.get(j).is_some_and(|t| t.sentence == sentence);
+        let capitalised = |j: usize| doc.word(j).starts_with(|c: char| c.is_uppercase());
+        // the left country may start a word or two before (`New Zealand-`)
+        let left_country = (0..=2usize).find_map(|k| {
+            let a = i.checked_sub(k)?;
+            if (a..i).any(|j| !same(j) || found.is_claimed(j) || !capitalised(j)) {
+                return None;
+            }
+            let first = if k > 0 { fold(doc.word(a)) } else { fold(left) };
+            if !first_words.contains(first.as_str()) {
+                return None;
+            }
+            let text = format!(
+                "{}{}",
+                doc.span_text(a, i).trim_end(),
+                if k > 0 { " " } else { "" }
+            );
+            country_named(doc, &fold(&format!("{text}{left}"))).map(|c| (a, c))
+        });
+        let Some((a, lc)) = left_country else {
+            continue;
+        };
+        let right_country = (0..=2usize).find_map(|k| {
+            let b = i + 1 + k;
+            if (i + 1..b).any(|j| !same(j) || found.is_claimed(j) || !capitalised(j)) {
+                return None;
+            }
+            let rest = if k > 0 { doc.span_text(i + 1, b) } else { "" };
+            country_named(doc, &fold(&format!("{right} {rest}"))).map(|c| (b, c))
+        });
+        let Some((b, rc)) = right_country else {
+            continue;
+        };
+        // `the India-Oman Joint Commission`: inside a longer name, no
+        // place mention (FORMAT.md, Conventions)
+        if lc == rc || (same(b) && capitalised(b)) {
+            continue;
+        }
+        for (c, x, y) in [(lc, a, i + 1), (rc, i, b)] {
+            let known = found
+                .entities
+                .iter()
+                .position(|e| e.place_kind == Some(PlaceKind::Country(c)));
+            let id = known.unwrap_or_else(|| {
+                let mut en = Entity::new(Kind::Place, &doc.lex.countries[usize::from(c)].name);
+                en.country = Some(c);
+                en.place_kind = Some(PlaceKind::Country(c));
+                found.intern(en)
+            });
+            found.mention(id, x, y);
         }
     }
 }
@@ -314,6 +410,7 @@ fn free_name(doc: &Doc, found: &Found, i: usize) -> bool {
 /// known places (`Kahramanmaraş, Hatay and Gaziantep`).
 fn unknown_places(doc: &Doc, found: &mut Found) {
     let n = doc.tokens.len();
+    let mut arrival_sites: Vec<(usize, usize, usize)> = Vec::new();
     let mut i = 0;
     while i < n {
         // what stands before decides first: most names follow no `in`,
@@ -322,12 +419,14 @@ fn unknown_places(doc: &Doc, found: &mut Found) {
             i += 1;
             continue;
         }
-        let before_ok = i > 0
-            && match doc.class(i - 1) {
-                Class::In | Class::And | Class::Comma => true,
-                Class::Lower => matches!(doc.word(i - 1), "near" | "outside"),
-                _ => false,
-            };
+        let arrival = arrival_site_at(doc, i);
+        let before_ok = arrival
+            || i > 0
+                && match doc.class(i - 1) {
+                    Class::In | Class::And | Class::Comma => true,
+                    Class::Lower => matches!(doc.word(i - 1), "near" | "outside"),
+                    _ => false,
+                };
         if !before_ok || !free_name(doc, found, i) {
             i += 1;
             continue;
@@ -406,12 +505,25 @@ fn unknown_places(doc: &Doc, found: &mut Found) {
                     && found.entities[id].place_kind == Some(PlaceKind::Region)
                     && found.entities[id].aliases.iter().any(|a| a == "#guessed")
             });
-        if closes && (after_preposition || in_list || coordinated) {
+        // (`welcomed at Wattay airport`: the common noun names the site)
+        let arrival = arrival
+            && !(same(end)
+                && doc.class(end) == Class::Lower
+                && !matches!(doc.word(end), "to" | "in" | "on" | "at" | "for" | "where"));
+        let closes = closes || (arrival && doc.class(end) == Class::To);
+        if closes && (after_preposition || in_list || coordinated || arrival) {
             let mut en = Entity::of_span(Kind::Place, doc, i, end);
-            en.place_kind = Some(PlaceKind::Region);
+            en.place_kind = Some(if arrival {
+                PlaceKind::Site
+            } else {
+                PlaceKind::Region
+            });
             en.aliases.push("#guessed".to_string());
             let id = found.intern(en);
             found.mention(id, i, end);
+            if arrival {
+                arrival_sites.push((id, i, end));
+            }
             // `near Moyale and Mandera`
             if doc.class(end) == Class::And
                 && same(end + 1)
@@ -439,9 +551,39 @@ fn unknown_places(doc: &Doc, found: &mut Found) {
         }
         i = end;
     }
+    // a site known by where someone arrived is the same site elsewhere in
+    // the article (`at the Forecourt of the Jubilee House`)
+    for (id, a, b) in arrival_sites {
+        let len = b - a;
+        for k in 0..n.saturating_sub(len - 1) {
+            if k != a
+                && (0..len)
+                    .all(|d| free_name(doc, found, k + d) && doc.word(k + d) == doc.word(a + d))
+                && !free_name(doc, found, k + len)
+            {
+                found.mention(id, k, k + len);
+            }
+        }
+    }
     for e in &mut found.entities {
         e.aliases.retain(|a| a != "#guessed");
     }
+}
+
+/// Whether the name at token `i` is where someone arrived or was shown
+/// in: `arrived at Perdana Putra,`, `ushered into the Jubilee House`
+/// (a building, unknown to the lexicons).
+fn arrival_site_at(doc: &Doc, i: usize) -> bool {
+    let word = |k: usize| if i >= k { doc.word(i - k) } else { "" };
+    let arrived = |w: &str| {
+        matches!(
+            w,
+            "arrived" | "arrive" | "arrives" | "arriving" | "ushered" | "escorted" | "welcomed"
+        )
+    };
+    (word(1) == "at" && arrived(word(2)))
+        || (word(1) == "the" && matches!(word(2), "at" | "into") && arrived(word(3)))
+        || (word(1) == "into" && arrived(word(2)))
 }
 
 /// A city's country is recorded when the article names that country.

@@ -258,11 +258,19 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
         match doc.class(j) {
             // `Special Adviser on Transportation, NAME`: a name-like field
             // word after `of`/`for`/`on` inside the title
+            // (`for Railways and Textiles of India`: one of two such words)
             Class::Name
                 if j > first
                     && owner_kind(found, j).is_none()
                     && (matches!(doc.class(j - 1), Class::Of | Class::For)
-                        || doc.word(j - 1) == "on") =>
+                        || doc.word(j - 1) == "on"
+                        || (doc.class(j - 1) == Class::And
+                            && j >= first + 2
+                            && matches!(
+                                doc.class(j - 2),
+                                Class::Name | Class::Common | Class::Head
+                            )
+                            && owner_kind(found, j - 2).is_none())) =>
             {
                 start = j;
             }
@@ -282,8 +290,25 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
             {
                 start = j - 2;
             }
-            // a list of titles: `Politburo member, Secretary of ...`
-            Class::Comma if j > first && start < end && comma_joins(doc, found, j) => start = j,
+            // a list of titles: `Politburo member, Secretary of ...`, or of
+            // the fields of one: `Minister of Foreign Affairs, African
+            // Cooperation and Moroccan Expatriates`
+            Class::Comma
+                if j > first
+                    && start < end
+                    && (comma_joins(doc, found, j) || complement_comma(doc, found, j, end)) =>
+            {
+                start = j
+            }
+            // `Deputy Prime Minister – Minister of Foreign Affairs`: two posts
+            Class::Dash
+                if j > first
+                    && start < end
+                    && doc.class(j - 1) == Class::Title
+                    && matches!(doc.class(j + 1), Class::Title | Class::Modifier) =>
+            {
+                start = j
+            }
             // `the new Ambassador of Laos to Vietnam, NAME`
             Class::Comma if start == end && j > first && doc.class(j - 1) != Class::Close => {
                 start = j
@@ -338,6 +363,7 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
                     | Class::Demonym
                     | Class::Poss
                     | Class::Comma
+                    | Class::And
                     | Class::Acronym
                     | Class::Open
                     | Class::Dash
@@ -363,7 +389,9 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
     // leader`: a standing, not a post
     if start > first
         && (matches!(doc.word(start - 1), "late" | "former" | "then")
-            || standing(doc.word(start - 1)))
+            || standing(doc.word(start - 1))
+            // `national leader NAME`: an honour, not a post
+            || (doc.word(start - 1) == "national" && doc.word(start) == "leader"))
     {
         return None;
     }
@@ -372,14 +400,8 @@ fn title_before(doc: &Doc, found: &Found, a: usize) -> Option<(usize, usize)> {
     if (start..stop).any(|i| is_past(doc.word(i))) || remembered(doc, first, start) {
         return None;
     }
-    // `Sri Lanka's President NAME`: the country before the possessive
-    // says whose post it is, it is not part of the title.
-    if start + 2 < stop && doc.class(start) == Class::Place {
-        let place_end = doc.hit(start).map_or(start + 1, |h| h.end);
-        if place_end + 1 < stop && doc.class(place_end) == Class::Poss {
-            start = place_end + 1;
-        }
-    }
+    // `Sri Lanka's President NAME`: the country before the possessive stays
+    // in the title as written (FORMAT.md, Conventions: nationality words).
     Some((start, stop))
 }
 
@@ -421,6 +443,9 @@ const REMEMBERED: &[&str] = &[
     "tomb",
     "grave",
     "portrait",
+    "death",
+    "demise",
+    "passing",
 ];
 
 /// A word that can name the field of a title before it (`junta`,
@@ -504,6 +529,47 @@ fn comma_joins(doc: &Doc, found: &Found, j: usize) -> bool {
     prev_ok && next_ok
 }
 
+/// Whether the comma at `j` lists the fields of one title's complement
+/// (`Minister of Foreign Affairs, African Cooperation and Moroccan
+/// Expatriates`, `Secretary of Defense for Afghanistan, Pakistan, and
+/// Central Asia`): the words after it, up to the next comma or `end`, are
+/// field words with no title and no person, and walking back over field
+/// words reaches an `of`/`for` right after a title or head noun.
+fn complement_comma(doc: &Doc, found: &Found, j: usize, end: usize) -> bool {
+    let field = |i: usize| {
+        owner_kind(found, i) != Some(Kind::Person)
+            && matches!(
+                doc.class(i),
+                Class::Common | Class::Place | Class::Demonym | Class::Name | Class::Acronym
+            )
+    };
+    let mut k = j + 1;
+    if k < end && doc.class(k) == Class::And {
+        k += 1;
+    }
+    // (up to the next comma, or to the name the title is given to)
+    let next_comma = (k..end)
+        .find(|&i| doc.class(i) == Class::Comma || owner_kind(found, i) == Some(Kind::Person))
+        .unwrap_or(end);
+    if k >= next_comma || !(k..next_comma).all(|i| field(i) || doc.class(i) == Class::And) {
+        return false;
+    }
+    let lowest = j.saturating_sub(12);
+    let mut i = j;
+    while i > lowest + 1 {
+        i -= 1;
+        match doc.class(i) {
+            Class::Of | Class::For if matches!(doc.class(i - 1), Class::Title | Class::Head) => {
+                return true
+            }
+            Class::Of | Class::For | Class::And | Class::Comma | Class::The => {}
+            _ if field(i) => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// The apposition after the name ending at token `b`: `, TITLE ...,`.
 fn title_after(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
     let sentence = doc.tokens.get(b.checked_sub(1)?)?.sentence;
@@ -554,6 +620,12 @@ fn title_after(doc: &Doc, found: &Found, b: usize) -> Option<(usize, usize)> {
             continue;
         }
         match doc.class(end) {
+            // `, Deputy Assistant Secretary of Defense for Afghanistan,
+            // Pakistan, and Central Asia`
+            Class::Comma if complement_comma(doc, found, end, last) => {
+                end += 1;
+                continue;
+            }
             Class::Open
                 if end + 2 < last
                     && doc.class(end + 1) == Class::Acronym
@@ -822,10 +894,18 @@ fn split_titles(doc: &Doc, found: &Found, start: usize, end: usize) -> Vec<(usiz
     let mut s = start;
     for i in start..end {
         let cut = match doc.class(i) {
-            Class::Comma => true,
+            Class::Comma => !complement_comma(doc, found, i, end),
+            Class::Dash => {
+                i > start
+                    && doc.class(i - 1) == Class::Title
+                    && matches!(doc.class(i + 1), Class::Title | Class::Modifier)
+            }
+            // (`International Relations and Cooperation Deputy Minister`:
+            // fields before one title, not two titles)
             Class::And => {
                 owner_kind(found, i).is_none()
                     && content_len(doc, s, i) >= 2
+                    && has_title(doc, s, i)
                     && has_title(doc, i + 1, end)
                     && matches!(
                         doc.class(i + 1),

@@ -246,10 +246,15 @@ pub fn tokenize_with(text: &str, start: usize, end: usize, mut push: impl FnMut(
                     let word = &text[i..e];
                     let initial = word.split('.').all(|p| p.chars().count() == 1)
                         && word.chars().next().is_some_and(char::is_uppercase);
+                    let after = char_at(text, e + dlen + next.map_or(0, char::len_utf8))
+                        .filter(|x| e + dlen + next.map_or(0, char::len_utf8) + x.1 <= end)
+                        .map(|x| x.0);
+                    // `L.B.`: initials; `O.Enkhtsetseg`: an initial written
+                    // onto the name (Mongolian usage)
                     initial
                         && next.is_some_and(char::is_uppercase)
-                        && char_at(text, e + dlen + next.map_or(0, char::len_utf8)).map(|x| x.0)
-                            == Some('.')
+                        && (after == Some('.')
+                            || (e == i + 1 && after.is_some_and(char::is_lowercase)))
                 }
                 _ => false,
             };
@@ -267,7 +272,12 @@ pub fn tokenize_with(text: &str, start: usize, end: usize, mut push: impl FnMut(
                 .strip_prefix(' ')
                 .and_then(|t| t.chars().next())
                 .is_some_and(char::is_uppercase);
-            if word.contains('.') || (single_capital && next_capital) {
+            // (`O.Enkhtsetseg.` ends a sentence: not initials)
+            let initials = word
+                .rsplit('.')
+                .next()
+                .is_some_and(|last| last.chars().count() <= 1);
+            if (word.contains('.') && initials) || (single_capital && next_capital) {
                 e += 1;
             }
         }
