@@ -11,7 +11,7 @@ The graph (made by `kg ingest`) is read out of kg with queries, written as
 CSV files per label and relationship type and copied into each peer. Kùzu
 and ladybug register the same native types, so each peer runs in a child
 process of its own. Times are medians of `--repeat` warm runs: kg's from
-`PROFILE`-free `--timing` of one `kg run` script (graph loaded once), the
+the `--timing` of one `kg run` script (graph loaded once), the
 peers' from the Python API around `execute` plus fetching every row.
 """
 
@@ -149,7 +149,8 @@ def kg_times(kg, graph, cases, repeat):
         script = f.name
     done = subprocess.run([kg, "--graph", graph, "run", "--timing", "--format", "json", script],
                           check=True, capture_output=True, text=True)
-    found = [float(m) for m in re.findall(r"time: ([0-9.]+) ms", done.stdout + done.stderr)]
+    found = [float(v) * (1000.0 if unit == "s" else 1.0)
+             for v, unit in re.findall(r"time: ([0-9.]+) (ms|s)\b", done.stdout + done.stderr)]
     os.unlink(script)
     if len(found) != len(cases) * (repeat + 1):
         sys.exit(f"expected {len(cases) * (repeat + 1)} timings from kg, found {len(found)}")

@@ -322,7 +322,7 @@ impl Exec<'_, '_> {
             None => input.names.clone(),
         };
         let ops: Vec<OpInfo> = if self.profile.is_some() {
-            explain::read_ops(clauses)
+            explain::read_ops(clauses, self.graph)
         } else {
             Vec::new()
         };

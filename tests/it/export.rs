@@ -208,7 +208,11 @@ fn cypher_script_rebuilds_an_identical_graph_with_kg_run() {
         let text = std::fs::read_to_string(&script).unwrap();
         assert!(text.lines().any(|l| l.starts_with("UNWIND [")), "batched");
         let rebuilt = dir.path().join("rebuilt.graph");
-        kg(&rebuilt).arg("run").arg(&script).assert().success();
+        kg(&rebuilt)
+            .args(["run", "--create"])
+            .arg(&script)
+            .assert()
+            .success();
         let original = kg::store::load(&path).unwrap();
         let copy = kg::store::load(&rebuilt).unwrap();
         assert_eq!(copy.node_count(), original.node_count());
@@ -227,6 +231,7 @@ fn cypher_script_batches_large_graphs() {
     kg(&path)
         .args([
             "query",
+            "--create",
             "UNWIND range(1, 1200) AS i CREATE (:N {i: i})-[:NEXT]->(:M {i: i})",
         ])
         .assert()
@@ -238,7 +243,11 @@ fn cypher_script_batches_large_graphs() {
     let rebuilt = dir.path().join("rebuilt.graph");
     let script = dir.path().join("s.cypher");
     std::fs::write(&script, &text).unwrap();
-    kg(&rebuilt).arg("run").arg(&script).assert().success();
+    kg(&rebuilt)
+        .args(["run", "--create"])
+        .arg(&script)
+        .assert()
+        .success();
     let copy = kg::store::load(&rebuilt).unwrap();
     assert_eq!(copy.node_count(), 2400);
     assert_eq!(copy.rel_count(), 1200);

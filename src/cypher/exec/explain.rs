@@ -8,7 +8,7 @@ use super::super::ast::{Clause, NodePattern, PathKind, PatternPart, Projection, 
 use super::super::plan;
 use super::pipeline::OpStats;
 use super::Exec;
-use crate::graph::INDEXED_KEYS;
+use crate::graph::{Graph, INDEXED_KEYS};
 use crate::table::{Item, Table};
 
 /// One operator of a read pipeline, with its counters.
@@ -94,7 +94,7 @@ impl Exec<'_, '_> {
             .chain(statement.unions.iter().map(|(all, q)| (Some(*all), q)));
         for (union, query) in queries {
             for clause in &query.clauses {
-                if let Some(op) = read_op(clause) {
+                if let Some(op) = read_op(clause, self.graph) {
                     out.push((op.name, op.details));
                 } else {
                     let (name, details) = write_op(clause);
@@ -113,11 +113,11 @@ impl Exec<'_, '_> {
 }
 
 /// The operators of a segment's reading clauses, one per clause.
-pub(super) fn read_ops(clauses: &[Clause]) -> Vec<OpInfo> {
-    clauses.iter().filter_map(read_op).collect()
+pub(super) fn read_ops(clauses: &[Clause], graph: &Graph) -> Vec<OpInfo> {
+    clauses.iter().filter_map(|c| read_op(c, graph)).collect()
 }
 
-fn read_op(clause: &Clause) -> Option<OpInfo> {
+fn read_op(clause: &Clause, graph: &Graph) -> Option<OpInfo> {
     let (name, details) = match clause {
         Clause::Match(m) => {
             let shortest = m.pattern.iter().any(|p| p.kind != PathKind::All);
@@ -129,7 +129,7 @@ fn read_op(clause: &Clause) -> Option<OpInfo> {
             let mut details: Vec<String> = m
                 .pattern
                 .iter()
-                .map(|p| format!("{p} [anchor: {}]", anchor(p)))
+                .map(|p| format!("{p} [anchor: {}]", anchor(p, graph)))
                 .collect();
             if let Some(w) = &m.where_clause {
                 details.push(format!("WHERE {w}"));
@@ -150,22 +150,26 @@ fn read_op(clause: &Clause) -> Option<OpInfo> {
     })
 }
 
-/// How a pattern part's first node is found when nothing binds it: by an
-/// index on a written property, by its label, or by a scan of all nodes.
-/// (A variable bound by an earlier clause, or a rarer label elsewhere in
-/// the part, is preferred at run time.)
-fn anchor(part: &PatternPart) -> String {
+/// How a pattern part is entered when nothing binds it, as the matcher
+/// chooses: an index on a written property, else the label with the
+/// fewest nodes, else a scan of all nodes. (A variable bound by an earlier
+/// clause, or a `WHERE` equality an index answers, is preferred at run
+/// time.)
+fn anchor(part: &PatternPart, graph: &Graph) -> String {
     let nodes = std::iter::once(&part.start).chain(part.hops.iter().map(|(_, n)| n));
-    let mut best: Option<String> = None;
+    let mut best: Option<(usize, String)> = None;
     for node in nodes {
         if let Some(key) = indexed_key(node) {
             return format!("index seek on {key}");
         }
-        if best.is_none() {
-            best = node.labels.first().map(|l| format!("label scan :{l}"));
+        for label in &node.labels {
+            let count = graph.label_count(&label.name);
+            if best.as_ref().is_none_or(|(c, _)| count < *c) {
+                best = Some((count, format!("label scan :{} ({count} nodes)", label.name)));
+            }
         }
     }
-    best.unwrap_or_else(|| "all nodes".to_string())
+    best.map_or_else(|| "all nodes".to_string(), |(_, text)| text)
 }
 
 fn indexed_key(node: &NodePattern) -> Option<&'static str> {
