@@ -21,7 +21,7 @@ pub use error::{ErrorKind, Phase, QueryError, Span};
 pub use exec::RowSink;
 
 use crate::graph::{Graph, Value};
-use crate::table::Table;
+use crate::table::{self, Table};
 
 /// Query parameters, bound as `$name`.
 pub type Params = BTreeMap<String, Value>;
@@ -107,10 +107,18 @@ fn execute_with(
         return run_statement(graph, query, params, options, stream);
     }
     std::thread::scope(|scope| {
-        std::thread::Builder::new()
+        // the caller's sink stays on the caller's thread: rows cross over
+        // a bounded channel, so they still reach it as they are made
+        let (sender, receiver) = std::sync::mpsc::sync_channel(256);
+        let streaming = stream.is_some();
+        let query_thread = std::thread::Builder::new()
             .name("kg-query".to_string())
             .stack_size(QUERY_STACK_BYTES)
-            .spawn_scoped(scope, || run_statement(graph, query, params, options, None))
+            .spawn_scoped(scope, move || {
+                let mut forward = Forward(sender);
+                let sink = streaming.then_some(&mut forward as &mut dyn RowSink);
+                run_statement(graph, query, params, options, sink)
+            })
             .map_err(|e| {
                 QueryError::new(
                     Phase::Runtime,
@@ -118,17 +126,66 @@ fn execute_with(
                     "ThreadSpawn",
                     format!("cannot start the query thread: {e}"),
                 )
-            })?
-            .join()
-            .unwrap_or_else(|_| {
-                Err(QueryError::new(
-                    Phase::Runtime,
-                    ErrorKind::Internal,
-                    "Panic",
-                    "the query engine failed unexpectedly (this is a bug in kg)",
-                ))
-            })
+            })?;
+        let mut sink_error = None;
+        if let Some(sink) = stream {
+            for event in receiver {
+                let delivered = match event {
+                    Streamed::Columns(columns) => sink.columns(&columns),
+                    Streamed::Row(row) => sink.row(row),
+                };
+                if let Err(e) = delivered {
+                    // dropping the receiver stops the query at its next row
+                    sink_error = Some(e);
+                    break;
+                }
+            }
+        }
+        let result = query_thread.join().unwrap_or_else(|_| {
+            Err(QueryError::new(
+                Phase::Runtime,
+                ErrorKind::Internal,
+                "Panic",
+                "the query engine failed unexpectedly (this is a bug in kg)",
+            ))
+        });
+        match sink_error {
+            Some(e) => Err(e),
+            None => result,
+        }
     })
+}
+
+/// What the query thread hands the caller's sink.
+enum Streamed {
+    Columns(Vec<String>),
+    Row(Vec<table::Item>),
+}
+
+/// A `RowSink` on the query thread that sends everything to the caller's.
+struct Forward(std::sync::mpsc::SyncSender<Streamed>);
+
+impl RowSink for Forward {
+    fn columns(&mut self, columns: &[String]) -> Result<(), QueryError> {
+        self.send(Streamed::Columns(columns.to_vec()))
+    }
+
+    fn row(&mut self, row: Vec<table::Item>) -> Result<(), QueryError> {
+        self.send(Streamed::Row(row))
+    }
+}
+
+impl Forward {
+    fn send(&self, event: Streamed) -> Result<(), QueryError> {
+        self.0.send(event).map_err(|_| {
+            QueryError::new(
+                Phase::Runtime,
+                ErrorKind::Internal,
+                "Output",
+                "the result's reader stopped",
+            )
+        })
+    }
 }
 
 fn run_statement(

@@ -249,7 +249,12 @@ impl Exec<'_, '_> {
     }
 
     /// Plans the reading clauses of a segment against the columns it gets.
-    fn plan_segment<'q>(&mut self, input_names: &[String], clauses: &'q [Clause]) -> Vec<Step<'q>> {
+    /// Also returns the columns of the rows the segment produces.
+    fn plan_segment<'q>(
+        &mut self,
+        input_names: &[String],
+        clauses: &'q [Clause],
+    ) -> (Vec<Step<'q>>, Vec<String>) {
         let mut names = input_names.to_vec();
         let mut steps = Vec::with_capacity(clauses.len());
         for clause in clauses {
@@ -302,25 +307,13 @@ impl Exec<'_, '_> {
                 | Clause::Remove { .. } => {}
             }
         }
-        steps
+        (steps, names)
     }
 
     /// Streams the input rows through the segment's operators and returns
     /// the rows its last clause produced.
     fn read_segment(&mut self, input: Rows, clauses: &[Clause], last: bool) -> Result<Rows> {
-        let steps = self.plan_segment(&input.names, clauses);
-        let names = match steps.last() {
-            Some(Step::Match { names, .. }) => names.clone(),
-            Some(Step::Unwind { names, expr: _ }) => {
-                let mut n = names.clone();
-                if let Some(Clause::Unwind { var, .. }) = clauses.last() {
-                    n.push(var.name.clone());
-                }
-                n
-            }
-            Some(Step::Project { plan, .. }) => plan.items.iter().map(|(n, _)| n.clone()).collect(),
-            None => input.names.clone(),
-        };
+        let (steps, names) = self.plan_segment(&input.names, clauses);
         let ops: Vec<OpInfo> = if self.profile.is_some() {
             explain::read_ops(clauses, self.graph)
         } else {
@@ -360,7 +353,7 @@ impl Exec<'_, '_> {
             next.finish()?;
         }
         if let Some(profile) = self.profile.as_mut() {
-            profile.add_reads(ops, input.rows.len() as u64, out_rows.len() as u64);
+            profile.add_reads(ops, out_rows.len() as u64);
         }
         Ok(Rows {
             names,

@@ -4,7 +4,9 @@
 
 use std::time::Instant;
 
-use super::super::ast::{Clause, NodePattern, PathKind, PatternPart, Projection, Statement};
+use super::super::ast::{
+    Clause, ExprKind, NodePattern, PathKind, PatternPart, Projection, Statement,
+};
 use super::super::plan;
 use super::pipeline::OpStats;
 use super::Exec;
@@ -28,7 +30,7 @@ impl Profile {
     /// A read segment's operators: rows out of each is rows into the next
     /// (the last one's is the segment's output), and an operator's own
     /// time is its time less the next one's.
-    pub fn add_reads(&mut self, ops: Vec<OpInfo>, _rows_in: u64, rows_out: u64) {
+    pub fn add_reads(&mut self, ops: Vec<OpInfo>, rows_out: u64) {
         for i in 0..ops.len() {
             let (out, after) = match ops.get(i + 1) {
                 Some(next) => (next.stats.rows_in.get(), next.stats.nanos.get()),
@@ -172,11 +174,14 @@ fn anchor(part: &PatternPart, graph: &Graph) -> String {
     best.map_or_else(|| "all nodes".to_string(), |(_, text)| text)
 }
 
+/// The first key of the node's written property map that has an index.
 fn indexed_key(node: &NodePattern) -> Option<&'static str> {
-    let props = node.props.as_ref()?.to_string();
+    let ExprKind::Map(entries) = &node.props.as_ref()?.kind else {
+        return None;
+    };
     INDEXED_KEYS
         .iter()
-        .find(|k| props.contains(&format!("{k}:")))
+        .find(|k| entries.iter().any(|(key, _)| key == *k))
         .copied()
 }
 

@@ -42,6 +42,8 @@ pub(super) struct ProjectOp<'a> {
     sorted: Option<Vec<(Vec<Val>, Produced)>>,
     /// With `LIMIT`, the most rows `ORDER BY` needs to keep.
     top_k: Option<usize>,
+    /// Per `ORDER BY` item, whether it sorts descending.
+    descending: Vec<bool>,
     skipped: usize,
     emitted: usize,
     pushed: u64,
@@ -76,6 +78,12 @@ impl<'a> ProjectOp<'a> {
             seen: spec.projection.distinct.then(FxHashSet::default),
             sorted: ordering.then(Vec::new),
             top_k,
+            descending: spec
+                .projection
+                .order_by
+                .iter()
+                .map(|s| s.descending)
+                .collect(),
             skipped: 0,
             emitted: 0,
             pushed: 0,
@@ -193,20 +201,14 @@ impl<'a> ProjectOp<'a> {
         let keys = self.sort_keys(row, &out, &aggs)?;
         let row = if keep_row { row.to_vec() } else { Vec::new() };
         let top_k = self.top_k;
-        let descending: Vec<bool> = self
-            .spec
-            .projection
-            .order_by
-            .iter()
-            .map(|s| s.descending)
-            .collect();
+        let descending = &self.descending;
         if let Some(sorted) = self.sorted.as_mut() {
             sorted.push((keys, Produced { row, out, aggs }));
             if let Some(k) = top_k {
                 if sorted.len() >= k.saturating_mul(2).max(64) {
                     // keep the k first; the sort is stable, so ties keep
                     // their input order as a full sort would
-                    sorted.sort_by(|(a, _), (b, _)| compare_keys(a, b, &descending));
+                    sorted.sort_by(|(a, _), (b, _)| compare_keys(a, b, descending));
                     sorted.truncate(k);
                 }
             }
@@ -289,14 +291,7 @@ impl<'a> ProjectOp<'a> {
         let Some(mut sorted) = self.sorted.take() else {
             return Ok(());
         };
-        let descending: Vec<bool> = self
-            .spec
-            .projection
-            .order_by
-            .iter()
-            .map(|s| s.descending)
-            .collect();
-        sorted.sort_by(|(a, _), (b, _)| compare_keys(a, b, &descending));
+        sorted.sort_by(|(a, _), (b, _)| compare_keys(a, b, &self.descending));
         for (_, produced) in sorted {
             if self.emit(produced)? == Flow::Stop {
                 break;
