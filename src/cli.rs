@@ -36,6 +36,10 @@ pub struct Cli {
     /// The graph file.
     #[arg(long, global = true, env = "KG_GRAPH", default_value = "kg.graph")]
     pub graph: PathBuf,
+    /// When another kg process is writing the graph, wait up to this many
+    /// seconds for it to finish instead of failing at once.
+    #[arg(long, global = true, value_name = "SECONDS", env = "KG_WAIT")]
+    pub wait: Option<f64>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -129,6 +133,16 @@ pub enum Command {
     /// Counts per label and relationship type, file size and load time.
     #[command(after_help = "Examples:\n  kg stats\n  kg --graph news.graph stats")]
     Stats,
+    /// Verify the graph file: header, checksum, log records, indexes, provenance.
+    #[command(
+        after_help = "Examples:\n  kg check\n  kg --graph news.graph check\n\n\
+        Changes nothing. Exit status 1 when something is wrong."
+    )]
+    Check,
+    /// Fold the write-ahead log into a new snapshot, keeping the previous
+    /// one as NAME.bak (and its log as NAME.bak.wal).
+    #[command(after_help = "Examples:\n  kg compact\n  kg --graph news.graph --wait 30 compact")]
+    Compact,
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  kg completions bash > ~/.local/share/bash-completion/completions/kg\n  \
@@ -289,13 +303,19 @@ where
         }
     };
     let graph = cli.graph.as_path();
+    let wait = match cli.wait {
+        None => Duration::ZERO,
+        Some(seconds) => Duration::try_from_secs_f64(seconds).map_err(|_| {
+            Error::CommandLine(format!("--wait {seconds} is not a number of seconds"))
+        })?,
+    };
     // Every command that reads the graph needs the file; only ingest (and
     // --create) starts one. Checked before any lock file is made.
     let create = match &cli.command {
         Command::Query { settings, .. }
         | Command::Run { settings, .. }
         | Command::Repl { settings, .. } => Some(settings.create),
-        Command::Export(_) | Command::Stats => Some(false),
+        Command::Export(_) | Command::Stats | Command::Check | Command::Compact => Some(false),
         Command::Ingest { .. }
         | Command::Extract { .. }
         | Command::Import { .. }
@@ -310,10 +330,10 @@ where
         )));
     }
     match cli.command {
-        Command::Ingest { paths } => run_ingest(graph, &paths, out, err),
+        Command::Ingest { paths } => run_ingest(graph, wait, &paths, out, err),
         Command::Extract { format, paths } => run_extract(format, &paths, out, err),
         Command::Query { settings, query } => {
-            let mut session = open_session(graph, &settings)?;
+            let mut session = open_session(graph, wait, &settings)?;
             session.execute(&query, out, err)
         }
         Command::Run {
@@ -322,7 +342,7 @@ where
             continue_on_error,
             files,
         } => {
-            let mut session = open_session(graph, &settings)?;
+            let mut session = open_session(graph, wait, &settings)?;
             session.echo = echo;
             session.continue_on_error = continue_on_error;
             for file in files {
@@ -346,7 +366,7 @@ where
             history,
             no_history,
         } => {
-            let session = open_session(graph, &settings)?;
+            let session = open_session(graph, wait, &settings)?;
             let history = if no_history {
                 crate::repl::History::None
             } else {
@@ -357,9 +377,11 @@ where
             };
             crate::repl::run(session, history, out, err)
         }
-        Command::Export(args) => run_export(graph, &args, out, err),
-        Command::Import { file, replace } => run_import(graph, &file, replace, out, err),
+        Command::Export(args) => run_export(graph, wait, &args, out, err),
+        Command::Import { file, replace } => run_import(graph, wait, &file, replace, out, err),
         Command::Stats => run_stats(graph, out),
+        Command::Check => run_check(graph, out),
+        Command::Compact => run_compact(graph, wait, out),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "kg", out);
             Ok(())
@@ -378,7 +400,7 @@ fn terminal_width() -> Option<usize> {
     terminal_size::terminal_size().map(|(width, _)| usize::from(width.0))
 }
 
-fn open_session(graph: &Path, settings: &QuerySettings) -> Result<Session> {
+fn open_session(graph: &Path, wait: Duration, settings: &QuerySettings) -> Result<Session> {
     // Flags first: a bad one is a usage error before anything is opened.
     let mut params = Vec::new();
     for param in &settings.params {
@@ -395,6 +417,7 @@ fn open_session(graph: &Path, settings: &QuerySettings) -> Result<Session> {
         None => None,
     };
     let mut session = Session::open_shared(graph)?;
+    session.lock_wait = wait;
     session.format = settings.format;
     session.timing = settings.timing;
     session.options.max_hops = settings.max_hops;
@@ -407,6 +430,7 @@ fn open_session(graph: &Path, settings: &QuerySettings) -> Result<Session> {
 
 fn run_ingest(
     graph: &Path,
+    wait: Duration,
     paths: &[PathBuf],
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -421,7 +445,7 @@ fn run_ingest(
             )));
         }
     }
-    let mut session = Session::open(graph, true)?;
+    let mut session = Session::open_waiting(graph, true, wait)?;
     let report = session.ingest(paths, std::io::stderr().is_terminal(), err)?;
     writeln!(out, "{}", session::ingest_summary(&report, &session)).map_err(write_error)
 }
@@ -533,8 +557,37 @@ fn run_stats(graph: &Path, out: &mut dyn Write) -> Result<()> {
     session::write_stats(&loaded, out).map_err(write_error)
 }
 
+fn run_check(graph: &Path, out: &mut dyn Write) -> Result<()> {
+    let report = store::check(graph)?;
+    write!(out, "{report}").map_err(write_error)?;
+    if report.is_ok() {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "{}: {} problems found",
+            graph.display(),
+            report.problem_count
+        )))
+    }
+}
+
+fn run_compact(graph: &Path, wait: Duration, out: &mut dyn Write) -> Result<()> {
+    let mut session = Session::open_waiting(graph, true, wait)?;
+    let (snapshot_before, log_before) = session.file_sizes();
+    session.save()?;
+    let (snapshot_after, _) = session.file_sizes();
+    writeln!(
+        out,
+        "compacted {}: snapshot {snapshot_before} + log {log_before} bytes -> snapshot {snapshot_after} bytes; the previous snapshot is kept as {}.bak",
+        graph.display(),
+        graph.display()
+    )
+    .map_err(write_error)
+}
+
 fn run_export(
     graph: &Path,
+    wait: Duration,
     args: &ExportArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -567,7 +620,7 @@ fn run_export(
     if args.max_nodes.is_some() {
         selection.max_nodes = args.max_nodes;
     }
-    let mut session = Session::open(graph, args.query.is_some())?;
+    let mut session = Session::open_waiting(graph, args.query.is_some(), wait)?;
     for param in &args.params {
         let (name, value) = session::parse_param(param)?;
         session.params.insert(name, value);
@@ -636,6 +689,7 @@ fn run_export(
 
 fn run_import(
     graph: &Path,
+    wait: Duration,
     file: &Path,
     replace: bool,
     out: &mut dyn Write,
@@ -648,7 +702,7 @@ fn run_import(
     };
     let imported = export::import::import(&text)
         .map_err(|e| Error::Usage(format!("{}: {e}", file.display())))?;
-    let _lock = store::WriteLock::acquire(graph)?;
+    let lock = store::WriteLock::acquire(graph, wait)?;
     if graph.exists() && !replace {
         let existing = store::load(graph)?;
         if existing.node_count() > 0 || existing.rel_count() > 0 {
@@ -667,7 +721,7 @@ fn run_import(
         )
         .map_err(write_error)?;
     }
-    store::save(&imported.graph, graph)?;
+    store::save_locked(&imported.graph, graph, &lock)?;
     writeln!(
         out,
         "imported {} nodes, {} relationships into {}",

@@ -11,12 +11,14 @@
 //! [`Schema`] a caller hands it says under which property names provenance
 //! reads (an article, a sentence, the sentence's text).
 
+mod change;
 mod element;
 pub mod fold;
 mod index;
 mod intern;
 mod schema;
 pub mod value;
+mod verify;
 mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +29,7 @@ use petgraph::visit::EdgeRef;
 use roaring::RoaringBitmap;
 use rustc_hash::FxHashMap;
 
+pub use change::Change;
 pub use element::{Node, NodeData, Provenance, Rel, RelData};
 pub use fold::fold;
 pub(crate) use intern::Symbol;
@@ -113,6 +116,9 @@ pub enum GraphError {
     /// An id far beyond the number of elements when rebuilding a saved graph.
     #[error("{0} has an id out of range")]
     IdOutOfRange(String),
+    /// A logged change that does not fit the graph it is replayed on.
+    #[error("{0}")]
+    ReplayMismatch(String),
 }
 
 /// The in-memory property graph with its indexes.
@@ -137,6 +143,8 @@ pub struct Graph {
     sentences: FxHashMap<NodeId, Box<[(u32, u32)]>>,
     /// Bumped by every mutation, so callers can tell whether to save.
     changes: u64,
+    /// Every change since the last `take_changes`, while recording (`change`).
+    journal: Option<Vec<Change>>,
 }
 
 /// The hashable form of an indexed property value.
@@ -195,6 +203,7 @@ impl Graph {
         if self.schema != schema {
             self.changes += 1;
             self.schema = schema;
+            self.journal(|g| Change::SetSchema(g.schema.clone()));
         }
     }
 
@@ -223,7 +232,9 @@ impl Graph {
             props: self.props_of(properties),
             provenance: Vec::new(),
         };
-        self.insert_stored_node(node)
+        let id = self.insert_stored_node(node);
+        self.journal_added_node(id);
+        id
     }
 
     /// Adds a node given in owned form (labels, properties, provenance).
@@ -237,7 +248,22 @@ impl Graph {
         if !data.sentences.is_empty() {
             self.sentences.insert(id, data.sentences.into_boxed_slice());
         }
+        self.journal_added_node(id);
         id
+    }
+
+    fn journal_added_node(&mut self, id: NodeId) {
+        self.journal(|g| {
+            let mut data = g
+                .inner
+                .node_weight(node_index(id))
+                .map(|node| g.node_data(node))
+                .unwrap_or_default();
+            if let Some(sentences) = g.sentences.get(&id) {
+                data.sentences = sentences.to_vec();
+            }
+            Change::AddNode { id, data }
+        });
     }
 
     fn insert_stored_node(&mut self, node: Node) -> NodeId {
@@ -338,6 +364,19 @@ impl Graph {
             self.by_type.resize_with(rel_type + 1, RoaringBitmap::new);
         }
         self.by_type[rel_type].insert(id.0);
+        self.journal(|g| {
+            let data = g
+                .inner
+                .edge_weight(edge_index(id))
+                .map(|rel| g.rel_data(rel))
+                .unwrap_or_default();
+            Change::AddRel {
+                id,
+                start,
+                end,
+                data,
+            }
+        });
         Ok(id)
     }
 
@@ -580,9 +619,14 @@ impl Graph {
         value: Value,
     ) -> Result<Option<Value>, GraphError> {
         self.require_node(id)?;
-        let key = self.keys.intern(key);
+        let key_id = self.keys.intern(key);
         self.unindex_node(id);
-        let previous = self.node_mut(id)?.props.set(key, value);
+        self.journal(|_| Change::SetNodeProperty {
+            id,
+            key: key.to_string(),
+            value: value.clone(),
+        });
+        let previous = self.node_mut(id)?.props.set(key_id, value);
         self.index_node(id);
         Ok(previous)
     }
@@ -594,6 +638,10 @@ impl Graph {
         properties: BTreeMap<String, Value>,
     ) -> Result<(), GraphError> {
         self.require_node(id)?;
+        self.journal(|_| Change::ReplaceNodeProperties {
+            id,
+            properties: properties.clone(),
+        });
         let props = self.props_of(properties);
         self.unindex_node(id);
         self.node_mut(id)?.props = props;
@@ -613,6 +661,10 @@ impl Graph {
         labels.insert(at, label);
         node.labels = labels.into_boxed_slice();
         self.label_set(label).insert(id.0);
+        self.journal(|g| Change::AddLabel {
+            id,
+            label: g.labels.name(label).to_string(),
+        });
         Ok(true)
     }
 
@@ -630,6 +682,10 @@ impl Graph {
         labels.remove(at);
         node.labels = labels.into_boxed_slice();
         self.label_set(label).remove(id.0);
+        self.journal(|g| Change::RemoveLabel {
+            id,
+            label: g.labels.name(label).to_string(),
+        });
         Ok(true)
     }
 
@@ -647,10 +703,11 @@ impl Graph {
         id: NodeId,
         provenance: Provenance,
     ) -> Result<bool, GraphError> {
-        Ok(push_provenance(
-            &mut self.node_mut(id)?.provenance,
-            provenance,
-        ))
+        let added = push_provenance(&mut self.node_mut(id)?.provenance, provenance);
+        if added {
+            self.journal(|_| Change::AddNodeProvenance { id, provenance });
+        }
+        Ok(added)
     }
 
     /// Records where a relationship was read; returns whether the entry was
@@ -660,10 +717,11 @@ impl Graph {
         id: RelId,
         provenance: Provenance,
     ) -> Result<bool, GraphError> {
-        Ok(push_provenance(
-            &mut self.rel_mut(id)?.provenance,
-            provenance,
-        ))
+        let added = push_provenance(&mut self.rel_mut(id)?.provenance, provenance);
+        if added {
+            self.journal(|_| Change::AddRelProvenance { id, provenance });
+        }
+        Ok(added)
     }
 
     /// Declares a node a provenance source whose text property (the
@@ -675,6 +733,10 @@ impl Graph {
     ) -> Result<(), GraphError> {
         self.require_node(id)?;
         self.changes += 1;
+        self.journal(|_| Change::SetSourceSentences {
+            id,
+            sentences: sentences.clone(),
+        });
         self.sentences.insert(id, sentences.into_boxed_slice());
         Ok(())
     }
@@ -785,8 +847,13 @@ impl Graph {
         if !self.contains_rel(id) {
             return Err(GraphError::NoSuchRel(id));
         }
-        let key = self.keys.intern(key);
-        Ok(self.rel_mut(id)?.props.set(key, value))
+        let key_id = self.keys.intern(key);
+        self.journal(|_| Change::SetRelProperty {
+            id,
+            key: key.to_string(),
+            value: value.clone(),
+        });
+        Ok(self.rel_mut(id)?.props.set(key_id, value))
     }
 
     /// Replaces all properties of a relationship.
@@ -798,6 +865,10 @@ impl Graph {
         if !self.contains_rel(id) {
             return Err(GraphError::NoSuchRel(id));
         }
+        self.journal(|_| Change::ReplaceRelProperties {
+            id,
+            properties: properties.clone(),
+        });
         let props = self.props_of(properties);
         self.rel_mut(id)?.props = props;
         Ok(())
@@ -813,6 +884,7 @@ impl Graph {
         if let Some(ids) = self.by_type.get_mut(rel.rel_type as usize) {
             ids.remove(id.0);
         }
+        self.journal(|_| Change::RemoveRel(id));
         Ok(self.rel_data(&rel))
     }
 
@@ -828,6 +900,7 @@ impl Graph {
             .inner
             .remove_node(node_index(id))
             .ok_or(GraphError::NoSuchNode(id))?;
+        self.journal(|_| Change::RemoveNode(id));
         let mut data = self.node_data(&node);
         // the sentences split the node's text: a deleted source takes them
         // along (and gives them back if it is restored)

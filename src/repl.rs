@@ -188,6 +188,10 @@ fn piped(mut session: Session, out: &mut dyn Write, err: &mut dyn Write) -> Resu
             break;
         }
     }
+    if let Err(e) = session.save_pending() {
+        writeln!(err, "kg: the last changes could not be saved: {e}").map_err(io)?;
+        return Err(Error::Usage("changes were not saved".to_string()));
+    }
     if let Tail::Open { .. } | Tail::Unclosed { .. } = split::split(&buffer).tail {
         failures += 1;
         writeln!(
@@ -254,7 +258,12 @@ fn interactive(
                 buffer.clear();
                 continue;
             }
-            Err(ReadlineError::Eof) => break,
+            Err(ReadlineError::Eof) => {
+                if may_leave(&mut editor, &session, err)? {
+                    break;
+                }
+                continue;
+            }
             Err(e) => return Err(readline_error(e)),
         };
         if buffer.is_empty() && line.trim().is_empty() {
@@ -315,9 +324,36 @@ fn interactive(
                 break;
             }
         }
-        if quit {
+        if quit && may_leave(&mut editor, &session, err)? {
             break;
         }
     }
+    if session.borrow().unsaved() {
+        return Err(Error::Usage(
+            "left with changes that were not saved".to_string(),
+        ));
+    }
     Ok(())
+}
+
+/// Whether the shell may end: yes when everything is saved (a pending
+/// commit is retried first); otherwise the user is asked, since leaving
+/// loses those changes.
+fn may_leave(
+    editor: &mut rustyline::Editor<Helper, DefaultHistory>,
+    session: &Rc<RefCell<Session>>,
+    err: &mut dyn Write,
+) -> Result<bool> {
+    let failure = match session.borrow_mut().save_pending() {
+        Ok(()) => return Ok(true),
+        Err(e) => e,
+    };
+    writeln!(err, "kg: the last changes are not saved: {failure}").map_err(io)?;
+    let answer = match editor.readline("Quit and lose them? [y/N] ") {
+        Ok(answer) => answer,
+        Err(ReadlineError::Eof) => "y".to_string(),
+        Err(ReadlineError::Interrupted) => String::new(),
+        Err(e) => return Err(readline_error(e)),
+    };
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }

@@ -1,13 +1,17 @@
 //! A session on one graph file: runs Cypher statements and `:commands`,
 //! writing results to `out` and everything else (warnings, errors, and for
 //! CSV/JSON the timings and summaries) to `err`, and saves the graph
-//! (atomically) after each statement that changed it. Serves `kg query`,
-//! `kg run`, the REPL and tests alike.
+//! commits what each statement changed (one fsynced log record, see
+//! `store::GraphFile`). Serves `kg query`, `kg run`, the REPL and tests
+//! alike.
 //!
 //! A shared session (`open_shared`) holds the graph's write lock only while
-//! a statement that may write runs, so an idle shell never blocks another
-//! `kg`; before each statement it reloads the file when another process
-//! saved it since.
+//! a statement that may write runs (waiting up to `lock_wait` for it), so
+//! an idle shell never blocks another `kg` and reading takes no lock at
+//! all; before each statement it catches up with what other processes
+//! committed since. A commit that fails (a full disk) keeps the changes
+//! pending: the next statement's commit retries them, and `unsaved` tells
+//! the shell not to quit silently.
 
 pub mod diagnostic;
 mod explore;
@@ -26,47 +30,24 @@ use crate::export::{self, subgraph, Chosen, Selection};
 use crate::extract;
 use crate::graph::{Graph, Value};
 use crate::ingest::{self, IngestReport};
-use crate::store::{self, WriteLock};
+use crate::store::{self, GraphFile, WriteLock};
 use crate::table::{Format, Layout, Table};
 pub use diagnostic::Location;
 pub use help::HELP;
 use split::PieceKind;
 
-/// What identifies one saved version of the graph file, to notice that
-/// another process replaced it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct FileStamp {
-    modified: Option<std::time::SystemTime>,
-    len: u64,
-    inode: u64,
-}
-
-impl FileStamp {
-    fn of(path: &Path) -> Option<FileStamp> {
-        let meta = std::fs::metadata(path).ok()?;
-        #[cfg(unix)]
-        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
-        #[cfg(not(unix))]
-        let inode = 0;
-        Some(FileStamp {
-            modified: meta.modified().ok(),
-            len: meta.len(),
-            inode,
-        })
-    }
-}
-
 /// An open graph with its settings.
 pub struct Session {
     graph: Graph,
-    path: PathBuf,
+    /// The graph's files and how much of them the graph holds.
+    file: GraphFile,
     /// The write lock while it is held.
     lock: Option<WriteLock>,
     /// Keep the lock for the session's life (`open(.., true)`), rather
     /// than only while writing.
     hold_lock: bool,
-    /// The file as it was when last loaded or saved (`None`: absent).
-    stamp: Option<FileStamp>,
+    /// How long to wait for another writer's lock.
+    pub lock_wait: Duration,
     pub format: Format,
     pub timing: bool,
     /// Print each statement of a script before its result.
@@ -178,14 +159,20 @@ impl Session {
     /// Opens the graph at `path` (an empty graph when the file is absent).
     /// A writable session takes the graph's write lock first and keeps it.
     pub fn open(path: &Path, writable: bool) -> Result<Session> {
+        Session::open_waiting(path, writable, Duration::ZERO)
+    }
+
+    /// `open`, waiting up to `wait` for another writer's lock.
+    pub fn open_waiting(path: &Path, writable: bool, wait: Duration) -> Result<Session> {
         let lock = if writable {
-            Some(WriteLock::acquire(path)?)
+            Some(WriteLock::acquire(path, wait)?)
         } else {
             None
         };
         let mut session = Session::load(path)?;
         session.lock = lock;
         session.hold_lock = writable;
+        session.lock_wait = wait;
         Ok(session)
     }
 
@@ -196,14 +183,13 @@ impl Session {
     }
 
     fn load(path: &Path) -> Result<Session> {
-        let stamp = FileStamp::of(path);
-        let graph = store::load_or_new(path)?;
+        let (file, graph) = GraphFile::open(path)?;
         Ok(Session {
             graph,
-            path: path.to_path_buf(),
+            file,
             lock: None,
             hold_lock: false,
-            stamp,
+            lock_wait: Duration::ZERO,
             format: Format::Table,
             timing: false,
             echo: false,
@@ -226,50 +212,86 @@ impl Session {
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        self.file.path()
     }
 
-    /// Saves the graph to its file, taking the write lock for the save
-    /// when the session does not hold it. Refuses to overwrite a file
-    /// another process saved since this session read it.
-    pub fn save(&mut self) -> Result<()> {
+    /// The bytes of the snapshot and of its log.
+    pub fn file_sizes(&self) -> (u64, u64) {
+        self.file.sizes()
+    }
+
+    /// Whether changes were made that are not on disk yet (a commit
+    /// failed): quitting now would lose them.
+    pub fn unsaved(&self) -> bool {
+        self.graph.has_pending_changes() || !self.graph.records_changes()
+    }
+
+    /// Runs `work` holding the write lock (taken, waiting up to
+    /// `lock_wait`, unless the session holds it), after catching up with
+    /// what other writers committed.
+    fn with_lock<T>(
+        &mut self,
+        err: &mut dyn Write,
+        work: impl FnOnce(&mut Session, &mut dyn Write) -> Result<T>,
+    ) -> Result<T> {
         let took = self.lock.is_none();
         if took {
-            self.lock = Some(WriteLock::acquire(&self.path)?);
+            self.lock = Some(WriteLock::acquire(self.file.path(), self.lock_wait)?);
         }
-        let result = self.save_locked();
+        let result = self.refresh(err).and_then(|_| work(self, err));
         if took && !self.hold_lock {
             self.lock = None;
         }
         result
     }
 
-    fn save_locked(&mut self) -> Result<()> {
-        if FileStamp::of(&self.path) != self.stamp {
-            return Err(Error::Usage(format!(
-                "{}: another kg process changed the file since this session read it; \
-                 not saved (reopen it with :open to see its changes)",
-                self.path.display()
-            )));
+    /// Tries again to commit what a failed commit left pending.
+    pub fn save_pending(&mut self) -> Result<()> {
+        if !self.unsaved() {
+            return Ok(());
         }
-        store::save(&self.graph, &self.path)?;
-        self.stamp = FileStamp::of(&self.path);
+        let mut sink = std::io::sink();
+        self.with_lock(&mut sink, |session, _| session.commit())
+    }
+
+    /// Makes the changes since the last commit durable (the caller holds
+    /// the lock). On failure they stay pending for the next commit.
+    fn commit(&mut self) -> Result<()> {
+        let Some(lock) = self.lock.as_ref() else {
+            return Err(Error::Usage(
+                "internal: a commit without the write lock".to_string(),
+            ));
+        };
+        self.file.commit(&mut self.graph, lock)?;
         Ok(())
     }
 
-    /// Reloads the graph when another process saved the file since this
-    /// session read it, and says so on `err`.
+    /// Writes the whole graph as a new snapshot (folding the log in),
+    /// keeping the previous one as `NAME.bak`; also saves what a failed
+    /// commit left pending.
+    pub fn save(&mut self) -> Result<()> {
+        let mut sink = std::io::sink();
+        self.with_lock(&mut sink, |session, _| {
+            let Some(lock) = session.lock.as_ref() else {
+                return Ok(());
+            };
+            session.file.compact(&mut session.graph, lock, true)?;
+            session.graph.record_changes(true);
+            Ok(())
+        })
+    }
+
+    /// Catches up with what other processes committed since this session
+    /// read the graph, and says so on `err`.
     pub fn refresh(&mut self, err: &mut dyn Write) -> Result<bool> {
-        let now = FileStamp::of(&self.path);
-        if now == self.stamp || now.is_none() {
+        let refresh = self.file.refresh(&mut self.graph)?;
+        if refresh == store::Refresh::Unchanged {
             return Ok(false);
         }
-        self.graph = store::load(&self.path)?;
-        self.stamp = now;
         writeln!(
             err,
             "kg: {} changed on disk; reloaded ({} nodes, {} relationships)",
-            self.path.display(),
+            self.path().display(),
             self.graph.node_count(),
             self.graph.rel_count()
         )
@@ -368,16 +390,13 @@ impl Session {
         at: Location<'_>,
         err: &mut dyn Write,
     ) -> Result<(Table, Duration, Changes)> {
-        let writes = lex::may_write(query);
-        let took = writes && self.lock.is_none();
-        if took {
-            self.lock = Some(WriteLock::acquire(&self.path)?);
+        if lex::may_write(query) {
+            self.with_lock(err, |session, err| {
+                session.query_locked(query, params, at, err, None)
+            })
+        } else {
+            self.query_locked(query, params, at, err, None)
         }
-        let result = self.query_locked(query, params, at, err, None);
-        if took && !self.hold_lock {
-            self.lock = None;
-        }
-        result
     }
 
     fn query_locked(
@@ -399,10 +418,15 @@ impl Session {
         };
         let elapsed = started.elapsed();
         let changes = Changes::of(&self.graph).since(&before);
-        // Save whatever the statement changed, even when it failed part way,
-        // so nothing the user saw applied is lost.
-        if changes.any() {
-            self.save()?;
+        // Commit whatever the statement changed, even when it failed part
+        // way, so nothing the user saw applied is lost.
+        if changes.any() || self.graph.has_pending_changes() {
+            if self.lock.is_some() {
+                self.commit()?;
+            } else {
+                // a statement the lexer read as reading wrote after all
+                self.with_lock(err, |session, _| session.commit())?;
+            }
         }
         let table = result.map_err(|e| at.query_error(e))?;
         Ok((table, elapsed, changes))
@@ -537,27 +561,24 @@ impl Session {
         err: &mut dyn Write,
     ) -> Result<IngestReport> {
         let articles = read_articles(paths, err)?;
-        let took = self.lock.is_none();
-        if took {
-            self.lock = Some(WriteLock::acquire(&self.path)?);
-        }
-        let result = (|| {
-            self.refresh(err)?;
+        self.with_lock(err, |session, _| {
+            // A bulk load is saved as a snapshot, not logged change by
+            // change: recording is off until that snapshot is written.
+            let changes_before = session.graph.change_count();
+            session.graph.record_changes(false);
             let report = if progress && articles.len() > 1 {
-                self.ingest_with_progress(&articles)?
+                session.ingest_with_progress(&articles)
             } else {
                 let extractions = extract::extract_all(&articles);
-                ingest::ingest(&mut self.graph, &articles, &extractions)?
+                ingest::ingest(&mut session.graph, &articles, &extractions).map_err(Error::from)
             };
-            if report.nodes > 0 || report.rels > 0 || !self.path.exists() {
-                self.save()?;
+            if session.graph.change_count() != changes_before || !session.file.paths().graph.exists() {
+                session.commit()?;
+            } else {
+                session.graph.record_changes(true);
             }
-            Ok(report)
-        })();
-        if took && !self.hold_lock {
-            self.lock = None;
-        }
-        result
+            report
+        })
     }
 
     /// Ingests in batches to move a progress bar. The graph is the same as
@@ -614,9 +635,13 @@ impl Session {
             Command::Schema => self.schema(out, err),
             Command::Save(None) => {
                 self.save()?;
-                writeln!(note, "saved {}", self.path.display()).map_err(io)
+                writeln!(note, "saved {}", self.path().display()).map_err(io)
             }
             Command::Save(Some(file)) => {
+                if store::GraphPaths::resolve(&file).is_ok_and(|p| p.graph == self.file.paths().graph) {
+                    self.save()?;
+                    return writeln!(note, "saved {}", self.path().display()).map_err(io);
+                }
                 store::save(&self.graph, &file)?;
                 writeln!(note, "saved a copy as {}", file.display()).map_err(io)
             }
@@ -627,16 +652,21 @@ impl Session {
                         file.display()
                     )));
                 }
+                if self.unsaved() {
+                    return Err(Error::Usage(format!(
+                        "{} has changes that could not be saved yet; :save them (or :save FILE) before opening another graph",
+                        self.path().display()
+                    )));
+                }
                 let opened = Session::open_shared(&file)?;
                 self.graph = opened.graph;
-                self.path = opened.path;
-                self.stamp = opened.stamp;
+                self.file = opened.file;
                 self.lock = None;
                 self.last = None;
                 writeln!(
                     note,
                     "opened {} ({} nodes, {} relationships)",
-                    self.path.display(),
+                    self.path().display(),
                     self.graph.node_count(),
                     self.graph.rel_count()
                 )
@@ -762,10 +792,12 @@ impl Session {
             Some(query) => {
                 let changes_before = self.graph.change_count();
                 let table = cypher::execute(&mut self.graph, query, &self.params, &self.options)
-                    .map_err(|e| Error::query(e, query))?;
+                    .map_err(|e| Error::query(e, query));
                 if self.graph.change_count() != changes_before {
-                    self.save()?;
+                    let mut sink = std::io::sink();
+                    self.with_lock(&mut sink, |session, _| session.commit())?;
                 }
+                let table = table?;
                 Ok(subgraph::from_table(&self.graph, &table, selection))
             }
         }

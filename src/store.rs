@@ -21,17 +21,29 @@
 //! into the header last), fsync it and rename it over the old one: a crash
 //! leaves the old or the new graph, never half of one.
 
+mod check;
+mod file;
 mod flat;
+mod lock;
+mod log;
+mod paths;
 mod v1;
 mod v2;
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use bincode::Options as _;
 
 use crate::graph::Graph;
+
+pub use check::{check, CheckReport};
+pub use file::{Commit, GraphFile, Refresh};
+pub use lock::WriteLock;
+pub use log::{SnapshotId, LOG_VERSION};
+pub use paths::GraphPaths;
 
 /// First bytes of every kg graph file.
 pub const MAGIC: [u8; 8] = *b"KGRAPH\r\n";
@@ -71,8 +83,30 @@ pub enum StoreError {
     TrailingBytes { path: PathBuf, extra: u64 },
     #[error("{path}: graph file is corrupted: {detail}")]
     Corrupt { path: PathBuf, detail: String },
-    #[error("{path}: is locked by another kg process writing to it")]
-    Locked { path: PathBuf },
+    #[error("{path}: is locked by another kg process writing to it{}{}", holder.as_ref().map(|h| format!(" ({h})")).unwrap_or_default(), waited_note(*waited))]
+    Locked {
+        path: PathBuf,
+        holder: Option<String>,
+        waited: Duration,
+    },
+    #[error("{path}: the graph file is read-only; nothing was changed (make it writable, or save a copy with :save FILE)")]
+    ReadOnly { path: PathBuf },
+    #[error("{path}: {why}")]
+    NotAGraphPath { path: PathBuf, why: String },
+    #[error("{path}: the write-ahead log {log} is damaged: {detail}; `kg check` tells more")]
+    Log {
+        path: PathBuf,
+        log: PathBuf,
+        detail: String,
+    },
+}
+
+fn waited_note(waited: Duration) -> String {
+    if waited.is_zero() {
+        "; try again when it is done, or wait for it with --wait SECONDS".to_string()
+    } else {
+        format!("; still locked after waiting {:.1} s", waited.as_secs_f64())
+    }
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
@@ -82,18 +116,43 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
     }
 }
 
-/// Saves atomically: a temporary file beside `path`, fsynced, then renamed
-/// over it.
+/// Saves `graph` as the whole graph at `path` (a snapshot with no log),
+/// taking the file's write lock for it. For a graph kept open, use a
+/// [`GraphFile`], which logs changes instead.
 pub fn save(graph: &Graph, path: &Path) -> Result<(), StoreError> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let lock = WriteLock::acquire(path, Duration::ZERO)?;
+    save_locked(graph, path, &lock)
+}
+
+/// `save` by a caller that holds the file's write lock.
+pub fn save_locked(graph: &Graph, path: &Path, _lock: &WriteLock) -> Result<(), StoreError> {
+    let paths = GraphPaths::resolve(path)?;
+    write_snapshot(graph, &paths)?;
+    remove_log(&paths);
+    Ok(())
+}
+
+/// The log of a snapshot just replaced names the old snapshot; removing
+/// it is tidiness (a stale log is ignored), so a failure is not an error.
+fn remove_log(paths: &GraphPaths) {
+    let _ = std::fs::remove_file(paths.log());
+}
+
+/// Writes a snapshot atomically (the caller holds the lock): a temporary
+/// file beside the graph, fsynced, then renamed over it. The new file keeps
+/// the old one's permissions (and, where allowed, owner and group).
+fn write_snapshot(graph: &Graph, paths: &GraphPaths) -> Result<SnapshotId, StoreError> {
+    paths.remove_leftovers();
+    let dir = &paths.dir;
+    let path = &paths.graph;
     let mut temp = tempfile::Builder::new()
-        .prefix(".kg-save-")
-        .tempfile_in(&dir)
-        .map_err(io_error(&dir))?;
-    write_graph(graph, temp.as_file_mut()).map_err(|e| match e {
+        .prefix(&paths.temp_prefix())
+        .tempfile_in(dir)
+        .map_err(io_error(dir))?;
+    if let Ok(old) = std::fs::metadata(path) {
+        keep_ownership(temp.as_file(), &old);
+    }
+    let id = write_graph(graph, temp.as_file_mut()).map_err(|e| match e {
         WriteProblem::Io(source) => StoreError::Io {
             path: temp.path().to_path_buf(),
             source,
@@ -108,11 +167,34 @@ pub fn save(graph: &Graph, path: &Path) -> Result<(), StoreError> {
         path: path.to_path_buf(),
         source: e.error,
     })?;
-    // Make the rename itself durable; not every platform can open a folder.
-    if let Ok(dir_handle) = File::open(&dir) {
-        let _ = dir_handle.sync_all();
+    sync_parent(path);
+    Ok(id)
+}
+
+/// Gives a new file the mode (and, when the process may, the owner and
+/// group) of the file it replaces, so a group-shared graph stays shared.
+fn keep_ownership(file: &File, old: &std::fs::Metadata) {
+    let _ = file.set_permissions(old.permissions());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let _ = std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid()));
     }
-    Ok(())
+}
+
+/// Makes a rename or creation in `path`'s folder durable; not every
+/// platform can open a folder, so this is best effort.
+fn sync_parent(path: &Path) {
+    if let Some(dir) = path.parent() {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        if let Ok(handle) = File::open(dir) {
+            let _ = handle.sync_all();
+        }
+    }
 }
 
 enum WriteProblem {
@@ -124,7 +206,7 @@ enum WriteProblem {
 /// checksum, the payload streamed through the checksum, then the real
 /// length and checksum over the header's. `save` writes a temporary file
 /// with it, `encode` a buffer.
-fn write_graph<F: Write + Seek>(graph: &Graph, file: &mut F) -> Result<(), WriteProblem> {
+fn write_graph<F: Write + Seek>(graph: &Graph, file: &mut F) -> Result<SnapshotId, WriteProblem> {
     let mut header = [0u8; HEADER_LEN];
     header[..8].copy_from_slice(&MAGIC);
     header[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -146,7 +228,7 @@ fn write_graph<F: Write + Seek>(graph: &Graph, file: &mut F) -> Result<(), Write
         .map_err(WriteProblem::Io)?;
     file.write_all(&crc.to_le_bytes())
         .map_err(WriteProblem::Io)?;
-    Ok(())
+    Ok(SnapshotId { len, crc })
 }
 
 /// A reader or writer that counts and checksums what passes through it.
@@ -178,23 +260,14 @@ impl<W: Write> Write for Checksummed<W> {
     }
 }
 
-/// Loads a graph file, checking header, version, length and checksum before
-/// decoding. Never modifies the file.
+/// Loads the graph at `path` as committed: its snapshot (header, version,
+/// length and checksum checked before decoding) with its log replayed.
+/// Never modifies a file.
 pub fn load(path: &Path) -> Result<Graph, StoreError> {
-    let file = File::open(path).map_err(io_error(path))?;
-    let len = file.metadata().map_err(io_error(path))?.len();
-    // The payload is decoded as it is read (and checked against the
-    // header's checksum at its end), so the file is never held whole.
-    decode_from(file, len).map_err(|problem| match problem {
-        DecodeProblem::Read(source) => StoreError::Io {
-            path: path.to_path_buf(),
-            source,
-        },
-        other => other.at(path),
-    })
+    GraphFile::open(path).map(|(_, graph)| graph)
 }
 
-/// Loads the graph file when it exists, else an empty graph.
+/// Loads the graph when its file exists, else an empty graph.
 pub fn load_or_new(path: &Path) -> Result<Graph, StoreError> {
     if path.exists() {
         load(path)
@@ -203,37 +276,12 @@ pub fn load_or_new(path: &Path) -> Result<Graph, StoreError> {
     }
 }
 
-/// An advisory exclusive lock held by a writer for as long as it lives,
-/// on a `<graph>.lock` file beside the graph (the graph file itself is
-/// replaced on every save, so it cannot carry the lock).
-#[derive(Debug)]
-pub struct WriteLock {
-    _file: File,
-}
-
-impl WriteLock {
-    /// Takes the lock, failing at once when another process holds it.
-    pub fn acquire(graph_path: &Path) -> Result<WriteLock, StoreError> {
-        let mut lock_name = graph_path.as_os_str().to_owned();
-        lock_name.push(".lock");
-        let lock_path = PathBuf::from(lock_name);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(io_error(&lock_path))?;
-        match file.try_lock() {
-            Ok(()) => Ok(WriteLock { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked {
-                path: graph_path.to_path_buf(),
-            }),
-            Err(std::fs::TryLockError::Error(source)) => Err(StoreError::Io {
-                path: lock_path,
-                source,
-            }),
-        }
-    }
+/// Reads one snapshot file: the graph and the id its log names it by.
+fn load_snapshot(file: File, path: &Path) -> Result<(Graph, SnapshotId), StoreError> {
+    let len = file.metadata().map_err(io_error(path))?.len();
+    // The payload is decoded as it is read (and checked against the
+    // header's checksum at its end), so the file is never held whole.
+    decode_from(file, len).map_err(|problem| problem.at(path))
 }
 
 /// The whole file's bytes for a graph (what `save` writes).
@@ -291,7 +339,7 @@ impl DecodeProblem {
 
 /// A graph from a whole file's bytes.
 pub fn decode(bytes: &[u8]) -> Result<Graph, DecodeProblem> {
-    decode_from(bytes, bytes.len() as u64)
+    decode_from(bytes, bytes.len() as u64).map(|(graph, _)| graph)
 }
 
 /// A graph from a file of `len` bytes read from `reader`: the header is
@@ -299,7 +347,7 @@ pub fn decode(bytes: &[u8]) -> Result<Graph, DecodeProblem> {
 /// is decoded as it streams through the checksum. A payload that fails to
 /// decode is read to its end, so damage the checksum sees is reported as
 /// such.
-fn decode_from(mut reader: impl Read, len: u64) -> Result<Graph, DecodeProblem> {
+fn decode_from(mut reader: impl Read, len: u64) -> Result<(Graph, SnapshotId), DecodeProblem> {
     let mut header = Vec::with_capacity(HEADER_LEN);
     (&mut reader)
         .take(HEADER_LEN as u64)
@@ -332,6 +380,13 @@ fn decode_from(mut reader: impl Read, len: u64) -> Result<Graph, DecodeProblem> 
     let payload_len = u64::from_le_bytes(field(&header, 12));
     let checksum = u32::from_le_bytes(field(&header, 20));
     let available = len.saturating_sub(HEADER_LEN as u64);
+    if available < payload_len && payload_len > available.saturating_mul(2).max(1 << 20) {
+        // far more than a cut-off file would be missing: the length field
+        // itself is damaged
+        return Err(DecodeProblem::Corrupt(format!(
+            "its header gives a payload of {payload_len} bytes, but the file has {available}"
+        )));
+    }
     if available < payload_len {
         return Err(DecodeProblem::Truncated {
             found: len,
@@ -371,8 +426,41 @@ fn decode_from(mut reader: impl Read, len: u64) -> Result<Graph, DecodeProblem> 
     if payload.hasher.finalize() != checksum {
         return Err(DecodeProblem::Checksum);
     }
-    let graph = decoded.map_err(|e| DecodeProblem::Corrupt(e.to_string()))?;
-    graph.map_err(DecodeProblem::Corrupt)
+    let graph = decoded.map_err(|e| DecodeProblem::Corrupt(bincode_detail(&e)))?;
+    let id = SnapshotId {
+        len: payload_len,
+        crc: checksum,
+    };
+    graph.map(|graph| (graph, id)).map_err(DecodeProblem::Corrupt)
+}
+
+/// What a bincode error says, in one line and without bincode's advice on
+/// its own configuration (which is not the user's to change).
+fn bincode_detail(error: &bincode::Error) -> String {
+    let text = match &**error {
+        bincode::ErrorKind::SizeLimit => "a length in it is larger than the file".to_string(),
+        bincode::ErrorKind::Io(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+            "it ends in the middle of a value".to_string()
+        }
+        bincode::ErrorKind::Io(e) => format!("cannot read it: {e}"),
+        other => other.to_string(),
+    };
+    let first = text.lines().next().unwrap_or("").trim();
+    if first.is_empty() {
+        "it cannot be decoded".to_string()
+    } else {
+        first.to_string()
+    }
+}
+
+/// Reads the id of the snapshot at `path` from its header alone.
+fn snapshot_id(path: &Path) -> Option<SnapshotId> {
+    let mut header = [0u8; HEADER_LEN];
+    File::open(path).ok()?.read_exact(&mut header).ok()?;
+    (header[..8] == MAGIC).then(|| SnapshotId {
+        len: u64::from_le_bytes(field(&header, 12)),
+        crc: u32::from_le_bytes(field(&header, 20)),
+    })
 }
 
 fn field<const N: usize>(header: &[u8], offset: usize) -> [u8; N] {

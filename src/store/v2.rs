@@ -131,7 +131,7 @@ impl Element for RelRecord {
 }
 
 #[derive(Serialize, Deserialize)]
-struct KeysRecord {
+pub(super) struct KeysRecord {
     source: String,
     sentence: String,
     evidence: String,
@@ -166,7 +166,7 @@ struct RelRecord {
 }
 
 impl KeysRecord {
-    fn of(keys: &ProvenanceKeys) -> KeysRecord {
+    pub(super) fn of(keys: &ProvenanceKeys) -> KeysRecord {
         KeysRecord {
             source: keys.source.clone(),
             sentence: keys.sentence.clone(),
@@ -179,7 +179,7 @@ impl KeysRecord {
         }
     }
 
-    fn into_keys(self) -> ProvenanceKeys {
+    pub(super) fn into_keys(self) -> ProvenanceKeys {
         ProvenanceKeys {
             source: self.source,
             sentence: self.sentence,

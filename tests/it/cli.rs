@@ -328,7 +328,7 @@ fn a_locked_graph_refuses_a_second_writer() {
         .args(["query", "--create", "CREATE (:X)"])
         .assert()
         .success();
-    let _held = kg::store::WriteLock::acquire(&graph).unwrap();
+    let _held = kg::store::WriteLock::acquire(&graph, std::time::Duration::ZERO).unwrap();
     kg(&graph)
         .args(["query", "CREATE (:Y)"])
         .assert()
