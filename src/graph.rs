@@ -145,6 +145,9 @@ pub struct Graph {
     changes: u64,
     /// Every change since the last `take_changes`, while recording (`change`).
     journal: Option<Vec<Change>>,
+    /// An element was removed since the graph was built: petgraph's free
+    /// slots may then be in an order a graph read from a file does not have.
+    removed_since_built: bool,
 }
 
 /// The hashable form of an indexed property value.
@@ -885,6 +888,7 @@ impl Graph {
             ids.remove(id.0);
         }
         self.journal(|_| Change::RemoveRel(id));
+        self.removed_since_built = true;
         Ok(self.rel_data(&rel))
     }
 
@@ -901,6 +905,7 @@ impl Graph {
             .remove_node(node_index(id))
             .ok_or(GraphError::NoSuchNode(id))?;
         self.journal(|_| Change::RemoveNode(id));
+        self.removed_since_built = true;
         let mut data = self.node_data(&node);
         // the sentences split the node's text: a deleted source takes them
         // along (and gives them back if it is restored)

@@ -64,6 +64,8 @@ pub struct Session {
     pub timeout: Option<Duration>,
     /// The last result, for `:why`.
     last: Option<Table>,
+    /// Statements and commands run so far.
+    statements: usize,
 }
 
 /// A REPL command: a line starting with `:`.
@@ -200,6 +202,7 @@ impl Session {
             options: Options::default(),
             timeout: None,
             last: None,
+            statements: 0,
         })
     }
 
@@ -285,8 +288,10 @@ impl Session {
     /// read the graph, and says so on `err`.
     pub fn refresh(&mut self, err: &mut dyn Write) -> Result<bool> {
         let refresh = self.file.refresh(&mut self.graph)?;
-        if refresh == store::Refresh::Unchanged {
-            return Ok(false);
+        // (news for a session that showed the graph before, not for a
+        // command that just opened it)
+        if refresh == store::Refresh::Unchanged || self.statements == 0 {
+            return Ok(refresh != store::Refresh::Unchanged);
         }
         writeln!(
             err,
@@ -307,6 +312,18 @@ impl Session {
 
     /// Runs one statement or `:command` that sits at `at` in its source.
     pub fn execute_at(
+        &mut self,
+        input: &str,
+        at: Location<'_>,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> Result<()> {
+        let result = self.execute_piece(input, at, out, err);
+        self.statements += 1;
+        result
+    }
+
+    fn execute_piece(
         &mut self,
         input: &str,
         at: Location<'_>,
@@ -572,7 +589,9 @@ impl Session {
                 let extractions = extract::extract_all(&articles);
                 ingest::ingest(&mut session.graph, &articles, &extractions).map_err(Error::from)
             };
-            if session.graph.change_count() != changes_before || !session.file.paths().graph.exists() {
+            if session.graph.change_count() != changes_before
+                || !session.file.paths().graph.exists()
+            {
                 session.commit()?;
             } else {
                 session.graph.record_changes(true);
@@ -638,7 +657,9 @@ impl Session {
                 writeln!(note, "saved {}", self.path().display()).map_err(io)
             }
             Command::Save(Some(file)) => {
-                if store::GraphPaths::resolve(&file).is_ok_and(|p| p.graph == self.file.paths().graph) {
+                if store::GraphPaths::resolve(&file)
+                    .is_ok_and(|p| p.graph == self.file.paths().graph)
+                {
                     self.save()?;
                     return writeln!(note, "saved {}", self.path().display()).map_err(io);
                 }

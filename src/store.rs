@@ -431,7 +431,9 @@ fn decode_from(mut reader: impl Read, len: u64) -> Result<(Graph, SnapshotId), D
         len: payload_len,
         crc: checksum,
     };
-    graph.map(|graph| (graph, id)).map_err(DecodeProblem::Corrupt)
+    graph
+        .map(|graph| (graph, id))
+        .map_err(DecodeProblem::Corrupt)
 }
 
 /// What a bincode error says, in one line and without bincode's advice on

@@ -16,7 +16,10 @@ use super::{Graph, GraphError, NodeData, NodeId, Provenance, RelData, RelId, Sch
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
     /// A node was added and got `id` (its `sentences` are a source's).
-    AddNode { id: NodeId, data: NodeData },
+    AddNode {
+        id: NodeId,
+        data: NodeData,
+    },
     /// A relationship was added and got `id`.
     AddRel {
         id: RelId,
@@ -83,7 +86,10 @@ impl Graph {
 
     /// The changes recorded since the last call, oldest first.
     pub fn take_changes(&mut self) -> Vec<Change> {
-        self.journal.as_mut().map(std::mem::take).unwrap_or_default()
+        self.journal
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Puts changes that could not be committed back in front of those
@@ -117,12 +123,12 @@ impl Graph {
         result
     }
 
-    /// Whether deleting elements left free slots that a new element would
-    /// reuse (their order is not part of a snapshot).
-    pub fn has_vacant_slots(&self) -> bool {
-        use petgraph::visit::{EdgeIndexable, NodeIndexable};
-        self.inner.node_bound() != self.inner.node_count()
-            || self.inner.edge_bound() != self.inner.edge_count()
+    /// Whether the free slots a new element would reuse may differ from
+    /// those of the same graph read from a file: true once anything was
+    /// removed (a file keeps ids, not petgraph's list of free slots; without
+    /// removals the free slots are the holes a load makes, in its order).
+    pub fn slots_may_differ_from_a_load(&self) -> bool {
+        self.removed_since_built
     }
 
     /// Repeats a recorded change. An added element must get the id it got

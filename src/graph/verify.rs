@@ -14,7 +14,11 @@ impl Graph {
         let mut problems = Problems::default();
         for (id, node) in self.stored_nodes() {
             for &label in node.labels.iter() {
-                if !self.by_label.get(label as usize).is_some_and(|b| b.contains(id.0)) {
+                if !self
+                    .by_label
+                    .get(label as usize)
+                    .is_some_and(|b| b.contains(id.0))
+                {
                     problems.add(format!(
                         "node {id} is missing from the index of label {}",
                         self.labels.name(label)
@@ -59,7 +63,9 @@ impl Graph {
                 .get(rel.rel_type as usize)
                 .is_some_and(|b| b.contains(id.0))
             {
-                problems.add(format!("relationship {id} is missing from its type's index"));
+                problems.add(format!(
+                    "relationship {id} is missing from its type's index"
+                ));
             }
             for p in &rel.provenance {
                 self.check_provenance(&format!("relationship {id}"), p, &mut problems);
@@ -100,7 +106,10 @@ impl Graph {
 
     fn check_provenance(&self, what: &str, p: &Provenance, problems: &mut Problems) {
         if !self.contains_node(p.source) {
-            problems.add(format!("{what} cites source {}, which does not exist", p.source));
+            problems.add(format!(
+                "{what} cites source {}, which does not exist",
+                p.source
+            ));
             return;
         }
         if p.sentence == Provenance::NO_SENTENCE {

@@ -44,7 +44,10 @@ impl fmt::Display for CheckReport {
             self.snapshot_bytes
         )?;
         if self.stale_log {
-            writeln!(f, "log: names an older snapshot (left by an interrupted save); ignored")?;
+            writeln!(
+                f,
+                "log: names an older snapshot (left by an interrupted save); ignored"
+            )?;
         } else {
             write!(
                 f,
@@ -60,7 +63,11 @@ impl fmt::Display for CheckReport {
             }
             writeln!(f)?;
         }
-        writeln!(f, "graph: {} nodes, {} relationships", self.nodes, self.rels)?;
+        writeln!(
+            f,
+            "graph: {} nodes, {} relationships",
+            self.nodes, self.rels
+        )?;
         if self.is_ok() {
             writeln!(f, "indexes and provenance: consistent")
         } else {
@@ -94,6 +101,7 @@ pub fn check(path: &Path) -> Result<CheckReport, StoreError> {
         end,
         torn,
         stale,
+        ..
     } = log::read(&log_path, id, 0).map_err(|problem| {
         log_error(match problem {
             log::LogProblem::Io(e) => e.to_string(),

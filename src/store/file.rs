@@ -183,6 +183,7 @@ impl GraphFile {
             end,
             torn,
             stale,
+            seen,
         } = log::read(&log_path, stamp.id, self.log_end).map_err(|problem| {
             self.log_error(match problem {
                 log::LogProblem::Io(e) => e.to_string(),
@@ -190,7 +191,7 @@ impl GraphFile {
             })
         })?;
         self.log_fresh = stale;
-        self.log_seen = std::fs::metadata(&log_path).ok().map(|m| m.len());
+        self.log_seen = seen;
         if stale {
             return Ok(0);
         }
@@ -363,7 +364,7 @@ impl GraphFile {
         self.log_end = log::HEADER_LEN;
         self.log_seen = None;
         self.log_fresh = true;
-        if graph.has_vacant_slots() {
+        if graph.slots_may_differ_from_a_load() {
             // Read it back so the free slots are in the order a reader of
             // the new snapshot has them (see the module's invariant).
             let recording = graph.records_changes();

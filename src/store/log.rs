@@ -57,6 +57,10 @@ pub(super) struct LogRead {
     pub torn: u64,
     /// The log belongs to another snapshot (or is absent): it adds nothing.
     pub stale: bool,
+    /// The file's length when it was opened for this read (`None`:
+    /// absent), so a later change is noticed even if it came during the
+    /// read.
+    pub seen: Option<u64>,
 }
 
 fn header(snapshot: SnapshotId) -> [u8; HEADER_LEN as usize] {
@@ -77,12 +81,14 @@ pub(super) fn read(path: &Path, snapshot: SnapshotId, from: u64) -> Result<LogRe
             return Ok(LogRead {
                 stale: true,
                 end: HEADER_LEN,
+                seen: None,
                 ..LogRead::default()
             })
         }
         Err(e) => return Err(LogProblem::Io(e)),
     };
     let len = file.metadata().map_err(LogProblem::Io)?.len();
+    let seen = Some(len);
     let mut head = Vec::with_capacity(HEADER_LEN as usize);
     (&mut file)
         .take(HEADER_LEN)
@@ -95,14 +101,19 @@ pub(super) fn read(path: &Path, snapshot: SnapshotId, from: u64) -> Result<LogRe
                 stale: true,
                 end: HEADER_LEN,
                 torn: head.len() as u64,
+                seen,
                 ..LogRead::default()
             })
         } else {
-            Err(LogProblem::Corrupt("not a kg log (unknown magic bytes)".into()))
+            Err(LogProblem::Corrupt(
+                "not a kg log (unknown magic bytes)".into(),
+            ))
         };
     }
     if head[..8] != MAGIC {
-        return Err(LogProblem::Corrupt("not a kg log (unknown magic bytes)".into()));
+        return Err(LogProblem::Corrupt(
+            "not a kg log (unknown magic bytes)".into(),
+        ));
     }
     let version = u32::from_le_bytes(super::field(&head, 8));
     if version != LOG_VERSION {
@@ -118,6 +129,7 @@ pub(super) fn read(path: &Path, snapshot: SnapshotId, from: u64) -> Result<LogRe
         return Ok(LogRead {
             stale: true,
             end: HEADER_LEN,
+            seen,
             ..LogRead::default()
         });
     }
@@ -129,7 +141,7 @@ pub(super) fn read(path: &Path, snapshot: SnapshotId, from: u64) -> Result<LogRe
         let left = len - at;
         let mut record_header = [0u8; RECORD_HEADER_LEN as usize];
         if left < RECORD_HEADER_LEN {
-            return Ok(torn(records, at, left));
+            return Ok(torn(records, at, left, seen));
         }
         reader
             .read_exact(&mut record_header)
@@ -137,14 +149,14 @@ pub(super) fn read(path: &Path, snapshot: SnapshotId, from: u64) -> Result<LogRe
         let payload_len = u64::from(u32::from_le_bytes(super::field(&record_header, 0)));
         let crc = u32::from_le_bytes(super::field(&record_header, 4));
         if payload_len > left - RECORD_HEADER_LEN {
-            return Ok(torn(records, at, left));
+            return Ok(torn(records, at, left, seen));
         }
         let mut payload = vec![0u8; payload_len as usize];
         reader.read_exact(&mut payload).map_err(LogProblem::Io)?;
         let record_end = at + RECORD_HEADER_LEN + payload_len;
         if crc32fast::hash(&payload) != crc {
             if record_end == len {
-                return Ok(torn(records, at, left));
+                return Ok(torn(records, at, left, seen));
             }
             return Err(LogProblem::Corrupt(format!(
                 "the record at byte {at} fails its checksum and more records follow it"
@@ -160,15 +172,17 @@ pub(super) fn read(path: &Path, snapshot: SnapshotId, from: u64) -> Result<LogRe
         end: at,
         torn: 0,
         stale: false,
+        seen,
     })
 }
 
-fn torn(records: Vec<Vec<Change>>, at: u64, left: u64) -> LogRead {
+fn torn(records: Vec<Vec<Change>>, at: u64, left: u64, seen: Option<u64>) -> LogRead {
     LogRead {
         records,
         end: at,
         torn: left,
         stale: false,
+        seen,
     }
 }
 
@@ -186,10 +200,23 @@ pub(super) fn append(
     let mut file = OpenOptions::new()
         .create(true)
         .truncate(false)
+        .read(true)
         .write(true)
         .open(path)?;
     let at = if fresh {
+        // Never start over a log that extends this very snapshot: its
+        // records are committed, and this writer has not read them.
+        if file.metadata()?.len() > HEADER_LEN {
+            let mut head = [0u8; HEADER_LEN as usize];
+            let mut reader = &file;
+            if reader.read_exact(&mut head).is_ok() && head == header(snapshot) {
+                return Err(io::Error::other(
+                    "the log holds records this writer has not read; nothing was overwritten",
+                ));
+            }
+        }
         file.set_len(0)?;
+        file.seek(SeekFrom::Start(0))?;
         file.write_all(&header(snapshot))?;
         HEADER_LEN
     } else {
@@ -321,9 +348,7 @@ enum ChangeIn {
     SetSchema(Option<KeysRecord>),
 }
 
-fn props_out(
-    properties: &std::collections::BTreeMap<String, Value>,
-) -> Vec<(&str, FlatOut<'_>)> {
+fn props_out(properties: &std::collections::BTreeMap<String, Value>) -> Vec<(&str, FlatOut<'_>)> {
     properties
         .iter()
         .map(|(k, v)| (k.as_str(), FlatOut(v)))

@@ -11,6 +11,7 @@ mod cli;
 mod commands;
 mod cypher;
 mod dot;
+mod durability;
 mod exec;
 mod export;
 mod export_interop;
