@@ -141,7 +141,10 @@ pub enum Command {
     Check,
     /// Fold the write-ahead log into a new snapshot, keeping the previous
     /// one as NAME.bak (and its log as NAME.bak.wal).
-    #[command(after_help = "Examples:\n  kg compact\n  kg --graph news.graph --wait 30 compact")]
+    #[command(
+        visible_alias = "save",
+        after_help = "Examples:\n  kg compact\n  kg --graph news.graph --wait 30 save"
+    )]
     Compact,
     /// Print a shell completion script.
     #[command(

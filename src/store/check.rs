@@ -24,6 +24,8 @@ pub struct CheckReport {
     pub torn_bytes: u64,
     /// A log that names another snapshot (left by an interrupted save).
     pub stale_log: bool,
+    /// Whether there is a log file at all.
+    pub log_present: bool,
     /// Inconsistencies of the graph itself (at most 50 listed).
     pub problems: Vec<String>,
     pub problem_count: usize,
@@ -43,7 +45,9 @@ impl fmt::Display for CheckReport {
             self.path.display(),
             self.snapshot_bytes
         )?;
-        if self.stale_log {
+        if !self.log_present {
+            writeln!(f, "log: none (every change is in the snapshot)")?;
+        } else if self.stale_log {
             writeln!(
                 f,
                 "log: names an older snapshot (left by an interrupted save); ignored"
@@ -101,7 +105,7 @@ pub fn check(path: &Path) -> Result<CheckReport, StoreError> {
         end,
         torn,
         stale,
-        ..
+        seen,
     } = log::read(&log_path, id, 0).map_err(|problem| {
         log_error(match problem {
             log::LogProblem::Io(e) => e.to_string(),
@@ -123,7 +127,8 @@ pub fn check(path: &Path) -> Result<CheckReport, StoreError> {
         log_records,
         log_bytes: if stale { 0 } else { end },
         torn_bytes: torn,
-        stale_log: stale,
+        stale_log: stale && seen.is_some(),
+        log_present: seen.is_some(),
         problems,
         problem_count,
     })

@@ -87,6 +87,15 @@ impl WriteLock {
     }
 }
 
+impl Drop for WriteLock {
+    /// Unlocks explicitly rather than by closing: a child process forked
+    /// meanwhile (a renderer, a test's kg) holds a copy of the descriptor
+    /// until it execs, and closing ours alone would leave the lock held.
+    fn drop(&mut self) {
+        let _ = self._file.unlock();
+    }
+}
+
 /// The holder's line from the lock file, when it wrote one.
 fn holder(file: &mut File) -> Option<String> {
     let mut text = String::new();

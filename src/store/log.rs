@@ -9,6 +9,7 @@
 //! | 8 | magic `KGWAL\r\n\x1a` |
 //! | 4 | log format version ([`LOG_VERSION`]) |
 //! | 8 + 4 | the payload length and CRC-32 of the snapshot the log extends |
+//! | 4 | CRC-32 of the 24 bytes before it (a damaged header is not a stale one) |
 //! | … | records: payload length (4), CRC-32 of the payload (4), payload |
 //!
 //! A record's payload is the bincode of its changes (values flat, as in
@@ -35,7 +36,7 @@ use crate::graph::{Change, NodeData, NodeId, Provenance, RelData, RelId, Schema,
 const MAGIC: [u8; 8] = *b"KGWAL\r\n\x1a";
 /// The version of the log layout this build writes and reads.
 pub const LOG_VERSION: u32 = 1;
-pub(super) const HEADER_LEN: u64 = 8 + 4 + 8 + 4;
+pub(super) const HEADER_LEN: u64 = 8 + 4 + 8 + 4 + 4;
 const RECORD_HEADER_LEN: u64 = 8;
 
 /// Which snapshot a log extends: the snapshot header's payload length and
@@ -69,6 +70,8 @@ fn header(snapshot: SnapshotId) -> [u8; HEADER_LEN as usize] {
     out[8..12].copy_from_slice(&LOG_VERSION.to_le_bytes());
     out[12..20].copy_from_slice(&snapshot.len.to_le_bytes());
     out[20..24].copy_from_slice(&snapshot.crc.to_le_bytes());
+    let crc = crc32fast::hash(&out[..24]);
+    out[24..28].copy_from_slice(&crc.to_le_bytes());
     out
 }
 
@@ -120,6 +123,9 @@ pub(super) fn read(path: &Path, snapshot: SnapshotId, from: u64) -> Result<LogRe
         return Err(LogProblem::Corrupt(format!(
             "log format version {version} is not supported (this kg reads {LOG_VERSION})"
         )));
+    }
+    if crc32fast::hash(&head[..24]) != u32::from_le_bytes(super::field(&head, 24)) {
+        return Err(LogProblem::Corrupt("its header fails its checksum".into()));
     }
     let found = SnapshotId {
         len: u64::from_le_bytes(super::field(&head, 12)),
