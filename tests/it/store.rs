@@ -417,3 +417,51 @@ proptest! {
         }
     }
 }
+
+/// The fastest of three runs of `work`, in seconds.
+fn fastest(mut work: impl FnMut()) -> f64 {
+    (0..3)
+        .map(|_| {
+            let started = std::time::Instant::now();
+            work();
+            started.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// A graph of `n` node slots of which nine in ten were deleted, encoded.
+fn holey_file(n: usize) -> Vec<u8> {
+    let mut graph = Graph::new();
+    let ids: Vec<NodeId> = (0..n)
+        .map(|i| {
+            let mut props = BTreeMap::new();
+            props.insert("i".to_string(), Value::Int(i as i64));
+            graph.add_node(["H"], props)
+        })
+        .collect();
+    for (i, id) in ids.into_iter().enumerate() {
+        if i % 10 != 9 {
+            graph.remove_node(id).unwrap();
+        }
+    }
+    store::encode(&graph).unwrap()
+}
+
+/// Loading is linear in the slots, holes included: twice the slots take
+/// about twice the time (a generous bound; quadratic would be four times).
+#[test]
+fn loading_a_graph_full_of_deleted_slots_takes_linear_time() {
+    let (small, large) = (holey_file(100_000), holey_file(200_000));
+    let time_small = fastest(|| {
+        store::decode(&small).unwrap();
+    });
+    let time_large = fastest(|| {
+        let graph = store::decode(&large).unwrap();
+        assert_eq!(graph.node_count(), 20_000);
+    });
+    assert!(
+        time_large < time_small * 3.0 + 0.005,
+        "2x the slots took {:.1}x the time ({time_small:.4} s, {time_large:.4} s)",
+        time_large / time_small
+    );
+}
