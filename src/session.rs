@@ -552,6 +552,15 @@ impl Session {
             if report.nodes > 0 || report.rels > 0 || !self.path.exists() {
                 self.save()?;
             }
+            // (one renamed by reading was told about then)
+            for renamed in report.renamed.iter().filter(|r| r.stored_as != r.read_as) {
+                writeln!(
+                    err,
+                    "kg: warning: {}: article id {:?} already names a different text in the graph; ingested as {:?}",
+                    renamed.origin, renamed.id, renamed.stored_as
+                )
+                .map_err(output_error)?;
+            }
             Ok(report)
         })();
         if took && !self.hold_lock {
@@ -580,6 +589,7 @@ impl Session {
             let report = ingest::ingest(&mut self.graph, batch, &extractions)?;
             total.articles += report.articles;
             total.skipped_articles += report.skipped_articles;
+            total.renamed.extend(report.renamed);
             total.nodes += report.nodes;
             total.rels += report.rels;
             bytes += batch.iter().map(|a| a.text.len()).sum::<usize>();
@@ -853,8 +863,12 @@ fn format_name(format: Format) -> &'static str {
 
 /// The line `kg ingest` and `:ingest` print.
 pub fn ingest_summary(report: &IngestReport, session: &Session) -> String {
+    let renamed = match report.renamed.len() {
+        0 => String::new(),
+        n => format!(", {n} under a new id: their id names a different text"),
+    };
     format!(
-        "ingested {} article{} ({} already present): +{} nodes, +{} relationships; graph {} now has {} nodes, {} relationships",
+        "ingested {} article{} ({} already present{renamed}): +{} nodes, +{} relationships; graph {} now has {} nodes, {} relationships",
         report.articles,
         if report.articles == 1 { "" } else { "s" },
         report.skipped_articles,
