@@ -304,6 +304,14 @@ impl Reader {
         match ext.as_str() {
             "txt" => {
                 let mut article = from_txt(path, &text);
+                if article.date.is_none() && text.trim_start().starts_with("date ") {
+                    self.warn(
+                        path,
+                        "the first line looks like a date header but holds no date \
+                         YYYY-MM-DD; read as text"
+                            .to_string(),
+                    );
+                }
                 article.id = id;
                 self.push_checked(path, article);
             }
