@@ -3,6 +3,8 @@
 //! Recognizers run in order (places, institutions, persons); each claims the
 //! tokens of its mentions so a later one does not read them again.
 
+use std::collections::HashSet;
+
 use super::annotate::Doc;
 use super::lexicon::fold_phrase;
 
@@ -73,6 +75,10 @@ pub struct Found {
     pub entities: Vec<Entity>,
     /// The entity owning each token.
     pub owner: Vec<Option<usize>>,
+    /// (entity, start, end) of every mention in `entities`, so recording
+    /// one is not a scan of the entity's mentions (`mentions` changes only
+    /// through [`Found::mention`] and [`Found::merge`]).
+    mention_set: HashSet<(usize, usize, usize)>,
 }
 
 impl Found {
@@ -80,6 +86,7 @@ impl Found {
         Found {
             entities: Vec::new(),
             owner: vec![None; doc.tokens.len()],
+            mention_set: HashSet::new(),
         }
     }
 
@@ -120,9 +127,8 @@ impl Found {
         if a >= b {
             return;
         }
-        let e = &mut self.entities[id];
-        if !e.mentions.contains(&(a, b)) {
-            e.mentions.push((a, b));
+        if self.mention_set.insert((id, a, b)) {
+            self.entities[id].mentions.push((a, b));
         }
         for slot in &mut self.owner[a..b] {
             if slot.is_none() {
@@ -142,10 +148,13 @@ impl Found {
         let mut aliases = std::mem::take(&mut self.entities[from].aliases);
         aliases.push(name);
         let (country, part_of) = (self.entities[from].country, self.entities[from].part_of);
+        for &(a, b) in &moved {
+            self.mention_set.remove(&(from, a, b));
+        }
         let target = &mut self.entities[into];
-        for m in moved {
-            if !target.mentions.contains(&m) {
-                target.mentions.push(m);
+        for (a, b) in moved {
+            if self.mention_set.insert((into, a, b)) {
+                target.mentions.push((a, b));
             }
         }
         for a in aliases {

@@ -87,11 +87,14 @@ impl<'s, 'd> Sentence<'s, 'd> {
         if hits.is_empty() {
             return None;
         }
-        // dates of this sentence, from the article-wide list
-        let dates = context
-            .dates
+        // dates of this sentence, from the article-wide list (in text
+        // order: those from the sentence's start on, not one per date of
+        // the article)
+        let first = context.dates.partition_point(|d| d.start < sa as usize);
+        let dates = context.dates[first..]
             .iter()
-            .filter(|d| d.start >= sa as usize && d.end <= se as usize)
+            .take_while(|d| d.start <= se as usize)
+            .filter(|d| d.end <= se as usize)
             .collect();
         let clauses = relative_clauses(doc.text, sa as usize, se as usize);
         let referred: Vec<usize> = if !persons.is_empty() {
