@@ -125,6 +125,9 @@ pub fn recognize(
         for (p, _) in persons.iter().rev() {
             context.recent.retain(|x| x != p);
             context.recent.insert(0, *p);
+            // (only the latest two are read: a list of every person named
+            // would make this quadratic in the article)
+            context.recent.truncate(RECENT_PERSONS);
         }
     }
     drafts
@@ -155,12 +158,16 @@ pub fn recognize(
         .collect()
 }
 
+/// How many of the latest persons named [`Context`] keeps: `the two
+/// leaders` reads two.
+const RECENT_PERSONS: usize = 2;
+
 /// What earlier sentences tell a later one.
 #[derive(Debug)]
 struct Context {
     /// The person the text is about.
     subject: Option<usize>,
-    /// Persons named, most recent first.
+    /// Persons named, most recent first (the latest [`RECENT_PERSONS`]).
     recent: Vec<usize>,
     /// The dates written anywhere in the article.
     dates: Vec<DateMention>,

@@ -3,6 +3,7 @@
 //! Recognizers run in order (places, institutions, persons); each claims the
 //! tokens of its mentions so a later one does not read them again.
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use super::annotate::Doc;
@@ -79,6 +80,9 @@ pub struct Found {
     /// one is not a scan of the entity's mentions (`mentions` changes only
     /// through [`Found::mention`] and [`Found::merge`]).
     mention_set: HashSet<(usize, usize, usize)>,
+    /// (start, end, entity) of every institution mention, by start: built
+    /// when a later stage first asks, dropped by every change to mentions.
+    institution_mentions: OnceCell<Vec<(usize, usize, usize)>>,
 }
 
 impl Found {
@@ -87,7 +91,27 @@ impl Found {
             entities: Vec::new(),
             owner: vec![None; doc.tokens.len()],
             mention_set: HashSet::new(),
+            institution_mentions: OnceCell::new(),
         }
+    }
+
+    /// The institution mentions starting at token `i`, as (start, end,
+    /// entity).
+    pub fn institution_mentions_at(&self, i: usize) -> &[(usize, usize, usize)] {
+        let all = self.institution_mentions.get_or_init(|| {
+            let mut all: Vec<(usize, usize, usize)> = self
+                .entities
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.kind == Kind::Institution)
+                .flat_map(|(id, e)| e.mentions.iter().map(move |&(a, b)| (a, b, id)))
+                .collect();
+            all.sort_unstable();
+            all
+        });
+        let from = all.partition_point(|m| m.0 < i);
+        let to = from + all[from..].partition_point(|m| m.0 == i);
+        &all[from..to]
     }
 
     pub fn is_claimed(&self, i: usize) -> bool {
@@ -129,6 +153,7 @@ impl Found {
         }
         if self.mention_set.insert((id, a, b)) {
             self.entities[id].mentions.push((a, b));
+            self.institution_mentions.take();
         }
         for slot in &mut self.owner[a..b] {
             if slot.is_none() {
@@ -143,6 +168,7 @@ impl Found {
         if into == from {
             return;
         }
+        self.institution_mentions.take();
         let moved = std::mem::take(&mut self.entities[from].mentions);
         let name = self.entities[from].name.clone();
         let mut aliases = std::mem::take(&mut self.entities[from].aliases);

@@ -310,3 +310,139 @@ fn junk_input_gives_warnings_never_a_panic() {
         assert!(err.contains("warning"), "{err}");
     }
 }
+
+/// Extraction takes time linear in the article: the work of an article of
+/// size `2n` is compared with that of size `n` (the best of a few runs, in
+/// whatever build the tests run), for each shape of text that once took
+/// quadratic time. A linear step doubles; the bound is generous for noise.
+mod linear {
+    use std::time::{Duration, Instant};
+
+    use kg::extract::{extract, Article};
+
+    fn article(text: String) -> Article {
+        Article {
+            id: "big".into(),
+            date: kg::graph::Date::parse("2024-05-06"),
+            title: None,
+            text,
+            url: None,
+            source: None,
+            origin: "big".into(),
+        }
+    }
+
+    fn best_time(text: &str) -> Duration {
+        let article = article(text.to_string());
+        (0..3)
+            .map(|_| {
+                let started = Instant::now();
+                let e = extract(&article);
+                let took = started.elapsed();
+                assert!(e.record.article == "big");
+                took
+            })
+            .min()
+            .unwrap()
+    }
+
+    /// Asserts that the text `make(2n)` takes less than three times as
+    /// long as `make(n)`.
+    fn assert_linear(what: &str, n: usize, make: impl Fn(usize) -> String) {
+        let (small, large) = (make(n), make(2 * n));
+        let (t1, t2) = (best_time(&small), best_time(&large));
+        let ratio = t2.as_secs_f64() / t1.as_secs_f64().max(1e-6);
+        eprintln!(
+            "{what}: {} bytes {t1:?}, {} bytes {t2:?}, ratio {ratio:.2}",
+            small.len(),
+            large.len()
+        );
+        assert!(
+            ratio < 3.0,
+            "{what}: doubling the input took {ratio:.2}x as long ({t1:?} → {t2:?})"
+        );
+    }
+
+    /// A small deterministic generator (no dependency, same text every run).
+    fn picks(n: usize, choices: &[&'static str], seed: u64) -> Vec<&'static str> {
+        let mut x = seed;
+        (0..n)
+            .map(|_| {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                choices[(x >> 33) as usize % choices.len()]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_sentence_without_punctuation() {
+        const WORDS: &[&str] = &[
+            "the", "minister", "met", "officials", "in", "the", "capital", "and", "discussed",
+            "cooperation", "between", "two", "countries", "on", "trade", "defence",
+        ];
+        assert_linear("unpunctuated sentence", 60_000, |n| {
+            picks(n, WORDS, 1).join(" ")
+        });
+    }
+
+    #[test]
+    fn many_dates() {
+        const MONTHS: &[&str] = &["January", "March", "May", "July", "October", "December"];
+        assert_linear("dates", 1_500, |n| {
+            picks(n, MONTHS, 2)
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    format!(
+                        "On {} {m} {} Minister Nguyen Van An met Ana Ruiz in Hanoi.",
+                        i % 28 + 1,
+                        1990 + i % 30
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+    }
+
+    #[test]
+    fn capitalised_words_in_a_row() {
+        const NAMES: &[&str] = &[
+            "Nguyen", "Van", "An", "Thi", "Tran", "Le", "Ho", "Chi", "Minh", "Ana", "Ruiz",
+            "Maria", "Lopez",
+        ];
+        assert_linear("capitalised words", 8_000, |n| {
+            format!("President {} met officials.", picks(n, NAMES, 3).join(" "))
+        });
+    }
+
+    #[test]
+    fn initials_without_spaces() {
+        // `A.B.C.…`: every period was read back to the start of the word
+        assert_linear("initials", 20_000, |n| {
+            format!("He met {} today.", "A.".repeat(n))
+        });
+    }
+
+    #[test]
+    fn a_long_article_of_news_copy() {
+        // the dev set when there, else the README's sample articles
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dev = root.join("../shared/corpus/dev");
+        let dir = if dev.is_dir() { dev } else { root.join("data/articles") };
+        let (articles, _) = kg::extract::read_paths(&[dir]);
+        let copy: String = articles
+            .iter()
+            .map(|a| a.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        assert!(!copy.is_empty());
+        assert_linear("news copy", 200_000, |n| {
+            let mut text = String::with_capacity(n + copy.len());
+            while text.len() < n {
+                text.push_str(&copy);
+                text.push_str("\n\n");
+            }
+            text
+        });
+    }
+}
