@@ -97,7 +97,11 @@ fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleReco
     for (i, r) in roles.iter().enumerate() {
         by_person.entry(r.person.as_str()).or_default().push(i);
     }
-    let of_person = |r: &RoleRecord| by_person.get(r.person.as_str()).map_or(&[][..], Vec::as_slice);
+    let of_person = |r: &RoleRecord| {
+        by_person
+            .get(r.person.as_str())
+            .map_or(&[][..], Vec::as_slice)
+    };
     let shared: Vec<bool> = roles.iter().map(|r| of_person(r).len() > 1).collect();
     let mut entity_of: HashMap<&str, usize> = HashMap::new();
     for (e, id) in ids.iter().enumerate() {

@@ -368,7 +368,9 @@ mod linear {
         let mut x = seed;
         (0..n)
             .map(|_| {
-                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
                 choices[(x >> 33) as usize % choices.len()]
             })
             .collect()
@@ -377,8 +379,22 @@ mod linear {
     #[test]
     fn one_sentence_without_punctuation() {
         const WORDS: &[&str] = &[
-            "the", "minister", "met", "officials", "in", "the", "capital", "and", "discussed",
-            "cooperation", "between", "two", "countries", "on", "trade", "defence",
+            "the",
+            "minister",
+            "met",
+            "officials",
+            "in",
+            "the",
+            "capital",
+            "and",
+            "discussed",
+            "cooperation",
+            "between",
+            "two",
+            "countries",
+            "on",
+            "trade",
+            "defence",
         ];
         assert_linear("unpunctuated sentence", 60_000, |n| {
             picks(n, WORDS, 1).join(" ")
@@ -428,7 +444,11 @@ mod linear {
         // the dev set when there, else the README's sample articles
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let dev = root.join("../shared/corpus/dev");
-        let dir = if dev.is_dir() { dev } else { root.join("data/articles") };
+        let dir = if dev.is_dir() {
+            dev
+        } else {
+            root.join("data/articles")
+        };
         let (articles, _) = kg::extract::read_paths(&[dir]);
         let copy: String = articles
             .iter()

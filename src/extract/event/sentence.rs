@@ -368,14 +368,7 @@ impl<'s, 'd> Sentence<'s, 'd> {
                     .filter(|h| {
                         h.1 != ts && h.1 > self.a && matches!(doc.word(h.1 - 1), "the" | "The")
                     })
-                    .find_map(|h| {
-                        self.context
-                            .event_dates
-                            .iter()
-                            .rev()
-                            .find(|(k, _, _)| *k == h.0)
-                            .map(|x| x.1)
-                    })
+                    .find_map(|h| self.context.event_dates.latest_of(h.0))
             });
         let written = date.is_some();
         // an encounter with no date of its own, told a few sentences after
@@ -638,7 +631,7 @@ mod tests {
             recent: Vec::new(),
             dates: super::super::find_dates(text, article_date),
             article_date,
-            event_dates: Vec::new(),
+            event_dates: super::EventDates::default(),
         };
         let (a, b) = doc.sentence_tokens[s];
         let persons = entities_in(&found, a, b, Kind::Person);
