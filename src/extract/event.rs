@@ -11,7 +11,7 @@
 //! the article date), else the article's month for the kinds of event that
 //! news reports on as they happen.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::annotate::{Class, Doc};
 use super::date::{find_dates, DateMention};
@@ -196,9 +196,9 @@ struct Context {
 /// them without a scan of every event of the article.
 #[derive(Debug, Default)]
 struct EventDates {
-    /// By event: its type, date and trigger sentence, when it has a date.
-    /// Events are told in text order, so trigger sentences never decrease.
-    of_event: Vec<Option<(EventType, Date, usize)>>,
+    /// By event, the dated ones: type, date and trigger sentence. Events
+    /// are told in text order, so trigger sentences never decrease.
+    dated: BTreeMap<usize, (EventType, Date, usize)>,
     /// The latest dated event of each type (an event's date is never
     /// taken away).
     latest: HashMap<EventType, usize>,
@@ -206,25 +206,27 @@ struct EventDates {
 
 impl EventDates {
     fn set(&mut self, i: usize, entry: Option<(EventType, Date, usize)>) {
-        if self.of_event.len() <= i {
-            self.of_event.resize(i + 1, None);
-        }
-        self.of_event[i] = entry;
-        if let Some((kind, _, _)) = entry {
-            let latest = self.latest.entry(kind).or_insert(i);
-            *latest = (*latest).max(i);
+        match entry {
+            Some(entry) => {
+                self.dated.insert(i, entry);
+                let latest = self.latest.entry(entry.0).or_insert(i);
+                *latest = (*latest).max(i);
+            }
+            None => {
+                self.dated.remove(&i);
+            }
         }
     }
 
     /// The date of the latest dated event of `kind`.
     fn latest_of(&self, kind: EventType) -> Option<Date> {
-        let i = *self.latest.get(&kind)?;
-        self.of_event.get(i).copied().flatten().map(|x| x.1)
+        let i = self.latest.get(&kind)?;
+        self.dated.get(i).map(|x| x.1)
     }
 
     /// The dated events, latest first.
     fn latest_first(&self) -> impl Iterator<Item = &(EventType, Date, usize)> {
-        self.of_event.iter().rev().flatten()
+        self.dated.values().rev()
     }
 }
 

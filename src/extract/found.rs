@@ -4,7 +4,7 @@
 //! tokens of its mentions so a later one does not read them again.
 
 use std::cell::OnceCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::annotate::Doc;
 use super::lexicon::fold_phrase;
@@ -83,6 +83,11 @@ pub struct Found {
     /// (start, end, entity) of every institution mention, by start: built
     /// when a later stage first asks, dropped by every change to mentions.
     institution_mentions: OnceCell<Vec<(usize, usize, usize)>>,
+    /// Entities by key, for [`Found::find`]: the first `keyed` entities are
+    /// listed (under every key they had; a listing is checked against the
+    /// key the entity has now), later ones are looked at one by one.
+    by_key: HashMap<String, Vec<usize>>,
+    keyed: usize,
 }
 
 impl Found {
@@ -92,6 +97,8 @@ impl Found {
             owner: vec![None; doc.tokens.len()],
             mention_set: HashSet::new(),
             institution_mentions: OnceCell::new(),
+            by_key: HashMap::new(),
+            keyed: 0,
         }
     }
 
@@ -118,11 +125,35 @@ impl Found {
         self.owner.get(i).copied().flatten().is_some()
     }
 
-    /// The entity with this kind and folded name, if any.
+    /// The entity with this kind and folded name, if any (the first).
     pub fn find(&self, kind: Kind, key: &str) -> Option<usize> {
-        self.entities
-            .iter()
-            .position(|e| e.kind == kind && e.key == key)
+        let is = |i: &usize| {
+            self.entities
+                .get(*i)
+                .is_some_and(|e| e.kind == kind && e.key == key)
+        };
+        let listed = self
+            .by_key
+            .get(key)
+            .and_then(|ids| ids.iter().copied().filter(is).min());
+        listed.or_else(|| (self.keyed..self.entities.len()).find(is))
+    }
+
+    /// Lists the entities added since the last call under their keys.
+    fn list_keys(&mut self) {
+        while self.keyed < self.entities.len() {
+            let key = self.entities[self.keyed].key.clone();
+            self.by_key.entry(key).or_default().push(self.keyed);
+            self.keyed += 1;
+        }
+    }
+
+    /// Gives entity `id` a new key (the only way keys change, so
+    /// [`Found::find`] finds it under it).
+    pub fn set_key(&mut self, id: usize, key: String) {
+        self.list_keys();
+        self.by_key.entry(key.clone()).or_default().push(id);
+        self.entities[id].key = key;
     }
 
     /// Adds an entity, or returns the one with the same kind and key.
@@ -140,6 +171,7 @@ impl Found {
             }
             None => {
                 self.entities.push(entity);
+                self.list_keys();
                 self.entities.len() - 1
             }
         }

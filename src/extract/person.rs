@@ -351,9 +351,10 @@ fn add_full(doc: &Doc, found: &mut Found, index: &mut NameIndex, run: Run) {
             if words.len() > e.name_words.len() {
                 e.aliases
                     .push(std::mem::replace(&mut e.name, name.to_string()));
-                e.key = words.join(" ");
                 index.add(*one, &words);
                 e.name_words = words;
+                let key = e.name_words.join(" ");
+                found.set_key(*one, key);
             }
             *one
         }
