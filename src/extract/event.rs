@@ -195,7 +195,7 @@ struct Context {
 /// trigger), as of the last sentence that told one, so a sentence reads
 /// them without a scan of every event of the article.
 #[derive(Debug, Default)]
-struct EventDates {
+pub(super) struct EventDates {
     /// By event, the dated ones: type, date and trigger sentence. Events
     /// are told in text order, so trigger sentences never decrease.
     dated: BTreeMap<usize, (EventType, Date, usize)>,

@@ -431,6 +431,79 @@ mod linear {
         });
     }
 
+    /// Made-up capitalised words (`Bakelu`), none in a lexicon.
+    fn made_up(n: usize, seed: u64) -> Vec<String> {
+        const SYLLABLES: &[&str] = &["ba", "ke", "lu", "mo", "ri", "sa", "to", "vi", "ne", "du"];
+        let parts = picks(3 * n, SYLLABLES, seed);
+        parts
+            .chunks(3)
+            .map(|c| {
+                let word = c.concat();
+                word[..1].to_uppercase() + &word[1..]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn many_persons() {
+        const NAMES: &[&str] = &[
+            "Nguyen", "Tran", "Le", "Pham", "Hoang", "Vu", "Dang", "Bui", "Ana", "Maria", "Luis",
+        ];
+        assert_linear("persons", 1_500, |n| {
+            let names = picks(6 * n, NAMES, 4);
+            names
+                .chunks(6)
+                .map(|c| {
+                    format!(
+                        "Minister {} {} met {} {} and {} {}.",
+                        c[0], c[1], c[2], c[3], c[4], c[5]
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+    }
+
+    #[test]
+    #[ignore = "still super-linear: Found::merge scans every token and entity per merge (issue 11, left)"]
+    fn many_institutions() {
+        const HEADS: &[&str] = &["Ministry", "Committee", "Council", "Agency", "Institute"];
+        assert_linear("institutions", 1_000, |n| {
+            let words = made_up(2 * n, 5);
+            let heads = picks(2 * n, HEADS, 6);
+            (0..n)
+                .map(|i| {
+                    format!(
+                        "The {} of {} signed an agreement with the {} of {} in Hanoi.",
+                        heads[2 * i],
+                        words[2 * i],
+                        heads[2 * i + 1],
+                        words[2 * i + 1]
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+    }
+
+    #[test]
+    #[ignore = "still super-linear: one person's visits to many places are each compared with the others, and absorb scans an event's participants (issue 11, left)"]
+    fn many_arrival_sites() {
+        assert_linear("arrival sites", 1_000, |n| {
+            let words = made_up(2 * n, 7);
+            (0..n)
+                .map(|i| {
+                    format!(
+                        "President Luis Soto arrived at {} {}, where he met Ana Ruiz.",
+                        words[2 * i],
+                        words[2 * i + 1]
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+    }
+
     #[test]
     fn initials_without_spaces() {
         // `A.B.C.…`: every period was read back to the start of the word

@@ -631,7 +631,7 @@ mod tests {
             recent: Vec::new(),
             dates: super::super::find_dates(text, article_date),
             article_date,
-            event_dates: super::EventDates::default(),
+            event_dates: super::super::EventDates::default(),
         };
         let (a, b) = doc.sentence_tokens[s];
         let persons = entities_in(&found, a, b, Kind::Person);
