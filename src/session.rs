@@ -906,8 +906,8 @@ pub fn read_articles(paths: &[PathBuf], err: &mut dyn Write) -> Result<Vec<extra
         if looks_binary(&article.text) {
             writeln!(
                 err,
-                "kg: warning: {}: not text (binary data); skipped",
-                article.origin
+                "kg: warning: {}: article `{}`: not text (binary data); skipped",
+                article.origin, article.id
             )
             .map_err(output_error)?;
         } else {
