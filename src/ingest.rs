@@ -16,7 +16,9 @@
 //! again (by another article, or twice in one) gains a provenance entry.
 //!
 //! **Architecture Invariant:** ingesting an article already in the graph
-//! (same article id) changes nothing.
+//! (same article id, same text) changes nothing. An article whose id names
+//! a different text in the graph is never dropped: it is stored under the
+//! id `extract::article::disambiguated` gives it, and reported.
 
 mod merge;
 
@@ -35,8 +37,26 @@ pub struct IngestReport {
     pub articles: usize,
     /// Articles already in the graph, left as they were.
     pub skipped_articles: usize,
+    /// Articles whose id named a different text already in the graph,
+    /// ingested under another id.
+    pub renamed: Vec<Renamed>,
     pub nodes: usize,
     pub rels: usize,
+}
+
+/// An article ingested under another id than its own, because its own
+/// named a different text in the graph or in the same read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    /// Where the article was read from.
+    pub origin: String,
+    /// Its own id.
+    pub id: String,
+    /// The id reading gave it (another one when an article read with it
+    /// had the same id, a warning of reading's).
+    pub read_as: String,
+    /// The id it was stored under.
+    pub stored_as: String,
 }
 
 /// How the news graph shows provenance: `article` (the article's `id`),
@@ -88,16 +108,21 @@ pub fn ingest(
         roles: HashMap::new(),
     };
     for (article, extraction) in articles.iter().zip(extractions) {
-        if !graph
-            .nodes_by_property("id", &Value::from(article.id.as_str()))
-            .unwrap_or_default()
-            .into_iter()
-            .any(|id| has_label(graph, id, "Article"))
-        {
-            ArticleIngest::new(graph, article, extraction, &mut call)?.run()?;
-            report.articles += 1;
-        } else {
-            report.skipped_articles += 1;
+        match placement(graph, article) {
+            Placement::Present => report.skipped_articles += 1,
+            Placement::New(id) => {
+                let base = base_id(article);
+                if id != base {
+                    report.renamed.push(Renamed {
+                        origin: article.origin.clone(),
+                        id: base.to_string(),
+                        read_as: article.id.clone(),
+                        stored_as: id.clone(),
+                    });
+                }
+                ArticleIngest::new(graph, article, id, extraction, &mut call)?.run()?;
+                report.articles += 1;
+            }
         }
     }
     report.nodes = graph.node_count().saturating_sub(nodes_before);
@@ -105,8 +130,57 @@ pub fn ingest(
     Ok(report)
 }
 
-fn has_label(graph: &Graph, id: NodeId, label: &str) -> bool {
-    graph.has_label(id, label)
+/// Where an article goes: nowhere when the graph holds its text under its
+/// id (or the id it would have been given), else under the first of those
+/// ids that is free.
+enum Placement {
+    Present,
+    New(String),
+}
+
+fn placement(graph: &Graph, article: &Article) -> Placement {
+    let base = base_id(article);
+    let mut attempt = 0;
+    loop {
+        let id = match attempt {
+            0 => base.to_string(),
+            n => crate::extract::article::disambiguated(base, &article.text, n - 1),
+        };
+        let holder = graph
+            .nodes_by_property("id", &Value::from(id.as_str()))
+            .unwrap_or_default()
+            .into_iter()
+            .find(|&node| graph.has_label(node, "Article"));
+        let Some(holder) = holder else {
+            return Placement::New(id);
+        };
+        let same_text = graph
+            .node(holder)
+            .and_then(|n| {
+                n.property("text")
+                    .map(|t| t.as_str() == Some(&article.text))
+            })
+            .unwrap_or(false);
+        if same_text {
+            return Placement::Present;
+        }
+        attempt += 1;
+    }
+}
+
+/// The id an article was read under before reading disambiguated it (the
+/// id itself when it was not), so that where it goes does not depend on
+/// what else the same read held.
+fn base_id(article: &Article) -> &str {
+    let id = article.id.as_str();
+    if let Some((base, _)) = id.rsplit_once('~') {
+        for attempt in 0..4 {
+            if crate::extract::article::disambiguated(base, &article.text, attempt) == id {
+                return base;
+            }
+        }
+    }
+    id
 }
 
 /// What ingest reads of a person, institution or place record.
@@ -123,6 +197,8 @@ struct EntityRecord<'r> {
 struct ArticleIngest<'a> {
     graph: &'a mut Graph,
     article: &'a Article,
+    /// The id the article is stored under.
+    id: String,
     extraction: &'a Extraction,
     /// What the articles of this call share.
     call: &'a mut CallState,
@@ -141,11 +217,12 @@ impl<'a> ArticleIngest<'a> {
     fn new(
         graph: &'a mut Graph,
         article: &'a Article,
+        id: String,
         extraction: &'a Extraction,
         call: &'a mut CallState,
     ) -> Result<ArticleIngest<'a>, GraphError> {
         let mut properties = BTreeMap::new();
-        properties.insert("id".to_string(), Value::from(article.id.as_str()));
+        properties.insert("id".to_string(), Value::from(id.as_str()));
         let optional = [
             ("title", &article.title),
             ("url", &article.url),
@@ -165,6 +242,7 @@ impl<'a> ArticleIngest<'a> {
         Ok(ArticleIngest {
             graph,
             article,
+            id,
             extraction,
             call,
             article_node,
@@ -451,14 +529,13 @@ impl<'a> ArticleIngest<'a> {
             .roles
             .get(&key)
             .copied()
-            .filter(|&node| has_label(self.graph, node, "Role"));
+            .filter(|&node| self.graph.has_label(node, "Role"));
         let existing = cached.or_else(|| {
             self.graph
                 .nodes_by_folded_name(title)
                 .into_iter()
                 .find(|&node| {
-                    has_label(self.graph, node, "Role")
-                        && self.role_institution(node) == institution
+                    self.graph.has_label(node, "Role") && self.role_institution(node) == institution
                 })
         });
         let node = match existing {
@@ -487,13 +564,15 @@ impl<'a> ArticleIngest<'a> {
     fn event(&mut self, event: &crate::extract::record::EventRecord) -> Result<(), GraphError> {
         let mut props = BTreeMap::new();
         props.insert("type".to_string(), Value::from(event.event_type.as_str()));
-        // Event ids from `extract_all` already name their article; ids
-        // from elsewhere ("e1") are made unique across articles here.
-        let id = if event.id.starts_with(&self.article.id) {
-            event.id.clone()
-        } else {
-            format!("{}:{}", self.article.id, event.id)
-        };
+        // Event ids from `extract_all` already name their article
+        // (`a:e1`); ids from elsewhere (`e1`) are made unique across
+        // articles here, with the id the article is stored under.
+        let local = event
+            .id
+            .strip_prefix(self.article.id.as_str())
+            .and_then(|rest| rest.strip_prefix(':'))
+            .unwrap_or(&event.id);
+        let id = format!("{}:{local}", self.id);
         props.insert("id".to_string(), Value::from(id));
         if let Some(date) = event.date.as_deref().and_then(crate::graph::Date::parse) {
             props.insert("date".to_string(), Value::Date(date));

@@ -578,7 +578,7 @@ impl Session {
         err: &mut dyn Write,
     ) -> Result<IngestReport> {
         let articles = read_articles(paths, err)?;
-        self.with_lock(err, |session, _| {
+        self.with_lock(err, |session, err| {
             // A bulk load is saved as a snapshot, not logged change by
             // change: recording is off until that snapshot is written.
             let changes_before = session.graph.change_count();
@@ -596,7 +596,17 @@ impl Session {
             } else {
                 session.graph.record_changes(true);
             }
-            report
+            let report = report?;
+            // (one renamed by reading was told about then)
+            for renamed in report.renamed.iter().filter(|r| r.stored_as != r.read_as) {
+                writeln!(
+                    err,
+                    "kg: warning: {}: article id {:?} already names a different text in the graph; ingested as {:?}",
+                    renamed.origin, renamed.id, renamed.stored_as
+                )
+                .map_err(output_error)?;
+            }
+            Ok(report)
         })
     }
 
@@ -620,6 +630,7 @@ impl Session {
             let report = ingest::ingest(&mut self.graph, batch, &extractions)?;
             total.articles += report.articles;
             total.skipped_articles += report.skipped_articles;
+            total.renamed.extend(report.renamed);
             total.nodes += report.nodes;
             total.rels += report.rels;
             bytes += batch.iter().map(|a| a.text.len()).sum::<usize>();
@@ -906,8 +917,12 @@ fn format_name(format: Format) -> &'static str {
 
 /// The line `kg ingest` and `:ingest` print.
 pub fn ingest_summary(report: &IngestReport, session: &Session) -> String {
+    let renamed = match report.renamed.len() {
+        0 => String::new(),
+        n => format!(", {n} under a new id: their id names a different text"),
+    };
     format!(
-        "ingested {} article{} ({} already present): +{} nodes, +{} relationships; graph {} now has {} nodes, {} relationships",
+        "ingested {} article{} ({} already present{renamed}): +{} nodes, +{} relationships; graph {} now has {} nodes, {} relationships",
         report.articles,
         if report.articles == 1 { "" } else { "s" },
         report.skipped_articles,
@@ -945,8 +960,8 @@ pub fn read_articles(paths: &[PathBuf], err: &mut dyn Write) -> Result<Vec<extra
         if looks_binary(&article.text) {
             writeln!(
                 err,
-                "kg: warning: article `{}`: not text (binary data); skipped",
-                article.id
+                "kg: warning: {}: article `{}`: not text (binary data); skipped",
+                article.origin, article.id
             )
             .map_err(output_error)?;
         } else {

@@ -77,6 +77,36 @@ fn weekday_of(days: i64) -> u8 {
     ((days + 3).rem_euclid(7)) as u8
 }
 
+/// Byte spans read as dates so far, to ask whether a span overlaps one of
+/// them without a scan of them all: the greatest end of the spans at each
+/// start, and the longest span, which bounds how far before a span one
+/// overlapping it can start.
+#[derive(Default)]
+struct Taken {
+    ends: std::collections::BTreeMap<usize, usize>,
+    longest: usize,
+}
+
+impl Taken {
+    fn add(&mut self, start: usize, end: usize) {
+        let at = self.ends.entry(start).or_insert(end);
+        *at = (*at).max(end);
+        self.longest = self.longest.max(end - start);
+    }
+
+    fn push(&mut self, out: &mut Vec<DateMention>, mention: DateMention) {
+        self.add(mention.start, mention.end);
+        out.push(mention);
+    }
+
+    /// Whether some span overlaps `start..end`.
+    fn overlaps(&self, start: usize, end: usize) -> bool {
+        self.ends
+            .range(start.saturating_sub(self.longest)..end)
+            .any(|(_, &e)| start < e)
+    }
+}
+
 /// All dates in `text`, earliest first, resolved against `article`.
 pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
     let mut out: Vec<DateMention> = Vec::new();
@@ -84,8 +114,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
     // The shapes fill `out` in this order, and a later shape's match that
     // overlaps an earlier one's date is dropped (`April last year` is one
     // month, not a month and a year).
-    let taken =
-        |out: &Vec<DateMention>, s: usize, e: usize| out.iter().any(|d| s < d.end && d.start < e);
+    let mut taken = Taken::default();
     let article_year = article.map(|d| d.year_part());
     for c in &shapes.month_day {
         let Some(mon) = c.group(text, 1).and_then(month_number) else {
@@ -101,14 +130,14 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             Date::day(year, mon, day)
         };
         if let Some(date) = date {
-            out.push(DateMention::of(c, date));
+            taken.push(&mut out, DateMention::of(c, date));
         }
     }
     for c in &shapes.day_month {
         let Some(mon) = c.group(text, 2).and_then(month_number) else {
             continue;
         };
-        if taken(&out, c.start, c.end) {
+        if taken.overlaps(c.start, c.end) {
             continue;
         }
         let day: u8 = c.number(text, 1).unwrap_or(0);
@@ -122,7 +151,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             year.and_then(|y| Date::day(y, mon, day))
         };
         if let Some(date) = date {
-            out.push(DateMention::of(c, date));
+            taken.push(&mut out, DateMention::of(c, date));
         }
     }
     for c in &shapes.month_year {
@@ -151,7 +180,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
                 "end" | "beginning" | "start" | "middle"
             )
         });
-        if taken(&out, c.start, c.end) {
+        if taken.overlaps(c.start, c.end) {
             continue;
         }
         let Some(mon) = month_number(name) else {
@@ -182,11 +211,11 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             })
         };
         if let Some(date) = year.and_then(|y| Date::month(y, mon)) {
-            out.push(DateMention::of(c, date));
+            taken.push(&mut out, DateMention::of(c, date));
         }
     }
     for c in &shapes.year {
-        if taken(&out, c.start, c.end) {
+        if taken.overlaps(c.start, c.end) {
             continue;
         }
         let year = if let Some(rel) = c.group(text, 1) {
@@ -200,7 +229,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             None
         };
         if let Some(y) = year {
-            out.push(DateMention::of(c, Date::year(y)));
+            taken.push(&mut out, DateMention::of(c, Date::year(y)));
         }
     }
     if let Some(a) = article.filter(|a| a.day_part().is_some()) {
@@ -223,7 +252,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
                 _ => base - back as i64,
             };
             if let Some(date) = civil_from_days(days) {
-                out.push(DateMention::of(c, date));
+                taken.push(&mut out, DateMention::of(c, date));
             }
         }
         for c in &shapes.relative_day {
@@ -236,7 +265,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
                 base
             };
             if let Some(date) = civil_from_days(days) {
-                out.push(DateMention::of(c, date));
+                taken.push(&mut out, DateMention::of(c, date));
             }
         }
     }
@@ -245,7 +274,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             let (Some(rel), Some(m)) = (c.group(text, 1), a.month_part()) else {
                 continue;
             };
-            if taken(&out, c.start, c.end) {
+            if taken.overlaps(c.start, c.end) {
                 continue;
             }
             let shift = relative_year(&rel.to_ascii_lowercase());
@@ -261,7 +290,7 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
                 Date::month(index.div_euclid(12), (index.rem_euclid(12) + 1) as u8)
             };
             if let Some(date) = date {
-                out.push(DateMention::of(c, date));
+                taken.push(&mut out, DateMention::of(c, date));
             }
         }
     }
@@ -276,9 +305,13 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
         }
         None => true,
     });
+    let mut taken = Taken::default();
+    for d in &out {
+        taken.add(d.start, d.end);
+    }
     for end in spans {
-        if !out.iter().any(|d| d.start < end.end && end.start < d.end) {
-            out.push(end);
+        if !taken.overlaps(end.start, end.end) {
+            taken.push(&mut out, end);
         }
     }
     out.sort_by_key(|d| d.start);
@@ -333,34 +366,54 @@ fn same_day(text: &str, shapes: &Shapes, out: &mut Vec<DateMention>) {
         return;
     }
     let spans = same_day_phrases(text, shapes);
+    if spans.is_empty() {
+        return;
+    }
     let mut found: Vec<DateMention> = Vec::new();
+    let mut taken = Taken::default();
+    for d in out.iter() {
+        taken.add(d.start, d.end);
+    }
+    // where clauses end, found once rather than searched for per phrase
+    let stops: Vec<usize> = clause_stops(text);
     for (at, end) in spans {
-        {
-            if found
-                .iter()
-                .chain(out.iter())
-                .any(|d| at < d.end && d.start < end)
-            {
-                continue;
-            }
-            let clause_start = text[..at].rfind(['.', '\n']).map_or(0, |i| i + 1);
-            let earlier = out
-                .iter()
-                .rev()
-                .find(|d| d.end <= clause_start && d.date.day_part().is_some());
-            if let Some(d) = earlier {
-                found.push(DateMention {
-                    start: at,
-                    end,
-                    date: d.date,
-                });
-            }
+        if taken.overlaps(at, end) {
+            continue;
+        }
+        let clause_start = match stops.partition_point(|&i| i < at) {
+            0 => 0,
+            k => stops[k - 1] + 1,
+        };
+        // (`out` is in text order: a date ending before the clause starts
+        // before it)
+        let before = out.partition_point(|d| d.start < clause_start);
+        let earlier = out[..before]
+            .iter()
+            .rev()
+            .find(|d| d.end <= clause_start && d.date.day_part().is_some());
+        if let Some(d) = earlier {
+            let mention = DateMention {
+                start: at,
+                end,
+                date: d.date,
+            };
+            taken.push(&mut found, mention);
         }
     }
     if !found.is_empty() {
         out.extend(found);
         out.sort_by_key(|d| d.start);
     }
+}
+
+/// The bytes of `text` that end a clause for [`same_day`] (`.`, `\n`), in
+/// order.
+fn clause_stops(text: &str) -> Vec<usize> {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| matches!(b, b'.' | b'\n'))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// Where `Earlier in the day`, `later that day`, `the same day` are, and
@@ -424,12 +477,7 @@ pub enum Tense {
 /// `said`, `met`, a verb in `-ed`), else the first after it (`On Wednesday
 /// the minister will travel`); `None` when nothing tells.
 pub fn tense(text: &str, start: usize, end: usize) -> Option<Tense> {
-    let clause_start = text[..start].rfind(['.', '\n', ';']).map_or(0, |i| i + 1);
-    let mut before = text[clause_start..start]
-        .rsplit(|c: char| !(c.is_alphabetic() || c == '\'' || c == '-'))
-        .filter(|w| !w.is_empty())
-        .take(41)
-        .peekable();
+    let mut before = clause_words_before(text, start, 41).into_iter().peekable();
     // a verb in `-ed` may be a participle (`a project financed by KfW`):
     // it tells the tense only when no auxiliary or plain past does
     let mut weak = None;
@@ -451,11 +499,8 @@ pub fn tense(text: &str, start: usize, end: usize) -> Option<Tense> {
     if weak.is_some() {
         return weak;
     }
-    let clause_end = text[end..]
-        .find(['.', '\n', ';'])
-        .map_or(text.len(), |i| end + i);
     let mut prev = "";
-    for w in words(&text[end..clause_end]).take(8) {
+    for w in clause_words_after(text, end, 8) {
         if let Some((t, _)) = tense_of(w, prev) {
             return Some(t);
         }
@@ -464,9 +509,66 @@ pub fn tense(text: &str, start: usize, end: usize) -> Option<Tense> {
     None
 }
 
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '-'))
-        .filter(|w| !w.is_empty())
+fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || c == '\'' || c == '-'
+}
+
+fn is_clause_stop(c: char) -> bool {
+    matches!(c, '.' | '\n' | ';')
+}
+
+/// The last `n` words before byte `at` in its clause (which `.`, `\n` or
+/// `;` ends), nearest first. Read backwards from `at` and no further than
+/// needed, so a date in a long clause costs what it reads, not the clause.
+fn clause_words_before(text: &str, at: usize, n: usize) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut word_end = None;
+    for (i, c) in text[..at].char_indices().rev() {
+        if is_word_char(c) {
+            word_end.get_or_insert(i + c.len_utf8());
+            continue;
+        }
+        if let Some(end) = word_end.take() {
+            words.push(&text[i + c.len_utf8()..end]);
+            if words.len() == n {
+                return words;
+            }
+        }
+        if is_clause_stop(c) {
+            return words;
+        }
+    }
+    if let Some(end) = word_end {
+        words.push(&text[..end]);
+    }
+    words
+}
+
+/// The first `n` words from byte `at` in its clause, in order (read no
+/// further than needed, like [`clause_words_before`]).
+fn clause_words_after(text: &str, at: usize, n: usize) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut word_start = None;
+    for (i, c) in text[at..].char_indices() {
+        let i = at + i;
+        if is_word_char(c) {
+            word_start.get_or_insert(i);
+            continue;
+        }
+        if let Some(start) = word_start.take() {
+            words.push(&text[start..i]);
+            if words.len() == n {
+                return words;
+            }
+        }
+        if is_clause_stop(c) {
+            return words;
+        }
+    }
+    if let Some(start) = word_start {
+        words.push(&text[start..]);
+    }
+    words
 }
 
 /// The tense a word marks, given the word before it, and whether the mark

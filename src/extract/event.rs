@@ -11,6 +11,8 @@
 //! the article date), else the article's month for the kinds of event that
 //! news reports on as they happen.
 
+use std::collections::{BTreeMap, HashMap};
+
 use super::annotate::{Class, Doc};
 use super::date::{find_dates, DateMention};
 use super::found::{Found, Kind, PlaceKind};
@@ -59,9 +61,12 @@ pub fn recognize(
         recent: Vec::new(),
         dates,
         article_date,
-        event_dates: Vec::new(),
+        event_dates: EventDates::default(),
     };
     let mut dated_drafts = 0;
+    let mut index = DraftIndex::default();
+    // drafts changed since `context.event_dates` was brought up to date
+    let mut touched: Vec<usize> = Vec::new();
     for s in 0..doc.sentences.len() {
         let (a, b) = doc.sentence_tokens[s];
         if a >= b {
@@ -73,16 +78,20 @@ pub fn recognize(
         // before this sentence.
         if !persons.is_empty() && mentions_the_event(doc, a, b) {
             // the latest gathering, rather than a deployment or signing told with it
-            let gathering = |e: &&mut Draft| {
-                matches!(
-                    e.kind,
-                    EventType::Ceremony | EventType::Conference | EventType::Meeting
-                )
-            };
-            if let Some(e) = drafts.iter_mut().rev().find(gathering) {
+            let gathering = [
+                EventType::Ceremony,
+                EventType::Conference,
+                EventType::Meeting,
+            ]
+            .iter()
+            .filter_map(|k| index.latest.get(k).copied())
+            .max();
+            if let Some(i) = gathering {
+                let e = &mut drafts[i];
                 for (p, _) in &persons {
                     if !e.persons.contains(p) {
                         e.persons.push(*p);
+                        index.note_person(i, e.kind, *p);
                     }
                 }
             }
@@ -92,7 +101,8 @@ pub fn recognize(
         for (draft, definite) in events {
             // `the visit`, `the ceremony`: a new mention of an earlier event
             if definite {
-                if let Some(e) = drafts.iter_mut().rev().find(|e| e.kind == draft.kind) {
+                if let Some(&i) = index.latest.get(&draft.kind) {
+                    let e = &mut drafts[i];
                     // `X told reporters the talks were useful`: X speaks
                     // about the talks, which says nothing of who took part
                     if !reported(doc, a, draft.trigger.0) {
@@ -103,20 +113,25 @@ pub fn recognize(
                             draft.others.retain(|o| Some(*o) != draft.place);
                             draft.place = None;
                         }
+                        index.note(i, &draft);
                         absorb(e, draft);
+                        touched.push(i);
                     }
                     continue;
                 }
             }
-            merge_or_push(doc, found, &mut drafts, draft);
+            touched.push(merge_or_push(doc, found, &mut drafts, &mut index, draft));
         }
-        // (rebuilt only when an event was added or merged)
+        // (brought up to date only when an event was added or merged, and
+        // only for the events that changed)
         if drafts.len() != dated_drafts || changed {
-            context.event_dates.clear();
-            context.event_dates.extend(drafts.iter().filter_map(|d| {
-                d.date
-                    .map(|x| (d.kind, x, doc.tokens[d.trigger.0].sentence as usize))
-            }));
+            for i in touched.drain(..) {
+                let d = &drafts[i];
+                let entry = d
+                    .date
+                    .map(|x| (d.kind, x, doc.tokens[d.trigger.0].sentence as usize));
+                context.event_dates.set(i, entry);
+            }
             dated_drafts = drafts.len();
         }
         if let Some(p) = subject.or_else(|| persons.first().map(|x| x.0)) {
@@ -125,6 +140,9 @@ pub fn recognize(
         for (p, _) in persons.iter().rev() {
             context.recent.retain(|x| x != p);
             context.recent.insert(0, *p);
+            // (only the latest two are read: a list of every person named
+            // would make this quadratic in the article)
+            context.recent.truncate(RECENT_PERSONS);
         }
     }
     drafts
@@ -155,19 +173,114 @@ pub fn recognize(
         .collect()
 }
 
+/// How many of the latest persons named [`Context`] keeps: `the two
+/// leaders` reads two.
+const RECENT_PERSONS: usize = 2;
+
 /// What earlier sentences tell a later one.
 #[derive(Debug)]
 struct Context {
     /// The person the text is about.
     subject: Option<usize>,
-    /// Persons named, most recent first.
+    /// Persons named, most recent first (the latest [`RECENT_PERSONS`]).
     recent: Vec<usize>,
     /// The dates written anywhere in the article.
     dates: Vec<DateMention>,
     article_date: Option<Date>,
-    /// The dates of the events told so far, latest last.
-    /// (with the sentence of each one's trigger)
-    event_dates: Vec<(EventType, Date, usize)>,
+    /// The dates of the events told so far.
+    event_dates: EventDates,
+}
+
+/// The dates of the events told so far (with the sentence of each one's
+/// trigger), as of the last sentence that told one, so a sentence reads
+/// them without a scan of every event of the article.
+#[derive(Debug, Default)]
+pub(super) struct EventDates {
+    /// By event, the dated ones: type, date and trigger sentence. Events
+    /// are told in text order, so trigger sentences never decrease.
+    dated: BTreeMap<usize, (EventType, Date, usize)>,
+    /// The latest dated event of each type (an event's date is never
+    /// taken away).
+    latest: HashMap<EventType, usize>,
+}
+
+impl EventDates {
+    fn set(&mut self, i: usize, entry: Option<(EventType, Date, usize)>) {
+        match entry {
+            Some(entry) => {
+                self.dated.insert(i, entry);
+                let latest = self.latest.entry(entry.0).or_insert(i);
+                *latest = (*latest).max(i);
+            }
+            None => {
+                self.dated.remove(&i);
+            }
+        }
+    }
+
+    /// The date of the latest dated event of `kind`.
+    fn latest_of(&self, kind: EventType) -> Option<Date> {
+        let i = self.latest.get(&kind)?;
+        self.dated.get(i).map(|x| x.1)
+    }
+
+    /// The dated events, latest first.
+    fn latest_first(&self) -> impl Iterator<Item = &(EventType, Date, usize)> {
+        self.dated.values().rev()
+    }
+}
+
+/// The events told so far by type and participant, so a new one is
+/// compared with those it may be (sharing a person, or a body when neither
+/// names a person) rather than with every event of the article.
+#[derive(Default)]
+struct DraftIndex {
+    by_person: HashMap<(EventType, usize), Vec<usize>>,
+    by_other: HashMap<(EventType, usize), Vec<usize>>,
+    /// The latest event of each type.
+    latest: HashMap<EventType, usize>,
+}
+
+impl DraftIndex {
+    /// Lists event `i` under what `d` (it, or what it absorbs) names.
+    fn note(&mut self, i: usize, d: &Draft) {
+        for &p in &d.persons {
+            self.note_person(i, d.kind, p);
+        }
+        for &o in &d.others {
+            push_once(self.by_other.entry((d.kind, o)).or_default(), i);
+        }
+        let latest = self.latest.entry(d.kind).or_insert(i);
+        *latest = (*latest).max(i);
+    }
+
+    fn note_person(&mut self, i: usize, kind: EventType, p: usize) {
+        push_once(self.by_person.entry((kind, p)).or_default(), i);
+    }
+
+    /// The events `d` may be, in the order they were told.
+    fn candidates(&self, d: &Draft) -> Vec<usize> {
+        let (map, keys) = if d.persons.is_empty() {
+            (&self.by_other, &d.others)
+        } else {
+            (&self.by_person, &d.persons)
+        };
+        let mut out: Vec<usize> = keys
+            .iter()
+            .filter_map(|&k| map.get(&(d.kind, k)))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+fn push_once(ids: &mut Vec<usize>, i: usize) {
+    if ids.last() != Some(&i) {
+        ids.push(i);
+    }
 }
 
 /// `at the event`, `the event`: a sentence adding to the latest event.
@@ -406,13 +519,14 @@ fn enclosing_day(kind: EventType, s: usize, context: &Context) -> Option<Date> {
     ) {
         return None;
     }
+    // (latest first, trigger sentences only decrease: none further back
+    // can be near enough)
     context
         .event_dates
-        .iter()
-        .rev()
-        .find(|(k, d, at)| {
+        .latest_first()
+        .take_while(|(_, _, at)| s.saturating_sub(*at) <= ENCLOSING_SENTENCES)
+        .find(|(k, d, _)| {
             d.day_part().is_some()
-                && s.saturating_sub(*at) <= ENCLOSING_SENTENCES
                 && matches!(
                     k,
                     EventType::Meeting | EventType::Conference | EventType::Visit
@@ -828,9 +942,18 @@ fn relative_clauses(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
 }
 
 /// Adds an event, or merges it into an earlier mention of the same event.
-fn merge_or_push(doc: &Doc, found: &Found, drafts: &mut Vec<Draft>, d: Draft) {
+fn merge_or_push(
+    doc: &Doc,
+    found: &Found,
+    drafts: &mut Vec<Draft>,
+    index: &mut DraftIndex,
+    d: Draft,
+) -> usize {
     let found_kind = |id: &usize| found.entities.get(*id).map(|e| e.kind);
-    let same = drafts.iter().position(|e| {
+    // (the first event told that it is: only those sharing a person or,
+    // without persons, a body can be)
+    let same = index.candidates(&d).into_iter().find(|&i| {
+        let e = &drafts[i];
         if e.kind != d.kind {
             return false;
         }
@@ -885,10 +1008,13 @@ fn merge_or_push(doc: &Doc, found: &Found, drafts: &mut Vec<Draft>, d: Draft) {
             e.persons.iter().any(|p| d.persons.contains(p))
         }
     });
+    let i = same.unwrap_or(drafts.len());
+    index.note(i, &d);
     match same {
         Some(i) => absorb(&mut drafts[i], d),
         None => drafts.push(d),
     }
+    i
 }
 
 /// Whether place `inner` may lie in place `outer`: a city in its country,

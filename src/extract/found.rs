@@ -3,6 +3,9 @@
 //! Recognizers run in order (places, institutions, persons); each claims the
 //! tokens of its mentions so a later one does not read them again.
 
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
+
 use super::annotate::Doc;
 use super::lexicon::fold_phrase;
 
@@ -73,6 +76,18 @@ pub struct Found {
     pub entities: Vec<Entity>,
     /// The entity owning each token.
     pub owner: Vec<Option<usize>>,
+    /// (entity, start, end) of every mention in `entities`, so recording
+    /// one is not a scan of the entity's mentions (`mentions` changes only
+    /// through [`Found::mention`] and [`Found::merge`]).
+    mention_set: HashSet<(usize, usize, usize)>,
+    /// (start, end, entity) of every institution mention, by start: built
+    /// when a later stage first asks, dropped by every change to mentions.
+    institution_mentions: OnceCell<Vec<(usize, usize, usize)>>,
+    /// Entities by key, for [`Found::find`]: the first `keyed` entities are
+    /// listed (under every key they had; a listing is checked against the
+    /// key the entity has now), later ones are looked at one by one.
+    by_key: HashMap<String, Vec<usize>>,
+    keyed: usize,
 }
 
 impl Found {
@@ -80,18 +95,65 @@ impl Found {
         Found {
             entities: Vec::new(),
             owner: vec![None; doc.tokens.len()],
+            mention_set: HashSet::new(),
+            institution_mentions: OnceCell::new(),
+            by_key: HashMap::new(),
+            keyed: 0,
         }
+    }
+
+    /// The institution mentions starting at token `i`, as (start, end,
+    /// entity).
+    pub fn institution_mentions_at(&self, i: usize) -> &[(usize, usize, usize)] {
+        let all = self.institution_mentions.get_or_init(|| {
+            let mut all: Vec<(usize, usize, usize)> = self
+                .entities
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.kind == Kind::Institution)
+                .flat_map(|(id, e)| e.mentions.iter().map(move |&(a, b)| (a, b, id)))
+                .collect();
+            all.sort_unstable();
+            all
+        });
+        let from = all.partition_point(|m| m.0 < i);
+        let to = from + all[from..].partition_point(|m| m.0 == i);
+        &all[from..to]
     }
 
     pub fn is_claimed(&self, i: usize) -> bool {
         self.owner.get(i).copied().flatten().is_some()
     }
 
-    /// The entity with this kind and folded name, if any.
+    /// The entity with this kind and folded name, if any (the first).
     pub fn find(&self, kind: Kind, key: &str) -> Option<usize> {
-        self.entities
-            .iter()
-            .position(|e| e.kind == kind && e.key == key)
+        let is = |i: &usize| {
+            self.entities
+                .get(*i)
+                .is_some_and(|e| e.kind == kind && e.key == key)
+        };
+        let listed = self
+            .by_key
+            .get(key)
+            .and_then(|ids| ids.iter().copied().filter(is).min());
+        listed.or_else(|| (self.keyed..self.entities.len()).find(is))
+    }
+
+    /// Lists the entities added since the last call under their keys.
+    fn list_keys(&mut self) {
+        while self.keyed < self.entities.len() {
+            let key = self.entities[self.keyed].key.clone();
+            self.by_key.entry(key).or_default().push(self.keyed);
+            self.keyed += 1;
+        }
+    }
+
+    /// Gives entity `id` a new key (the only way keys change, so
+    /// [`Found::find`] finds it under it).
+    pub fn set_key(&mut self, id: usize, key: String) {
+        self.list_keys();
+        self.by_key.entry(key.clone()).or_default().push(id);
+        self.entities[id].key = key;
     }
 
     /// Adds an entity, or returns the one with the same kind and key.
@@ -109,6 +171,7 @@ impl Found {
             }
             None => {
                 self.entities.push(entity);
+                self.list_keys();
                 self.entities.len() - 1
             }
         }
@@ -120,9 +183,9 @@ impl Found {
         if a >= b {
             return;
         }
-        let e = &mut self.entities[id];
-        if !e.mentions.contains(&(a, b)) {
-            e.mentions.push((a, b));
+        if self.mention_set.insert((id, a, b)) {
+            self.entities[id].mentions.push((a, b));
+            self.institution_mentions.take();
         }
         for slot in &mut self.owner[a..b] {
             if slot.is_none() {
@@ -137,15 +200,19 @@ impl Found {
         if into == from {
             return;
         }
+        self.institution_mentions.take();
         let moved = std::mem::take(&mut self.entities[from].mentions);
         let name = self.entities[from].name.clone();
         let mut aliases = std::mem::take(&mut self.entities[from].aliases);
         aliases.push(name);
         let (country, part_of) = (self.entities[from].country, self.entities[from].part_of);
+        for &(a, b) in &moved {
+            self.mention_set.remove(&(from, a, b));
+        }
         let target = &mut self.entities[into];
-        for m in moved {
-            if !target.mentions.contains(&m) {
-                target.mentions.push(m);
+        for (a, b) in moved {
+            if self.mention_set.insert((into, a, b)) {
+                target.mentions.push((a, b));
             }
         }
         for a in aliases {

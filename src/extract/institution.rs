@@ -11,7 +11,7 @@
 //! Vietnam`), and a body named inside another (`General Staff of the VPA`)
 //! yields both, the inner one as `PART_OF` target.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::annotate::{Class, Doc};
 use super::found::{Entity, Found, Kind};
@@ -408,10 +408,17 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
         .iter()
         .map(|&i| main_head(doc, &found.entities[i].key))
         .collect();
+    let mut head_count: HashMap<&str, usize> = HashMap::new();
+    for h in heads.iter().flatten() {
+        *head_count.entry(h.as_str()).or_default() += 1;
+    }
     let info: Vec<(usize, Option<String>, BTreeSet<String>)> = ids
         .iter()
         .zip(&heads)
-        .filter(|(_, h)| h.is_some() && heads.iter().filter(|x| x == h).count() >= 2)
+        .filter(|(_, h)| {
+            h.as_deref()
+                .is_some_and(|h| head_count.get(h).is_some_and(|&n| n >= 2))
+        })
         .map(|(&i, h)| {
             (
                 i,
@@ -433,7 +440,17 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
             (i, h, w)
         })
         .collect();
-    for (a, head_a, words_a) in &info {
+    // (by head and word, so a name is compared only with the names that
+    // share its head and a word of its own, not with every name)
+    let mut by_head_word: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (k, (_, head, words)) in info.iter().enumerate() {
+        if let Some(head) = head {
+            for w in words {
+                by_head_word.entry((head, w)).or_default().push(k);
+            }
+        }
+    }
+    for (k, (a, head_a, words_a)) in info.iter().enumerate() {
         let Some(head) = head_a else { continue };
         // a bare head (`General Staff`) could be any body's
         let head_words: BTreeSet<String> = head.split(' ').map(str::to_string).collect();
@@ -441,10 +458,20 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
             continue;
         }
         let country_a = found.entities[*a].country;
-        let countries_a = &countries[info.iter().position(|x| x.0 == *a).unwrap_or(0)];
-        let supersets: Vec<usize> = info
+        let countries_a = &countries[k];
+        // a name holding all of `a`'s words holds its rarest one
+        let candidates = words_a
             .iter()
-            .zip(&countries)
+            .map(|w| {
+                by_head_word
+                    .get(&(head.as_str(), w.as_str()))
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .min_by_key(|c| c.len())
+            .unwrap_or(&[]);
+        let supersets: Vec<usize> = candidates
+            .iter()
+            .map(|&j| (&info[j], &countries[j]))
             .filter(|((_, _, _), countries_b)| countries_a.is_subset(countries_b))
             .map(|(x, _)| x)
             .filter(|(b, head_b, words_b)| {
@@ -491,9 +518,9 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
                 let short = found.entities[*a].name.clone();
                 let e = &mut found.entities[*b];
                 let long = std::mem::replace(&mut e.name, short.clone());
-                e.key = fold_phrase(&short);
                 e.aliases.retain(|x| *x != short);
                 e.aliases.push(long);
+                found.set_key(*b, fold_phrase(&short));
             }
         }
     }

@@ -10,6 +10,8 @@
 //! Ranks and honorifics before a name are kept as the person's rank, never in
 //! the name.
 
+use std::collections::HashMap;
+
 use super::annotate::{Class, Doc};
 use super::found::{Entity, Found, Kind};
 use super::lexicon::Lex;
@@ -24,12 +26,73 @@ struct Run {
 /// Finds the persons of the article.
 pub fn recognize(doc: &Doc, found: &mut Found) {
     let runs = name_runs(doc, found);
+    let mut index = NameIndex::default();
     // Full names first, so short forms can resolve to names found later.
     for run in runs.iter().filter(|r| r.end - r.start >= 2) {
-        add_full(doc, found, *run);
+        add_full(doc, found, &mut index, *run);
     }
     for run in runs.iter().filter(|r| r.end - r.start == 1) {
-        add_short(doc, found, *run);
+        add_short(doc, found, &mut index, *run);
+    }
+}
+
+/// The persons found so far by the words of their names, so a name is
+/// compared with the persons sharing a word with it, not with every entity
+/// of the article. A person is listed again under the words of a longer
+/// name it takes; a listing left behind is checked against the name it has
+/// now, like any other.
+#[derive(Default)]
+struct NameIndex {
+    /// By the first and by the last word (a full name's candidates share
+    /// one of them).
+    by_end: HashMap<String, Vec<usize>>,
+    /// By every word (a short form's candidates hold it).
+    by_word: HashMap<String, Vec<usize>>,
+}
+
+/// How many persons listed under one word a name is compared with, latest
+/// first. An article naming more persons than this who share one word (a
+/// list of names, not news) may miss a short form's or a fuller form's
+/// person; without the bound such a list is quadratic.
+const CANDIDATES_PER_WORD: usize = 256;
+
+impl NameIndex {
+    fn add(&mut self, id: usize, words: &[String]) {
+        let ends = words.first().into_iter().chain(words.last());
+        for word in ends {
+            let ids = self.by_end.entry(word.clone()).or_default();
+            if ids.last() != Some(&id) {
+                ids.push(id);
+            }
+        }
+        for word in words {
+            let ids = self.by_word.entry(word.clone()).or_default();
+            if ids.last() != Some(&id) {
+                ids.push(id);
+            }
+        }
+    }
+
+    /// The persons listed under `words` in `map` that `fits`, stopping at
+    /// two: callers only tell one from several.
+    fn matches<'w>(
+        map: &HashMap<String, Vec<usize>>,
+        words: impl Iterator<Item = &'w String>,
+        mut fits: impl FnMut(usize) -> bool,
+    ) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for word in words {
+            let Some(ids) = map.get(word) else { continue };
+            for &id in ids.iter().rev().take(CANDIDATES_PER_WORD) {
+                if !out.contains(&id) && fits(id) {
+                    out.push(id);
+                    if out.len() == 2 {
+                        return out;
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
@@ -264,36 +327,40 @@ fn anchored(doc: &Doc, i: usize) -> bool {
     false
 }
 
-fn add_full(doc: &Doc, found: &mut Found, run: Run) {
+fn add_full(doc: &Doc, found: &mut Found, index: &mut NameIndex, run: Run) {
     let words = words_of(doc, run);
     let name = doc.span_text(run.start, run.end);
-    // The same person under a longer or shorter form of the name.
-    let candidates: Vec<usize> = found
-        .entities
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.kind == Kind::Person && e.name_words.len() >= 2)
-        .filter(|(_, e)| {
-            e.name_words == words
-                || (same_ends(&words, &e.name_words)
-                    && (is_subsequence(&words, &e.name_words)
-                        || is_subsequence(&e.name_words, &words)))
-        })
-        .map(|(i, _)| i)
-        .collect();
+    // The same person under a longer or shorter form of the name (which
+    // shares its first or its last word).
+    let candidates = NameIndex::matches(
+        &index.by_end,
+        words.first().into_iter().chain(words.last()),
+        |i| {
+            let e = &found.entities[i];
+            e.kind == Kind::Person
+                && e.name_words.len() >= 2
+                && (e.name_words == words
+                    || (same_ends(&words, &e.name_words)
+                        && (is_subsequence(&words, &e.name_words)
+                            || is_subsequence(&e.name_words, &words))))
+        },
+    );
     let id = match candidates.as_slice() {
         [one] => {
             let e = &mut found.entities[*one];
             if words.len() > e.name_words.len() {
                 e.aliases
                     .push(std::mem::replace(&mut e.name, name.to_string()));
-                e.key = words.join(" ");
+                index.add(*one, &words);
                 e.name_words = words;
+                let key = e.name_words.join(" ");
+                found.set_key(*one, key);
             }
             *one
         }
         _ => {
             let mut en = Entity::with_key(Kind::Person, name, words.join(" "));
+            index.add(found.entities.len(), &words);
             en.name_words = words;
             found.entities.push(en);
             found.entities.len() - 1
@@ -311,18 +378,15 @@ fn same_ends(a: &[String], b: &[String]) -> bool {
     a.first() == b.first() || a.last() == b.last()
 }
 
-fn add_short(doc: &Doc, found: &mut Found, run: Run) {
+fn add_short(doc: &Doc, found: &mut Found, index: &mut NameIndex, run: Run) {
     let words = words_of(doc, run);
     let Some(word) = words.first() else {
         return;
     };
-    let matches: Vec<usize> = found
-        .entities
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.kind == Kind::Person && e.name_words.contains(word))
-        .map(|(i, _)| i)
-        .collect();
+    let matches = NameIndex::matches(&index.by_word, std::iter::once(word), |i| {
+        let e = &found.entities[i];
+        e.kind == Kind::Person && e.name_words.contains(word)
+    });
     match matches.as_slice() {
         [one] => found.mention(*one, run.start, run.end),
         [] if (anchored(doc, run.start) || initial_on_name(doc.word(run.start)))
@@ -333,6 +397,7 @@ fn add_short(doc: &Doc, found: &mut Found, run: Run) {
                 doc.span_text(run.start, run.end),
                 words.join(" "),
             );
+            index.add(found.entities.len(), &words);
             en.name_words = words;
             en.rank = rank_before(doc, run.start);
             found.entities.push(en);

@@ -553,9 +553,32 @@ fn unknown_places(doc: &Doc, found: &mut Found) {
     }
     // a site known by where someone arrived is the same site elsewhere in
     // the article (`at the Forecourt of the Jubilee House`)
+    // (each site looks only where its first word stands, and once: a site
+    // arrived at again finds nothing the first look did not, so this is
+    // linear in the article)
+    let mut at_word: std::collections::HashMap<&str, Vec<usize>> = arrival_sites
+        .iter()
+        .map(|&(_, a, _)| (doc.word(a), Vec::new()))
+        .collect();
+    if !at_word.is_empty() {
+        for k in 0..n {
+            if let Some(positions) = at_word.get_mut(doc.word(k)) {
+                positions.push(k);
+            }
+        }
+    }
+    let mut looked = std::collections::HashSet::new();
     for (id, a, b) in arrival_sites {
         let len = b - a;
-        for k in 0..n.saturating_sub(len - 1) {
+        let words: Vec<&str> = (a..b).map(|i| doc.word(i)).collect();
+        if !looked.insert((id, words)) {
+            continue;
+        }
+        let positions = at_word.get(doc.word(a)).map_or(&[][..], Vec::as_slice);
+        for &k in positions {
+            if k + len > n {
+                break;
+            }
             if k != a
                 && (0..len)
                     .all(|d| free_name(doc, found, k + d) && doc.word(k + d) == doc.word(a + d))

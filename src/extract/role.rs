@@ -10,6 +10,8 @@
 //! `Minister` title, the article's one ministry of that country and field
 //! (`Vietnamese Defence Minister` → the Vietnamese defence ministry).
 
+use std::collections::{HashMap, HashSet};
+
 use super::annotate::{Class, Doc};
 use super::found::{Found, Kind};
 use super::lexicon::{fold_phrase, Lex};
@@ -19,7 +21,8 @@ use crate::graph::fold::fold;
 /// The roles of the article's persons.
 pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>]) -> Vec<RoleRecord> {
     let mut roles: Vec<RoleRecord> = Vec::new();
-    let mut seen: Vec<(usize, String)> = Vec::new();
+    // (person, folded title) of the roles so far
+    let mut seen: HashSet<(usize, String)> = HashSet::new();
     for (p, person) in found.entities.iter().enumerate() {
         if person.kind != Kind::Person {
             continue;
@@ -35,8 +38,7 @@ pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>]) -> Vec<RoleRe
             ];
             if let Some((title, s, e, inst)) = title_who(doc, found, b) {
                 let key = fold_phrase(&title);
-                if !seen.iter().any(|(q, k)| *q == p && *k == key) {
-                    seen.push((p, key));
+                if seen.insert((p, key)) {
                     roles.push(RoleRecord {
                         person: pid.clone(),
                         title,
@@ -49,10 +51,9 @@ pub fn recognize(doc: &Doc, found: &Found, ids: &[Option<String>]) -> Vec<RoleRe
                 for (s, e) in split_titles(doc, found, ts, te) {
                     let title = doc.span_text(s, e).to_string();
                     let key = doc.fold_span(s, e);
-                    if seen.iter().any(|(q, k)| *q == p && *k == key) {
+                    if !seen.insert((p, key)) {
                         continue;
                     }
-                    seen.push((p, key));
                     let institution = institution_in(doc, found, s, e).and_then(|i| ids[i].clone());
                     roles.push(RoleRecord {
                         person: pid.clone(),
@@ -90,16 +91,24 @@ fn content_words(folded: &str) -> Vec<&str> {
 fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleRecord>) {
     // Only roles of a person with another role are compared, so only
     // theirs need words (most persons hold one role).
-    let shared: Vec<bool> = roles
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            roles
-                .iter()
-                .enumerate()
-                .any(|(j, q)| j != i && q.person == r.person)
-        })
-        .collect();
+    // (each person's roles, so roles are compared with the person's
+    // others only, not with every role of the article)
+    let mut by_person: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, r) in roles.iter().enumerate() {
+        by_person.entry(r.person.as_str()).or_default().push(i);
+    }
+    let of_person = |r: &RoleRecord| {
+        by_person
+            .get(r.person.as_str())
+            .map_or(&[][..], Vec::as_slice)
+    };
+    let shared: Vec<bool> = roles.iter().map(|r| of_person(r).len() > 1).collect();
+    let mut entity_of: HashMap<&str, usize> = HashMap::new();
+    for (e, id) in ids.iter().enumerate() {
+        if let Some(id) = id {
+            entity_of.entry(id.as_str()).or_insert(e);
+        }
+    }
     // Folded titles and institution names (split at every non-alphanumeric
     // character below, so folding is enough: no tokenizing).
     let folded_titles: Vec<String> = roles
@@ -116,7 +125,7 @@ fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleReco
             }
             r.institution
                 .as_ref()
-                .and_then(|id| ids.iter().position(|x| x.as_ref() == Some(id)))
+                .and_then(|id| entity_of.get(id.as_str()).copied())
                 .map(|e| fold(&found.entities[e].name))
                 .unwrap_or_default()
         })
@@ -129,8 +138,8 @@ fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleReco
     let n = roles.len();
     let mut keep = vec![true; n];
     for a in 0..n {
-        for b in 0..n {
-            if a == b || !keep[b] || roles[a].person != roles[b].person {
+        for &b in of_person(&roles[a]) {
+            if a == b || !keep[b] {
                 continue;
             }
             let same_institution =
@@ -157,6 +166,7 @@ fn drop_restated(found: &Found, ids: &[Option<String>], roles: &mut Vec<RoleReco
             }
         }
     }
+    drop(by_person);
     let mut i = 0;
     roles.retain(|_| {
         i += 1;
@@ -948,21 +958,14 @@ fn content_len(doc: &Doc, a: usize, b: usize) -> usize {
 fn institution_in(doc: &Doc, found: &Found, a: usize, b: usize) -> Option<usize> {
     // The outermost institution named first: `the Party Central
     // Committee's Organisation Commission`, not the Central Committee in it.
-    let mentions: Vec<(usize, (usize, usize))> = found
-        .entities
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.kind == Kind::Institution)
-        .flat_map(|(id, e)| e.mentions.iter().map(move |m| (id, *m)))
-        .filter(|(_, m)| m.0 >= a && m.1 <= b)
-        .collect();
     for i in a..b {
-        let longest = mentions
+        let longest = found
+            .institution_mentions_at(i)
             .iter()
-            .filter(|(_, m)| m.0 == i)
-            .max_by_key(|(id, m)| (m.1, std::cmp::Reverse(*id)));
-        if let Some((id, _)) = longest {
-            return Some(*id);
+            .filter(|m| m.1 <= b)
+            .max_by_key(|m| (m.1, std::cmp::Reverse(m.2)));
+        if let Some(&(_, _, id)) = longest {
+            return Some(id);
         }
         if let Some(id) = found.owner.get(i).copied().flatten() {
             if found.entities[id].kind == Kind::Institution {

@@ -412,6 +412,7 @@ mod no_panic {
                 text,
                 url: None,
                 source: None,
+                origin: "fuzz".into(),
             };
             let e = extract(&article);
             // every span lies inside the text
@@ -424,7 +425,7 @@ mod no_panic {
 
         #[test]
         fn arbitrary_text_never_panics(text in "\\PC{0,300}") {
-            let article = Article { id: "x".into(), date: None, title: None, text, url: None, source: None };
+            let article = Article { id: "x".into(), date: None, title: None, text, url: None, source: None, origin: "x".into() };
             let _ = extract(&article);
         }
     }

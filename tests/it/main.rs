@@ -17,6 +17,7 @@ mod export;
 mod export_interop;
 mod extract;
 mod ingest;
+mod input;
 mod output;
 mod resolve;
 mod shell;

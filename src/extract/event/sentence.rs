@@ -87,11 +87,14 @@ impl<'s, 'd> Sentence<'s, 'd> {
         if hits.is_empty() {
             return None;
         }
-        // dates of this sentence, from the article-wide list
-        let dates = context
-            .dates
+        // dates of this sentence, from the article-wide list (in text
+        // order: those from the sentence's start on, not one per date of
+        // the article)
+        let first = context.dates.partition_point(|d| d.start < sa as usize);
+        let dates = context.dates[first..]
             .iter()
-            .filter(|d| d.start >= sa as usize && d.end <= se as usize)
+            .take_while(|d| d.start <= se as usize)
+            .filter(|d| d.end <= se as usize)
             .collect();
         let clauses = relative_clauses(doc.text, sa as usize, se as usize);
         let referred: Vec<usize> = if !persons.is_empty() {
@@ -365,14 +368,7 @@ impl<'s, 'd> Sentence<'s, 'd> {
                     .filter(|h| {
                         h.1 != ts && h.1 > self.a && matches!(doc.word(h.1 - 1), "the" | "The")
                     })
-                    .find_map(|h| {
-                        self.context
-                            .event_dates
-                            .iter()
-                            .rev()
-                            .find(|(k, _, _)| *k == h.0)
-                            .map(|x| x.1)
-                    })
+                    .find_map(|h| self.context.event_dates.latest_of(h.0))
             });
         let written = date.is_some();
         // an encounter with no date of its own, told a few sentences after
@@ -635,7 +631,7 @@ mod tests {
             recent: Vec::new(),
             dates: super::super::find_dates(text, article_date),
             article_date,
-            event_dates: Vec::new(),
+            event_dates: super::super::EventDates::default(),
         };
         let (a, b) = doc.sentence_tokens[s];
         let persons = entities_in(&found, a, b, Kind::Person);
