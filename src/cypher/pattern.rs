@@ -65,26 +65,47 @@ impl State {
 
 type Props = Option<BTreeMap<String, Val>>;
 
-/// The row slot of a pattern variable: its existing column (the newest of
-/// that name), else a new column. An unnamed element always gets a new
-/// column with a hidden name (starting with a space) not yet in `names`.
-fn slot_of(var: Option<&str>, names: &mut Vec<String>, anon: &mut usize) -> usize {
-    let name = match var {
-        Some(v) => v.to_string(),
-        None => loop {
-            *anon += 1;
-            let name = format!(" anon{anon}");
-            if !names.contains(&name) {
-                break name;
-            }
-        },
-    };
-    match names.iter().rposition(|n| *n == name) {
-        Some(i) => i,
-        None => {
-            names.push(name);
-            names.len() - 1
+/// The row slots of pattern variables: a variable's existing column (the
+/// newest of that name), else a new column. An unnamed element always gets
+/// a new column with a hidden name (starting with a space). Names are
+/// found through a map, so a pattern of n elements costs O(n), not O(n²).
+struct Slots<'n> {
+    names: &'n mut Vec<String>,
+    newest: rustc_hash::FxHashMap<String, usize>,
+    anon: &'n mut usize,
+}
+
+impl<'n> Slots<'n> {
+    fn new(names: &'n mut Vec<String>, anon: &'n mut usize) -> Slots<'n> {
+        let newest = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i))
+            .collect();
+        Slots {
+            names,
+            newest,
+            anon,
         }
+    }
+
+    fn slot_of(&mut self, var: Option<&str>) -> usize {
+        let name = match var {
+            Some(v) => v.to_string(),
+            None => loop {
+                *self.anon += 1;
+                let name = format!(" anon{}", self.anon);
+                if !self.newest.contains_key(&name) {
+                    break name;
+                }
+            },
+        };
+        if let Some(&i) = self.newest.get(&name) {
+            return i;
+        }
+        self.names.push(name.clone());
+        self.newest.insert(name, self.names.len() - 1);
+        self.names.len() - 1
     }
 }
 
@@ -97,7 +118,8 @@ pub fn compile_parts<'q>(
     anon: &mut usize,
     max_hops: u64,
 ) -> Vec<CompiledPart<'q>> {
-    let node = |n: &'q NodePattern, names: &mut Vec<String>, anon: &mut usize| {
+    let mut slots = Slots::new(names, anon);
+    let node = |n: &'q NodePattern, slots: &mut Slots<'_>| {
         let hints = n.var.as_ref().map_or_else(Vec::new, |v| {
             hints
                 .iter()
@@ -106,7 +128,7 @@ pub fn compile_parts<'q>(
                 .collect()
         });
         NodeStep {
-            slot: slot_of(n.var.as_ref().map(|v| v.name.as_str()), names, anon),
+            slot: slots.slot_of(n.var.as_ref().map(|v| v.name.as_str())),
             labels: n.labels.iter().map(|l| l.name.clone()).collect(),
             props: n.props.as_ref(),
             hints,
@@ -114,11 +136,11 @@ pub fn compile_parts<'q>(
     };
     let mut compiled = Vec::new();
     for part in parts {
-        let mut nodes = vec![node(&part.start, names, anon)];
+        let mut nodes = vec![node(&part.start, &mut slots)];
         let mut rels = Vec::new();
         for (rel, n) in &part.hops {
             rels.push(RelStep {
-                slot: slot_of(rel.var.as_ref().map(|v| v.name.as_str()), names, anon),
+                slot: slots.slot_of(rel.var.as_ref().map(|v| v.name.as_str())),
                 types: rel.types.iter().map(|t| t.name.clone()).collect(),
                 direction: rel.direction,
                 length: rel.length.map(|(min, max)| {
@@ -127,12 +149,12 @@ pub fn compile_parts<'q>(
                 }),
                 props: rel.props.as_ref(),
             });
-            nodes.push(node(n, names, anon));
+            nodes.push(node(n, &mut slots));
         }
         let path_slot = part
             .var
             .as_ref()
-            .map(|v| slot_of(Some(&v.name), names, anon));
+            .map(|v| slots.slot_of(Some(&v.name)));
         compiled.push(CompiledPart {
             kind: part.kind,
             path_slot,
