@@ -15,6 +15,7 @@
 use std::collections::BTreeMap;
 
 use super::ast::{Clause, Expr, QueryMode, SingleQuery, Statement};
+use super::budget::Budget;
 use super::error::{ErrorKind, Phase, QueryError};
 use super::expr::{eval, Env, Reader, RegexCache};
 use super::pattern::{compile_parts, CompiledPart, Matcher};
@@ -66,6 +67,7 @@ pub fn execute(
         ticks: std::cell::Cell::new(0),
         profile: (statement.mode == QueryMode::Profile).then(Profile::default),
         regexes: RegexCache::default(),
+        budget: Budget::new(options),
     };
     if statement.mode == QueryMode::Explain {
         return Ok(explain::plan_table(&exec.describe(statement)));
@@ -95,6 +97,7 @@ struct Exec<'g, 's> {
     /// What each operator did, under `PROFILE`.
     profile: Option<Profile>,
     regexes: RegexCache,
+    budget: Budget<'g>,
 }
 
 /// A write that met an element deleted earlier in the same query.
@@ -164,6 +167,7 @@ impl Exec<'_, '_> {
             deleted_rels: &self.deleted_rels,
             options: self.options,
             regexes: &self.regexes,
+            budget: &self.budget,
         }
     }
 
@@ -334,6 +338,7 @@ impl Exec<'_, '_> {
                 }),
                 None => Box::new(Collect {
                     rows: &mut out_rows,
+                    budget: reader.budget,
                 }),
             };
             for (i, (step, (skip, limit))) in steps.iter().zip(&counts).enumerate().rev() {

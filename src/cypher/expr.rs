@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::ast::{BinaryOp, CompareOp, Expr, ExprKind, Literal, Quantifier, UnaryOp};
+use super::budget::{size_of_val, Budget, VAL_BYTES};
 use super::error::{ErrorKind, Phase, QueryError};
 use super::functions;
 use super::value::{compare, equals, Val};
@@ -25,6 +26,8 @@ pub struct Reader<'a> {
     /// Regular expressions compiled so far in this statement: a pattern
     /// is compiled once, not once per row.
     pub regexes: &'a RegexCache,
+    /// The statement's memory budget.
+    pub budget: &'a Budget<'a>,
 }
 
 /// Compiled `=~` patterns of one statement, by pattern text.
@@ -319,6 +322,7 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
             Val::Null => Val::Null,
             Val::List(items) => {
                 let mut out = Vec::new();
+                let mut bytes = 0;
                 for item in &items {
                     let inner = Env::Bind {
                         name: var,
@@ -330,10 +334,13 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
                             continue;
                         }
                     }
-                    out.push(match map {
+                    let value = match map {
                         Some(m) => eval(m, &inner, reader)?,
                         None => item.clone(),
-                    });
+                    };
+                    bytes += size_of_val(&value);
+                    reader.budget.check(bytes)?;
+                    out.push(value);
                 }
                 Val::List(out)
             }
@@ -607,7 +614,28 @@ fn binary(op: BinaryOp, a: &Expr, b: &Expr, env: &Env<'_>, reader: &Reader<'_>) 
             }
             _ => Ok(Val::Null),
         },
-        _ => arithmetic(op, left, right),
+        _ => {
+            if op == BinaryOp::Add {
+                reader.budget.check(concatenated_size(&left, &right))?;
+            }
+            arithmetic(op, left, right)
+        }
+    }
+}
+
+/// Bytes of the new buffer `left + right` makes when it concatenates
+/// strings or lists (list elements are moved, so only their slots count).
+fn concatenated_size(left: &Val, right: &Val) -> usize {
+    let len = |v: &Val| match v {
+        Val::String(s) => s.len(),
+        Val::List(items) => items.len() * VAL_BYTES,
+        _ => VAL_BYTES,
+    };
+    match (left, right) {
+        (Val::String(_) | Val::List(_), _) | (_, Val::String(_) | Val::List(_)) => {
+            len(left).saturating_add(len(right))
+        }
+        _ => 0,
     }
 }
 
@@ -616,7 +644,9 @@ pub fn arithmetic(op: BinaryOp, left: Val, right: Val) -> Result<Val> {
     use Val::{Float, Int};
     Ok(match (op, left, right) {
         (_, Val::Null, _) | (_, _, Val::Null) => Val::Null,
+        // exact reservations: the budget measured these sizes
         (BinaryOp::Add, Val::List(mut a), Val::List(b)) => {
+            a.reserve_exact(b.len());
             a.extend(b);
             Val::List(a)
         }
@@ -629,7 +659,11 @@ pub fn arithmetic(op: BinaryOp, left: Val, right: Val) -> Result<Val> {
             out.extend(b);
             Val::List(out)
         }
-        (BinaryOp::Add, Val::String(a), Val::String(b)) => Val::String(a + &b),
+        (BinaryOp::Add, Val::String(mut a), Val::String(b)) => {
+            a.reserve_exact(b.len());
+            a.push_str(&b);
+            Val::String(a)
+        }
         (BinaryOp::Add, Val::String(a), b @ (Int(_) | Float(_) | Val::Bool(_))) => {
             Val::String(a + &functions::to_string_value(&b))
         }

@@ -7,8 +7,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::ast::{Expr, NodePattern, PathKind, PatternPart, RelDirection};
+use super::budget::size_of_row;
 use super::error::QueryError;
 use super::expr::{eval, Env, Reader};
+use super::parser::shape::MAX_PATTERN_LENGTH;
 use super::plan::{AnchorHint, Lookup};
 use super::value::{equals, PathVal, Val};
 use super::Options;
@@ -144,6 +146,10 @@ pub fn compile_parts<'q>(
                 types: rel.types.iter().map(|t| t.name.clone()).collect(),
                 direction: rel.direction,
                 length: rel.length.map(|(min, max)| {
+                    // the walk recurses once per hop, so no bound goes past
+                    // the longest pattern (explicit bounds are checked
+                    // after parsing)
+                    let max_hops = max_hops.min(MAX_PATTERN_LENGTH as u64);
                     let min = min.unwrap_or(1);
                     (min, max.unwrap_or(max_hops.max(min)))
                 }),
@@ -151,10 +157,7 @@ pub fn compile_parts<'q>(
             });
             nodes.push(node(n, &mut slots));
         }
-        let path_slot = part
-            .var
-            .as_ref()
-            .map(|v| slots.slot_of(Some(&v.name)));
+        let path_slot = part.var.as_ref().map(|v| slots.slot_of(Some(&v.name)));
         compiled.push(CompiledPart {
             kind: part.kind,
             path_slot,
@@ -250,7 +253,10 @@ impl<'a> Matcher<'a> {
             return Ok(found);
         }
         self.stopped.set(false);
+        let mut bytes = 0;
         self.match_parts(parts, state, &mut |row: &[Val]| {
+            bytes += size_of_row(row);
+            self.reader.budget.check(bytes)?;
             found.push(row.to_vec());
             Ok(if found.len() >= limit {
                 Flow::Stop

@@ -102,7 +102,9 @@ fn tokens(query: &str) -> Vec<(usize, Token<'_>)> {
                 i = query[i..].find('\n').map_or(bytes.len(), |n| i + n + 1);
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = query[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+                i = query[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
             }
             b'(' | b'[' | b'{' => {
                 i += 1;

@@ -97,6 +97,18 @@ fn pattern(part: &PatternPart, depth: usize) -> Result<()> {
             part.span,
         ));
     }
+    for (rel, _) in &part.hops {
+        let (min, max) = rel.length.unwrap_or((None, None));
+        if min.max(max).is_some_and(|n| n > MAX_PATTERN_LENGTH as u64) {
+            return Err(compile_error(
+                "PatternTooLong",
+                format!(
+                    "a variable-length relationship may span at most {MAX_PATTERN_LENGTH} relationships"
+                ),
+                rel.span,
+            ));
+        }
+    }
     let node_props = std::iter::once(&part.start)
         .chain(part.hops.iter().map(|(_, n)| n))
         .filter_map(|n| n.props.as_ref());
