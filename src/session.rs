@@ -1152,7 +1152,9 @@ pub fn parse_param(text: &str) -> Result<(String, Value)> {
         }
         let json = serde_json::from_str::<serde_json::Value>(trimmed).map_err(|e| {
             if e.to_string().starts_with("number out of range") {
-                bad(format!("a number in `{trimmed}` is out of range for a float"))
+                bad(format!(
+                    "a number in `{trimmed}` is out of range for a float"
+                ))
             } else {
                 bad(format!(
                     "`{trimmed}` is not valid JSON ({e}); quote a string as '\"...\"'"

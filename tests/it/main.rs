@@ -16,6 +16,7 @@ mod export;
 mod export_interop;
 mod extract;
 mod ingest;
+mod limits;
 mod output;
 mod resolve;
 mod shell;
