@@ -7,7 +7,7 @@ use super::ast::{BinaryOp, CompareOp, Expr, ExprKind, Literal, Quantifier, Unary
 use super::budget::{size_of_val, Budget, VAL_BYTES};
 use super::error::{ErrorKind, Phase, QueryError};
 use super::functions;
-use super::value::{compare, equals, Val};
+use super::value::{compare, equals, nests_deeper_than, Val, MAX_VALUE_DEPTH};
 use super::{Options, Params};
 
 mod pattern_expr;
@@ -242,16 +242,21 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
             result.map_or(Val::Null, Val::Bool)
         }
         ExprKind::IsNull(e, negated) => Val::Bool(eval(e, env, reader)?.is_null() != *negated),
-        ExprKind::List(items) => Val::List(
-            items
+        ExprKind::List(items) => {
+            let items = items
                 .iter()
                 .map(|e| eval(e, env, reader))
-                .collect::<Result<_>>()?,
-        ),
+                .collect::<Result<Vec<_>>>()?;
+            check_element_depth(&items).map_err(|err| err.with_span(expr.span))?;
+            Val::List(items)
+        }
         ExprKind::Map(entries) => {
             let mut map = BTreeMap::new();
             for (k, e) in entries {
-                map.insert(k.clone(), eval(e, env, reader)?);
+                let value = eval(e, env, reader)?;
+                check_element_depth(std::slice::from_ref(&value))
+                    .map_err(|err| err.with_span(expr.span))?;
+                map.insert(k.clone(), value);
             }
             Val::Map(map)
         }
@@ -323,7 +328,8 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
             Val::List(items) => {
                 let mut out = Vec::new();
                 let mut bytes = 0;
-                for item in &items {
+                for (i, item) in items.iter().enumerate() {
+                    check_cancel_every(i, reader)?;
                     let inner = Env::Bind {
                         name: var,
                         value: item,
@@ -340,6 +346,7 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
                     };
                     bytes += size_of_val(&value);
                     reader.budget.check(bytes)?;
+                    check_element_depth(std::slice::from_ref(&value))?;
                     out.push(value);
                 }
                 Val::List(out)
@@ -367,7 +374,8 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
             Val::Null => Val::Null,
             Val::List(items) => {
                 let (mut trues, mut nulls) = (0usize, 0usize);
-                for item in &items {
+                for (i, item) in items.iter().enumerate() {
+                    check_cancel_every(i, reader)?;
                     let inner = Env::Bind {
                         name: var,
                         value: item,
@@ -422,6 +430,30 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
             }
         },
     })
+}
+
+/// Refuses to put `items` into a new list or map when that would nest
+/// deeper than `MAX_VALUE_DEPTH`.
+pub fn check_element_depth(items: &[Val]) -> Result<()> {
+    if items
+        .iter()
+        .any(|v| nests_deeper_than(v, MAX_VALUE_DEPTH - 1))
+    {
+        return Err(argument_error(
+            "NestingTooDeep",
+            format!("a list or map would nest more than {MAX_VALUE_DEPTH} levels deep"),
+        ));
+    }
+    Ok(())
+}
+
+/// Inside a loop over a list's items: every 4096th item, whether the
+/// statement was cancelled or ran out of time.
+fn check_cancel_every(i: usize, reader: &Reader<'_>) -> Result<()> {
+    if i % 4096 == 4095 && reader.options.is_cancelled() {
+        return Err(super::cancelled());
+    }
+    Ok(())
 }
 
 /// `base.key`
@@ -617,6 +649,14 @@ fn binary(op: BinaryOp, a: &Expr, b: &Expr, env: &Env<'_>, reader: &Reader<'_>) 
         _ => {
             if op == BinaryOp::Add {
                 reader.budget.check(concatenated_size(&left, &right))?;
+                // `list + x` makes `x` an element
+                match (&left, &right) {
+                    (Val::List(_), Val::List(_)) => {}
+                    (Val::List(_), element) | (element, Val::List(_)) => {
+                        check_element_depth(std::slice::from_ref(element))?
+                    }
+                    _ => {}
+                }
             }
             arithmetic(op, left, right)
         }

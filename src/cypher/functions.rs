@@ -689,6 +689,7 @@ impl Accumulator {
                 }
             }
             AggKind::Collect => {
+                super::expr::check_element_depth(std::slice::from_ref(&v))?;
                 kept += size_of_val(&v);
                 self.items.push(v);
             }

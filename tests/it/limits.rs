@@ -417,3 +417,57 @@ fn r11_command_line_limits() {
     let stderr = String::from_utf8_lossy(&bad_param.stderr);
     assert!(stderr.contains("out of range"), "{stderr}");
 }
+
+/// Values nest one level per list or map literal, `collect` or
+/// comprehension, and a statement can repeat those clause after clause:
+/// the value's depth is bounded where it grows, not only the query's.
+#[test]
+fn r11_deep_values_are_refused_where_they_grow() {
+    let mut graph = Graph::new();
+    let literal_levels = format!(
+        "WITH 1 AS l {}RETURN l",
+        format!("WITH {} AS l ", nested("[", "l", "]", 60)).repeat(100)
+    );
+    let collected = format!(
+        "WITH 1 AS l {}RETURN l",
+        "UNWIND [1] AS i WITH collect(l) AS l ".repeat(300)
+    );
+    let comprehended = format!(
+        "WITH 1 AS l {}RETURN l",
+        "WITH [x IN [1] | {a: l}] AS l ".repeat(200)
+    );
+    let appended = format!("WITH 1 AS l {}RETURN l", "WITH [] + [l] AS l ".repeat(300));
+    for query in [literal_levels, collected, comprehended, appended] {
+        let error = run(&mut graph, &query).unwrap_err();
+        assert_eq!(error.code, "NestingTooDeep", "{}…: {error:?}", &query[..60]);
+    }
+    // 256 levels is the most
+    let deepest = format!(
+        "WITH 1 AS l {}RETURN size(l) AS n",
+        "WITH [l] AS l ".repeat(256)
+    );
+    assert_eq!(
+        run(&mut graph, &deepest).unwrap().rows,
+        vec![vec![Item::Int(1)]]
+    );
+    let one_more = format!("WITH 1 AS l {}RETURN l", "WITH [l] AS l ".repeat(257));
+    assert_eq!(code_of(&mut graph, &one_more), "NestingTooDeep");
+}
+
+/// The deepest syntax tree the limits allow is parsed, checked, planned,
+/// explained, profiled, run and dropped on the query thread's stack.
+#[test]
+fn r11_deepest_allowed_tree_runs_in_every_mode() {
+    let mut graph = Graph::new();
+    // 64 levels of `(… + 1 + … )`: 64 × 256 ≈ 16 k, just under the depth limit
+    let mut worst = "1".to_string();
+    for _ in 0..63 {
+        worst = format!("({worst}){}", " + 1".repeat(255));
+    }
+    for mode in ["", "EXPLAIN ", "PROFILE "] {
+        let table = run(&mut graph, &format!("{mode}RETURN {worst} AS x")).unwrap();
+        if mode.is_empty() {
+            assert_eq!(table.rows, vec![vec![Item::Int(63 * 255 + 1)]]);
+        }
+    }
+}

@@ -160,6 +160,7 @@ pub fn comprehension(
         let value = eval(map, &inner, reader)?;
         bytes += crate::cypher::budget::size_of_val(&value);
         reader.budget.check(bytes)?;
+        super::check_element_depth(std::slice::from_ref(&value))?;
         out.push(value);
     }
     Ok(Val::List(out))
