@@ -15,6 +15,7 @@ mod exec;
 mod export;
 mod export_interop;
 mod extract;
+mod fuzz;
 mod ingest;
 mod limits;
 mod output;
