@@ -103,7 +103,7 @@ pub fn human_bytes(bytes: usize) -> String {
     for (unit, size) in UNITS {
         if bytes >= size {
             let whole = bytes / size;
-            return if bytes % size == 0 {
+            return if bytes.is_multiple_of(size) {
                 format!("{whole} {unit}")
             } else {
                 format!("{:.1} {unit}", bytes as f64 / size as f64)
