@@ -23,6 +23,8 @@ use std::collections::BTreeMap;
 use super::error::{ErrorKind, Phase, QueryError};
 use super::value::Val;
 use super::Options;
+use crate::graph::Value;
+use crate::table::{Item, NodeItem, RelItem};
 
 type Result<T> = std::result::Result<T, QueryError>;
 
@@ -158,6 +160,51 @@ fn size_of_map(map: &BTreeMap<String, Val>) -> usize {
         .map(|(k, v)| 24 + 8 + k.len() + size_of_val(v))
         .sum()
 }
+
+/// Estimated bytes of a result item: an element's snapshot copies its
+/// labels and properties (an article node its whole text).
+pub fn size_of_item(item: &Item) -> usize {
+    let properties = |p: &BTreeMap<String, Value>| -> usize {
+        p.iter()
+            .map(|(k, v)| 24 + 8 + k.len() + size_of_value(v))
+            .sum()
+    };
+    let node = |n: &NodeItem| -> usize {
+        n.labels.iter().map(|l| 24 + l.len()).sum::<usize>() + properties(&n.properties)
+    };
+    let rel = |r: &RelItem| -> usize { r.rel_type.len() + properties(&r.properties) };
+    ITEM_BYTES
+        + match item {
+            Item::String(s) => s.len(),
+            Item::List(items) => items.iter().map(size_of_item).sum(),
+            Item::Map(map) => map
+                .iter()
+                .map(|(k, v)| 24 + 8 + k.len() + size_of_item(v))
+                .sum(),
+            Item::Node(n) => node(n),
+            Item::Rel(r) => rel(r),
+            Item::Path(p) => {
+                p.nodes.iter().map(|n| ITEM_BYTES + node(n)).sum::<usize>()
+                    + p.rels.iter().map(|r| ITEM_BYTES + rel(r)).sum::<usize>()
+            }
+            Item::Null | Item::Bool(_) | Item::Int(_) | Item::Float(_) | Item::Date(_) => 0,
+        }
+}
+
+fn size_of_value(value: &Value) -> usize {
+    VAL_BYTES
+        + match value {
+            Value::String(s) => s.len(),
+            Value::List(items) => items.iter().map(size_of_value).sum(),
+            Value::Map(map) => map
+                .iter()
+                .map(|(k, v)| 24 + 8 + k.len() + size_of_value(v))
+                .sum(),
+            _ => 0,
+        }
+}
+
+const ITEM_BYTES: usize = std::mem::size_of::<Item>();
 
 /// Estimated bytes of a row kept by an operator.
 pub fn size_of_row(row: &[Val]) -> usize {

@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use super::ast::{Clause, Expr, QueryMode, SingleQuery, Statement};
-use super::budget::Budget;
+use super::budget::{size_of_item, Budget};
 use super::error::{ErrorKind, Phase, QueryError};
 use super::expr::{eval, Env, Reader, RegexCache};
 use super::pattern::{compile_parts, CompiledPart, Matcher};
@@ -502,11 +502,14 @@ impl Exec<'_, '_> {
     fn to_table(&self, rows: Rows) -> Result<Table> {
         let mut out = Vec::with_capacity(rows.rows.len());
         for row in &rows.rows {
-            out.push(
-                row.iter()
-                    .map(|v| self.item(v))
-                    .collect::<Result<Vec<_>>>()?,
-            );
+            let items = row
+                .iter()
+                .map(|v| self.item(v))
+                .collect::<Result<Vec<_>>>()?;
+            // the snapshots copy what elements hold
+            self.budget
+                .hold(items.iter().map(size_of_item).sum::<usize>())?;
+            out.push(items);
         }
         Ok(Table {
             columns: rows.names,
