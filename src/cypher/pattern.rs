@@ -69,25 +69,41 @@ type Props = Option<BTreeMap<String, Val>>;
 
 /// The row slots of pattern variables: a variable's existing column (the
 /// newest of that name), else a new column. An unnamed element always gets
-/// a new column with a hidden name (starting with a space). Names are
-/// found through a map, so a pattern of n elements costs O(n), not O(n²).
+/// a new column with a hidden name (starting with a space). Past a few
+/// dozen names they are found through a map, so a pattern of n elements
+/// costs O(n), not O(n²); a short pattern (compiled once per row by
+/// pattern expressions) makes no map.
 struct Slots<'n> {
     names: &'n mut Vec<String>,
-    newest: rustc_hash::FxHashMap<String, usize>,
+    newest: Option<rustc_hash::FxHashMap<String, usize>>,
     anon: &'n mut usize,
 }
 
 impl<'n> Slots<'n> {
+    /// Up to this many names a linear search is cheaper than a map.
+    const LINEAR: usize = 32;
+
     fn new(names: &'n mut Vec<String>, anon: &'n mut usize) -> Slots<'n> {
-        let newest = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i))
-            .collect();
         Slots {
             names,
-            newest,
+            newest: None,
             anon,
+        }
+    }
+
+    fn find(&mut self, name: &str) -> Option<usize> {
+        if self.newest.is_none() && self.names.len() > Self::LINEAR {
+            let map = self
+                .names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.clone(), i))
+                .collect();
+            self.newest = Some(map);
+        }
+        match &self.newest {
+            Some(map) => map.get(name).copied(),
+            None => self.names.iter().rposition(|n| n == name),
         }
     }
 
@@ -97,17 +113,20 @@ impl<'n> Slots<'n> {
             None => loop {
                 *self.anon += 1;
                 let name = format!(" anon{}", self.anon);
-                if !self.newest.contains_key(&name) {
+                if self.find(&name).is_none() {
                     break name;
                 }
             },
         };
-        if let Some(&i) = self.newest.get(&name) {
+        if let Some(i) = self.find(&name) {
             return i;
         }
         self.names.push(name.clone());
-        self.newest.insert(name, self.names.len() - 1);
-        self.names.len() - 1
+        let slot = self.names.len() - 1;
+        if let Some(map) = self.newest.as_mut() {
+            map.insert(name, slot);
+        }
+        slot
     }
 }
 
