@@ -1197,16 +1197,19 @@ pub fn value_from_json(json: &serde_json::Value) -> std::result::Result<Value, S
     Ok(match json {
         serde_json::Value::Null => Value::Null,
         serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) if n.is_i64() => Value::Int(i),
-            _ if n.is_u64() => {
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            // serde_json reads a larger integer as u64, which a float would round
+            None if n.is_u64() => {
                 return Err(format!(
                     "the integer {n} is out of range (integers are 64-bit, at most {})",
                     i64::MAX
                 ))
             }
-            (_, Some(f)) if f.is_finite() => Value::Float(f),
-            _ => return Err(format!("the number {n} is out of range for a float")),
+            None => match n.as_f64() {
+                Some(f) if f.is_finite() => Value::Float(f),
+                _ => return Err(format!("the number {n} is out of range for a float")),
+            },
         },
         serde_json::Value::String(s) => Value::String(s.clone()),
         serde_json::Value::Array(items) => Value::List(
