@@ -180,9 +180,20 @@ pub struct QuerySettings {
     /// Stop a statement after this many seconds.
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
-    /// Upper bound for variable-length patterns written without one.
-    #[arg(long, default_value_t = 15)]
+    /// Upper bound for variable-length patterns written without one (at most 1024).
+    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(0..=1024))]
     pub max_hops: u32,
+    /// Most memory one statement may hold or build (rows it keeps for
+    /// sorting, grouping or the result; strings and lists it makes), as
+    /// bytes or with a unit: `512M`, `2G`. A statement needing more fails
+    /// and changes nothing.
+    #[arg(long, value_name = "BYTES", default_value = "1G", value_parser = parse_max_memory)]
+    pub max_memory: usize,
+}
+
+fn parse_max_memory(text: &str) -> std::result::Result<usize, String> {
+    crate::cypher::budget::parse_bytes(text)
+        .ok_or_else(|| format!("`{text}` is not a size (write bytes, or e.g. 512M, 2G)"))
 }
 
 /// Output of `kg extract`.
@@ -424,6 +435,7 @@ fn open_session(graph: &Path, wait: Duration, settings: &QuerySettings) -> Resul
     session.format = settings.format;
     session.timing = settings.timing;
     session.options.max_hops = settings.max_hops;
+    session.options.max_memory = settings.max_memory;
     session.timeout = timeout;
     session.layout.width = terminal_width();
     session.layout.wrap = settings.wrap;

@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod ast;
+pub mod budget;
 pub mod error;
 mod exec;
 mod expr;
@@ -35,6 +36,9 @@ pub struct Options {
     pub cancel: Arc<AtomicBool>,
     /// The query fails with `Cancelled` once this instant has passed.
     pub deadline: Option<Instant>,
+    /// Bytes a statement may hold and build (`budget`); more fails it with
+    /// `MemoryLimit`.
+    pub max_memory: usize,
 }
 
 impl Default for Options {
@@ -43,6 +47,7 @@ impl Default for Options {
             max_hops: 15,
             cancel: Arc::new(AtomicBool::new(false)),
             deadline: None,
+            max_memory: budget::DEFAULT_MAX_MEMORY,
         }
     }
 }
@@ -195,9 +200,16 @@ fn run_statement(
     options: &Options,
     stream: Option<&mut dyn RowSink>,
 ) -> Result<Table, QueryError> {
+    // the deadline covers parsing and checking too
     let statement = parser::parse(query)?;
+    if options.is_cancelled() {
+        return Err(cancelled());
+    }
     if let Some(first) = analyze::first_error(analyze::analyze(&statement)) {
         return Err(first);
+    }
+    if options.is_cancelled() {
+        return Err(cancelled());
     }
     exec::execute(graph, &statement, params, options, stream)
 }
@@ -206,7 +218,15 @@ fn run_statement(
 const INLINE_QUERY_BYTES: usize = 1024;
 
 /// Stack of the query thread: address space reserved, not memory used.
-const QUERY_STACK_BYTES: usize = 256 * 1024 * 1024;
+/// Sized for the deepest syntax tree `parser::shape::MAX_DEPTH` allows,
+/// evaluated (the deepest stage): a 16 k-deep tree overflows 256 MiB
+/// unoptimised (about 16 KiB a level) and runs in it optimised, in every
+/// mode (`tests/it/limits.rs` runs it).
+const QUERY_STACK_BYTES: usize = if cfg!(debug_assertions) {
+    1024 * 1024 * 1024
+} else {
+    256 * 1024 * 1024
+};
 
 /// The error of a cancelled or timed-out query.
 pub(crate) fn cancelled() -> QueryError {

@@ -1212,35 +1212,86 @@ pub fn parse_param(text: &str) -> Result<(String, Value)> {
         // 'text', as a Cypher string literal is written
         Value::String(trimmed[1..trimmed.len() - 1].to_string())
     } else if looks_json {
+        let bad = |why: String| Error::Usage(format!("parameter `{name}`: {why}"));
+        if json_depth(trimmed) > MAX_PARAM_DEPTH {
+            return Err(bad(format!(
+                "the value nests lists and maps more than {MAX_PARAM_DEPTH} deep"
+            )));
+        }
         let json = serde_json::from_str::<serde_json::Value>(trimmed).map_err(|e| {
-            Error::Usage(format!(
-                "parameter `{name}`: `{trimmed}` is not valid JSON ({e}); quote a string as '\"...\"'"
-            ))
+            if e.to_string().starts_with("number out of range") {
+                bad(format!(
+                    "a number in `{trimmed}` is out of range for a float"
+                ))
+            } else {
+                bad(format!(
+                    "`{trimmed}` is not valid JSON ({e}); quote a string as '\"...\"'"
+                ))
+            }
         })?;
-        value_from_json(&json)
+        value_from_json(&json).map_err(bad)?
     } else {
         Value::String(value.to_string())
     };
     Ok((name.to_string(), value))
 }
 
-/// A property value from JSON (numbers without a fraction are integers).
-pub fn value_from_json(json: &serde_json::Value) -> Value {
-    match json {
+/// Deepest nesting of lists and maps a parameter value may have (values
+/// are walked recursively when they are used).
+const MAX_PARAM_DEPTH: usize = 64;
+
+/// How deep the brackets of JSON text nest (strings skipped).
+fn json_depth(text: &str) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0, false, false);
+    for c in text.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '[' | '{' if !in_string => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ']' | '}' if !in_string => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// A property value from JSON (numbers without a fraction are integers;
+/// an integer beyond 64 bits is an error, not a rounded float).
+pub fn value_from_json(json: &serde_json::Value) -> std::result::Result<Value, String> {
+    Ok(match json {
         serde_json::Value::Null => Value::Null,
         serde_json::Value::Bool(b) => Value::Bool(*b),
         serde_json::Value::Number(n) => match n.as_i64() {
             Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            // serde_json reads a larger integer as u64, which a float would round
+            None if n.is_u64() => {
+                return Err(format!(
+                    "the integer {n} is out of range (integers are 64-bit, at most {})",
+                    i64::MAX
+                ))
+            }
+            None => match n.as_f64() {
+                Some(f) if f.is_finite() => Value::Float(f),
+                _ => return Err(format!("the number {n} is out of range for a float")),
+            },
         },
         serde_json::Value::String(s) => Value::String(s.clone()),
-        serde_json::Value::Array(items) => Value::List(items.iter().map(value_from_json).collect()),
+        serde_json::Value::Array(items) => Value::List(
+            items
+                .iter()
+                .map(value_from_json)
+                .collect::<std::result::Result<_, _>>()?,
+        ),
         serde_json::Value::Object(map) => Value::Map(
             map.iter()
-                .map(|(k, v)| (k.clone(), value_from_json(v)))
-                .collect(),
+                .map(|(k, v)| Ok((k.clone(), value_from_json(v)?)))
+                .collect::<std::result::Result<_, String>>()?,
         ),
-    }
+    })
 }
 
 fn value_to_json(value: &Value) -> serde_json::Value {
@@ -1281,6 +1332,40 @@ mod tests {
         ] {
             assert!(parse_param(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn refuses_parameters_out_of_range_or_too_deep() {
+        let deep = format!("x={}{}", "[".repeat(65), "]".repeat(65));
+        let cases = [
+            ("x=18446744073709551615", "out of range"),
+            ("x=[9223372036854775808]", "out of range"),
+            ("x=1e400", "out of range for a float"),
+            ("x={\"a\": -1e400}", "out of range for a float"),
+            (deep.as_str(), "more than 64 deep"),
+        ];
+        for (input, expected) in cases {
+            match parse_param(input) {
+                Err(Error::Usage(message)) => {
+                    assert!(message.contains(expected), "{input}: {message}")
+                }
+                other => panic!("{input}: {other:?}"),
+            }
+        }
+        let fits = format!("x={}{}", "[".repeat(64), "]".repeat(64));
+        assert!(parse_param(&fits).is_ok());
+        assert_eq!(
+            parse_param("x=9223372036854775807").unwrap().1,
+            Value::Int(i64::MAX)
+        );
+        assert_eq!(
+            parse_param("x=-9223372036854775808").unwrap().1,
+            Value::Int(i64::MIN)
+        );
+        assert_eq!(
+            parse_param("x=[\"[[[\"]").unwrap().1,
+            Value::List(vec![Value::from("[[[")])
+        );
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub enum ErrorKind {
     ParameterMissing,
     /// The query was cancelled (Ctrl-C) or hit its time limit.
     Cancelled,
+    /// The statement needed more memory than its budget (`--max-memory`).
+    MemoryLimit,
     /// A bug in kg itself: the parser and the AST disagree, say.
     Internal,
 }

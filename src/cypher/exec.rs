@@ -15,6 +15,7 @@
 use std::collections::BTreeMap;
 
 use super::ast::{Clause, Expr, QueryMode, SingleQuery, Statement};
+use super::budget::{size_of_item, Budget};
 use super::error::{ErrorKind, Phase, QueryError};
 use super::expr::{eval, Env, Reader, RegexCache};
 use super::pattern::{compile_parts, CompiledPart, Matcher};
@@ -66,6 +67,7 @@ pub fn execute(
         ticks: std::cell::Cell::new(0),
         profile: (statement.mode == QueryMode::Profile).then(Profile::default),
         regexes: RegexCache::default(),
+        budget: Budget::new(options),
     };
     if statement.mode == QueryMode::Explain {
         return Ok(explain::plan_table(&exec.describe(statement)));
@@ -95,6 +97,7 @@ struct Exec<'g, 's> {
     /// What each operator did, under `PROFILE`.
     profile: Option<Profile>,
     regexes: RegexCache,
+    budget: Budget<'g>,
 }
 
 /// A write that met an element deleted earlier in the same query.
@@ -164,6 +167,7 @@ impl Exec<'_, '_> {
             deleted_rels: &self.deleted_rels,
             options: self.options,
             regexes: &self.regexes,
+            budget: &self.budget,
         }
     }
 
@@ -334,6 +338,7 @@ impl Exec<'_, '_> {
                 }),
                 None => Box::new(Collect {
                     rows: &mut out_rows,
+                    budget: reader.budget,
                 }),
             };
             for (i, (step, (skip, limit))) in steps.iter().zip(&counts).enumerate().rev() {
@@ -497,11 +502,14 @@ impl Exec<'_, '_> {
     fn to_table(&self, rows: Rows) -> Result<Table> {
         let mut out = Vec::with_capacity(rows.rows.len());
         for row in &rows.rows {
-            out.push(
-                row.iter()
-                    .map(|v| self.item(v))
-                    .collect::<Result<Vec<_>>>()?,
-            );
+            let items = row
+                .iter()
+                .map(|v| self.item(v))
+                .collect::<Result<Vec<_>>>()?;
+            // the snapshots copy what elements hold
+            self.budget
+                .hold(items.iter().map(size_of_item).sum::<usize>())?;
+            out.push(items);
         }
         Ok(Table {
             columns: rows.names,

@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 
 use super::ast::{BinaryOp, CompareOp, Expr, ExprKind, Literal, Quantifier, UnaryOp};
+use super::budget::{size_of_val, Budget, VAL_BYTES};
 use super::error::{ErrorKind, Phase, QueryError};
 use super::functions;
-use super::value::{compare, equals, Val};
+use super::value::{compare, equals, nests_deeper_than, Val, MAX_VALUE_DEPTH};
 use super::{Options, Params};
 
 mod pattern_expr;
@@ -25,6 +26,8 @@ pub struct Reader<'a> {
     /// Regular expressions compiled so far in this statement: a pattern
     /// is compiled once, not once per row.
     pub regexes: &'a RegexCache,
+    /// The statement's memory budget.
+    pub budget: &'a Budget<'a>,
 }
 
 /// Compiled `=~` patterns of one statement, by pattern text.
@@ -239,16 +242,21 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
             result.map_or(Val::Null, Val::Bool)
         }
         ExprKind::IsNull(e, negated) => Val::Bool(eval(e, env, reader)?.is_null() != *negated),
-        ExprKind::List(items) => Val::List(
-            items
+        ExprKind::List(items) => {
+            let items = items
                 .iter()
                 .map(|e| eval(e, env, reader))
-                .collect::<Result<_>>()?,
-        ),
+                .collect::<Result<Vec<_>>>()?;
+            check_element_depth(&items).map_err(|err| err.with_span(expr.span))?;
+            Val::List(items)
+        }
         ExprKind::Map(entries) => {
             let mut map = BTreeMap::new();
             for (k, e) in entries {
-                map.insert(k.clone(), eval(e, env, reader)?);
+                let value = eval(e, env, reader)?;
+                check_element_depth(std::slice::from_ref(&value))
+                    .map_err(|err| err.with_span(expr.span))?;
+                map.insert(k.clone(), value);
             }
             Val::Map(map)
         }
@@ -319,7 +327,9 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
             Val::Null => Val::Null,
             Val::List(items) => {
                 let mut out = Vec::new();
-                for item in &items {
+                let mut bytes = 0;
+                for (i, item) in items.iter().enumerate() {
+                    check_cancel_every(i, reader)?;
                     let inner = Env::Bind {
                         name: var,
                         value: item,
@@ -330,10 +340,14 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
                             continue;
                         }
                     }
-                    out.push(match map {
+                    let value = match map {
                         Some(m) => eval(m, &inner, reader)?,
                         None => item.clone(),
-                    });
+                    };
+                    bytes += size_of_val(&value);
+                    reader.budget.check(bytes)?;
+                    check_element_depth(std::slice::from_ref(&value))?;
+                    out.push(value);
                 }
                 Val::List(out)
             }
@@ -360,7 +374,8 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
             Val::Null => Val::Null,
             Val::List(items) => {
                 let (mut trues, mut nulls) = (0usize, 0usize);
-                for item in &items {
+                for (i, item) in items.iter().enumerate() {
+                    check_cancel_every(i, reader)?;
                     let inner = Env::Bind {
                         name: var,
                         value: item,
@@ -415,6 +430,30 @@ pub fn eval(expr: &Expr, env: &Env<'_>, reader: &Reader<'_>) -> Result<Val> {
             }
         },
     })
+}
+
+/// Refuses to put `items` into a new list or map when that would nest
+/// deeper than `MAX_VALUE_DEPTH`.
+pub fn check_element_depth(items: &[Val]) -> Result<()> {
+    if items
+        .iter()
+        .any(|v| nests_deeper_than(v, MAX_VALUE_DEPTH - 1))
+    {
+        return Err(argument_error(
+            "NestingTooDeep",
+            format!("a list or map would nest more than {MAX_VALUE_DEPTH} levels deep"),
+        ));
+    }
+    Ok(())
+}
+
+/// Inside a loop over a list's items: every 4096th item, whether the
+/// statement was cancelled or ran out of time.
+fn check_cancel_every(i: usize, reader: &Reader<'_>) -> Result<()> {
+    if i % 4096 == 4095 && reader.options.is_cancelled() {
+        return Err(super::cancelled());
+    }
+    Ok(())
 }
 
 /// `base.key`
@@ -607,7 +646,36 @@ fn binary(op: BinaryOp, a: &Expr, b: &Expr, env: &Env<'_>, reader: &Reader<'_>) 
             }
             _ => Ok(Val::Null),
         },
-        _ => arithmetic(op, left, right),
+        _ => {
+            if op == BinaryOp::Add {
+                reader.budget.check(concatenated_size(&left, &right))?;
+                // `list + x` makes `x` an element
+                match (&left, &right) {
+                    (Val::List(_), Val::List(_)) => {}
+                    (Val::List(_), element) | (element, Val::List(_)) => {
+                        check_element_depth(std::slice::from_ref(element))?
+                    }
+                    _ => {}
+                }
+            }
+            arithmetic(op, left, right)
+        }
+    }
+}
+
+/// Bytes of the new buffer `left + right` makes when it concatenates
+/// strings or lists (list elements are moved, so only their slots count).
+fn concatenated_size(left: &Val, right: &Val) -> usize {
+    let len = |v: &Val| match v {
+        Val::String(s) => s.len(),
+        Val::List(items) => items.len() * VAL_BYTES,
+        _ => VAL_BYTES,
+    };
+    match (left, right) {
+        (Val::String(_) | Val::List(_), _) | (_, Val::String(_) | Val::List(_)) => {
+            len(left).saturating_add(len(right))
+        }
+        _ => 0,
     }
 }
 
@@ -616,7 +684,9 @@ pub fn arithmetic(op: BinaryOp, left: Val, right: Val) -> Result<Val> {
     use Val::{Float, Int};
     Ok(match (op, left, right) {
         (_, Val::Null, _) | (_, _, Val::Null) => Val::Null,
+        // exact reservations: the budget measured these sizes
         (BinaryOp::Add, Val::List(mut a), Val::List(b)) => {
+            a.reserve_exact(b.len());
             a.extend(b);
             Val::List(a)
         }
@@ -629,7 +699,11 @@ pub fn arithmetic(op: BinaryOp, left: Val, right: Val) -> Result<Val> {
             out.extend(b);
             Val::List(out)
         }
-        (BinaryOp::Add, Val::String(a), Val::String(b)) => Val::String(a + &b),
+        (BinaryOp::Add, Val::String(mut a), Val::String(b)) => {
+            a.reserve_exact(b.len());
+            a.push_str(&b);
+            Val::String(a)
+        }
         (BinaryOp::Add, Val::String(a), b @ (Int(_) | Float(_) | Val::Bool(_))) => {
             Val::String(a + &functions::to_string_value(&b))
         }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::budget::{size_of_val, VAL_BYTES};
 use super::error::QueryError;
 use super::expr::{argument_error, type_error, Reader};
 use super::value::{order, Key, PathVal, Val};
@@ -286,7 +287,7 @@ pub fn call(name: &str, args: Vec<Val>, reader: &Reader<'_>) -> Result<Val> {
             Val::String(s) => Val::String(s.chars().rev().collect()),
             other => return Err(wrong_type(name, &other)),
         },
-        "range" => range(name, &args)?,
+        "range" => range(name, &args, reader)?,
         "coalesce" => args.into_iter().find(|v| !v.is_null()).unwrap_or(Val::Null),
         "tolower" => string_fn(name, &a, str::to_lowercase)?,
         "toupper" => string_fn(name, &a, str::to_uppercase)?,
@@ -296,7 +297,7 @@ pub fn call(name: &str, args: Vec<Val>, reader: &Reader<'_>) -> Result<Val> {
         "fold" => string_fn(name, &a, fold)?,
         "replace" => match (&a, arg(1), arg(2)) {
             (Val::String(s), Val::String(from), Val::String(to)) => {
-                Val::String(s.replace(from.as_str(), &to))
+                Val::String(replace(s, &from, &to, reader)?)
             }
             (Val::Null, _, _) | (_, Val::Null, _) | (_, _, Val::Null) => Val::Null,
             _ => return Err(wrong_type(name, &a)),
@@ -326,11 +327,19 @@ pub fn call(name: &str, args: Vec<Val>, reader: &Reader<'_>) -> Result<Val> {
             other => return Err(wrong_type(name, other)),
         },
         "split" => match (&a, arg(1)) {
-            (Val::String(s), Val::String(sep)) => Val::List(
+            (Val::String(s), Val::String(sep)) => Val::List({
+                let parts = if sep.is_empty() {
+                    s.chars().count() + 2
+                } else {
+                    s.matches(sep.as_str()).count() + 1
+                };
+                reader
+                    .budget
+                    .check(s.len().saturating_add(parts.saturating_mul(VAL_BYTES)))?;
                 s.split(sep.as_str())
                     .map(|p| Val::String(p.to_string()))
-                    .collect(),
-            ),
+                    .collect()
+            }),
             (Val::Null, _) | (_, Val::Null) => Val::Null,
             _ => return Err(wrong_type(name, &a)),
         },
@@ -506,7 +515,7 @@ fn parse_integer_text(s: &str) -> Val {
     }
 }
 
-fn range(name: &str, args: &[Val]) -> Result<Val> {
+fn range(name: &str, args: &[Val], reader: &Reader<'_>) -> Result<Val> {
     let get = |i: usize| -> Result<Option<i64>> {
         match args.get(i) {
             None => Ok(Some(1)),
@@ -522,6 +531,15 @@ fn range(name: &str, args: &[Val]) -> Result<Val> {
             "range() step must not be zero",
         ));
     }
+    // measured before it is built
+    let span = i128::from(end) - i128::from(start);
+    let count = if (span >= 0) == (step > 0) {
+        span / i128::from(step) + 1
+    } else {
+        0
+    };
+    let count = usize::try_from(count).unwrap_or(usize::MAX);
+    reader.budget.check(count.saturating_mul(VAL_BYTES))?;
     let mut out = Vec::new();
     let mut i = start;
     while (step > 0 && i <= end) || (step < 0 && i >= end) {
@@ -535,6 +553,27 @@ fn range(name: &str, args: &[Val]) -> Result<Val> {
         }
     }
     Ok(Val::List(out))
+}
+
+/// `replace(s, from, to)`, measured before it is built (nested replaces
+/// grow geometrically) and built in a buffer of exactly that size.
+fn replace(s: &str, from: &str, to: &str, reader: &Reader<'_>) -> Result<String> {
+    let found = if from.is_empty() {
+        s.chars().count() + 1
+    } else {
+        s.matches(from).count()
+    };
+    let size = (s.len() - found * from.len()).saturating_add(found.saturating_mul(to.len()));
+    reader.budget.check(size)?;
+    let mut out = String::with_capacity(size);
+    let mut last = 0;
+    for (at, _) in s.match_indices(from) {
+        out.push_str(&s[last..at]);
+        out.push_str(to);
+        last = at + from.len();
+    }
+    out.push_str(&s[last..]);
+    Ok(out)
 }
 
 /// Not cryptographic: only `rand()` uses it.
@@ -598,16 +637,22 @@ impl Accumulator {
     }
 
     /// Adds one row's argument value (ignored when null, as in Cypher).
-    pub fn add(&mut self, v: Val) -> Result<()> {
+    /// Returns the bytes the accumulator now keeps that it did not before
+    /// (a value collected or remembered as distinct), for the budget.
+    pub fn add(&mut self, v: Val) -> Result<usize> {
         if self.kind == AggKind::CountStar {
             self.count += 1;
-            return Ok(());
+            return Ok(0);
         }
         if v.is_null() {
-            return Ok(());
+            return Ok(0);
         }
-        if self.distinct && !self.seen.insert(Key(vec![v.clone()])) {
-            return Ok(());
+        let mut kept = 0;
+        if self.distinct {
+            if !self.seen.insert(Key(vec![v.clone()])) {
+                return Ok(0);
+            }
+            kept += size_of_val(&v);
         }
         self.count += 1;
         match self.kind {
@@ -643,10 +688,14 @@ impl Accumulator {
                     self.best = Some(v);
                 }
             }
-            AggKind::Collect => self.items.push(v),
+            AggKind::Collect => {
+                super::expr::check_element_depth(std::slice::from_ref(&v))?;
+                kept += size_of_val(&v);
+                self.items.push(v);
+            }
             _ => {}
         }
-        Ok(())
+        Ok(kept)
     }
 
     pub fn finish(self) -> Val {

@@ -14,6 +14,8 @@ pub struct CypherParser;
 
 mod diagnostic;
 mod expression;
+mod nesting;
+pub mod shape;
 
 use diagnostic::syntax_error;
 use expression::{atom, expression, paren_expression};
@@ -22,7 +24,7 @@ type Result<T> = std::result::Result<T, QueryError>;
 
 /// Parses one statement (a trailing `;` is allowed).
 pub fn parse(query: &str) -> Result<Statement> {
-    check_nesting(query)?;
+    nesting::check_nesting(query)?;
     let mut pairs = CypherParser::parse(Rule::query, query).map_err(|e| syntax_error(e, query))?;
     let query_pair = pairs.next().ok_or_else(|| internal("empty parse", 0))?;
     let mut children = Children::new(query_pair);
@@ -35,57 +37,12 @@ pub fn parse(query: &str) -> Result<Statement> {
     };
     let mut statement = statement(children.take(Rule::statement)?)?;
     statement.mode = mode;
+    shape::check_shape(&statement)?;
     Ok(statement)
 }
 
-/// Deepest bracket nesting a query may have, and the most operands one
-/// operator chain (`a + b + ...`) may have: together they bound the depth of
-/// the syntax tree, which every later stage walks recursively.
-const MAX_NESTING: usize = 64;
+/// The most operands one operator chain (`a + b + ...`) may have.
 const MAX_CHAIN: usize = 256;
-
-/// Rejects queries nested deeper than `MAX_NESTING` brackets before pest
-/// (which recurses per level) sees them. Strings and comments are skipped.
-fn check_nesting(query: &str) -> Result<()> {
-    let mut depth = 0usize;
-    let mut chars = query.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\'' | '"' | '`' => {
-                while let Some((_, d)) = chars.next() {
-                    if d == '\\' && c != '`' {
-                        chars.next();
-                    } else if d == c {
-                        break;
-                    }
-                }
-            }
-            '/' if chars.peek().is_some_and(|(_, d)| *d == '/') => {
-                for (_, d) in chars.by_ref() {
-                    if d == '\n' {
-                        break;
-                    }
-                }
-            }
-            '(' | '[' | '{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Err(compile_error(
-                        "NestingTooDeep",
-                        format!("the query nests brackets more than {MAX_NESTING} deep"),
-                        Span {
-                            start: i,
-                            end: i + 1,
-                        },
-                    ));
-                }
-            }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    Ok(())
-}
 
 fn check_chain(count: usize, span: Span) -> Result<()> {
     if count > MAX_CHAIN {

@@ -7,8 +7,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::ast::{Expr, NodePattern, PathKind, PatternPart, RelDirection};
+use super::budget::size_of_row;
 use super::error::QueryError;
 use super::expr::{eval, Env, Reader};
+use super::parser::shape::MAX_PATTERN_LENGTH;
 use super::plan::{AnchorHint, Lookup};
 use super::value::{equals, PathVal, Val};
 use super::Options;
@@ -65,26 +67,66 @@ impl State {
 
 type Props = Option<BTreeMap<String, Val>>;
 
-/// The row slot of a pattern variable: its existing column (the newest of
-/// that name), else a new column. An unnamed element always gets a new
-/// column with a hidden name (starting with a space) not yet in `names`.
-fn slot_of(var: Option<&str>, names: &mut Vec<String>, anon: &mut usize) -> usize {
-    let name = match var {
-        Some(v) => v.to_string(),
-        None => loop {
-            *anon += 1;
-            let name = format!(" anon{anon}");
-            if !names.contains(&name) {
-                break name;
-            }
-        },
-    };
-    match names.iter().rposition(|n| *n == name) {
-        Some(i) => i,
-        None => {
-            names.push(name);
-            names.len() - 1
+/// The row slots of pattern variables: a variable's existing column (the
+/// newest of that name), else a new column. An unnamed element always gets
+/// a new column with a hidden name (starting with a space). Past a few
+/// dozen names they are found through a map, so a pattern of n elements
+/// costs O(n), not O(n²); a short pattern (compiled once per row by
+/// pattern expressions) makes no map.
+struct Slots<'n> {
+    names: &'n mut Vec<String>,
+    newest: Option<rustc_hash::FxHashMap<String, usize>>,
+    anon: &'n mut usize,
+}
+
+impl<'n> Slots<'n> {
+    /// Up to this many names a linear search is cheaper than a map.
+    const LINEAR: usize = 32;
+
+    fn new(names: &'n mut Vec<String>, anon: &'n mut usize) -> Slots<'n> {
+        Slots {
+            names,
+            newest: None,
+            anon,
         }
+    }
+
+    fn find(&mut self, name: &str) -> Option<usize> {
+        if self.newest.is_none() && self.names.len() > Self::LINEAR {
+            let map = self
+                .names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.clone(), i))
+                .collect();
+            self.newest = Some(map);
+        }
+        match &self.newest {
+            Some(map) => map.get(name).copied(),
+            None => self.names.iter().rposition(|n| n == name),
+        }
+    }
+
+    fn slot_of(&mut self, var: Option<&str>) -> usize {
+        let name = match var {
+            Some(v) => v.to_string(),
+            None => loop {
+                *self.anon += 1;
+                let name = format!(" anon{}", self.anon);
+                if self.find(&name).is_none() {
+                    break name;
+                }
+            },
+        };
+        if let Some(i) = self.find(&name) {
+            return i;
+        }
+        self.names.push(name.clone());
+        let slot = self.names.len() - 1;
+        if let Some(map) = self.newest.as_mut() {
+            map.insert(name, slot);
+        }
+        slot
     }
 }
 
@@ -97,7 +139,8 @@ pub fn compile_parts<'q>(
     anon: &mut usize,
     max_hops: u64,
 ) -> Vec<CompiledPart<'q>> {
-    let node = |n: &'q NodePattern, names: &mut Vec<String>, anon: &mut usize| {
+    let mut slots = Slots::new(names, anon);
+    let node = |n: &'q NodePattern, slots: &mut Slots<'_>| {
         let hints = n.var.as_ref().map_or_else(Vec::new, |v| {
             hints
                 .iter()
@@ -106,7 +149,7 @@ pub fn compile_parts<'q>(
                 .collect()
         });
         NodeStep {
-            slot: slot_of(n.var.as_ref().map(|v| v.name.as_str()), names, anon),
+            slot: slots.slot_of(n.var.as_ref().map(|v| v.name.as_str())),
             labels: n.labels.iter().map(|l| l.name.clone()).collect(),
             props: n.props.as_ref(),
             hints,
@@ -114,25 +157,26 @@ pub fn compile_parts<'q>(
     };
     let mut compiled = Vec::new();
     for part in parts {
-        let mut nodes = vec![node(&part.start, names, anon)];
+        let mut nodes = vec![node(&part.start, &mut slots)];
         let mut rels = Vec::new();
         for (rel, n) in &part.hops {
             rels.push(RelStep {
-                slot: slot_of(rel.var.as_ref().map(|v| v.name.as_str()), names, anon),
+                slot: slots.slot_of(rel.var.as_ref().map(|v| v.name.as_str())),
                 types: rel.types.iter().map(|t| t.name.clone()).collect(),
                 direction: rel.direction,
                 length: rel.length.map(|(min, max)| {
+                    // the walk recurses once per hop, so no bound goes past
+                    // the longest pattern (explicit bounds are checked
+                    // after parsing)
+                    let max_hops = max_hops.min(MAX_PATTERN_LENGTH as u64);
                     let min = min.unwrap_or(1);
                     (min, max.unwrap_or(max_hops.max(min)))
                 }),
                 props: rel.props.as_ref(),
             });
-            nodes.push(node(n, names, anon));
+            nodes.push(node(n, &mut slots));
         }
-        let path_slot = part
-            .var
-            .as_ref()
-            .map(|v| slot_of(Some(&v.name), names, anon));
+        let path_slot = part.var.as_ref().map(|v| slots.slot_of(Some(&v.name)));
         compiled.push(CompiledPart {
             kind: part.kind,
             path_slot,
@@ -228,7 +272,10 @@ impl<'a> Matcher<'a> {
             return Ok(found);
         }
         self.stopped.set(false);
+        let mut bytes = 0;
         self.match_parts(parts, state, &mut |row: &[Val]| {
+            bytes += size_of_row(row);
+            self.reader.budget.check(bytes)?;
             found.push(row.to_vec());
             Ok(if found.len() >= limit {
                 Flow::Stop

@@ -30,6 +30,23 @@ pub enum Val {
     Path(Box<PathVal>),
 }
 
+/// Deepest nesting of lists and maps a value may have. Cloning, comparing,
+/// hashing, printing and dropping a value recurse once per level, so the
+/// operations that nest values (list and map literals, `collect`,
+/// comprehensions, appending to a list) refuse to go deeper.
+pub const MAX_VALUE_DEPTH: usize = 256;
+
+/// Whether `value` nests lists and maps more than `limit` levels deep (a
+/// list of scalars is one level). Walks at most `limit` levels down.
+pub fn nests_deeper_than(value: &Val, limit: usize) -> bool {
+    let deeper = |v: &Val| nests_deeper_than(v, limit - 1);
+    match value {
+        Val::List(items) => limit == 0 || items.iter().any(deeper),
+        Val::Map(map) => limit == 0 || map.values().any(deeper),
+        _ => false,
+    }
+}
+
 impl From<&Value> for Val {
     fn from(value: &Value) -> Val {
         match value {

@@ -11,6 +11,7 @@ use std::cell::Cell;
 use std::time::Instant;
 
 use super::super::ast::Expr;
+use super::super::budget::{size_of_row, Budget};
 use super::super::expr::{eval, Env, Reader};
 use super::super::pattern::{CompiledPart, Flow, Matcher, State};
 use super::super::value::Val;
@@ -117,13 +118,17 @@ impl Sink for UnwindOp<'_> {
     }
 }
 
-/// The end of a pipeline: keeps every row it is given.
+/// The end of a pipeline: keeps every row it is given (held against the
+/// budget until the statement ends: the next segment or the caller reads
+/// them).
 pub(super) struct Collect<'a> {
     pub rows: &'a mut Vec<Vec<Val>>,
+    pub budget: &'a Budget<'a>,
 }
 
 impl Sink for Collect<'_> {
     fn push(&mut self, row: &[Val]) -> Result<Flow> {
+        self.budget.hold(size_of_row(row))?;
         self.rows.push(row.to_vec());
         Ok(Flow::Continue)
     }

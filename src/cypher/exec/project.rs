@@ -11,6 +11,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::cmp::Ordering;
 
 use super::super::ast::Projection;
+use super::super::budget::{size_of_row, size_of_val};
 use super::super::expr::{eval, Env, Reader};
 use super::super::functions::Accumulator;
 use super::super::pattern::Flow;
@@ -47,6 +48,9 @@ pub(super) struct ProjectOp<'a> {
     skipped: usize,
     emitted: usize,
     pushed: u64,
+    /// Bytes of groups, distinct keys and sort buffer held against the
+    /// budget, given back when the operator has emitted them.
+    held: usize,
     next: Next<'a>,
 }
 
@@ -87,6 +91,7 @@ impl<'a> ProjectOp<'a> {
             skipped: 0,
             emitted: 0,
             pushed: 0,
+            held: 0,
             spec,
             next,
         }
@@ -122,6 +127,7 @@ impl<'a> ProjectOp<'a> {
         let g = match known {
             Some(g) => g,
             None => {
+                self.hold(size_of_row(row) + size_of_row(&key.0))?;
                 let fresh = self.fresh_accumulators();
                 let Some(groups) = self.groups.as_mut() else {
                     return Ok(());
@@ -134,14 +140,27 @@ impl<'a> ProjectOp<'a> {
         let Some(groups) = self.groups.as_mut() else {
             return Ok(());
         };
+        let mut kept = 0;
         for (acc, agg) in groups.groups[g].1.iter_mut().zip(&plan.aggregates) {
             let value = match &agg.arg {
                 Some(a) => eval(a, &env, self.reader)?,
                 None => Val::Null,
             };
-            acc.add(value)?;
+            kept += acc.add(value)?;
         }
-        Ok(())
+        self.hold(kept)
+    }
+
+    /// Counts `bytes` more as held by this operator.
+    fn hold(&mut self, bytes: usize) -> Result<()> {
+        self.held += bytes;
+        self.reader.budget.hold(bytes)
+    }
+
+    fn release(&mut self, bytes: usize) {
+        let bytes = bytes.min(self.held);
+        self.held -= bytes;
+        self.reader.budget.release(bytes);
     }
 
     /// Emits every group through the rest of the projection.
@@ -192,6 +211,7 @@ impl<'a> ProjectOp<'a> {
             if !seen.insert(Key(out.clone())) {
                 return Ok(Flow::Continue);
             }
+            self.hold(size_of_row(&out))?;
         }
         let keep_row = self.spec.projection.where_clause.is_some();
         if self.sorted.is_none() {
@@ -200,19 +220,24 @@ impl<'a> ProjectOp<'a> {
         }
         let keys = self.sort_keys(row, &out, &aggs)?;
         let row = if keep_row { row.to_vec() } else { Vec::new() };
+        let entry = (keys, Produced { row, out, aggs });
+        self.hold(sorted_size(&entry))?;
         let top_k = self.top_k;
         let descending = &self.descending;
+        let mut dropped = 0;
         if let Some(sorted) = self.sorted.as_mut() {
-            sorted.push((keys, Produced { row, out, aggs }));
+            sorted.push(entry);
             if let Some(k) = top_k {
                 if sorted.len() >= k.saturating_mul(2).max(64) {
                     // keep the k first; the sort is stable, so ties keep
                     // their input order as a full sort would
                     sorted.sort_by(|(a, _), (b, _)| compare_keys(a, b, descending));
+                    dropped = sorted.iter().skip(k).map(sorted_size).sum();
                     sorted.truncate(k);
                 }
             }
         }
+        self.release(dropped);
         Ok(Flow::Continue)
     }
 
@@ -329,8 +354,22 @@ impl Sink for ProjectOp<'_> {
         if self.finish_groups()? == Flow::Continue {
             self.finish_sorted()?;
         }
+        self.seen = None;
+        self.release(self.held);
         self.next.finish()
     }
+}
+
+/// Estimated bytes of one entry of the `ORDER BY` buffer.
+fn sorted_size((keys, produced): &(Vec<Val>, Produced)) -> usize {
+    size_of_row(keys)
+        + size_of_row(&produced.row)
+        + size_of_row(&produced.out)
+        + produced
+            .aggs
+            .iter()
+            .map(|(_, v)| 8 + size_of_val(v))
+            .sum::<usize>()
 }
 
 /// `ORDER BY`'s comparison of two rows' sort keys.

@@ -154,9 +154,14 @@ pub fn comprehension(
 ) -> Result<Val> {
     let (names, found) = matches(part, env, reader, filter, usize::MAX)?;
     let mut out = Vec::with_capacity(found.len());
+    let mut bytes = 0;
     for row in &found {
         let inner = Env::Row { names: &names, row };
-        out.push(eval(map, &inner, reader)?);
+        let value = eval(map, &inner, reader)?;
+        bytes += crate::cypher::budget::size_of_val(&value);
+        reader.budget.check(bytes)?;
+        super::check_element_depth(std::slice::from_ref(&value))?;
+        out.push(value);
     }
     Ok(Val::List(out))
 }
