@@ -106,12 +106,7 @@ pub fn check(path: &Path) -> Result<CheckReport, StoreError> {
         torn,
         stale,
         seen,
-    } = log::read(&log_path, id, 0).map_err(|problem| {
-        log_error(match problem {
-            log::LogProblem::Io(e) => e.to_string(),
-            log::LogProblem::Corrupt(detail) => detail,
-        })
-    })?;
+    } = log::read(&log_path, id, 0).map_err(|problem| log_error(problem.into_detail()))?;
     let log_records = records.len();
     for (at, changes) in records.into_iter().enumerate() {
         graph

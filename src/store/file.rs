@@ -184,12 +184,8 @@ impl GraphFile {
             torn,
             stale,
             seen,
-        } = log::read(&log_path, stamp.id, self.log_end).map_err(|problem| {
-            self.log_error(match problem {
-                log::LogProblem::Io(e) => e.to_string(),
-                log::LogProblem::Corrupt(detail) => detail,
-            })
-        })?;
+        } = log::read(&log_path, stamp.id, self.log_end)
+            .map_err(|problem| self.log_error(problem.into_detail()))?;
         self.log_fresh = stale;
         self.log_seen = seen;
         if stale {
@@ -265,9 +261,9 @@ impl GraphFile {
     /// bulk load), when there is no snapshot yet, or when the log would
     /// outgrow its share of the snapshot. A failure keeps the changes
     /// pending, so a later commit saves them.
-    pub fn commit(&mut self, graph: &mut Graph, _lock: &WriteLock) -> Result<Commit, StoreError> {
+    pub fn commit(&mut self, graph: &mut Graph, lock: &WriteLock) -> Result<Commit, StoreError> {
         if !graph.records_changes() {
-            self.compact(graph, _lock, false)?;
+            self.compact(graph, lock, false)?;
             graph.record_changes(true);
             return Ok(Commit::Snapshot);
         }
@@ -276,7 +272,7 @@ impl GraphFile {
             return Ok(Commit::Nothing);
         }
         let Some(stamp) = self.snapshot else {
-            return match self.compact(graph, _lock, false) {
+            return match self.compact(graph, lock, false) {
                 Ok(()) => Ok(Commit::Snapshot),
                 Err(e) => {
                     graph.restore_changes(changes);
@@ -302,7 +298,7 @@ impl GraphFile {
         let limit = ((stamp.id.len as f64 * COMPACT_FRACTION) as u64).max(MIN_COMPACT);
         if log_len + record.len() as u64 > limit || record.len() > u32::MAX as usize {
             drop(record);
-            return match self.compact(graph, _lock, false) {
+            return match self.compact(graph, lock, false) {
                 Ok(()) => Ok(Commit::Snapshot),
                 Err(e) => {
                     graph.restore_changes(changes);

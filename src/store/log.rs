@@ -28,9 +28,9 @@ use std::path::Path;
 use bincode::Options as _;
 use serde::{Deserialize, Serialize};
 
+use super::codec;
 use super::flat::{FlatOut, FlatValue};
 use super::v2::KeysRecord;
-use super::{codec, DecodeProblem};
 use crate::graph::{Change, NodeData, NodeId, Provenance, RelData, RelId, Schema, Value};
 
 const MAGIC: [u8; 8] = *b"KGWAL\r\n\x1a";
@@ -266,11 +266,12 @@ pub(super) enum LogProblem {
     Corrupt(String),
 }
 
-impl From<LogProblem> for DecodeProblem {
-    fn from(problem: LogProblem) -> DecodeProblem {
-        match problem {
-            LogProblem::Io(e) => DecodeProblem::Read(e),
-            LogProblem::Corrupt(detail) => DecodeProblem::Corrupt(detail),
+impl LogProblem {
+    /// What went wrong, for the error that names the log.
+    pub(super) fn into_detail(self) -> String {
+        match self {
+            LogProblem::Io(e) => e.to_string(),
+            LogProblem::Corrupt(detail) => detail,
         }
     }
 }
