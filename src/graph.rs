@@ -37,8 +37,7 @@ pub use schema::{ProvenanceKeys, Schema};
 pub use value::{Date, Value};
 pub use view::{NodeRef, RelRef};
 
-use element::push_provenance;
-pub(crate) use element::Props;
+pub(crate) use element::{Props, PropsRef, ProvenanceIn};
 use index::{hash_of, HashIndex};
 use intern::Interner;
 
@@ -230,11 +229,11 @@ impl Graph {
         L: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let node = Node {
-            labels: self.label_ids(labels),
-            props: self.props_of(properties),
-            provenance: Vec::new(),
-        };
+        let node = Node::new(
+            self.label_ids(labels),
+            self.props_of(properties),
+            Vec::new(),
+        );
         let id = self.insert_stored_node(node);
         self.journal_added_node(id);
         id
@@ -242,11 +241,11 @@ impl Graph {
 
     /// Adds a node given in owned form (labels, properties, provenance).
     pub fn insert_node(&mut self, data: NodeData) -> NodeId {
-        let node = Node {
-            labels: self.label_ids(&data.labels),
-            props: self.props_of(data.properties),
-            provenance: data.provenance,
-        };
+        let node = Node::new(
+            self.label_ids(&data.labels),
+            self.props_of(data.properties),
+            data.provenance,
+        );
         let id = self.insert_stored_node(node);
         if !data.sentences.is_empty() {
             self.sentences.insert(id, data.sentences.into_boxed_slice());
@@ -276,18 +275,15 @@ impl Graph {
         id
     }
 
-    fn label_ids<L, S>(&mut self, labels: L) -> Box<[Symbol]>
+    fn label_ids<L, S>(&mut self, labels: L) -> Vec<Symbol>
     where
         L: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let mut ids: Vec<Symbol> = labels
+        labels
             .into_iter()
             .map(|l| self.labels.intern(l.as_ref()))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.into_boxed_slice()
+            .collect()
     }
 
     fn props_of(&mut self, properties: BTreeMap<String, Value>) -> Props {
@@ -326,11 +322,11 @@ impl Graph {
         end: NodeId,
         data: RelData,
     ) -> Result<RelId, GraphError> {
-        let rel = Rel {
-            rel_type: self.types.intern(&data.rel_type),
-            props: self.props_of(data.properties),
-            provenance: data.provenance,
-        };
+        let rel = Rel::new(
+            self.types.intern(&data.rel_type),
+            self.props_of(data.properties),
+            data.provenance,
+        );
         self.insert_stored_rel(start, end, rel)
     }
 
@@ -344,11 +340,11 @@ impl Graph {
         rel_type: &str,
         provenance: Provenance,
     ) -> Result<RelId, GraphError> {
-        let rel = Rel {
-            rel_type: self.types.intern(rel_type),
-            props: Props::default(),
-            provenance: vec![provenance],
-        };
+        let rel = Rel::new(
+            self.types.intern(rel_type),
+            Props::default(),
+            vec![provenance],
+        );
         self.insert_stored_rel(start, end, rel)
     }
 
@@ -361,7 +357,7 @@ impl Graph {
         self.require_node(start)?;
         self.require_node(end)?;
         self.changes += 1;
-        let rel_type = rel.rel_type as usize;
+        let rel_type = rel.rel_type() as usize;
         let id = rel_id(self.inner.add_edge(node_index(start), node_index(end), rel));
         if self.by_type.len() <= rel_type {
             self.by_type.resize_with(rel_type + 1, RoaringBitmap::new);
@@ -526,7 +522,7 @@ impl Graph {
                 .filter(|&id| {
                     self.inner
                         .node_weight(node_index(id))
-                        .and_then(|node| node.props.get(key_id))
+                        .and_then(|node| node.props().get(key_id))
                         == Some(value)
                 })
                 .collect(),
@@ -586,7 +582,7 @@ impl Graph {
             return None;
         }
         let fits = |e: &petgraph::stable_graph::EdgeReference<'_, Rel, u32>| {
-            e.source() == from && e.target() == to && e.weight().rel_type == type_id
+            e.source() == from && e.target() == to && e.weight().rel_type() == type_id
         };
         let mut outgoing = self
             .inner
@@ -656,13 +652,9 @@ impl Graph {
     pub fn add_label(&mut self, id: NodeId, label: &str) -> Result<bool, GraphError> {
         self.require_node(id)?;
         let label = self.labels.intern(label);
-        let node = self.node_mut(id)?;
-        let Err(at) = node.labels.binary_search(&label) else {
+        if !self.node_mut(id)?.set_label(label, true) {
             return Ok(false);
-        };
-        let mut labels = std::mem::take(&mut node.labels).into_vec();
-        labels.insert(at, label);
-        node.labels = labels.into_boxed_slice();
+        }
         self.label_set(label).insert(id.0);
         self.journal(|g| Change::AddLabel {
             id,
@@ -677,13 +669,9 @@ impl Graph {
         let Some(label) = self.labels.get(label) else {
             return Ok(false);
         };
-        let node = self.node_mut(id)?;
-        let Ok(at) = node.labels.binary_search(&label) else {
+        if !self.node_mut(id)?.set_label(label, false) {
             return Ok(false);
-        };
-        let mut labels = std::mem::take(&mut node.labels).into_vec();
-        labels.remove(at);
-        node.labels = labels.into_boxed_slice();
+        }
         self.label_set(label).remove(id.0);
         self.journal(|g| Change::RemoveLabel {
             id,
@@ -706,7 +694,7 @@ impl Graph {
         id: NodeId,
         provenance: Provenance,
     ) -> Result<bool, GraphError> {
-        let added = push_provenance(&mut self.node_mut(id)?.provenance, provenance);
+        let added = self.node_mut(id)?.push_provenance(provenance);
         if added {
             self.journal(|_| Change::AddNodeProvenance { id, provenance });
         }
@@ -720,7 +708,7 @@ impl Graph {
         id: RelId,
         provenance: Provenance,
     ) -> Result<bool, GraphError> {
-        let added = push_provenance(&mut self.rel_mut(id)?.provenance, provenance);
+        let added = self.rel_mut(id)?.push_provenance(provenance);
         if added {
             self.journal(|_| Change::AddRelProvenance { id, provenance });
         }
@@ -758,7 +746,7 @@ impl Graph {
             .get(provenance.sentence as usize)?;
         let source = self.inner.node_weight(node_index(provenance.source))?;
         let text = source
-            .props
+            .props()
             .get(self.keys.get(&keys.source_text)?)?
             .as_str()?;
         text.get(start as usize..end as usize).map(str::trim)
@@ -777,7 +765,7 @@ impl Graph {
         let first = provenance.first()?;
         if key == keys.source {
             let source = self.inner.node_weight(node_index(first.source))?;
-            source.props.get(self.keys.get(&keys.source_id)?).cloned()
+            source.props().get(self.keys.get(&keys.source_id)?).cloned()
         } else if key == keys.sentence {
             (first.sentence != Provenance::NO_SENTENCE)
                 .then(|| Value::Int(i64::from(first.sentence)))
@@ -856,7 +844,7 @@ impl Graph {
             key: key.to_string(),
             value: value.clone(),
         });
-        Ok(self.rel_mut(id)?.props.set(key_id, value))
+        Ok(self.rel_mut(id)?.set_prop(key_id, value))
     }
 
     /// Replaces all properties of a relationship.
@@ -873,7 +861,7 @@ impl Graph {
             properties: properties.clone(),
         });
         let props = self.props_of(properties);
-        self.rel_mut(id)?.props = props;
+        self.rel_mut(id)?.replace_props(props);
         Ok(())
     }
 
@@ -884,7 +872,7 @@ impl Graph {
             .remove_edge(edge_index(id))
             .ok_or(GraphError::NoSuchRel(id))?;
         self.changes += 1;
-        if let Some(ids) = self.by_type.get_mut(rel.rel_type as usize) {
+        if let Some(ids) = self.by_type.get_mut(rel.rel_type() as usize) {
             ids.remove(id.0);
         }
         self.journal(|_| Change::RemoveRel(id));
@@ -928,7 +916,7 @@ impl Graph {
     /// A stored node in owned form (stored properties only).
     pub(crate) fn node_data(&self, node: &Node) -> NodeData {
         let mut labels: Vec<String> = node
-            .labels
+            .labels()
             .iter()
             .map(|&l| self.labels.name(l).to_string())
             .collect();
@@ -936,11 +924,11 @@ impl Graph {
         NodeData {
             labels,
             properties: node
-                .props
+                .props()
                 .iter()
                 .map(|(k, v)| (self.keys.name(k).to_string(), v.clone()))
                 .collect(),
-            provenance: node.provenance.clone(),
+            provenance: node.provenance().to_vec(),
             sentences: Vec::new(),
         }
     }
@@ -948,13 +936,13 @@ impl Graph {
     /// A stored relationship in owned form (stored properties only).
     pub(crate) fn rel_data(&self, rel: &Rel) -> RelData {
         RelData {
-            rel_type: self.types.name(rel.rel_type).to_string(),
+            rel_type: self.types.name(rel.rel_type()).to_string(),
             properties: rel
-                .props
+                .props()
                 .iter()
                 .map(|(k, v)| (self.keys.name(k).to_string(), v.clone()))
                 .collect(),
-            provenance: rel.provenance.clone(),
+            provenance: rel.provenance().to_vec(),
         }
     }
 
@@ -973,22 +961,22 @@ impl Graph {
         rels.sort_by_key(|(id, ..)| *id);
         let mut builder = GraphBuilder::new(schema);
         for (id, data) in nodes {
-            let node = Node {
-                labels: builder.graph.label_ids(&data.labels),
-                props: builder.graph.props_of(data.properties),
-                provenance: data.provenance,
-            };
+            let node = Node::new(
+                builder.graph.label_ids(&data.labels),
+                builder.graph.props_of(data.properties),
+                data.provenance,
+            );
             builder.node(id, node)?;
             if !data.sentences.is_empty() {
                 builder.sources.push((id, data.sentences));
             }
         }
         for (id, start, end, data) in rels {
-            let rel = Rel {
-                rel_type: builder.graph.types.intern(&data.rel_type),
-                props: builder.graph.props_of(data.properties),
-                provenance: data.provenance,
-            };
+            let rel = Rel::new(
+                builder.graph.types.intern(&data.rel_type),
+                builder.graph.props_of(data.properties),
+                data.provenance,
+            );
             builder.rel(id, start, end, rel)?;
         }
         builder.finish()
@@ -1021,11 +1009,13 @@ impl Graph {
     fn folded_names(&self, node: &Node) -> Vec<String> {
         let mut names = Vec::new();
         for key in ["name", "title"] {
-            if let Some(Value::String(text)) = self.keys.get(key).and_then(|k| node.props.get(k)) {
+            if let Some(Value::String(text)) = self.keys.get(key).and_then(|k| node.props().get(k))
+            {
                 names.push(fold(text));
             }
         }
-        if let Some(Value::List(aliases)) = self.keys.get("aliases").and_then(|k| node.props.get(k))
+        if let Some(Value::List(aliases)) =
+            self.keys.get("aliases").and_then(|k| node.props().get(k))
         {
             names.extend(aliases.iter().filter_map(Value::as_str).map(fold));
         }
@@ -1044,7 +1034,7 @@ impl Graph {
             .iter()
             .filter_map(|key| {
                 let key_id = self.keys.get(key)?;
-                let value = IndexKey::of(node.props.get(key_id)?)?;
+                let value = IndexKey::of(node.props().get(key_id)?)?;
                 Some(hash_of(&(key_id, value)))
             })
             .collect();
@@ -1055,12 +1045,12 @@ impl Graph {
         let Some(count) = self
             .inner
             .node_weight(node_index(id))
-            .map(|n| n.labels.len())
+            .map(|n| n.labels().len())
         else {
             return;
         };
         for at in 0..count {
-            let label = self.inner[node_index(id)].labels[at];
+            let label = self.inner[node_index(id)].labels()[at];
             self.label_set(label).insert(id.0);
         }
         let (names, properties) = self.index_entries(id);
@@ -1076,12 +1066,12 @@ impl Graph {
         let Some(count) = self
             .inner
             .node_weight(node_index(id))
-            .map(|n| n.labels.len())
+            .map(|n| n.labels().len())
         else {
             return;
         };
         for at in 0..count {
-            let label = self.inner[node_index(id)].labels[at];
+            let label = self.inner[node_index(id)].labels()[at];
             self.label_set(label).remove(id.0);
         }
         let (names, properties) = self.index_entries(id);
@@ -1094,7 +1084,7 @@ impl Graph {
     }
 
     /// Stored view of a property by key name, for `view`.
-    pub(crate) fn stored_property<'a>(&self, props: &'a Props, key: &str) -> Option<&'a Value> {
+    pub(crate) fn stored_property<'a>(&self, props: PropsRef<'a>, key: &str) -> Option<&'a Value> {
         props.get(self.keys.get(key)?)
     }
 
@@ -1190,11 +1180,23 @@ impl GraphBuilder {
         Ok(builder)
     }
 
+    /// Makes room for `count` nodes, so the slots are allocated once at
+    /// their final size (growing by doubling copies them and leaves the
+    /// old blocks behind).
+    pub(crate) fn reserve_nodes(&mut self, count: usize) {
+        self.graph.inner.reserve_exact_nodes(count);
+    }
+
+    /// Makes room for `count` relationships.
+    pub(crate) fn reserve_rels(&mut self, count: usize) {
+        self.graph.inner.reserve_exact_edges(count);
+    }
+
     /// Adds a node given by interned ids, checking them.
     pub(crate) fn raw_node(
         &mut self,
         id: NodeId,
-        mut labels: Vec<Symbol>,
+        labels: Vec<Symbol>,
         props: Vec<(Symbol, Value)>,
         provenance: Vec<Provenance>,
         sentences: Vec<(u32, u32)>,
@@ -1206,13 +1208,7 @@ impl GraphBuilder {
             return Err(format!("node {id} has an unknown label"));
         }
         self.check_props(&props)?;
-        labels.sort_unstable();
-        labels.dedup();
-        let node = Node {
-            labels: labels.into_boxed_slice(),
-            props: Props::new(props),
-            provenance,
-        };
+        let node = Node::new(labels, Props::new(props), provenance);
         self.node(id, node).map_err(|e| e.to_string())?;
         if !sentences.is_empty() {
             self.sources.push((id, sentences));
@@ -1227,16 +1223,16 @@ impl GraphBuilder {
         (start, end): (NodeId, NodeId),
         rel_type: Symbol,
         props: Vec<(Symbol, Value)>,
-        provenance: Vec<Provenance>,
+        provenance: ProvenanceIn,
     ) -> Result<(), String> {
         if rel_type as usize >= self.graph.types.len() {
             return Err(format!("relationship {id} has an unknown type"));
         }
         self.check_props(&props)?;
-        let rel = Rel {
-            rel_type,
-            props: Props::new(props),
-            provenance,
+        let props = Props::new(props);
+        let rel = match provenance {
+            ProvenanceIn::One(entry) => Rel::with_one(rel_type, props, entry),
+            ProvenanceIn::List(list) => Rel::new(rel_type, props, list),
         };
         self.rel(id, start, end, rel).map_err(|e| e.to_string())
     }
@@ -1301,18 +1297,14 @@ impl GraphBuilder {
         }
         for _ in slots..index {
             // a hole needs some endpoint: `start` exists
-            let placeholder = Rel {
-                rel_type: 0,
-                props: Props::default(),
-                provenance: Vec::new(),
-            };
+            let placeholder = Rel::new(0, Props::default(), Vec::new());
             let hole = self
                 .graph
                 .inner
                 .add_edge(node_index(start), node_index(start), placeholder);
             self.rel_holes.push(rel_id(hole));
         }
-        let rel_type = rel.rel_type as usize;
+        let rel_type = rel.rel_type() as usize;
         let id = rel_id(
             self.graph
                 .inner
@@ -1351,8 +1343,8 @@ impl GraphBuilder {
         for provenance in graph
             .inner
             .node_weights()
-            .flat_map(|n| &n.provenance)
-            .chain(graph.inner.edge_weights().flat_map(|r| &r.provenance))
+            .flat_map(Node::provenance)
+            .chain(graph.inner.edge_weights().flat_map(Rel::provenance))
         {
             if !graph.inner.contains_node(node_index(provenance.source)) {
                 return Err(GraphError::NoSuchNode(provenance.source));

@@ -29,6 +29,7 @@ mod log;
 mod paths;
 mod v1;
 mod v2;
+mod varint;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
@@ -396,27 +397,31 @@ fn decode_from(mut reader: impl Read, len: u64) -> Result<(Graph, SnapshotId), D
     if available > payload_len {
         return Err(DecodeProblem::TrailingBytes(available - payload_len));
     }
-    // the checksum sees the file in large reads, the decoder reads the
-    // buffer byte by byte
-    let mut payload = io::BufReader::with_capacity(
-        1 << 20,
-        Checksummed {
-            inner: reader.take(payload_len),
-            hasher: crc32fast::Hasher::new(),
-            len: 0,
-        },
-    );
-    let limited = codec().with_limit(payload_len);
-    let decoded = if version == 1 {
-        limited
+    let checksummed = Checksummed {
+        inner: reader.take(payload_len),
+        hasher: crc32fast::Hasher::new(),
+        len: 0,
+    };
+    // the checksum sees the file in large reads, the decoder reads from a
+    // buffer
+    let (decoded, mut payload) = if version == 1 {
+        let mut payload = io::BufReader::with_capacity(1 << 20, checksummed);
+        let decoded = codec()
+            .with_limit(payload_len)
             .deserialize_from::<_, v1::Snapshot>(&mut payload)
-            .map(v1::Snapshot::into_graph)
+            .map_err(|e| DecodeProblem::Corrupt(bincode_detail(&e)))
+            .and_then(|snapshot| snapshot.into_graph().map_err(DecodeProblem::Corrupt));
+        (decoded, payload.into_inner())
     } else {
-        limited.deserialize_from_seed(v2::Payload, &mut payload)
+        let mut payload = varint::VarintReader::new(checksummed, payload_len);
+        let decoded = v2::read_payload(&mut payload).map_err(|e| match e {
+            varint::ReadError::Io(e) => DecodeProblem::Read(e),
+            varint::ReadError::Invalid(detail) => DecodeProblem::Corrupt(detail),
+        });
+        (decoded, payload.into_inner())
     };
     // the rest of the payload (none after a good decode) still counts
     io::copy(&mut payload, &mut io::sink()).map_err(DecodeProblem::Read)?;
-    let payload = payload.into_inner();
     if payload.len != payload_len {
         return Err(DecodeProblem::Truncated {
             found: HEADER_LEN as u64 + payload.len,
@@ -426,14 +431,12 @@ fn decode_from(mut reader: impl Read, len: u64) -> Result<(Graph, SnapshotId), D
     if payload.hasher.finalize() != checksum {
         return Err(DecodeProblem::Checksum);
     }
-    let graph = decoded.map_err(|e| DecodeProblem::Corrupt(bincode_detail(&e)))?;
+    let graph = decoded?;
     let id = SnapshotId {
         len: payload_len,
         crc: checksum,
     };
-    graph
-        .map(|graph| (graph, id))
-        .map_err(DecodeProblem::Corrupt)
+    Ok((graph, id))
 }
 
 /// What a bincode error says, in one line and without bincode's advice on

@@ -8,6 +8,7 @@
 //! ones and for the file format's older versions.
 
 use std::collections::BTreeMap;
+use std::num::NonZeroU32;
 
 use super::intern::Symbol;
 use super::value::Value;
@@ -54,11 +55,12 @@ impl Props {
         Props(entries.into_boxed_slice())
     }
 
-    pub(crate) fn get(&self, key: Symbol) -> Option<&Value> {
-        self.0
-            .binary_search_by_key(&key, |(k, _)| *k)
-            .ok()
-            .map(|i| &self.0[i].1)
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub(crate) fn entries(&self) -> PropsRef<'_> {
+        PropsRef(&self.0)
     }
 
     /// Sets `key` (`Value::Null` removes it); returns the previous value.
@@ -76,33 +78,267 @@ impl Props {
         self.0 = entries.into_boxed_slice();
         previous
     }
+}
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (Symbol, &Value)> {
+/// A borrowed property list (sorted by key id).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PropsRef<'a>(&'a [(Symbol, Value)]);
+
+impl<'a> PropsRef<'a> {
+    pub(crate) const EMPTY: PropsRef<'static> = PropsRef(&[]);
+
+    pub(crate) fn get(self, key: Symbol) -> Option<&'a Value> {
+        self.0
+            .binary_search_by_key(&key, |(k, _)| *k)
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    pub(crate) fn iter(self) -> impl ExactSizeIterator<Item = (Symbol, &'a Value)> {
         self.0.iter().map(|(k, v)| (*k, v))
     }
 }
 
-/// A stored node: sorted label ids, properties and, for a node read from
-/// text as a fact of its own (an event), where it was read.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// A stored node, laid out for the common case of one label and no
+/// provenance (entities: their mentions are their `MENTIONED_IN`): the
+/// label and the properties inline, anything more (further labels,
+/// provenance) in one box. 32 bytes; petgraph's slot adds 8.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Node {
-    pub(crate) labels: Box<[Symbol]>,
+    /// The lowest label id; `NO_LABEL` for a node without labels.
+    label: Symbol,
     pub(crate) props: Props,
-    pub(crate) provenance: Vec<Provenance>,
+    extra: Option<Box<NodeExtra>>,
 }
 
-/// A stored relationship: its type id, properties and where it was read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rel {
-    pub(crate) rel_type: Symbol,
-    pub(crate) props: Props,
-    pub(crate) provenance: Vec<Provenance>,
+#[derive(Debug, Clone, Default, PartialEq)]
+struct NodeExtra {
+    /// Every label, sorted, when there are two or more; else empty.
+    labels: Box<[Symbol]>,
+    provenance: Vec<Provenance>,
+}
+
+const NO_LABEL: Symbol = Symbol::MAX;
+
+impl Default for Node {
+    fn default() -> Node {
+        Node {
+            label: NO_LABEL,
+            props: Props::default(),
+            extra: None,
+        }
+    }
 }
 
 impl Node {
-    pub(crate) fn has_label(&self, label: Symbol) -> bool {
-        self.labels.binary_search(&label).is_ok()
+    pub(crate) fn new(mut labels: Vec<Symbol>, props: Props, provenance: Vec<Provenance>) -> Node {
+        labels.sort_unstable();
+        labels.dedup();
+        let mut node = Node {
+            label: labels.first().copied().unwrap_or(NO_LABEL),
+            props,
+            extra: None,
+        };
+        if labels.len() > 1 || !provenance.is_empty() {
+            let labels = if labels.len() > 1 {
+                labels.into_boxed_slice()
+            } else {
+                Box::default()
+            };
+            node.extra = Some(Box::new(NodeExtra { labels, provenance }));
+        }
+        node
     }
+
+    /// Label ids, sorted.
+    pub(crate) fn labels(&self) -> &[Symbol] {
+        match &self.extra {
+            Some(extra) if !extra.labels.is_empty() => &extra.labels,
+            _ if self.label == NO_LABEL => &[],
+            _ => std::slice::from_ref(&self.label),
+        }
+    }
+
+    pub(crate) fn has_label(&self, label: Symbol) -> bool {
+        self.labels().binary_search(&label).is_ok()
+    }
+
+    /// Adds or removes a label; returns whether the node changed.
+    pub(crate) fn set_label(&mut self, label: Symbol, present: bool) -> bool {
+        let mut labels = self.labels().to_vec();
+        let changed = match (labels.binary_search(&label), present) {
+            (Err(at), true) => {
+                labels.insert(at, label);
+                true
+            }
+            (Ok(at), false) => {
+                labels.remove(at);
+                true
+            }
+            _ => false,
+        };
+        if changed {
+            let provenance = self.extra.take().map(|e| e.provenance).unwrap_or_default();
+            *self = Node::new(labels, std::mem::take(&mut self.props), provenance);
+        }
+        changed
+    }
+
+    pub(crate) fn props(&self) -> PropsRef<'_> {
+        self.props.entries()
+    }
+
+    pub(crate) fn provenance(&self) -> &[Provenance] {
+        self.extra.as_ref().map_or(&[], |e| &e.provenance)
+    }
+
+    /// Adds a provenance entry unless the node has it; whether it was new.
+    pub(crate) fn push_provenance(&mut self, entry: Provenance) -> bool {
+        let extra = self.extra.get_or_insert_with(|| {
+            Box::new(NodeExtra {
+                labels: Box::default(),
+                provenance: Vec::new(),
+            })
+        });
+        push_provenance(&mut extra.provenance, entry)
+    }
+}
+
+/// A relationship type id stored off by one, so that petgraph's
+/// `Option<Rel>` slot needs no tag of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TypeId(NonZeroU32);
+
+impl TypeId {
+    fn new(symbol: Symbol) -> TypeId {
+        TypeId(NonZeroU32::new(symbol.wrapping_add(1)).unwrap_or(NonZeroU32::MAX))
+    }
+
+    fn get(self) -> Symbol {
+        self.0.get() - 1
+    }
+}
+
+/// A stored relationship, laid out for the common case of a fact read
+/// once from text: its type and one provenance entry inline, properties
+/// and further entries in one box. 32 bytes; petgraph's slot adds 16.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rel {
+    rel_type: TypeId,
+    /// The only provenance entry; `source == NO_SOURCE` when there is none
+    /// or when the box holds the whole list.
+    first: Provenance,
+    extra: Option<Box<RelExtra>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct RelExtra {
+    props: Props,
+    /// The whole provenance list when it has two entries or more.
+    provenance: Vec<Provenance>,
+}
+
+const NO_SOURCE: NodeId = NodeId(u32::MAX);
+const NO_PROVENANCE: Provenance = Provenance {
+    source: NO_SOURCE,
+    sentence: 0,
+    start: 0,
+    end: 0,
+};
+
+impl Rel {
+    pub(crate) fn new(rel_type: Symbol, props: Props, provenance: Vec<Provenance>) -> Rel {
+        let mut rel = Rel {
+            rel_type: TypeId::new(rel_type),
+            first: NO_PROVENANCE,
+            extra: None,
+        };
+        match provenance.as_slice() {
+            [] => {}
+            [only] if only.source != NO_SOURCE => rel.first = *only,
+            _ => {
+                rel.extra = Some(Box::new(RelExtra {
+                    props: Props::default(),
+                    provenance,
+                }))
+            }
+        }
+        if !props.is_empty() {
+            rel.extra_mut().props = props;
+        }
+        rel
+    }
+
+    /// A relationship with one provenance entry, without a list for it.
+    pub(crate) fn with_one(rel_type: Symbol, props: Props, provenance: Provenance) -> Rel {
+        if provenance.source == NO_SOURCE {
+            return Rel::new(rel_type, props, vec![provenance]);
+        }
+        let mut rel = Rel::new(rel_type, props, Vec::new());
+        rel.first = provenance;
+        rel
+    }
+
+    pub(crate) fn rel_type(&self) -> Symbol {
+        self.rel_type.get()
+    }
+
+    pub(crate) fn props(&self) -> PropsRef<'_> {
+        self.extra
+            .as_ref()
+            .map_or(PropsRef::EMPTY, |e| e.props.entries())
+    }
+
+    /// Sets `key` (`Value::Null` removes it); returns the previous value.
+    pub(crate) fn set_prop(&mut self, key: Symbol, value: Value) -> Option<Value> {
+        if value == Value::Null && self.extra.is_none() {
+            return None;
+        }
+        self.extra_mut().props.set(key, value)
+    }
+
+    pub(crate) fn replace_props(&mut self, props: Props) {
+        if !props.is_empty() || self.extra.is_some() {
+            self.extra_mut().props = props;
+        }
+    }
+
+    pub(crate) fn provenance(&self) -> &[Provenance] {
+        match &self.extra {
+            Some(extra) if !extra.provenance.is_empty() => &extra.provenance,
+            _ if self.first.source == NO_SOURCE => &[],
+            _ => std::slice::from_ref(&self.first),
+        }
+    }
+
+    /// Adds a provenance entry unless the relationship has it; whether it
+    /// was new.
+    pub(crate) fn push_provenance(&mut self, entry: Provenance) -> bool {
+        if self.provenance().is_empty() && entry.source != NO_SOURCE {
+            self.first = entry;
+            return true;
+        }
+        if self.first.source != NO_SOURCE {
+            if self.first == entry {
+                return false;
+            }
+            let first = std::mem::replace(&mut self.first, NO_PROVENANCE);
+            self.extra_mut().provenance.push(first);
+        }
+        push_provenance(&mut self.extra_mut().provenance, entry)
+    }
+
+    fn extra_mut(&mut self) -> &mut RelExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+}
+
+/// A provenance list as a file gives it: the single entry of nearly every
+/// relationship comes without a list of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ProvenanceIn {
+    One(Provenance),
+    List(Vec<Provenance>),
 }
 
 /// A node in owned form: labels and properties by name.

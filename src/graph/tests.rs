@@ -221,3 +221,13 @@ fn rebuilding_refuses_provenance_naming_no_node_and_repeated_ids() {
         vec![NodeId(2), NodeId(5)]
     );
 }
+
+#[test]
+fn stored_elements_stay_compact() {
+    // petgraph keeps `Option<weight>` per slot: the niche of the type id
+    // and of the property box keep that free of a tag
+    assert_eq!(std::mem::size_of::<Node>(), 32);
+    assert_eq!(std::mem::size_of::<Option<Node>>(), 32);
+    assert_eq!(std::mem::size_of::<Rel>(), 32);
+    assert_eq!(std::mem::size_of::<Option<Rel>>(), 32);
+}

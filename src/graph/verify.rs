@@ -13,7 +13,7 @@ impl Graph {
     pub fn verify(&self) -> (Vec<String>, usize) {
         let mut problems = Problems::default();
         for (id, node) in self.stored_nodes() {
-            for &label in node.labels.iter() {
+            for &label in node.labels().iter() {
                 if !self
                     .by_label
                     .get(label as usize)
@@ -31,7 +31,7 @@ impl Graph {
                 }
             }
             for key in INDEXED_KEYS {
-                if let Some(value) = self.stored_property(&node.props, key) {
+                if let Some(value) = self.stored_property(node.props(), key) {
                     if let Some(found) = self.nodes_by_property(key, value) {
                         if !found.contains(&id) {
                             problems.add(format!("node {id} is missing from the {key} index"));
@@ -39,7 +39,7 @@ impl Graph {
                     }
                 }
             }
-            for p in &node.provenance {
+            for p in node.provenance() {
                 self.check_provenance(&format!("node {id}"), p, &mut problems);
             }
         }
@@ -60,14 +60,14 @@ impl Graph {
         for (id, _, _, rel) in self.stored_rels() {
             if !self
                 .by_type
-                .get(rel.rel_type as usize)
+                .get(rel.rel_type() as usize)
                 .is_some_and(|b| b.contains(id.0))
             {
                 problems.add(format!(
                     "relationship {id} is missing from its type's index"
                 ));
             }
-            for p in &rel.provenance {
+            for p in rel.provenance() {
                 self.check_provenance(&format!("relationship {id}"), p, &mut problems);
             }
         }
@@ -101,7 +101,9 @@ impl Graph {
     fn source_text(&self, source: NodeId) -> Option<&str> {
         let keys = self.schema.provenance.as_ref()?;
         let node = self.inner.node_weight(node_index(source))?;
-        node.props.get(self.keys.get(&keys.source_text)?)?.as_str()
+        node.props()
+            .get(self.keys.get(&keys.source_text)?)?
+            .as_str()
     }
 
     fn check_provenance(&self, what: &str, p: &Provenance, problems: &mut Problems) {

@@ -37,7 +37,7 @@ impl<'g> NodeRef<'g> {
     pub fn labels(&self) -> Vec<&'g str> {
         let mut labels: Vec<&str> = self
             .node
-            .labels
+            .labels()
             .iter()
             .map(|&l| self.graph.label_name(l))
             .collect();
@@ -53,23 +53,23 @@ impl<'g> NodeRef<'g> {
     }
 
     pub fn label_count(&self) -> usize {
-        self.node.labels.len()
+        self.node.labels().len()
     }
 
     /// A property: the stored value, else what the provenance gives.
     pub fn property(&self, key: &str) -> Option<Cow<'g, Value>> {
-        if let Some(value) = self.graph.stored_property(&self.node.props, key) {
+        if let Some(value) = self.graph.stored_property(self.node.props(), key) {
             return Some(Cow::Borrowed(value));
         }
         self.graph
-            .provenance_property(None, &self.node.provenance, key)
+            .provenance_property(None, self.node.provenance(), key)
             .map(Cow::Owned)
     }
 
     /// Every property with its value, stored and from provenance.
     pub fn properties(&self) -> BTreeMap<String, Value> {
-        let mut out = stored(self.graph, &self.node.props);
-        add_provenance_properties(self.graph, None, &self.node.provenance, &mut out);
+        let mut out = stored(self.graph, self.node.props());
+        add_provenance_properties(self.graph, None, self.node.provenance(), &mut out);
         out
     }
 
@@ -79,7 +79,7 @@ impl<'g> NodeRef<'g> {
     }
 
     pub fn provenance(&self) -> &'g [Provenance] {
-        &self.node.provenance
+        self.node.provenance()
     }
 
     /// The node in owned form: stored properties only, so inserting it
@@ -103,7 +103,7 @@ impl<'g> RelRef<'g> {
     }
 
     pub fn rel_type(&self) -> &'g str {
-        self.graph.type_name(self.rel.rel_type)
+        self.graph.type_name(self.rel.rel_type())
     }
 
     /// The start node (looked up when asked: matching reads a
@@ -122,21 +122,21 @@ impl<'g> RelRef<'g> {
 
     /// A property: the stored value, else what the provenance gives.
     pub fn property(&self, key: &str) -> Option<Cow<'g, Value>> {
-        if let Some(value) = self.graph.stored_property(&self.rel.props, key) {
+        if let Some(value) = self.graph.stored_property(self.rel.props(), key) {
             return Some(Cow::Borrowed(value));
         }
         self.graph
-            .provenance_property(Some(self.rel.rel_type), &self.rel.provenance, key)
+            .provenance_property(Some(self.rel.rel_type()), self.rel.provenance(), key)
             .map(Cow::Owned)
     }
 
     /// Every property with its value, stored and from provenance.
     pub fn properties(&self) -> BTreeMap<String, Value> {
-        let mut out = stored(self.graph, &self.rel.props);
+        let mut out = stored(self.graph, self.rel.props());
         add_provenance_properties(
             self.graph,
-            Some(self.rel.rel_type),
-            &self.rel.provenance,
+            Some(self.rel.rel_type()),
+            self.rel.provenance(),
             &mut out,
         );
         out
@@ -148,7 +148,7 @@ impl<'g> RelRef<'g> {
     }
 
     pub fn provenance(&self) -> &'g [Provenance] {
-        &self.rel.provenance
+        self.rel.provenance()
     }
 
     /// The relationship in owned form: stored properties only.
@@ -157,7 +157,7 @@ impl<'g> RelRef<'g> {
     }
 }
 
-fn stored(graph: &Graph, props: &super::element::Props) -> BTreeMap<String, Value> {
+fn stored(graph: &Graph, props: super::element::PropsRef<'_>) -> BTreeMap<String, Value> {
     props
         .iter()
         .map(|(k, v)| (graph.key_name(k).to_string(), v.clone()))

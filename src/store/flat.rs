@@ -30,6 +30,16 @@ pub(super) enum FlatToken {
 pub(super) struct FlatValue(Vec<FlatToken>);
 
 impl FlatValue {
+    pub(super) fn from_tokens(tokens: Vec<FlatToken>) -> FlatValue {
+        FlatValue(tokens)
+    }
+
+    /// The value of a single token (a scalar, or an empty list or map),
+    /// without a token list.
+    pub(super) fn value_of_one(token: FlatToken) -> Result<Value, String> {
+        unflatten(&mut std::iter::once(token), 0)
+    }
+
     /// The string this value is, when it is one.
     pub(super) fn as_str(&self) -> Option<&str> {
         match self.0.as_slice() {
