@@ -407,7 +407,7 @@ mod linear {
     #[test]
     fn many_dates() {
         const MONTHS: &[&str] = &["January", "March", "May", "July", "October", "December"];
-        assert_linear("dates", 1_500, |n| {
+        assert_linear("dates", 6_000, |n| {
             picks(n, MONTHS, 2)
                 .iter()
                 .enumerate()
