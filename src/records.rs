@@ -365,6 +365,6 @@ mod tests {
                 Line::TooLong(n) => seen.push(format!("<{n}>")),
             }
         }
-        assert_eq!(seen, ["one", "", "<14>", "last"]);
+        assert_eq!(seen, ["one", "", "<13>", "last"]);
     }
 }
