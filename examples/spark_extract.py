@@ -50,6 +50,7 @@ def main():
         SparkSession.builder.master(args.master)
         .appName("kg extract")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
     try:

@@ -436,18 +436,31 @@ proptest! {
     }
 }
 
-/// Java, when `java -version` runs.
+/// Java 17 or later (what Spark 4 needs), when `java -version` says so.
 fn java_found() -> bool {
-    let found = std::process::Command::new("java")
+    let said = std::process::Command::new("java")
         .arg("-version")
         .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stderr).into_owned());
+    let Some(said) = said else {
         eprintln!(
             "skipping: no Java for Spark (apt-get install openjdk-17-jre-headless, or run .ci/run)"
         );
+        return false;
+    };
+    // `openjdk version "17.0.15" 2025-04-15`, `java version "1.8.0_401"`
+    let major = said
+        .split('"')
+        .nth(1)
+        .and_then(|v| v.split('.').next())
+        .and_then(|m| m.parse::<u32>().ok());
+    if major.is_some_and(|m| m >= 17) {
+        return true;
     }
-    found
+    eprintln!("skipping: Spark needs Java 17 or later, and `java -version` says: {said}");
+    false
 }
 
 #[test]
