@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::error::{Error, Result};
-use crate::extract::{self, Extraction};
+use crate::extract::{self, Article, Extraction};
 use crate::session::{self, Session};
 use crate::store;
 use crate::table::Format;
 use crate::{dot, export};
+use crate::{records, stream};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -48,23 +49,41 @@ pub struct Cli {
 pub enum Command {
     /// Read articles (files or folders, recursively; `-` for stdin) into the graph.
     #[command(
-        after_help = "Examples:\n  kg ingest data/articles\n  kg ingest a.txt b.json more/\n  cat article.txt | kg ingest -\n\n\
+        after_help = "Examples:\n  kg ingest data/articles\n  kg ingest a.txt b.json more/\n  cat article.txt | kg ingest -\n  \
+        kg ingest --records records/part-00000 records/part-00001\n\n\
         Creates the graph file when absent. A path that does not exist is an error;\n\
-        files that are not text are skipped with a warning."
+        files that are not text are skipped with a warning, and so are lines of\n\
+        record files that are not records. Records extracted apart (in shards) give\n\
+        the graph one ingest of all their articles gives."
     )]
     Ingest {
-        /// Article files (.txt, .json, .jsonl) or folders; `-` reads standard input.
+        /// The paths hold extraction records (what `kg extract --format json`
+        /// prints, made elsewhere: other machines, Spark shards), not articles.
+        #[arg(long)]
+        records: bool,
+        /// Article files (.txt, .json, .jsonl) or folders; with --records,
+        /// record files or folders of them. `-` reads standard input.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
     /// Extract people, roles, institutions, places and events without touching any graph.
     #[command(
-        after_help = "Examples:\n  kg extract data/articles\n  kg extract --format json article.txt"
+        after_help = "Examples:\n  kg extract data/articles\n  kg extract --format json article.txt\n  \
+        kg extract --format json - < articles.jsonl > records.jsonl\n\n\
+        With JSON Lines on standard input (`-`, one article object a line), each\n\
+        article's record is printed as soon as it is made, so kg works as a pipe\n\
+        filter (Spark's RDD.pipe, Hadoop streaming, GNU parallel --pipe); a line\n\
+        that is no article is skipped with a warning naming it (--strict: exit 1).\n\
+        `kg ingest --records` merges the records into a graph."
     )]
     Extract {
         /// How records are printed.
         #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
         format: ExtractFormat,
+        /// JSON Lines on standard input: stop with exit status 1 at the first
+        /// line that is not an article, instead of skipping it with a warning.
+        #[arg(long)]
+        strict: bool,
         /// Article files or folders; `-` reads standard input.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -344,8 +363,12 @@ where
         )));
     }
     match cli.command {
-        Command::Ingest { paths } => run_ingest(graph, wait, &paths, out, err),
-        Command::Extract { format, paths } => run_extract(format, &paths, out, err),
+        Command::Ingest { records, paths } => run_ingest(graph, wait, records, &paths, out, err),
+        Command::Extract {
+            format,
+            strict,
+            paths,
+        } => run_extract(format, strict, &paths, out, err),
         Command::Query { settings, query } => {
             let mut session = open_session(graph, wait, &settings)?;
             session.execute(&query, out, err)
@@ -446,6 +469,7 @@ fn open_session(graph: &Path, wait: Duration, settings: &QuerySettings) -> Resul
 fn run_ingest(
     graph: &Path,
     wait: Duration,
+    records: bool,
     paths: &[PathBuf],
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -461,29 +485,63 @@ fn run_ingest(
         }
     }
     let mut session = Session::open_waiting(graph, true, wait)?;
-    let report = session.ingest(paths, std::io::stderr().is_terminal(), err)?;
+    let report = if records {
+        session.ingest_records(paths, err)?
+    } else {
+        session.ingest(paths, std::io::stderr().is_terminal(), err)?
+    };
     writeln!(out, "{}", session::ingest_summary(&report, &session)).map_err(write_error)
 }
 
 fn run_extract(
     format: ExtractFormat,
+    strict: bool,
     paths: &[PathBuf],
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<()> {
-    let articles = session::read_articles(paths, err)?;
-    let extractions = extract::extract_all(&articles);
-    for extraction in &extractions {
-        match format {
-            ExtractFormat::Json => {
-                serde_json::to_writer(&mut *out, &extraction.record)
-                    .map_err(|e| write_error(e.into()))?;
-                writeln!(out).map_err(write_error)?;
+    let articles = match paths {
+        [only] if only.as_os_str() == "-" => {
+            let stdin = std::io::stdin();
+            let mut input = stdin.lock();
+            match stream::start(&mut input).map_err(|e| Error::io("<stdin>", e))? {
+                stream::Start::Lines(first) => {
+                    // each record leaves as soon as it is made
+                    let mut emit = |article: &Article, extraction: &Extraction| {
+                        write_extraction(format, article, extraction, out)?;
+                        out.flush().map_err(write_error)
+                    };
+                    stream::extract_lines(first, &mut input, strict, &mut emit, err)?;
+                    return Ok(());
+                }
+                stream::Start::Whole(bytes) => {
+                    let (articles, warnings) = extract::article::read_stdin_bytes(&bytes);
+                    session::keep_readable(articles, warnings, err)?
+                }
             }
-            ExtractFormat::Text => write_extraction_text(extraction, out).map_err(write_error)?,
         }
+        _ => session::read_articles(paths, err)?,
+    };
+    let extractions = extract::extract_all(&articles);
+    for (article, extraction) in articles.iter().zip(&extractions) {
+        write_extraction(format, article, extraction, out)?;
     }
     Ok(())
+}
+
+/// One article's extraction: a record line (with what ingest needs to
+/// rebuild the article, see `records`) or a readable summary.
+fn write_extraction(
+    format: ExtractFormat,
+    article: &Article,
+    extraction: &Extraction,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match format {
+        ExtractFormat::Json => records::write_record(out, article, extraction),
+        ExtractFormat::Text => write_extraction_text(extraction, out),
+    }
+    .map_err(write_error)
 }
 
 /// A readable summary of one article's extraction.

@@ -17,6 +17,7 @@ pub mod diagnostic;
 mod explore;
 pub mod help;
 pub mod lex;
+mod records;
 pub mod split;
 
 use std::io::{IsTerminal, Write};
@@ -597,15 +598,7 @@ impl Session {
                 session.graph.record_changes(true);
             }
             let report = report?;
-            // (one renamed by reading was told about then)
-            for renamed in report.renamed.iter().filter(|r| r.stored_as != r.read_as) {
-                writeln!(
-                    err,
-                    "kg: warning: {}: article id {:?} already names a different text in the graph; ingested as {:?}",
-                    renamed.origin, renamed.id, renamed.stored_as
-                )
-                .map_err(output_error)?;
-            }
+            warn_renamed(&report, err)?;
             Ok(report)
         })
     }
@@ -934,6 +927,20 @@ pub fn ingest_summary(report: &IngestReport, session: &Session) -> String {
     )
 }
 
+/// Warns about the articles an ingest stored under another id than the
+/// one they were read with (one renamed by reading was told about then).
+fn warn_renamed(report: &IngestReport, err: &mut dyn Write) -> Result<()> {
+    for renamed in report.renamed.iter().filter(|r| r.stored_as != r.read_as) {
+        writeln!(
+            err,
+            "kg: warning: {}: article id {:?} already names a different text in the graph; ingested as {:?}",
+            renamed.origin, renamed.id, renamed.stored_as
+        )
+        .map_err(output_error)?;
+    }
+    Ok(())
+}
+
 /// Reads articles, warning on `err` about every file skipped, including
 /// files that are not text (binary data read as UTF-8).
 pub fn read_articles(paths: &[PathBuf], err: &mut dyn Write) -> Result<Vec<extract::Article>> {
@@ -946,6 +953,16 @@ pub fn read_articles(paths: &[PathBuf], err: &mut dyn Write) -> Result<Vec<extra
         }
     }
     let (articles, warnings) = extract::read_paths(paths);
+    keep_readable(articles, warnings, err)
+}
+
+/// The articles a read gave, less those that are not text, with a warning
+/// on `err` for each of those and for each of reading's `warnings`.
+pub fn keep_readable(
+    articles: Vec<extract::Article>,
+    warnings: Vec<extract::Warning>,
+    err: &mut dyn Write,
+) -> Result<Vec<extract::Article>> {
     for warning in warnings {
         writeln!(
             err,
@@ -972,7 +989,7 @@ pub fn read_articles(paths: &[PathBuf], err: &mut dyn Write) -> Result<Vec<extra
 }
 
 /// Text has no NUL bytes and few other control characters.
-fn looks_binary(text: &str) -> bool {
+pub(crate) fn looks_binary(text: &str) -> bool {
     let sample: Vec<char> = text.chars().take(8192).collect();
     let control = sample
         .iter()

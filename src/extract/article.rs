@@ -124,6 +124,21 @@ pub fn disambiguated(id: &str, text: &str, attempt: usize) -> String {
     }
 }
 
+/// The articles of bytes read from standard input, as [`read_paths`] reads
+/// `-` (for a caller that had to look at the input before knowing it was
+/// not one article per line).
+pub fn read_stdin_bytes(bytes: &[u8]) -> (Vec<Article>, Vec<Warning>) {
+    let mut reader = Reader::default();
+    reader.stdin(Path::new("-"), bytes);
+    let Reader {
+        articles,
+        mut warnings,
+        ..
+    } = reader;
+    let articles = unique_ids(articles, &mut warnings);
+    (articles, warnings)
+}
+
 /// Gives every article an id of its own: an article with the id and text
 /// of an earlier one is left out, one with the id of an earlier different
 /// text gets a [`disambiguated`] id; both with a warning.
@@ -421,8 +436,9 @@ fn relative_id(root: &Path, path: &Path) -> String {
     parts.join("/")
 }
 
-/// An article from one JSON object; `default_id` when it has no `id`.
-fn parse_json(text: &str, default_id: &str, origin: &str) -> Result<Article, String> {
+/// An article from one JSON object; `default_id` when it has no `id`. The
+/// error says what is wrong, for a warning naming where the text came from.
+pub fn parse_json(text: &str, default_id: &str, origin: &str) -> Result<Article, String> {
     let raw: JsonArticle =
         serde_json::from_str(text).map_err(|e| format!("not a JSON article: {e}"))?;
     let text = raw

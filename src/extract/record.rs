@@ -1,6 +1,7 @@
 //! The extraction record: what `kg extract --format json` prints, one per
 //! article (../shared/eval/FORMAT.md), plus the provenance fields kg itself
-//! needs (`mentions`, `evidence`), which the scorer ignores.
+//! needs (`mentions`, `evidence`), which the scorer ignores. `crate::records`
+//! adds, on the wire, what ingest needs to rebuild the article.
 
 use serde::{Deserialize, Serialize};
 

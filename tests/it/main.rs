@@ -21,6 +21,7 @@ mod ingest;
 mod input;
 mod limits;
 mod output;
+mod records;
 mod resolve;
 mod shell;
 mod store;
