@@ -602,7 +602,7 @@ fn print_probe(p: &Probe) {
     );
     println!(
         "  loaded graph: {} nodes + {} relationships; RSS +{:.0} MB over the load = {:.0} bytes per element; \
-         peak {:.0} MB after load, {:.0} MB after save (+{:.0}%)",
+         peak {:.0} MB after load, {:.0} MB after save ({:+.0}%)",
         p.nodes,
         p.rels,
         p.rss_after_kb.saturating_sub(p.rss_before_kb) as f64 / 1024.0,

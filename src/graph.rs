@@ -1024,20 +1024,39 @@ impl Graph {
         names
     }
 
-    /// The (hash, id) entries of a node in the value indexes.
-    fn index_entries(&self, id: NodeId) -> (Vec<u64>, Vec<u64>) {
+    /// The hashes a node is found under in the value indexes: its folded
+    /// names (as `folded_names` gives them, folded into one reused buffer
+    /// and never collected as strings: this runs for every node of a load)
+    /// and its indexed property values.
+    fn index_entries(&self, id: NodeId) -> (Vec<u64>, [Option<u64>; INDEXED_KEYS.len()]) {
+        let mut properties = [None; INDEXED_KEYS.len()];
         let Some(node) = self.inner.node_weight(node_index(id)) else {
-            return (Vec::new(), Vec::new());
+            return (Vec::new(), properties);
         };
-        let names = self.folded_names(node).iter().map(hash_of).collect();
-        let properties = INDEXED_KEYS
-            .iter()
-            .filter_map(|key| {
-                let key_id = self.keys.get(key)?;
+        let mut names = Vec::new();
+        let mut folded = String::new();
+        let mut add = |text: &str| {
+            folded.clear();
+            fold::fold_into(text, &mut folded);
+            names.push(hash_of(&folded.as_str()));
+        };
+        for key in ["name", "title"] {
+            if let Some(Value::String(text)) = self.keys.get(key).and_then(|k| node.props().get(k)) {
+                add(text);
+            }
+        }
+        if let Some(Value::List(aliases)) = self.keys.get("aliases").and_then(|k| node.props().get(k))
+        {
+            aliases.iter().filter_map(Value::as_str).for_each(&mut add);
+        }
+        names.sort_unstable();
+        names.dedup();
+        for (slot, key) in properties.iter_mut().zip(INDEXED_KEYS) {
+            *slot = self.keys.get(key).and_then(|key_id| {
                 let value = IndexKey::of(node.props().get(key_id)?)?;
                 Some(hash_of(&(key_id, value)))
-            })
-            .collect();
+            });
+        }
         (names, properties)
     }
 
@@ -1057,7 +1076,7 @@ impl Graph {
         for hash in names {
             self.by_folded_name.insert(hash, id);
         }
-        for hash in properties {
+        for hash in properties.into_iter().flatten() {
             self.by_property.insert(hash, id);
         }
     }
@@ -1078,7 +1097,7 @@ impl Graph {
         for hash in names {
             self.by_folded_name.remove(hash, id);
         }
-        for hash in properties {
+        for hash in properties.into_iter().flatten() {
             self.by_property.remove(hash, id);
         }
     }

@@ -213,16 +213,22 @@ fn write_graph<F: Write + Seek>(graph: &Graph, file: &mut F) -> Result<SnapshotI
     header[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
     file.write_all(&header).map_err(WriteProblem::Io)?;
     let (len, crc) = {
-        let mut payload = Checksummed {
-            inner: BufWriter::with_capacity(1 << 20, &mut *file),
-            hasher: crc32fast::Hasher::new(),
-            len: 0,
-        };
+        // the encoder writes an integer at a time into the buffer; the
+        // checksum sees the buffer's large blocks
+        let mut payload = BufWriter::with_capacity(
+            1 << 20,
+            Checksummed {
+                inner: &mut *file,
+                hasher: crc32fast::Hasher::new(),
+                len: 0,
+            },
+        );
         codec()
             .serialize_into(&mut payload, &v2::GraphOut(graph))
             .map_err(WriteProblem::Encode)?;
-        payload.inner.flush().map_err(WriteProblem::Io)?;
-        (payload.len, payload.hasher.finalize())
+        payload.flush().map_err(WriteProblem::Io)?;
+        let payload = payload.get_ref();
+        (payload.len, payload.hasher.clone().finalize())
     };
     file.seek(SeekFrom::Start(12)).map_err(WriteProblem::Io)?;
     file.write_all(&len.to_le_bytes())

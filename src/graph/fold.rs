@@ -9,13 +9,19 @@ use std::sync::OnceLock;
 /// of white space collapsed to one space.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`], appended to `out` (which should be empty: a word is preceded
+/// by a space whenever `out` is not).
+pub fn fold_into(text: &str, out: &mut String) {
     for word in text.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
-        fold_word(word, &mut out);
+        fold_word(word, out);
     }
-    out
 }
 
 /// Plain lower-case ASCII letter of each Latin letter with diacritics in
