@@ -14,7 +14,7 @@ use super::super::lexicon::EventType;
 use super::{
     country_of, destination_list, enclosing_day, entities_in, fallback_date, first_country,
     in_dateline, is_airport, is_visiting_adjective, place_for, plural_reference, pronoun_and,
-    relative_clauses, several_meetings, singular_reference, speaker, statement_date,
+    relative_clauses, represented, several_meetings, singular_reference, speaker, statement_date,
     subject_entities, takes_part, trigger_fits, triggers, visiting_adjective, visitor, Context,
     Draft,
 };
@@ -43,6 +43,18 @@ pub(super) struct Sentence<'s, 'd> {
     /// for, when the sentence names none.
     referred: Vec<usize>,
 }
+
+/// `said on Tuesday that X will make a trip`: a `that` between the
+/// statement's date (ending at byte `from`) and the trigger at byte `to`
+/// puts the trigger in what was said. (Not `said on Tuesday after a video
+/// conference`: that took place the day it was told.)
+fn reported_after(text: &str, from: usize, to: usize) -> bool {
+    text.get(from..to)
+        .is_some_and(|between| between.split_whitespace().any(|w| w == "that"))
+}
+
+/// How many words before a trigger `agreed to` or `proposed` is looked for.
+const AGREED_WORDS: usize = 10;
 
 /// The date a trigger gets and whether the sentence wrote it.
 struct Dated {
@@ -246,6 +258,12 @@ impl<'s, 'd> Sentence<'s, 'd> {
                 return false;
             }
         }
+        // `agreed to promptly hold a dialogue`, `proposed jointly organising
+        // seminars`: an activity agreed or proposed, with no date, is no
+        // event (FORMAT.md Conventions)
+        if self.agreed_activity(ts) {
+            return false;
+        }
         // `a press conference`: a briefing, not a conference
         if kind == EventType::Conference && matches!(before(1), "press" | "news") {
             return false;
@@ -276,6 +294,36 @@ impl<'s, 'd> Sentence<'s, 'd> {
             && self.hits.iter().any(|h| {
                 h.1 > te && h.1 <= te + 4 && !(h.0 == EventType::Visit && receives(doc.word(ts)))
             }))
+    }
+
+    /// Whether the trigger at token `ts` names what someone agreed to or
+    /// proposed (`agreed to hold`, `proposed organising`), a few words
+    /// before it in the same clause, with no date written after it.
+    fn agreed_activity(&self, ts: usize) -> bool {
+        let doc = self.doc;
+        let mut agreed = false;
+        for k in 1..=AGREED_WORDS {
+            let w = self.before(ts, k);
+            if w.is_empty() || matches!(w, "," | ";" | ":" | "and" | "but") {
+                break;
+            }
+            let next = if k > 1 {
+                self.before(ts, k - 1)
+            } else {
+                doc.word(ts)
+            };
+            if (matches!(w, "agreed" | "agree" | "agrees" | "agreeing") && next == "to")
+                || matches!(
+                    w,
+                    "proposed" | "propose" | "proposes" | "proposing" | "suggested" | "suggest"
+                )
+            {
+                agreed = true;
+                break;
+            }
+        }
+        let at = doc.tokens[ts].start as usize;
+        agreed && !self.dates.iter().any(|d| d.start > at)
     }
 
     /// Whether hit `h` cuts the sentence into segments (`visiting` before
@@ -344,14 +392,25 @@ impl<'s, 'd> Sentence<'s, 'd> {
             .iter()
             .find(|h| h.0 == EventType::Visit && self.cuts(h))
             .map_or(usize::MAX, |h| doc.tokens[h.1].start as usize);
+        // `the talks, which took place on Friday`: a clause opening right
+        // after the trigger tells of its event
+        let trigger_end = doc.tokens[self.hits[n].2 - 1].end as usize;
+        let own_clause = self
+            .clauses
+            .iter()
+            .find(|c| c.0 == trigger_end)
+            .map(|c| c.0);
         let date = self
             .dates
             .iter()
             .filter(|d| {
                 d.start < journey
                     && !in_dateline(doc.text, d.start)
-                    && !(d.start > trigger_byte && statement_date(doc.text, d.start))
-                    && self.clause_of(d.start) == self.clause_of(trigger_byte)
+                    && !(statement_date(doc.text, d.start)
+                        && (d.start > trigger_byte
+                            || reported_after(doc.text, d.end, trigger_byte)))
+                    && (self.clause_of(d.start) == self.clause_of(trigger_byte)
+                        || (own_clause.is_some() && self.clause_of(d.start) == own_clause))
             })
             .min_by_key(|d| {
                 if d.start >= trigger_byte {
@@ -518,6 +577,15 @@ impl<'s, 'd> Sentence<'s, 'd> {
                 }
             }
         }
+        // `received the Ambassadors of Panama, Singapore and Indonesia`:
+        // the countries the unnamed guests represent
+        if kind != EventType::Visit {
+            for p in represented(doc, found, a, b) {
+                if !others.contains(&p) {
+                    others.push(p);
+                }
+            }
+        }
         // `Kenya and Germany signed`: the countries and bodies that are
         // the subject of the trigger take part
         let subjects = if kind == EventType::Visit {
@@ -557,6 +625,23 @@ impl<'s, 'd> Sentence<'s, 'd> {
                 if !d.others.contains(&p) {
                     d.others.insert(0, p);
                 }
+                out.push((d, false));
+            }
+        } else if base.kind == EventType::Meeting
+            && people.len() <= 1
+            && several_meetings(doc, ts, te)
+            && {
+                let listed = represented(doc, self.found, te, seg_end);
+                listed.len() >= 2
+            }
+        {
+            // `held bilateral meetings with his counterparts from A, B and
+            // C`: one meeting per country (FORMAT.md Conventions)
+            let listed = represented(doc, self.found, te, seg_end);
+            for &c in &listed {
+                let mut d = base.clone();
+                d.others.retain(|o| !listed.contains(o));
+                d.others.push(c);
                 out.push((d, false));
             }
         } else if base.kind == EventType::Meeting
