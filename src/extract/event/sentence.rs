@@ -485,11 +485,14 @@ impl<'s, 'd> Sentence<'s, 'd> {
             // (not one named only inside a `, who ...,` clause the trigger
             // is outside of: `X, who came at Y's invitation, laid a wreath`)
             let clause = self.clause_of(trigger_byte);
+            // `In his meeting with X, Anwar said`: the one who speaks of
+            // his own meeting had it
+            let own = matches!(self.before(ts, 1), "his" | "her" | "His" | "Her");
             for (p, i) in persons {
                 if *i >= seg_start
                     && *i < seg_end
                     && !people.contains(p)
-                    && !speaker(doc, *i, te, b)
+                    && (own || !speaker(doc, *i, te, b))
                     && (clause.is_some() || self.clause_of(doc.tokens[*i].start as usize).is_none())
                 {
                     people.push(*p);
