@@ -73,7 +73,7 @@ const DEV_B_FLOORS: &[(&str, f64)] = &[
     ("event_date_accuracy", 0.67),
     ("event_participants.f1", 0.80),
     ("cross_article_identity.precision", 0.98),
-    ("cross_article_identity.recall", 0.85),
+    ("cross_article_identity.recall", 0.92),
 ];
 
 #[test]
