@@ -433,10 +433,40 @@ impl<'s, 'd> Sentence<'s, 'd> {
         // an encounter with no date of its own, told a few sentences after
         // a gathering of a known day, happened during it (FORMAT.md,
         // Conventions: the day of the enclosing event)
+        // (`his visit to Ukraine`, `a trip to the United States`: a journey
+        // only mentioned, with no date of its own, is not news of the
+        // month: FORMAT.md Conventions, never the article date by default)
+        let mentioned = kind == EventType::Visit && self.mentioned_journey(n);
         let date = date
             .or_else(|| enclosing_day(kind, self.s, self.context))
-            .or_else(|| fallback_date(kind, self.context.article_date));
+            .or_else(|| {
+                if mentioned {
+                    None
+                } else {
+                    fallback_date(kind, self.context.article_date)
+                }
+            });
         Dated { date, written }
+    }
+
+    /// Whether visit trigger `n` is a bare noun (`trip to`, `visit`)
+    /// after a possessive or an article (`his visit to`, `a two-day trip
+    /// to`, `X's recent trips to`): a journey named, not told.
+    fn mentioned_journey(&self, n: usize) -> bool {
+        let doc = self.doc;
+        let (_, ts, te) = self.hits[n];
+        let noun = (ts..te).all(|i| matches!(doc.word(i), "trip" | "trips" | "visit" | "to"))
+            && matches!(doc.word(ts), "trip" | "trips" | "visit");
+        if !noun {
+            return false;
+        }
+        // (past one adjective: `two-day`, `recent`)
+        (1..=2).any(|k| {
+            let w = self.before(ts, k);
+            matches!(w, "his" | "her" | "their" | "a" | "'s" | "’s")
+                || (k == 1 && doc.class(ts - 1) == Class::Poss)
+                || (k == 2 && ts >= self.a + 2 && doc.class(ts - 2) == Class::Poss)
+        })
     }
 
     /// Participants: the persons who take part in trigger `n`'s event.
