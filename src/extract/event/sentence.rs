@@ -196,7 +196,7 @@ impl<'s, 'd> Sentence<'s, 'd> {
             // Tuesday`) takes the day.
             let to_site = next_inst.is_some()
                 || place.is_some_and(|p| found.entities[p].place_kind == Some(PlaceKind::Site));
-            by_month = !to_site;
+            by_month = !to_site && !self.one_day(ts, te, written);
         }
         if people.is_empty()
             && matches!(
@@ -437,8 +437,14 @@ impl<'s, 'd> Sentence<'s, 'd> {
         // only mentioned, with no date of its own, is not news of the
         // month: FORMAT.md Conventions, never the article date by default)
         let mentioned = kind == EventType::Visit && self.mentioned_journey(n);
+        // (a one-day visit told after the day's talks: that day)
+        let enclosing_kind = if kind == EventType::Visit && self.says_one_day() {
+            EventType::Meeting
+        } else {
+            kind
+        };
         let date = date
-            .or_else(|| enclosing_day(kind, self.s, self.context))
+            .or_else(|| enclosing_day(enclosing_kind, self.s, self.context))
             .or_else(|| {
                 if mentioned {
                     None
@@ -447,6 +453,29 @@ impl<'s, 'd> Sentence<'s, 'd> {
                 }
             });
         Dated { date, written }
+    }
+
+    /// Whether the visit of trigger `ts..te` lasted the day written for it:
+    /// `a one-day working visit`, or `visited Kazakhstan on May 27` with no
+    /// length of days told in the sentence (FORMAT.md Conventions: multi-day
+    /// visits get the month unless a single day is stated).
+    fn one_day(&self, ts: usize, te: usize, written: bool) -> bool {
+        let doc = self.doc;
+        if self.says_one_day() {
+            return true;
+        }
+        if !written {
+            return false;
+        }
+        let words = || (self.a..self.b).map(|i| doc.word(i));
+        let days =
+            words().any(|w| w.ends_with("-day") || matches!(w, "days" | "week" | "week-long"));
+        te == ts + 1 && matches!(doc.word(ts), "visited") && !days
+    }
+
+    /// `a one-day working visit`
+    fn says_one_day(&self) -> bool {
+        (self.a..self.b).any(|i| matches!(self.doc.word(i), "one-day" | "day-long" | "daylong"))
     }
 
     /// Whether visit trigger `n` is a bare noun (`trip to`, `visit`)
