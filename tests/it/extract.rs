@@ -68,7 +68,7 @@ const DEV_B_FLOORS: &[(&str, f64)] = &[
     ("places.f1", 0.95),
     ("institutions.f1", 0.86),
     ("roles.f1", 0.94),
-    ("events.f1", 0.73),
+    ("events.f1", 0.74),
     ("role_institution", 0.89),
     ("event_date_accuracy", 0.73),
     ("event_participants.f1", 0.80),

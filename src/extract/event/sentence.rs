@@ -400,12 +400,15 @@ impl<'s, 'd> Sentence<'s, 'd> {
             .iter()
             .find(|c| c.0 == trigger_end)
             .map(|c| c.0);
+        // `the first visit to India ... since 2012`: since when, not when
+        let first_since = (1..=3).any(|k| self.before(ts, k) == "first");
         let date = self
             .dates
             .iter()
             .filter(|d| {
                 d.start < journey
                     && !in_dateline(doc.text, d.start)
+                    && !(first_since && doc.text[..d.start].trim_end().ends_with("since"))
                     && !(statement_date(doc.text, d.start)
                         && (d.start > trigger_byte
                             || reported_after(doc.text, d.end, trigger_byte)))
