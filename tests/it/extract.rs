@@ -24,7 +24,7 @@ const FLOORS: &[(&str, f64)] = &[
     ("events.f1", 0.88),
     ("role_institution", 0.73),
     ("event_date_accuracy", 0.79),
-    ("event_participants.f1", 0.78),
+    ("event_participants.f1", 0.81),
     ("cross_article_identity.precision", 0.98),
     ("cross_article_identity.recall", 0.97),
 ];
@@ -254,6 +254,14 @@ fn check_fact(record: &Record, line: &str) -> Result<(), String> {
                         .all(|w| w.as_ref().is_some_and(|w| e.participants.contains(w)))
                     && parts.get(2).is_none_or(|d| e.date.as_deref() == Some(*d))
                     && (verb != "undated-event" || e.date.is_none())
+            })
+        }
+        "no-participant" => {
+            let id = person_id(parts[1])
+                .or_else(|| institution_id(parts[1]))
+                .or_else(|| place_id(parts[1]));
+            !record.events.iter().any(|e| {
+                e.event_type == parts[0] && id.as_ref().is_some_and(|w| e.participants.contains(w))
             })
         }
         _ => return Err(format!("unknown fact kind in {line:?}")),

@@ -618,10 +618,11 @@ impl<'s, 'd> Sentence<'s, 'd> {
             others.extend(
                 entities_in(found, a, b, Kind::Institution)
                     .into_iter()
+                    .filter(|&(_, i)| !honoured(doc, found, a, i))
                     .map(|x| x.0),
             );
-            for (p, _) in entities_in(found, a, b, Kind::Place) {
-                if takes_part(found, p) && !others.contains(&p) {
+            for (p, i) in entities_in(found, a, b, Kind::Place) {
+                if takes_part(found, p) && !others.contains(&p) && !in_body_name(found, p, i) {
                     others.push(p);
                 }
             }
@@ -637,7 +638,7 @@ impl<'s, 'd> Sentence<'s, 'd> {
             for (o, i) in entities_in(found, seg_start, seg_end, Kind::Institution) {
                 let in_title = doc.class(i.saturating_sub(1)) == Class::Of
                     && doc.class(i.saturating_sub(2)) == Class::Title;
-                if !in_title && !others.contains(&o) {
+                if !in_title && !honoured(doc, found, a, i) && !others.contains(&o) {
                     others.push(o);
                 }
             }
@@ -723,6 +724,38 @@ impl<'s, 'd> Sentence<'s, 'd> {
             out.push((base, definite));
         }
     }
+}
+
+/// `the 78th founding anniversary of the Vietnam People's Army`: the body
+/// whose anniversary is marked (at token `i`) is honoured, not present.
+fn honoured(doc: &Doc, found: &Found, a: usize, i: usize) -> bool {
+    let mut k = i;
+    // (back over a place word opening the name: `Vietnam People's Army`)
+    while k > a && found.owner[k - 1].is_some_and(|id| found.entities[id].kind != Kind::Person) {
+        k -= 1;
+    }
+    if k > a && matches!(doc.word(k - 1), "the" | "The") {
+        k -= 1;
+    }
+    k >= a + 2 && doc.word(k - 1) == "of" && doc.word(k - 2).starts_with("anniversar")
+}
+
+/// Whether place `p`, named at token `i`, is part of a body's name (`the
+/// Vietnam Embassy in Venezuela`): the body takes part, not the country.
+fn in_body_name(found: &Found, p: usize, i: usize) -> bool {
+    let is_body = |t: usize| {
+        found
+            .owner
+            .get(t)
+            .copied()
+            .flatten()
+            .is_some_and(|id| found.entities[id].kind == Kind::Institution)
+    };
+    let mut end = i;
+    while found.owner.get(end).copied().flatten() == Some(p) {
+        end += 1;
+    }
+    (i > 0 && is_body(i - 1)) || is_body(end)
 }
 
 /// What the events of one sentence tell each other: the destination of a
