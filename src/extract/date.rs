@@ -511,6 +511,20 @@ pub fn tense(text: &str, start: usize, end: usize) -> Option<Tense> {
     None
 }
 
+/// Whether the clause before byte `at` speaks of the future: its nearest
+/// sure tense mark (`will`, `upcoming`, `scheduled`) is one of the future,
+/// read no further back than a few words.
+pub fn future_before(text: &str, at: usize) -> bool {
+    let words = clause_words_before(text, at, 6);
+    for (n, w) in words.iter().enumerate() {
+        let prev = words.get(n + 1).copied().unwrap_or("");
+        if let Some((t, true)) = tense_of(w, prev) {
+            return t == Tense::Future;
+        }
+    }
+    false
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphabetic() || c == '\'' || c == '-'
 }

@@ -23,7 +23,7 @@ const FLOORS: &[(&str, f64)] = &[
     ("roles.f1", 0.93),
     ("events.f1", 0.88),
     ("role_institution", 0.73),
-    ("event_date_accuracy", 0.79),
+    ("event_date_accuracy", 0.83),
     ("event_participants.f1", 0.81),
     ("cross_article_identity.precision", 0.98),
     ("cross_article_identity.recall", 0.97),

@@ -8,7 +8,7 @@
 //! the events of earlier sentences is `merge_or_push`, in the parent.
 
 use super::super::annotate::{Class, Doc};
-use super::super::date::DateMention;
+use super::super::date::{future_before, DateMention};
 use super::super::found::{Found, Kind, PlaceKind};
 use super::super::lexicon::EventType;
 use super::{
@@ -439,7 +439,12 @@ impl<'s, 'd> Sentence<'s, 'd> {
         // (`his visit to Ukraine`, `a trip to the United States`: a journey
         // only mentioned, with no date of its own, is not news of the
         // month: FORMAT.md Conventions, never the article date by default)
-        let mentioned = kind == EventType::Visit && self.mentioned_journey(n);
+        // (nor a journey still to come: `will pay a working trip to
+        // Argentina`, `the upcoming Russia visit`)
+        let mentioned = kind == EventType::Visit
+            && (self.mentioned_journey(n)
+                || future_before(doc.text, doc.tokens[ts].start as usize)
+                || (ts..self.hits[n].2).any(|i| matches!(doc.word(i), "will" | "upcoming")));
         // (a one-day visit told after the day's talks: that day)
         let enclosing_kind = if kind == EventType::Visit && self.says_one_day() {
             EventType::Meeting
@@ -467,7 +472,7 @@ impl<'s, 'd> Sentence<'s, 'd> {
         if self.says_one_day() {
             return true;
         }
-        if !written {
+        if !written || self.dates.is_empty() {
             return false;
         }
         let words = || (self.a..self.b).map(|i| doc.word(i));
