@@ -247,7 +247,9 @@ pub fn find_dates(text: &str, article: Option<Date>) -> Vec<DateMention> {
             let future = tense(text, c.start, c.end) == Some(Tense::Future);
             let days = match prev_word(text, c.start).to_ascii_lowercase().as_str() {
                 "next" => base + ((wd + 7 - weekday_of(base)) % 7).max(1) as i64,
-                "last" => base - if back == 0 { 7 } else { back as i64 },
+                // `last Monday`: the Monday of the week before the
+                // article's (news writes `on Monday` for this week's)
+                "last" => base - i64::from(weekday_of(base)) - 7 + i64::from(wd),
                 _ if future && back != 0 => base + (7 - back) as i64,
                 _ => base - back as i64,
             };
@@ -509,6 +511,20 @@ pub fn tense(text: &str, start: usize, end: usize) -> Option<Tense> {
     None
 }
 
+/// Whether the clause before byte `at` speaks of the future: its nearest
+/// sure tense mark (`will`, `upcoming`, `scheduled`) is one of the future,
+/// read no further back than a few words.
+pub fn future_before(text: &str, at: usize) -> bool {
+    let words = clause_words_before(text, at, 6);
+    for (n, w) in words.iter().enumerate() {
+        let prev = words.get(n + 1).copied().unwrap_or("");
+        if let Some((t, true)) = tense_of(w, prev) {
+            return t == Tense::Future;
+        }
+    }
+    false
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphabetic() || c == '\'' || c == '-'
 }
@@ -713,6 +729,12 @@ mod tests {
                 "Last Friday the minister held talks",
                 "2024-09-09",
                 Some("2024-09-06"),
+            ),
+            // (on a Tuesday, `last Monday` is not yesterday)
+            (
+                "Last Monday, he met the envoy",
+                "2021-03-30",
+                Some("2021-03-22"),
             ),
             ("will visit Hanoi next week", "2025-10-17", Some("2025-10")),
             (

@@ -64,6 +64,9 @@ pub fn recognize(
         event_dates: EventDates::default(),
     };
     let mut dated_drafts = 0;
+    // the persons of the latest delegation listed (`The delegation
+    // included ...`), its head first
+    let mut delegation: Vec<usize> = Vec::new();
     let mut index = DraftIndex::default();
     // drafts changed since `context.event_dates` was brought up to date
     let mut touched: Vec<usize> = Vec::new();
@@ -98,7 +101,67 @@ pub fn recognize(
         }
         let events = sentence_events(doc, found, s, subject, &persons, &context);
         let changed = !events.is_empty();
+        // `The delegation included A, B and C`, `He was accompanied by A`:
+        // the members take part in the latest journey or gathering told
+        if events.is_empty() && !persons.is_empty() && member_list(doc, a, b) {
+            let latest = [
+                EventType::Visit,
+                EventType::Meeting,
+                EventType::Conference,
+                EventType::Ceremony,
+            ]
+            .iter()
+            .filter_map(|k| index.latest.get(k).copied())
+            .max();
+            if let Some(i) = latest {
+                let e = &mut drafts[i];
+                for (p, _) in &persons {
+                    if !e.persons.contains(p) {
+                        e.persons.push(*p);
+                        index.note_person(i, e.kind, *p);
+                    }
+                }
+                delegation.clone_from(&e.persons);
+            }
+        }
+        // `The meetings ... involved A, B and C`: one meeting per party,
+        // of the separate meetings told just before with no counterpart
+        if events.is_empty() {
+            let parties = meeting_parties(doc, found, a, b);
+            let latest = index.latest.get(&EventType::Meeting).copied();
+            if let Some(i) = latest.filter(|&i| !parties.is_empty() && drafts[i].persons.len() <= 1)
+            {
+                let base = drafts[i].clone();
+                for (n, &c) in parties.iter().enumerate() {
+                    let mut d = base.clone();
+                    d.others.push(c);
+                    if n == 0 {
+                        index.note(i, &d);
+                        drafts[i] = d;
+                        touched.push(i);
+                    } else {
+                        index.note(drafts.len(), &d);
+                        touched.push(drafts.len());
+                        drafts.push(d);
+                    }
+                }
+            }
+        }
         for (draft, definite) in events {
+            // `the delegation met with X`: its members, listed before, met X
+            let mut draft = draft;
+            if !delegation.is_empty()
+                && draft.kind == EventType::Meeting
+                && (a + 1..draft.trigger.0).any(|i| {
+                    doc.word(i) == "delegation" && matches!(doc.word(i - 1), "the" | "The")
+                })
+            {
+                for p in &delegation {
+                    if !draft.persons.contains(p) {
+                        draft.persons.push(*p);
+                    }
+                }
+            }
             // `the visit`, `the ceremony`: a new mention of an earlier event
             if definite {
                 if let Some(&i) = index.latest.get(&draft.kind) {
@@ -288,6 +351,28 @@ fn mentions_the_event(doc: &Doc, a: usize, b: usize) -> bool {
     (a + 1..b).any(|i| {
         matches!(doc.word(i), "event" | "occasion" | "meeting")
             && matches!(doc.word(i - 1), "the" | "The")
+    })
+}
+
+/// `The delegation included`, `his entourage comprises`, `was accompanied
+/// by`: a sentence listing those travelling with someone.
+fn member_list(doc: &Doc, a: usize, b: usize) -> bool {
+    (a + 1..b).any(|i| {
+        let (x, y) = (doc.word(i - 1), doc.word(i));
+        (matches!(x, "delegation" | "entourage" | "delegations")
+            && matches!(
+                y,
+                "include"
+                    | "includes"
+                    | "included"
+                    | "including"
+                    | "comprises"
+                    | "comprised"
+                    | "comprising"
+                    | "consists"
+                    | "consisted"
+            ))
+            || (x == "accompanied" && y == "by")
     })
 }
 
@@ -676,6 +761,96 @@ fn takes_part(found: &Found, p: usize) -> bool {
     }
 }
 
+/// Plural nouns of people who represent a country (`the Ambassadors of
+/// Panama, Singapore and Indonesia`, `his counterparts from A and B`).
+const REPRESENTATIVES: [&str; 9] = [
+    "ambassadors",
+    "counterparts",
+    "representatives",
+    "delegations",
+    "leaders",
+    "envoys",
+    "ministers",
+    "diplomats",
+    "officials",
+];
+
+/// The countries (and bodies) listed after a plural noun of representatives
+/// in tokens `a..b` (`the new Ambassadors of Panama, Singapore and
+/// Indonesia`): they take part, through the persons the text leaves
+/// unnamed.
+fn represented(doc: &Doc, found: &Found, a: usize, b: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut i = a;
+    while i + 2 < b {
+        let w = doc.word(i);
+        let noun = REPRESENTATIVES.iter().any(|r| r.eq_ignore_ascii_case(w));
+        if !(noun && matches!(doc.word(i + 1), "of" | "from")) {
+            i += 1;
+            continue;
+        }
+        i = read_parties(doc, found, i + 2, b, &mut out);
+    }
+    out
+}
+
+/// Reads a list of countries and bodies (`China, Australia, the United
+/// Kingdom (UK) and the European Union`) from token `k` into `out`; returns
+/// the token after it.
+fn read_parties(doc: &Doc, found: &Found, mut k: usize, b: usize, out: &mut Vec<usize>) -> usize {
+    while k < b {
+        match found.owner[k] {
+            Some(id) if takes_part(found, id) || found.entities[id].kind == Kind::Institution => {
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+                k += 1;
+                while k < b && found.owner[k] == Some(id) {
+                    k += 1;
+                }
+                // (an acronym in brackets after the name: `(UK)`)
+                if k + 2 < b
+                    && doc.class(k) == Class::Open
+                    && doc.class(k + 2) == Class::Close
+                    && found.owner[k + 1].is_none_or(|x| x == id)
+                {
+                    k += 3;
+                }
+            }
+            _ if matches!(doc.class(k), Class::Comma | Class::And | Class::The) => k += 1,
+            _ => break,
+        }
+    }
+    k
+}
+
+/// `The meetings, held at the Prime Minister's Office, involved China,
+/// Australia and Pakistan`: the parties of the separate meetings told
+/// just before, when the sentence opens with them (two or more).
+fn meeting_parties(doc: &Doc, found: &Found, a: usize, b: usize) -> Vec<usize> {
+    if !(matches!(doc.word(a), "The" | "These")
+        && a + 1 < b
+        && matches!(doc.word(a + 1), "meetings" | "talks"))
+    {
+        return Vec::new();
+    }
+    let verb = (a + 2..b).find(|&i| {
+        matches!(
+            doc.word(i),
+            "involved" | "included" | "includes" | "involve" | "involving" | "including"
+        )
+    });
+    let mut out = Vec::new();
+    if let Some(v) = verb {
+        read_parties(doc, found, v + 1, b, &mut out);
+    }
+    if out.len() >= 2 {
+        out
+    } else {
+        Vec::new()
+    }
+}
+
 /// `Kenya and Germany signed`, `Chile and the African Union held`: the
 /// countries and institutions right before the trigger.
 fn subject_entities(doc: &Doc, found: &Found, a: usize, ts: usize) -> Vec<usize> {
@@ -915,6 +1090,8 @@ fn statement_date(text: &str, at: usize) -> bool {
             }
             "on" | "in" | "a" | "the" | "statement" | "reporters" | "journalists" | "press"
             | "briefing" | "at" | "late" | "early" => {}
+            // `said on Tuesday (Mar 30)`: the day written twice
+            "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday" => {}
             _ => return false,
         }
     }

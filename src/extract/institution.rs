@@ -45,6 +45,9 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
                 continue;
             }
             match chunk(doc, i, b) {
+                // `the United Nations Convention on the Law of the Sea`: a
+                // document's title, no mention of the body
+                Some(c) if titles_document(doc, c.end, b) => i = c.end.max(i + 1),
                 Some(mut c) => {
                     // `National Development and Reform Commission`: words of
                     // the vocabulary joined by `and` before the core
@@ -74,6 +77,27 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
     standalone_acronyms(doc, found, &acronyms);
     merge_variants(doc, found);
     short_references(doc, found);
+}
+
+/// Capitalised nouns of documents that a body's name may open (`United
+/// Nations Convention`, `ASEAN Charter`).
+const DOCUMENTS: [&str; 8] = [
+    "Convention",
+    "Charter",
+    "Treaty",
+    "Covenant",
+    "Declaration",
+    "Protocol",
+    "Resolution",
+    "Framework",
+];
+
+/// Whether the token at `i` (right after a body's name) is a document noun
+/// followed by `on`/`of`/`for` (`Convention on the Law of the Sea`).
+fn titles_document(doc: &Doc, i: usize, end: usize) -> bool {
+    i + 1 < end
+        && DOCUMENTS.contains(&doc.word(i))
+        && matches!(doc.word(i + 1), "on" | "of" | "for" | "against")
 }
 
 /// The singular of a plural head noun (`Embassies` → `Embassy`, `Offices`

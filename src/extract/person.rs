@@ -34,6 +34,32 @@ pub fn recognize(doc: &Doc, found: &mut Found) {
     for run in runs.iter().filter(|r| r.end - r.start == 1) {
         add_short(doc, found, &mut index, *run);
     }
+    // `Antony J. Blinken` is `Antony Blinken` in another article: the
+    // middle initials go to the aliases, so both forms are one name
+    for e in found.entities.iter_mut().filter(|e| e.kind == Kind::Person) {
+        if let Some(plain) = without_middle_initials(&e.name) {
+            e.aliases.push(std::mem::replace(&mut e.name, plain));
+        }
+    }
+}
+
+/// A name with its middle initials left out (`Marc E. Knapper`, `Meynardo
+/// L.B. Montealegre`), or `None` when it has none. A leading initial
+/// (`S. Jaishankar`) is the name as written and stays.
+fn without_middle_initials(name: &str) -> Option<String> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let initial = |w: &str| {
+        w.len() >= 2
+            && w.ends_with('.')
+            && w.split_terminator('.')
+                .all(|part| part.chars().count() == 1 && part.chars().all(char::is_uppercase))
+    };
+    let (first, last) = (words.first()?, words.last()?);
+    if words.len() < 3 || initial(first) || initial(last) {
+        return None;
+    }
+    let kept: Vec<&str> = words.iter().copied().filter(|w| !initial(w)).collect();
+    (kept.len() < words.len() && kept.len() >= 2).then(|| kept.join(" "))
 }
 
 /// The persons found so far by the words of their names, so a name is

@@ -30,7 +30,7 @@ fn lexicon_places(doc: &Doc, found: &mut Found) {
         if after_name && hit.end - hit.first == 1 {
             continue;
         }
-        if starts_name(doc, hit.first) {
+        if starts_name(doc, hit.first) || in_title_portfolio(doc, hit.first) {
             continue;
         }
         // `the Caribbean country`: a region used as an adjective
@@ -88,6 +88,39 @@ fn lexicon_places(doc: &Doc, found: &mut Found) {
             found.mention(id, hit.first, hit.end);
         }
     }
+}
+
+/// How many tokens back a portfolio list (`for Afghanistan, Pakistan, and
+/// Central Asia`) is read.
+const PORTFOLIO_WORDS: usize = 12;
+
+/// Whether the place at token `i` is in the portfolio of a title or body
+/// (`Senior Director for Russia and Central Asia`, `Deputy Assistant
+/// Secretary of Defense for Afghanistan, Pakistan, and Central Asia`,
+/// `Bureau for Asia`): part of a longer name, no place mention (FORMAT.md
+/// Conventions). Not `left Hanoi for Vientiane`: the word before `for`
+/// must be a title, a head or a word of institution names.
+fn in_title_portfolio(doc: &Doc, i: usize) -> bool {
+    let sentence = doc.tokens[i].sentence;
+    let mut k = i;
+    while k > 0 && i - k < PORTFOLIO_WORDS && doc.tokens[k - 1].sentence == sentence {
+        k -= 1;
+        match doc.class(k) {
+            Class::Comma | Class::And | Class::Place | Class::Demonym => {}
+            Class::For => {
+                return k > 0
+                    && doc.tokens[k - 1].sentence == sentence
+                    && matches!(
+                        doc.class(k - 1),
+                        Class::Title | Class::Head | Class::Common | Class::Modifier
+                    )
+                    && doc.word(k - 1).starts_with(|c: char| c.is_uppercase());
+            }
+            Class::Common if doc.word(k).starts_with(|c: char| c.is_uppercase()) => {}
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The country (by name or alias, not demonym) that a folded phrase names.

@@ -8,13 +8,13 @@
 //! the events of earlier sentences is `merge_or_push`, in the parent.
 
 use super::super::annotate::{Class, Doc};
-use super::super::date::DateMention;
+use super::super::date::{future_before, DateMention};
 use super::super::found::{Found, Kind, PlaceKind};
 use super::super::lexicon::EventType;
 use super::{
     country_of, destination_list, enclosing_day, entities_in, fallback_date, first_country,
     in_dateline, is_airport, is_visiting_adjective, place_for, plural_reference, pronoun_and,
-    relative_clauses, several_meetings, singular_reference, speaker, statement_date,
+    relative_clauses, represented, several_meetings, singular_reference, speaker, statement_date,
     subject_entities, takes_part, trigger_fits, triggers, visiting_adjective, visitor, Context,
     Draft,
 };
@@ -43,6 +43,18 @@ pub(super) struct Sentence<'s, 'd> {
     /// for, when the sentence names none.
     referred: Vec<usize>,
 }
+
+/// `said on Tuesday that X will make a trip`: a `that` between the
+/// statement's date (ending at byte `from`) and the trigger at byte `to`
+/// puts the trigger in what was said. (Not `said on Tuesday after a video
+/// conference`: that took place the day it was told.)
+fn reported_after(text: &str, from: usize, to: usize) -> bool {
+    text.get(from..to)
+        .is_some_and(|between| between.split_whitespace().any(|w| w == "that"))
+}
+
+/// How many words before a trigger `agreed to` or `proposed` is looked for.
+const AGREED_WORDS: usize = 10;
 
 /// The date a trigger gets and whether the sentence wrote it.
 struct Dated {
@@ -184,7 +196,7 @@ impl<'s, 'd> Sentence<'s, 'd> {
             // Tuesday`) takes the day.
             let to_site = next_inst.is_some()
                 || place.is_some_and(|p| found.entities[p].place_kind == Some(PlaceKind::Site));
-            by_month = !to_site;
+            by_month = !to_site && !self.one_day(ts, te, written);
         }
         if people.is_empty()
             && matches!(
@@ -246,6 +258,12 @@ impl<'s, 'd> Sentence<'s, 'd> {
                 return false;
             }
         }
+        // `agreed to promptly hold a dialogue`, `proposed jointly organising
+        // seminars`: an activity agreed or proposed, with no date, is no
+        // event (FORMAT.md Conventions)
+        if self.agreed_activity(ts) {
+            return false;
+        }
         // `a press conference`: a briefing, not a conference
         if kind == EventType::Conference && matches!(before(1), "press" | "news") {
             return false;
@@ -276,6 +294,36 @@ impl<'s, 'd> Sentence<'s, 'd> {
             && self.hits.iter().any(|h| {
                 h.1 > te && h.1 <= te + 4 && !(h.0 == EventType::Visit && receives(doc.word(ts)))
             }))
+    }
+
+    /// Whether the trigger at token `ts` names what someone agreed to or
+    /// proposed (`agreed to hold`, `proposed organising`), a few words
+    /// before it in the same clause, with no date written after it.
+    fn agreed_activity(&self, ts: usize) -> bool {
+        let doc = self.doc;
+        let mut agreed = false;
+        for k in 1..=AGREED_WORDS {
+            let w = self.before(ts, k);
+            if w.is_empty() || matches!(w, "," | ";" | ":" | "and" | "but") {
+                break;
+            }
+            let next = if k > 1 {
+                self.before(ts, k - 1)
+            } else {
+                doc.word(ts)
+            };
+            if (matches!(w, "agreed" | "agree" | "agrees" | "agreeing") && next == "to")
+                || matches!(
+                    w,
+                    "proposed" | "propose" | "proposes" | "proposing" | "suggested" | "suggest"
+                )
+            {
+                agreed = true;
+                break;
+            }
+        }
+        let at = doc.tokens[ts].start as usize;
+        agreed && !self.dates.iter().any(|d| d.start > at)
     }
 
     /// Whether hit `h` cuts the sentence into segments (`visiting` before
@@ -344,14 +392,28 @@ impl<'s, 'd> Sentence<'s, 'd> {
             .iter()
             .find(|h| h.0 == EventType::Visit && self.cuts(h))
             .map_or(usize::MAX, |h| doc.tokens[h.1].start as usize);
+        // `the talks, which took place on Friday`: a clause opening right
+        // after the trigger tells of its event
+        let trigger_end = doc.tokens[self.hits[n].2 - 1].end as usize;
+        let own_clause = self
+            .clauses
+            .iter()
+            .find(|c| c.0 == trigger_end)
+            .map(|c| c.0);
+        // `the first visit to India ... since 2012`: since when, not when
+        let first_since = (1..=3).any(|k| self.before(ts, k) == "first");
         let date = self
             .dates
             .iter()
             .filter(|d| {
                 d.start < journey
                     && !in_dateline(doc.text, d.start)
-                    && !(d.start > trigger_byte && statement_date(doc.text, d.start))
-                    && self.clause_of(d.start) == self.clause_of(trigger_byte)
+                    && !(first_since && doc.text[..d.start].trim_end().ends_with("since"))
+                    && !(statement_date(doc.text, d.start)
+                        && (d.start > trigger_byte
+                            || reported_after(doc.text, d.end, trigger_byte)))
+                    && (self.clause_of(d.start) == self.clause_of(trigger_byte)
+                        || (own_clause.is_some() && self.clause_of(d.start) == own_clause))
             })
             .min_by_key(|d| {
                 if d.start >= trigger_byte {
@@ -374,10 +436,74 @@ impl<'s, 'd> Sentence<'s, 'd> {
         // an encounter with no date of its own, told a few sentences after
         // a gathering of a known day, happened during it (FORMAT.md,
         // Conventions: the day of the enclosing event)
+        // (`his visit to Ukraine`, `a trip to the United States`: a journey
+        // only mentioned, with no date of its own, is not news of the
+        // month: FORMAT.md Conventions, never the article date by default)
+        // (nor a journey still to come: `will pay a working trip to
+        // Argentina`, `the upcoming Russia visit`)
+        let mentioned = kind == EventType::Visit
+            && (self.mentioned_journey(n)
+                || future_before(doc.text, doc.tokens[ts].start as usize)
+                || (ts..self.hits[n].2).any(|i| matches!(doc.word(i), "will" | "upcoming")));
+        // (a one-day visit told after the day's talks: that day)
+        let enclosing_kind = if kind == EventType::Visit && self.says_one_day() {
+            EventType::Meeting
+        } else {
+            kind
+        };
         let date = date
-            .or_else(|| enclosing_day(kind, self.s, self.context))
-            .or_else(|| fallback_date(kind, self.context.article_date));
+            .or_else(|| enclosing_day(enclosing_kind, self.s, self.context))
+            .or_else(|| {
+                if mentioned {
+                    None
+                } else {
+                    fallback_date(kind, self.context.article_date)
+                }
+            });
         Dated { date, written }
+    }
+
+    /// Whether the visit of trigger `ts..te` lasted the day written for it:
+    /// `a one-day working visit`, or `visited Kazakhstan on May 27` with no
+    /// length of days told in the sentence (FORMAT.md Conventions: multi-day
+    /// visits get the month unless a single day is stated).
+    fn one_day(&self, ts: usize, te: usize, written: bool) -> bool {
+        let doc = self.doc;
+        if self.says_one_day() {
+            return true;
+        }
+        if !written || self.dates.is_empty() {
+            return false;
+        }
+        let words = || (self.a..self.b).map(|i| doc.word(i));
+        let days =
+            words().any(|w| w.ends_with("-day") || matches!(w, "days" | "week" | "week-long"));
+        te == ts + 1 && matches!(doc.word(ts), "visited") && !days
+    }
+
+    /// `a one-day working visit`
+    fn says_one_day(&self) -> bool {
+        (self.a..self.b).any(|i| matches!(self.doc.word(i), "one-day" | "day-long" | "daylong"))
+    }
+
+    /// Whether visit trigger `n` is a bare noun (`trip to`, `visit`)
+    /// after a possessive or an article (`his visit to`, `a two-day trip
+    /// to`, `X's recent trips to`): a journey named, not told.
+    fn mentioned_journey(&self, n: usize) -> bool {
+        let doc = self.doc;
+        let (_, ts, te) = self.hits[n];
+        let noun = (ts..te).all(|i| matches!(doc.word(i), "trip" | "trips" | "visit" | "to"))
+            && matches!(doc.word(ts), "trip" | "trips" | "visit");
+        if !noun {
+            return false;
+        }
+        // (past one adjective: `two-day`, `recent`)
+        (1..=2).any(|k| {
+            let w = self.before(ts, k);
+            matches!(w, "his" | "her" | "their" | "a" | "'s" | "’s")
+                || (k == 1 && doc.class(ts - 1) == Class::Poss)
+                || (k == 2 && ts >= self.a + 2 && doc.class(ts - 2) == Class::Poss)
+        })
     }
 
     /// Participants: the persons who take part in trigger `n`'s event.
@@ -426,11 +552,14 @@ impl<'s, 'd> Sentence<'s, 'd> {
             // (not one named only inside a `, who ...,` clause the trigger
             // is outside of: `X, who came at Y's invitation, laid a wreath`)
             let clause = self.clause_of(trigger_byte);
+            // `In his meeting with X, Anwar said`: the one who speaks of
+            // his own meeting had it
+            let own = matches!(self.before(ts, 1), "his" | "her" | "His" | "Her");
             for (p, i) in persons {
                 if *i >= seg_start
                     && *i < seg_end
                     && !people.contains(p)
-                    && !speaker(doc, *i, te, b)
+                    && (own || !speaker(doc, *i, te, b))
                     && (clause.is_some() || self.clause_of(doc.tokens[*i].start as usize).is_none())
                 {
                     people.push(*p);
@@ -494,10 +623,11 @@ impl<'s, 'd> Sentence<'s, 'd> {
             others.extend(
                 entities_in(found, a, b, Kind::Institution)
                     .into_iter()
+                    .filter(|&(_, i)| !honoured(doc, found, a, i))
                     .map(|x| x.0),
             );
-            for (p, _) in entities_in(found, a, b, Kind::Place) {
-                if takes_part(found, p) && !others.contains(&p) {
+            for (p, i) in entities_in(found, a, b, Kind::Place) {
+                if takes_part(found, p) && !others.contains(&p) && !in_body_name(found, p, i) {
                     others.push(p);
                 }
             }
@@ -513,8 +643,17 @@ impl<'s, 'd> Sentence<'s, 'd> {
             for (o, i) in entities_in(found, seg_start, seg_end, Kind::Institution) {
                 let in_title = doc.class(i.saturating_sub(1)) == Class::Of
                     && doc.class(i.saturating_sub(2)) == Class::Title;
-                if !in_title && !others.contains(&o) {
+                if !in_title && !honoured(doc, found, a, i) && !others.contains(&o) {
                     others.push(o);
+                }
+            }
+        }
+        // `received the Ambassadors of Panama, Singapore and Indonesia`:
+        // the countries the unnamed guests represent
+        if kind != EventType::Visit {
+            for p in represented(doc, found, a, b) {
+                if !others.contains(&p) {
+                    others.push(p);
                 }
             }
         }
@@ -560,6 +699,23 @@ impl<'s, 'd> Sentence<'s, 'd> {
                 out.push((d, false));
             }
         } else if base.kind == EventType::Meeting
+            && people.len() <= 1
+            && several_meetings(doc, ts, te)
+            && {
+                let listed = represented(doc, self.found, te, seg_end);
+                listed.len() >= 2
+            }
+        {
+            // `held bilateral meetings with his counterparts from A, B and
+            // C`: one meeting per country (FORMAT.md Conventions)
+            let listed = represented(doc, self.found, te, seg_end);
+            for &c in &listed {
+                let mut d = base.clone();
+                d.others.retain(|o| !listed.contains(o));
+                d.others.push(c);
+                out.push((d, false));
+            }
+        } else if base.kind == EventType::Meeting
             && people.len() >= 3
             && self.subject.is_some()
             && separate()
@@ -573,6 +729,38 @@ impl<'s, 'd> Sentence<'s, 'd> {
             out.push((base, definite));
         }
     }
+}
+
+/// `the 78th founding anniversary of the Vietnam People's Army`: the body
+/// whose anniversary is marked (at token `i`) is honoured, not present.
+fn honoured(doc: &Doc, found: &Found, a: usize, i: usize) -> bool {
+    let mut k = i;
+    // (back over a place word opening the name: `Vietnam People's Army`)
+    while k > a && found.owner[k - 1].is_some_and(|id| found.entities[id].kind != Kind::Person) {
+        k -= 1;
+    }
+    if k > a && matches!(doc.word(k - 1), "the" | "The") {
+        k -= 1;
+    }
+    k >= a + 2 && doc.word(k - 1) == "of" && doc.word(k - 2).starts_with("anniversar")
+}
+
+/// Whether place `p`, named at token `i`, is part of a body's name (`the
+/// Vietnam Embassy in Venezuela`): the body takes part, not the country.
+fn in_body_name(found: &Found, p: usize, i: usize) -> bool {
+    let is_body = |t: usize| {
+        found
+            .owner
+            .get(t)
+            .copied()
+            .flatten()
+            .is_some_and(|id| found.entities[id].kind == Kind::Institution)
+    };
+    let mut end = i;
+    while found.owner.get(end).copied().flatten() == Some(p) {
+        end += 1;
+    }
+    (i > 0 && is_body(i - 1)) || is_body(end)
 }
 
 /// What the events of one sentence tell each other: the destination of a
