@@ -1041,11 +1041,13 @@ impl Graph {
             names.push(hash_of(&folded.as_str()));
         };
         for key in ["name", "title"] {
-            if let Some(Value::String(text)) = self.keys.get(key).and_then(|k| node.props().get(k)) {
+            if let Some(Value::String(text)) = self.keys.get(key).and_then(|k| node.props().get(k))
+            {
                 add(text);
             }
         }
-        if let Some(Value::List(aliases)) = self.keys.get("aliases").and_then(|k| node.props().get(k))
+        if let Some(Value::List(aliases)) =
+            self.keys.get("aliases").and_then(|k| node.props().get(k))
         {
             aliases.iter().filter_map(Value::as_str).for_each(&mut add);
         }
