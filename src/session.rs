@@ -580,27 +580,36 @@ impl Session {
     ) -> Result<IngestReport> {
         let articles = read_articles(paths, err)?;
         self.with_lock(err, |session, err| {
-            // A bulk load is saved as a snapshot, not logged change by
-            // change: recording is off until that snapshot is written.
-            let changes_before = session.graph.change_count();
-            session.graph.record_changes(false);
-            let report = if progress && articles.len() > 1 {
-                session.ingest_with_progress(&articles)
-            } else {
-                let extractions = extract::extract_all(&articles);
-                ingest::ingest(&mut session.graph, &articles, &extractions).map_err(Error::from)
-            };
-            if session.graph.change_count() != changes_before
-                || !session.file.paths().graph.exists()
-            {
-                session.commit()?;
-            } else {
-                session.graph.record_changes(true);
-            }
-            let report = report?;
-            warn_renamed(&report, err)?;
-            Ok(report)
+            session.bulk_load(err, |session, _| {
+                if progress && articles.len() > 1 {
+                    session.ingest_with_progress(&articles)
+                } else {
+                    let extractions = extract::extract_all(&articles);
+                    ingest::ingest(&mut session.graph, &articles, &extractions).map_err(Error::from)
+                }
+            })
         })
+    }
+
+    /// Runs a bulk load (articles or records) under the held lock. It is
+    /// saved as one snapshot, not logged change by change: recording is off
+    /// until that snapshot is written. Renamed articles are reported.
+    pub(crate) fn bulk_load(
+        &mut self,
+        err: &mut dyn Write,
+        load: impl FnOnce(&mut Session, &mut dyn Write) -> Result<IngestReport>,
+    ) -> Result<IngestReport> {
+        let changes_before = self.graph.change_count();
+        self.graph.record_changes(false);
+        let report = load(self, err);
+        if self.graph.change_count() != changes_before || !self.file.paths().graph.exists() {
+            self.commit()?;
+        } else {
+            self.graph.record_changes(true);
+        }
+        let report = report?;
+        warn_renamed(&report, err)?;
+        Ok(report)
     }
 
     /// Ingests in batches to move a progress bar. The graph is the same as

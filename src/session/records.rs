@@ -12,7 +12,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
-use super::{looks_binary, output_error, warn_renamed, Session};
+use super::{looks_binary, output_error, Session};
 use crate::error::{Error, Result};
 use crate::extract::{Article, Extraction};
 use crate::ingest::{self, IngestReport};
@@ -34,20 +34,7 @@ impl Session {
     ) -> Result<IngestReport> {
         let files = record_files(paths, err)?;
         self.with_lock(err, |session, err| {
-            // as for articles: a bulk load is saved as one snapshot
-            let changes_before = session.graph.change_count();
-            session.graph.record_changes(false);
-            let report = session.ingest_record_files(&files, err);
-            if session.graph.change_count() != changes_before
-                || !session.file.paths().graph.exists()
-            {
-                session.commit()?;
-            } else {
-                session.graph.record_changes(true);
-            }
-            let report = report?;
-            warn_renamed(&report, err)?;
-            Ok(report)
+            session.bulk_load(err, |session, err| session.ingest_record_files(&files, err))
         })
     }
 

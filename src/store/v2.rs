@@ -547,19 +547,7 @@ mod tests {
     use crate::graph::Date;
 
     fn sample() -> Graph {
-        let keys = ProvenanceKeys {
-            source: "article".into(),
-            sentence: "sentence".into(),
-            evidence: "evidence".into(),
-            sentences: "sentences".into(),
-            count: "count".into(),
-            summary_types: vec!["MENTIONED_IN".into()],
-            source_id: "id".into(),
-            source_text: "text".into(),
-        };
-        let mut graph = Graph::with_schema(Schema {
-            provenance: Some(keys),
-        });
+        let mut graph = Graph::with_schema(crate::ingest::news_schema());
         let text = "Ông Phạm Minh Chính met the President. They signed a deal.".repeat(20);
         let article = graph.add_node(
             ["Article"],
