@@ -17,6 +17,7 @@ pub mod fold;
 mod index;
 mod intern;
 mod schema;
+mod text;
 pub mod value;
 mod verify;
 mod view;
@@ -40,6 +41,7 @@ pub use view::{NodeRef, RelRef};
 pub(crate) use element::{Props, PropsRef, ProvenanceIn};
 use index::{hash_of, HashIndex};
 use intern::Interner;
+pub(crate) use text::PackedText;
 
 /// Property keys whose string and integer values are indexed, so a pattern
 /// anchored on one of them starts from the index instead of a scan.
@@ -140,6 +142,11 @@ pub struct Graph {
     /// Sentence byte spans of the nodes that are provenance sources, so a
     /// fact's evidence is read from the source text, never copied.
     sentences: FxHashMap<NodeId, Box<[(u32, u32)]>>,
+    /// The schema's `source_text` property of each node that has one as a
+    /// string, compressed (`text`): the articles' text is the largest thing
+    /// the graph holds and is read only for evidence. Such a node never
+    /// holds that key in its `props` as well.
+    texts: FxHashMap<NodeId, PackedText>,
     /// Bumped by every mutation, so callers can tell whether to save.
     changes: u64,
     /// Every change since the last `take_changes`, while recording (`change`).
@@ -204,7 +211,9 @@ impl Graph {
     pub fn set_schema(&mut self, schema: Schema) {
         if self.schema != schema {
             self.changes += 1;
+            self.unpack_texts();
             self.schema = schema;
+            self.pack_texts();
             self.journal(|g| Change::SetSchema(g.schema.clone()));
         }
     }
@@ -259,7 +268,7 @@ impl Graph {
             let mut data = g
                 .inner
                 .node_weight(node_index(id))
-                .map(|node| g.node_data(node))
+                .map(|node| g.node_data(id, node))
                 .unwrap_or_default();
             if let Some(sentences) = g.sentences.get(&id) {
                 data.sentences = sentences.to_vec();
@@ -271,8 +280,72 @@ impl Graph {
     fn insert_stored_node(&mut self, node: Node) -> NodeId {
         self.changes += 1;
         let id = node_id(self.inner.add_node(node));
+        self.pack_text(id);
         self.index_node(id);
         id
+    }
+
+    /// The key id of the text the schema's sources hold, when a text can
+    /// be packed under it: never a key the indexes read from `props`.
+    fn text_key(&self) -> Option<Symbol> {
+        let key = &self.schema.provenance.as_ref()?.source_text;
+        let indexed =
+            INDEXED_KEYS.contains(&key.as_str()) || ["aliases", "title"].contains(&key.as_str());
+        (!indexed).then(|| self.keys.get(key)).flatten()
+    }
+
+    /// Moves a node's text property out of its `props` into `texts`,
+    /// compressed (a text that is not a string stays where it is).
+    fn pack_text(&mut self, id: NodeId) {
+        let Some(key) = self.text_key() else {
+            return;
+        };
+        let Some(node) = self.inner.node_weight_mut(node_index(id)) else {
+            return;
+        };
+        if !matches!(node.props().get(key), Some(Value::String(_))) {
+            return;
+        }
+        if let Some(Value::String(text)) = node.props.set(key, Value::Null) {
+            self.texts.insert(id, PackedText::pack(text));
+        }
+    }
+
+    /// A node's packed text, unpacked and taken back into its `props`
+    /// (before a change that may replace it); the text, if any.
+    fn unpack_text(&mut self, id: NodeId) -> Option<Value> {
+        let packed = self.texts.remove(&id)?;
+        let key = self.text_key()?;
+        let text = Value::String(packed.unpack()?);
+        let node = self.inner.node_weight_mut(node_index(id))?;
+        node.props.set(key, text.clone());
+        Some(text)
+    }
+
+    /// Every packed text back in its node's `props` (before the schema
+    /// names another text key).
+    fn unpack_texts(&mut self) {
+        let ids: Vec<NodeId> = self.texts.keys().copied().collect();
+        for id in ids {
+            self.unpack_text(id);
+        }
+    }
+
+    fn pack_texts(&mut self) {
+        let ids: Vec<NodeId> = self.node_ids().collect();
+        for id in ids {
+            self.pack_text(id);
+        }
+    }
+
+    /// A node's text under the schema's `source_text` key, when packed.
+    pub(crate) fn packed_text(&self, id: NodeId) -> Option<Value> {
+        self.texts.get(&id)?.unpack().map(Value::String)
+    }
+
+    /// A node's packed text as held (for the file format).
+    pub(crate) fn packed(&self, id: NodeId) -> Option<&PackedText> {
+        self.texts.get(&id)
     }
 
     fn label_ids<L, S>(&mut self, labels: L) -> Vec<Symbol>
@@ -625,7 +698,9 @@ impl Graph {
             key: key.to_string(),
             value: value.clone(),
         });
+        self.unpack_text(id);
         let previous = self.node_mut(id)?.props.set(key_id, value);
+        self.pack_text(id);
         self.index_node(id);
         Ok(previous)
     }
@@ -643,7 +718,9 @@ impl Graph {
         });
         let props = self.props_of(properties);
         self.unindex_node(id);
+        self.texts.remove(&id);
         self.node_mut(id)?.props = props;
+        self.pack_text(id);
         self.index_node(id);
         Ok(())
     }
@@ -738,18 +815,26 @@ impl Graph {
     }
 
     /// The text of the sentence a provenance entry points at, trimmed.
-    pub fn evidence_text(&self, provenance: &Provenance) -> Option<&str> {
-        let keys = self.schema.provenance.as_ref()?;
+    pub fn evidence_text(&self, provenance: &Provenance) -> Option<String> {
         let &(start, end) = self
             .sentences
             .get(&provenance.source)?
             .get(provenance.sentence as usize)?;
-        let source = self.inner.node_weight(node_index(provenance.source))?;
-        let text = source
-            .props()
-            .get(self.keys.get(&keys.source_text)?)?
-            .as_str()?;
-        text.get(start as usize..end as usize).map(str::trim)
+        let text = self.source_text(provenance.source)?;
+        text.get(start as usize..end as usize)
+            .map(|sentence| sentence.trim().to_string())
+    }
+
+    /// The text of a source node (its `source_text` property).
+    pub fn source_text(&self, source: NodeId) -> Option<String> {
+        if let Some(packed) = self.texts.get(&source) {
+            return packed.unpack();
+        }
+        let key = self
+            .keys
+            .get(&self.schema.provenance.as_ref()?.source_text)?;
+        let node = self.inner.node_weight(node_index(source))?;
+        node.props().get(key)?.as_str().map(str::to_string)
     }
 
     /// The value a provenance list gives for property `key` under the
@@ -770,7 +855,7 @@ impl Graph {
             (first.sentence != Provenance::NO_SENTENCE)
                 .then(|| Value::Int(i64::from(first.sentence)))
         } else if key == keys.evidence {
-            self.evidence_text(first).map(Value::from)
+            self.evidence_text(first).map(Value::String)
         } else if self.summarises(rel_type) {
             let same_source = provenance.iter().take_while(|p| p.source == first.source);
             if key == keys.sentences {
@@ -888,13 +973,14 @@ impl Graph {
         }
         self.changes += 1;
         self.unindex_node(id);
+        self.unpack_text(id);
         let node = self
             .inner
             .remove_node(node_index(id))
             .ok_or(GraphError::NoSuchNode(id))?;
         self.journal(|_| Change::RemoveNode(id));
         self.removed_since_built = true;
-        let mut data = self.node_data(&node);
+        let mut data = self.node_data(id, &node);
         // the sentences split the node's text: a deleted source takes them
         // along (and gives them back if it is restored)
         if let Some(sentences) = self.sentences.remove(&id) {
@@ -913,21 +999,26 @@ impl Graph {
         self.remove_node(id)
     }
 
-    /// A stored node in owned form (stored properties only).
-    pub(crate) fn node_data(&self, node: &Node) -> NodeData {
+    /// A stored node in owned form (stored properties only, its packed
+    /// text among them).
+    pub(crate) fn node_data(&self, id: NodeId, node: &Node) -> NodeData {
         let mut labels: Vec<String> = node
             .labels()
             .iter()
             .map(|&l| self.labels.name(l).to_string())
             .collect();
         labels.sort_unstable();
+        let mut properties: BTreeMap<String, Value> = node
+            .props()
+            .iter()
+            .map(|(k, v)| (self.keys.name(k).to_string(), v.clone()))
+            .collect();
+        if let (Some(text), Some(keys)) = (self.packed_text(id), &self.schema.provenance) {
+            properties.insert(keys.source_text.clone(), text);
+        }
         NodeData {
             labels,
-            properties: node
-                .props()
-                .iter()
-                .map(|(k, v)| (self.keys.name(k).to_string(), v.clone()))
-                .collect(),
+            properties,
             provenance: node.provenance().to_vec(),
             sentences: Vec::new(),
         }
@@ -1221,6 +1312,7 @@ impl GraphBuilder {
         props: Vec<(Symbol, Value)>,
         provenance: Vec<Provenance>,
         sentences: Vec<(u32, u32)>,
+        text: Option<PackedText>,
     ) -> Result<(), String> {
         if labels
             .iter()
@@ -1233,6 +1325,14 @@ impl GraphBuilder {
         self.node(id, node).map_err(|e| e.to_string())?;
         if !sentences.is_empty() {
             self.sources.push((id, sentences));
+        }
+        if let Some(text) = text {
+            if self.graph.text_key().is_none() || self.graph.texts.contains_key(&id) {
+                return Err(format!(
+                    "node {id} has a packed text and no text key, or two texts"
+                ));
+            }
+            self.graph.texts.insert(id, text);
         }
         Ok(())
     }
@@ -1291,7 +1391,8 @@ impl GraphBuilder {
             let hole = node_id(self.graph.inner.add_node(Node::default()));
             self.node_holes.push(hole);
         }
-        self.graph.inner.add_node(node);
+        let id = node_id(self.graph.inner.add_node(node));
+        self.graph.pack_text(id);
         Ok(())
     }
 

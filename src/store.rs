@@ -9,8 +9,8 @@
 //! | 4 | format version ([`FORMAT_VERSION`]) |
 //! | 8 | payload length in bytes |
 //! | 4 | CRC-32 of the payload |
-//! | n | payload: bincode, laid out as version 2 says (`v2`); version 1
-//! files (`v1`) still load |
+//! | n | payload: bincode, laid out as version 3 says (`v2`, which also
+//! reads version 2); version 1 files (`v1`) still load |
 //!
 //! Load checks these in that order and decodes with a size limit equal to
 //! the payload length, so a damaged length can never make it allocate more
@@ -49,7 +49,7 @@ pub use paths::GraphPaths;
 /// First bytes of every kg graph file.
 pub const MAGIC: [u8; 8] = *b"KGRAPH\r\n";
 /// The version of the payload layout this build writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER_LEN: usize = 8 + 4 + 8 + 4;
 
 /// Why a graph file could not be read or written.
@@ -420,7 +420,7 @@ fn decode_from(mut reader: impl Read, len: u64) -> Result<(Graph, SnapshotId), D
         (decoded, payload.into_inner())
     } else {
         let mut payload = varint::VarintReader::new(checksummed, payload_len);
-        let decoded = v2::read_payload(&mut payload).map_err(|e| match e {
+        let decoded = v2::read_payload(&mut payload, version).map_err(|e| match e {
             varint::ReadError::Io(e) => DecodeProblem::Read(e),
             varint::ReadError::Invalid(detail) => DecodeProblem::Corrupt(detail),
         });

@@ -231,3 +231,119 @@ fn stored_elements_stay_compact() {
     assert_eq!(std::mem::size_of::<Rel>(), 32);
     assert_eq!(std::mem::size_of::<Option<Rel>>(), 32);
 }
+
+/// An article-sized text, long enough to be held compressed.
+fn long_text() -> String {
+    "The minister met the ambassador in Hanoi on Monday. They signed a memorandum. ".repeat(30)
+}
+
+#[test]
+fn a_packed_text_reads_as_a_property_everywhere() {
+    let mut graph = Graph::with_schema(news_like_schema());
+    let text = long_text();
+    let article = graph.add_node(
+        ["Article"],
+        props(&[("id", "a1".into()), ("text", text.clone().into())]),
+    );
+    graph
+        .set_source_sentences(article, vec![(0, 51), (51, 78)])
+        .unwrap();
+    assert!(graph.texts.contains_key(&article), "the text is packed");
+    assert!(graph.inner[node_index(article)].props().iter().len() == 1);
+
+    let node = graph.node(article).unwrap();
+    assert_eq!(
+        node.property("text").as_deref(),
+        Some(&Value::from(text.as_str()))
+    );
+    assert_eq!(
+        node.properties().get("text"),
+        Some(&Value::from(text.as_str()))
+    );
+    assert_eq!(node.keys(), vec!["id", "text"]);
+    assert_eq!(
+        node.to_data().properties.get("text"),
+        Some(&Value::from(text.as_str()))
+    );
+
+    let thing = graph.add_node(["Thing"], BTreeMap::new());
+    let fact = graph
+        .add_fact(thing, article, "SEEN_IN", at(article, 1, 52))
+        .unwrap();
+    assert_eq!(
+        graph.rel(fact).unwrap().property("evidence").as_deref(),
+        Some(&Value::from("They signed a memorandum."))
+    );
+
+    // setting another property keeps the text; setting the text replaces it
+    let previous = graph
+        .set_node_property(article, "text", "Short now.".into())
+        .unwrap();
+    assert_eq!(previous, Some(Value::from(text.as_str())));
+    assert_eq!(graph.source_text(article).as_deref(), Some("Short now."));
+    graph
+        .set_node_property(article, "text", text.clone().into())
+        .unwrap();
+    graph
+        .set_node_property(article, "date", Value::Int(2024))
+        .unwrap();
+    assert_eq!(graph.source_text(article), Some(text.clone()));
+    assert_eq!(graph.verify().1, 0);
+
+    // a text that is not a string stays an ordinary property
+    graph
+        .set_node_property(article, "text", Value::Int(7))
+        .unwrap();
+    assert!(!graph.texts.contains_key(&article));
+    assert_eq!(
+        graph.node(article).unwrap().property("text").as_deref(),
+        Some(&Value::Int(7))
+    );
+
+    // replacing all properties, then deleting the node, gives the text back
+    graph
+        .replace_node_properties(article, props(&[("text", text.clone().into())]))
+        .unwrap();
+    graph.remove_rel(fact).unwrap();
+    let removed = graph.remove_node(article).unwrap();
+    assert_eq!(
+        removed.properties.get("text"),
+        Some(&Value::from(text.as_str()))
+    );
+    assert!(graph.texts.is_empty());
+}
+
+#[test]
+fn a_schema_naming_another_text_key_moves_the_packed_texts() {
+    let mut graph = Graph::with_schema(news_like_schema());
+    let text = long_text();
+    let article = graph.add_node(
+        ["Article"],
+        props(&[("text", text.clone().into()), ("body", text.clone().into())]),
+    );
+    assert!(graph.texts.contains_key(&article));
+    let mut schema = news_like_schema();
+    if let Some(keys) = schema.provenance.as_mut() {
+        keys.source_text = "body".into();
+    }
+    graph.set_schema(schema);
+    let node = graph.node(article).unwrap();
+    let stored: Vec<&str> = graph.inner[node_index(article)]
+        .props()
+        .iter()
+        .map(|(k, _)| graph.key_name(k))
+        .collect();
+    assert_eq!(
+        stored,
+        vec!["text"],
+        "`text` is back among the properties, `body` packed"
+    );
+    assert_eq!(
+        node.properties().get("body"),
+        Some(&Value::from(text.as_str()))
+    );
+    assert_eq!(
+        node.properties().get("text"),
+        Some(&Value::from(text.as_str()))
+    );
+}

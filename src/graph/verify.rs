@@ -78,6 +78,15 @@ impl Graph {
                 self.rel_count()
             ));
         }
+        for (&id, text) in &self.texts {
+            if !self.contains_node(id) {
+                problems.add(format!("node {id} is gone but its text is kept"));
+            } else if text.unpack().is_none() {
+                problems.add(format!(
+                    "the text of node {id} is damaged (it does not decompress)"
+                ));
+            }
+        }
         for (&source, spans) in &self.sentences {
             match self.source_text(source) {
                 None if self.schema.provenance.is_some() => {
@@ -96,14 +105,6 @@ impl Graph {
             }
         }
         (problems.listed, problems.count)
-    }
-
-    fn source_text(&self, source: NodeId) -> Option<&str> {
-        let keys = self.schema.provenance.as_ref()?;
-        let node = self.inner.node_weight(node_index(source))?;
-        node.props()
-            .get(self.keys.get(&keys.source_text)?)?
-            .as_str()
     }
 
     fn check_provenance(&self, what: &str, p: &Provenance, problems: &mut Problems) {

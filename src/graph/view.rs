@@ -56,10 +56,14 @@ impl<'g> NodeRef<'g> {
         self.node.labels().len()
     }
 
-    /// A property: the stored value, else what the provenance gives.
+    /// A property: the stored value (a packed text unpacked), else what
+    /// the provenance gives.
     pub fn property(&self, key: &str) -> Option<Cow<'g, Value>> {
         if let Some(value) = self.graph.stored_property(self.node.props(), key) {
             return Some(Cow::Borrowed(value));
+        }
+        if let Some(text) = self.packed_text(key) {
+            return Some(Cow::Owned(text));
         }
         self.graph
             .provenance_property(None, self.node.provenance(), key)
@@ -69,8 +73,21 @@ impl<'g> NodeRef<'g> {
     /// Every property with its value, stored and from provenance.
     pub fn properties(&self) -> BTreeMap<String, Value> {
         let mut out = stored(self.graph, self.node.props());
+        if let Some(keys) = &self.graph.schema().provenance {
+            if let Some(text) = self.packed_text(&keys.source_text) {
+                out.insert(keys.source_text.clone(), text);
+            }
+        }
         add_provenance_properties(self.graph, None, self.node.provenance(), &mut out);
         out
+    }
+
+    /// The node's packed text, when `key` is the schema's text key.
+    fn packed_text(&self, key: &str) -> Option<Value> {
+        let keys = self.graph.schema().provenance.as_ref()?;
+        (keys.source_text == key)
+            .then(|| self.graph.packed_text(self.id))
+            .flatten()
     }
 
     /// Property names, sorted.
@@ -85,7 +102,7 @@ impl<'g> NodeRef<'g> {
     /// The node in owned form: stored properties only, so inserting it
     /// again gives the same node.
     pub fn to_data(&self) -> NodeData {
-        let mut data = self.graph.node_data(self.node);
+        let mut data = self.graph.node_data(self.id, self.node);
         if let Some(sentences) = self.graph.source_sentences(self.id) {
             data.sentences = sentences.to_vec();
         }

@@ -1,7 +1,11 @@
-//! Format version 2: the names of labels, types and keys in one table each
-//! and every element naming them by index; provenance as four integers
-//! naming its source node; a source's sentence spans beside it. Integers
-//! are varints (bincode's default), so an id or a span takes a few bytes.
+//! Format versions 2 and 3: the names of labels, types and keys in one
+//! table each and every element naming them by index; provenance as four
+//! integers naming its source node; a source's sentence spans beside it.
+//! Integers are varints (bincode's default), so an id or a span takes a few
+//! bytes. Version 3 adds one field to each node: its text under the
+//! schema's `source_text` key as the graph holds it, zstd-compressed (so
+//! neither saving nor loading compresses anything); in version 2 that text
+//! is one of the node's properties.
 //!
 //! Saving serialises straight from the graph's stored records, so it
 //! allocates no copy of the graph; loading decodes into plain records and
@@ -14,9 +18,14 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::flat::{FlatOut, FlatToken, FlatValue};
 use super::varint::{ReadError, ReadResult, VarintReader};
 use crate::graph::{
-    Graph, GraphBuilder, Node, NodeId, Provenance, ProvenanceIn, ProvenanceKeys, Rel, RelId,
-    Schema, Value,
+    Graph, GraphBuilder, Node, NodeId, PackedText, Provenance, ProvenanceIn, ProvenanceKeys, Rel,
+    RelId, Schema, Value,
 };
+
+/// How a version 3 node record gives its packed text.
+const NO_TEXT: u32 = 0;
+const RAW_TEXT: u32 = 1;
+const ZSTD_TEXT: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 pub(super) struct KeysRecord {
@@ -94,6 +103,7 @@ impl Serialize for Nodes<'_> {
                 id,
                 node,
                 sentences: graph.source_sentences(id).unwrap_or_default(),
+                text: graph.packed(id),
             })?;
         }
         seq.end()
@@ -104,17 +114,52 @@ struct NodeOut<'g> {
     id: NodeId,
     node: &'g Node,
     sentences: &'g [(u32, u32)],
+    text: Option<&'g PackedText>,
 }
 
 impl Serialize for NodeOut<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = serializer.serialize_tuple(5)?;
+        let mut out = serializer.serialize_tuple(6)?;
         out.serialize_element(&self.id.0)?;
         out.serialize_element(self.node.labels())?;
         out.serialize_element(&PropsOut(self.node.props()))?;
         out.serialize_element(&ProvenanceOut(self.node.provenance()))?;
         out.serialize_element(self.sentences)?;
+        out.serialize_element(&TextOut(self.text))?;
         out.end()
+    }
+}
+
+/// A packed text: its kind ([`NO_TEXT`], [`RAW_TEXT`], [`ZSTD_TEXT`]),
+/// then the string, or the text's length and the frame's bytes.
+struct TextOut<'g>(Option<&'g PackedText>);
+
+impl Serialize for TextOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            None => serializer.serialize_u32(NO_TEXT),
+            Some(PackedText::Raw(text)) => {
+                let mut out = serializer.serialize_tuple(2)?;
+                out.serialize_element(&RAW_TEXT)?;
+                out.serialize_element(&**text)?;
+                out.end()
+            }
+            Some(PackedText::Zstd { frame, len }) => {
+                let mut out = serializer.serialize_tuple(3)?;
+                out.serialize_element(&ZSTD_TEXT)?;
+                out.serialize_element(len)?;
+                out.serialize_element(&Bytes(frame))?;
+                out.end()
+            }
+        }
+    }
+}
+
+struct Bytes<'a>(&'a [u8]);
+
+impl Serialize for Bytes<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
     }
 }
 
@@ -178,9 +223,12 @@ impl Serialize for ProvenanceOut<'_> {
 
 /// Decodes a payload by hand from bincode's byte layout (`varint`), into
 /// the graph's builder record by record, in the order [`GraphOut`] writes
-/// it. The serde decoder `oracle::Payload` reads the same layout; tests
-/// check the two agree.
-pub(super) fn read_payload<R: std::io::Read>(r: &mut VarintReader<R>) -> Result<Graph, ReadError> {
+/// it (`version` 2 or 3). The serde decoder `oracle::Payload` reads the
+/// version 3 layout; tests check the two agree.
+pub(super) fn read_payload<R: std::io::Read>(
+    r: &mut VarintReader<R>,
+    version: u32,
+) -> Result<Graph, ReadError> {
     let schema = if r.option()? {
         Some(ProvenanceKeys {
             source: r.string()?,
@@ -201,8 +249,8 @@ pub(super) fn read_payload<R: std::io::Read>(r: &mut VarintReader<R>) -> Result<
     let schema = Schema { provenance: schema };
     let mut builder =
         GraphBuilder::with_names(schema, &labels, &types, &keys).map_err(ReadError::Invalid)?;
-    // a node record is at least its id and four lengths; a relationship
-    // its id, two ends, a type and two lengths
+    // a node record is at least its id and four lengths (and a text kind);
+    // a relationship its id, two ends, a type and two lengths
     let nodes = r.len(5)?;
     builder.reserve_nodes(nodes);
     for _ in 0..nodes {
@@ -211,8 +259,9 @@ pub(super) fn read_payload<R: std::io::Read>(r: &mut VarintReader<R>) -> Result<
         let props = read_props(r)?;
         let provenance = read_provenance(r)?;
         let sentences = read_list(r, 2, |r| Ok((r.u32()?, r.u32()?)))?;
+        let text = if version >= 3 { read_text(r)? } else { None };
         builder
-            .raw_node(id, labels, props, provenance, sentences)
+            .raw_node(id, labels, props, provenance, sentences, text)
             .map_err(ReadError::Invalid)?;
     }
     let rels = r.len(6)?;
@@ -252,6 +301,22 @@ fn read_list<R: std::io::Read, T>(
         out.push(item(r)?);
     }
     Ok(out)
+}
+
+fn read_text<R: std::io::Read>(r: &mut VarintReader<R>) -> ReadResult<Option<PackedText>> {
+    Ok(match r.u32()? {
+        NO_TEXT => None,
+        RAW_TEXT => Some(PackedText::Raw(r.string()?.into_boxed_str())),
+        ZSTD_TEXT => {
+            let len = r.u32()?;
+            Some(PackedText::from_frame(r.bytes()?, len))
+        }
+        other => {
+            return Err(ReadError::Invalid(format!(
+                "a node's text has the unknown kind {other}"
+            )))
+        }
+    })
 }
 
 fn read_strings<R: std::io::Read>(r: &mut VarintReader<R>) -> ReadResult<Vec<String>> {
@@ -318,7 +383,7 @@ pub(super) mod oracle {
     use serde::{Deserialize, Deserializer};
 
     use super::{FlatValue, KeysRecord};
-    use crate::graph::{Graph, GraphBuilder, NodeId, Provenance, RelId, Schema};
+    use crate::graph::{Graph, GraphBuilder, NodeId, PackedText, Provenance, RelId, Schema};
 
     /// The payload, decoded element by element straight into the graph's
     /// builder (no copy of the whole file's records is ever held).
@@ -453,6 +518,7 @@ pub(super) mod oracle {
                 props_of(self.props)?,
                 self.provenance,
                 self.sentences,
+                self.text,
             )
         }
     }
@@ -483,6 +549,42 @@ pub(super) mod oracle {
         #[serde(deserialize_with = "provenance_list")]
         provenance: Vec<Provenance>,
         sentences: Vec<(u32, u32)>,
+        #[serde(deserialize_with = "packed_text")]
+        text: Option<PackedText>,
+    }
+
+    /// A node's packed text: its kind, then what that kind holds.
+    fn packed_text<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<PackedText>, D::Error> {
+        struct Text;
+        impl<'de> Visitor<'de> for Text {
+            type Value = Option<PackedText>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a node's text")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let missing = || de::Error::custom("a node's text ends early");
+                match seq.next_element::<u32>()?.ok_or_else(missing)? {
+                    super::NO_TEXT => Ok(None),
+                    super::RAW_TEXT => {
+                        let text: String = seq.next_element()?.ok_or_else(missing)?;
+                        Ok(Some(PackedText::Raw(text.into_boxed_str())))
+                    }
+                    super::ZSTD_TEXT => {
+                        let len: u32 = seq.next_element()?.ok_or_else(missing)?;
+                        let frame: Vec<u8> = seq.next_element()?.ok_or_else(missing)?;
+                        Ok(Some(PackedText::from_frame(frame, len)))
+                    }
+                    other => Err(de::Error::custom(format!(
+                        "a node's text has the unknown kind {other}"
+                    ))),
+                }
+            }
+        }
+        deserializer.deserialize_tuple(3, Text)
     }
 
     #[derive(Deserialize)]
@@ -606,7 +708,7 @@ mod tests {
 
     fn by_hand(bytes: &[u8]) -> Result<Graph, String> {
         let mut reader = VarintReader::new(bytes, bytes.len() as u64);
-        read_payload(&mut reader).map_err(|e| match e {
+        read_payload(&mut reader, crate::store::FORMAT_VERSION).map_err(|e| match e {
             ReadError::Io(e) => e.to_string(),
             ReadError::Invalid(detail) => detail,
         })

@@ -196,13 +196,19 @@ impl<R: Read> VarintReader<R> {
     }
 
     pub(super) fn string(&mut self) -> ReadResult<String> {
+        let bytes = self.bytes()?;
+        String::from_utf8(bytes).or_else(|_| invalid("a string is not UTF-8"))
+    }
+
+    /// A byte string (a length, then the bytes).
+    pub(super) fn bytes(&mut self) -> ReadResult<Vec<u8>> {
         let len = self.len(1)?;
         let mut bytes = Vec::with_capacity(len);
         while bytes.len() < len {
             let chunk = (len - bytes.len()).min(BLOCK);
             bytes.extend_from_slice(self.take(chunk)?);
         }
-        String::from_utf8(bytes).or_else(|_| invalid("a string is not UTF-8"))
+        Ok(bytes)
     }
 }
 

@@ -253,13 +253,47 @@ fn version_1_fixture_still_loads() {
 
 #[test]
 fn version_2_fixture_still_loads() {
-    // Catches unintended changes of the current on-disk format.
+    // Written by format version 2, whose article text is a plain property.
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v2.graph");
-    if std::env::var_os("KG_BLESS_FIXTURE").is_some() {
-        store::save(&sample_graph(), &fixture).unwrap();
-    }
     let loaded = store::load(&fixture).unwrap();
     assert_same_graph(&sample_graph(), &loaded);
+}
+
+/// The sample graph and an article long enough for its text to be held
+/// (and saved) compressed.
+fn sample_graph_with_long_text() -> Graph {
+    let mut graph = sample_graph();
+    let text = "Prime Minister Phạm Minh Chính received the delegation in Hà Nội. ".repeat(25);
+    let mut props = BTreeMap::new();
+    props.insert("id".to_string(), Value::from("dev-002"));
+    props.insert("text".to_string(), Value::from(text.as_str()));
+    let article = graph.add_node(["Article"], props);
+    graph
+        .set_source_sentences(article, vec![(0, 66), (66, 132)])
+        .unwrap();
+    graph
+}
+
+#[test]
+fn version_3_fixture_still_loads() {
+    // Catches unintended changes of the current on-disk format.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v3.graph");
+    if std::env::var_os("KG_BLESS_FIXTURE").is_some() {
+        store::save(&sample_graph_with_long_text(), &fixture).unwrap();
+    }
+    let bytes = std::fs::read(&fixture).unwrap();
+    assert_eq!(
+        bytes[8..12],
+        3u32.to_le_bytes(),
+        "the fixture is a version 3 file"
+    );
+    assert!(
+        bytes.len() < 1_000,
+        "the long text is saved compressed ({} bytes)",
+        bytes.len()
+    );
+    let loaded = store::load(&fixture).unwrap();
+    assert_same_graph(&sample_graph_with_long_text(), &loaded);
 }
 
 #[test]
