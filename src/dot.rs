@@ -401,7 +401,7 @@ fn rel_tooltip(graph: &Graph, rel: &RelRef<'_>) -> String {
             let _ = write!(text, "\n{}", display(&evidence));
         }
     }
-    write_evidence(&mut text, graph, rel.provenance());
+    write_evidence(&mut text, graph, &rel.provenance());
     text
 }
 

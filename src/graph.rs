@@ -31,7 +31,7 @@ use roaring::RoaringBitmap;
 use rustc_hash::FxHashMap;
 
 pub use change::Change;
-pub use element::{Node, NodeData, Provenance, Rel, RelData};
+pub use element::{Node, NodeData, Provenance, ProvenanceList, Rel, RelData};
 pub use fold::fold;
 pub(crate) use intern::Symbol;
 pub use schema::{ProvenanceKeys, Schema};
@@ -1466,6 +1466,7 @@ impl GraphBuilder {
             .inner
             .node_weights()
             .flat_map(Node::provenance)
+            .copied()
             .chain(graph.inner.edge_weights().flat_map(Rel::provenance))
         {
             if !graph.inner.contains_node(node_index(provenance.source)) {

@@ -163,7 +163,7 @@ pub fn call(name: &str, args: Vec<Val>, reader: &Reader<'_>) -> Result<Val> {
         "evidence" => match a {
             Val::Null => Val::Null,
             Val::Node(id) => evidence_list(reader.graph, reader.node(id)?.provenance()),
-            Val::Rel(id) => evidence_list(reader.graph, reader.rel(id)?.provenance()),
+            Val::Rel(id) => evidence_list(reader.graph, &reader.rel(id)?.provenance()),
             other => return Err(wrong_type(name, &other)),
         },
         "labels" => match a {

@@ -93,7 +93,7 @@ fn with_sources(graph: &Graph, subgraph: &Subgraph) -> BTreeSet<NodeId> {
         .rels
         .iter()
         .filter_map(|&id| graph.rel(id))
-        .flat_map(|r| r.provenance().iter().map(|p| p.source));
+        .flat_map(|r| r.provenance().into_iter().map(|p| p.source));
     nodes.extend(
         node_sources
             .chain(rel_sources)

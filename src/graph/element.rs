@@ -221,14 +221,104 @@ impl TypeId {
 
 /// A stored relationship, laid out for the common case of a fact read
 /// once from text: its type and one provenance entry inline, properties
-/// and further entries in one box. 32 bytes; petgraph's slot adds 16.
+/// and further entries in one box. 24 bytes; petgraph's slot adds 16.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rel {
     rel_type: TypeId,
     /// The only provenance entry; `source == NO_SOURCE` when there is none
     /// or when the box holds the whole list.
-    first: Provenance,
+    first: InlineProvenance,
     extra: Option<Box<RelExtra>>,
+}
+
+/// A provenance entry in 12 bytes: a sentence index and a span length
+/// fit 16 bits each in news (the longest dev article has 60 sentences, a
+/// mention is a few words). An entry that does not fit goes to the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct InlineProvenance {
+    source: NodeId,
+    start: u32,
+    /// The sentence index; `u16::MAX` for [`Provenance::NO_SENTENCE`].
+    sentence: u16,
+    len: u16,
+}
+
+const NO_INLINE: InlineProvenance = InlineProvenance {
+    source: NO_SOURCE,
+    start: 0,
+    sentence: 0,
+    len: 0,
+};
+
+impl InlineProvenance {
+    fn pack(entry: Provenance) -> Option<InlineProvenance> {
+        let sentence = if entry.sentence == Provenance::NO_SENTENCE {
+            u16::MAX
+        } else {
+            u16::try_from(entry.sentence)
+                .ok()
+                .filter(|&s| s != u16::MAX)?
+        };
+        let len = u16::try_from(entry.end.checked_sub(entry.start)?).ok()?;
+        (entry.source != NO_SOURCE).then_some(InlineProvenance {
+            source: entry.source,
+            start: entry.start,
+            sentence,
+            len,
+        })
+    }
+
+    fn is_set(self) -> bool {
+        self.source != NO_SOURCE
+    }
+
+    fn unpack(self) -> Provenance {
+        Provenance {
+            source: self.source,
+            sentence: if self.sentence == u16::MAX {
+                Provenance::NO_SENTENCE
+            } else {
+                u32::from(self.sentence)
+            },
+            start: self.start,
+            end: self.start + u32::from(self.len),
+        }
+    }
+}
+
+/// The provenance of a relationship: its inline entry or its list. It
+/// reads as a slice (`Deref`) and iterates by value.
+#[derive(Debug, Clone, Copy)]
+pub enum ProvenanceList<'a> {
+    One(Provenance),
+    Many(&'a [Provenance]),
+}
+
+impl std::ops::Deref for ProvenanceList<'_> {
+    type Target = [Provenance];
+
+    fn deref(&self) -> &[Provenance] {
+        match self {
+            ProvenanceList::One(entry) => std::slice::from_ref(entry),
+            ProvenanceList::Many(list) => list,
+        }
+    }
+}
+
+impl<'a> IntoIterator for ProvenanceList<'a> {
+    type Item = Provenance;
+    type IntoIter = std::iter::Chain<
+        std::option::IntoIter<Provenance>,
+        std::iter::Copied<std::slice::Iter<'a, Provenance>>,
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        let (one, many): (Option<Provenance>, &'a [Provenance]) = match self {
+            ProvenanceList::One(entry) => (Some(entry), &[]),
+            ProvenanceList::Many(list) => (None, list),
+        };
+        one.into_iter().chain(many.iter().copied())
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -239,24 +329,22 @@ struct RelExtra {
 }
 
 const NO_SOURCE: NodeId = NodeId(u32::MAX);
-const NO_PROVENANCE: Provenance = Provenance {
-    source: NO_SOURCE,
-    sentence: 0,
-    start: 0,
-    end: 0,
-};
 
 impl Rel {
     pub(crate) fn new(rel_type: Symbol, props: Props, provenance: Vec<Provenance>) -> Rel {
         let mut rel = Rel {
             rel_type: TypeId::new(rel_type),
-            first: NO_PROVENANCE,
+            first: NO_INLINE,
             extra: None,
         };
-        match provenance.as_slice() {
-            [] => {}
-            [only] if only.source != NO_SOURCE => rel.first = *only,
-            _ => {
+        let inline = match provenance.as_slice() {
+            [only] => InlineProvenance::pack(*only),
+            _ => None,
+        };
+        match (provenance.is_empty(), inline) {
+            (true, _) => {}
+            (false, Some(inline)) => rel.first = inline,
+            (false, None) => {
                 rel.extra = Some(Box::new(RelExtra {
                     props: Props::default(),
                     provenance,
@@ -271,11 +359,11 @@ impl Rel {
 
     /// A relationship with one provenance entry, without a list for it.
     pub(crate) fn with_one(rel_type: Symbol, props: Props, provenance: Provenance) -> Rel {
-        if provenance.source == NO_SOURCE {
+        let Some(inline) = InlineProvenance::pack(provenance) else {
             return Rel::new(rel_type, props, vec![provenance]);
-        }
+        };
         let mut rel = Rel::new(rel_type, props, Vec::new());
-        rel.first = provenance;
+        rel.first = inline;
         rel
     }
 
@@ -303,26 +391,28 @@ impl Rel {
         }
     }
 
-    pub(crate) fn provenance(&self) -> &[Provenance] {
+    pub(crate) fn provenance(&self) -> ProvenanceList<'_> {
         match &self.extra {
-            Some(extra) if !extra.provenance.is_empty() => &extra.provenance,
-            _ if self.first.source == NO_SOURCE => &[],
-            _ => std::slice::from_ref(&self.first),
+            Some(extra) if !extra.provenance.is_empty() => ProvenanceList::Many(&extra.provenance),
+            _ if !self.first.is_set() => ProvenanceList::Many(&[]),
+            _ => ProvenanceList::One(self.first.unpack()),
         }
     }
 
     /// Adds a provenance entry unless the relationship has it; whether it
     /// was new.
     pub(crate) fn push_provenance(&mut self, entry: Provenance) -> bool {
-        if self.provenance().is_empty() && entry.source != NO_SOURCE {
-            self.first = entry;
-            return true;
+        if self.provenance().is_empty() {
+            if let Some(inline) = InlineProvenance::pack(entry) {
+                self.first = inline;
+                return true;
+            }
         }
-        if self.first.source != NO_SOURCE {
-            if self.first == entry {
+        if self.first.is_set() {
+            if self.first.unpack() == entry {
                 return false;
             }
-            let first = std::mem::replace(&mut self.first, NO_PROVENANCE);
+            let first = std::mem::replace(&mut self.first, NO_INLINE).unpack();
             self.extra_mut().provenance.push(first);
         }
         push_provenance(&mut self.extra_mut().provenance, entry)

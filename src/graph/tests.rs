@@ -228,8 +228,8 @@ fn stored_elements_stay_compact() {
     // and of the property box keep that free of a tag
     assert_eq!(std::mem::size_of::<Node>(), 32);
     assert_eq!(std::mem::size_of::<Option<Node>>(), 32);
-    assert_eq!(std::mem::size_of::<Rel>(), 32);
-    assert_eq!(std::mem::size_of::<Option<Rel>>(), 32);
+    assert_eq!(std::mem::size_of::<Rel>(), 24);
+    assert_eq!(std::mem::size_of::<Option<Rel>>(), 24);
 }
 
 /// An article-sized text, long enough to be held compressed.
@@ -346,4 +346,38 @@ fn a_schema_naming_another_text_key_moves_the_packed_texts() {
         node.properties().get("text"),
         Some(&Value::from(text.as_str()))
     );
+}
+
+#[test]
+fn provenance_that_does_not_fit_inline_reads_back_the_same() {
+    let (mut graph, source, thing) = with_source();
+    let entries = [
+        at(source, 1, 4),
+        Provenance::of_source(source),
+        Provenance {
+            sentence: 70_000,
+            ..at(source, 0, 0)
+        },
+        Provenance {
+            end: 90_000,
+            ..at(source, 0, 0)
+        },
+        Provenance {
+            start: 9,
+            end: 2,
+            ..at(source, 0, 0)
+        },
+    ];
+    for entry in entries {
+        let rel = graph.add_fact(thing, source, "SEEN_IN", entry).unwrap();
+        assert_eq!(graph.rel(rel).unwrap().provenance().to_vec(), vec![entry]);
+        // a second entry, and the first again (not added twice)
+        let second = at(source, 0, 1);
+        assert!(graph.add_rel_provenance(rel, second).unwrap());
+        assert!(!graph.add_rel_provenance(rel, entry).unwrap());
+        assert_eq!(
+            graph.rel(rel).unwrap().provenance().to_vec(),
+            vec![entry, second]
+        );
+    }
 }

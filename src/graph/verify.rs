@@ -68,7 +68,7 @@ impl Graph {
                 ));
             }
             for p in rel.provenance() {
-                self.check_provenance(&format!("relationship {id}"), p, &mut problems);
+                self.check_provenance(&format!("relationship {id}"), &p, &mut problems);
             }
         }
         let indexed: u64 = self.by_type.iter().map(|b| b.len()).sum();

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::element::{Node, NodeData, Provenance, Rel, RelData};
+use super::element::{Node, NodeData, Provenance, ProvenanceList, Rel, RelData};
 use super::value::Value;
 use super::{Graph, NodeId, RelId};
 
@@ -143,7 +143,7 @@ impl<'g> RelRef<'g> {
             return Some(Cow::Borrowed(value));
         }
         self.graph
-            .provenance_property(Some(self.rel.rel_type()), self.rel.provenance(), key)
+            .provenance_property(Some(self.rel.rel_type()), &self.rel.provenance(), key)
             .map(Cow::Owned)
     }
 
@@ -153,7 +153,7 @@ impl<'g> RelRef<'g> {
         add_provenance_properties(
             self.graph,
             Some(self.rel.rel_type()),
-            self.rel.provenance(),
+            &self.rel.provenance(),
             &mut out,
         );
         out
@@ -164,7 +164,8 @@ impl<'g> RelRef<'g> {
         self.properties().into_keys().collect()
     }
 
-    pub fn provenance(&self) -> &'g [Provenance] {
+    /// Every entry, in the order they were recorded (reads as a slice).
+    pub fn provenance(&self) -> ProvenanceList<'g> {
         self.rel.provenance()
     }
 

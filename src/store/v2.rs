@@ -196,7 +196,7 @@ impl Serialize for RelOut<'_> {
         out.serialize_element(&self.end.0)?;
         out.serialize_element(&self.rel.rel_type())?;
         out.serialize_element(&PropsOut(self.rel.props()))?;
-        out.serialize_element(&ProvenanceOut(self.rel.provenance()))?;
+        out.serialize_element(&ProvenanceOut(&self.rel.provenance()))?;
         out.end()
     }
 }

@@ -107,7 +107,7 @@ fn shape_with(graph: &Graph, exact: bool) -> Shape {
             key(rel.start()),
             rel.rel_type(),
             properties(rel.properties()),
-            provenance(rel.provenance()),
+            provenance(&rel.provenance()),
             key(rel.end())
         ));
     }
