@@ -450,18 +450,37 @@ pub struct RelData {
     pub provenance: Vec<Provenance>,
 }
 
-/// Adds `entry` to a provenance list unless the list already has it. Facts
-/// are recorded article by article, so an equal entry can only be among
-/// the trailing entries of the same source: the check is bounded by one
-/// article's mentions, however many articles state the fact.
+/// Adds `entry` to a provenance list unless the list already has it; whether
+/// it was added. Facts are recorded article by article, so an equal entry
+/// can only be in the trailing run of entries of the same source, and that
+/// run is kept in ascending order: an article's mentions arrive in text
+/// order, so nearly every entry is checked against the last one alone (a
+/// hub named thousands of times in one long article stays linear); one
+/// that arrives out of order is placed by a binary search of the run.
 pub(crate) fn push_provenance(list: &mut Vec<Provenance>, entry: Provenance) -> bool {
-    let duplicate = list
-        .iter()
-        .rev()
-        .take_while(|p| p.source == entry.source)
-        .any(|p| *p == entry);
-    if !duplicate {
-        list.push(entry);
+    match list.last() {
+        Some(last) if *last == entry => return false,
+        Some(last) if last.source != entry.source || *last < entry => {
+            list.push(entry);
+            return true;
+        }
+        None => {
+            list.push(entry);
+            return true;
+        }
+        Some(_) => {}
     }
-    !duplicate
+    let run_start = list.len()
+        - list
+            .iter()
+            .rev()
+            .take_while(|p| p.source == entry.source)
+            .count();
+    match list[run_start..].binary_search(&entry) {
+        Ok(_) => false,
+        Err(at) => {
+            list.insert(run_start + at, entry);
+            true
+        }
+    }
 }

@@ -375,9 +375,48 @@ fn provenance_that_does_not_fit_inline_reads_back_the_same() {
         let second = at(source, 0, 1);
         assert!(graph.add_rel_provenance(rel, second).unwrap());
         assert!(!graph.add_rel_provenance(rel, entry).unwrap());
-        assert_eq!(
-            graph.rel(rel).unwrap().provenance().to_vec(),
-            vec![entry, second]
-        );
+        let mut expected = vec![entry, second];
+        expected.sort();
+        assert_eq!(graph.rel(rel).unwrap().provenance().to_vec(), expected);
     }
+}
+
+#[test]
+fn provenance_entries_of_one_source_are_kept_once_in_text_order() {
+    let (mut graph, source, thing) = with_source();
+    let other = graph.add_node(["Article"], BTreeMap::new());
+    let rel = graph
+        .add_fact(thing, source, "SEEN_IN", at(source, 0, 10))
+        .unwrap();
+    let order = [
+        (at(source, 0, 20), true),
+        (at(source, 0, 20), false),
+        (at(source, 0, 5), true),
+        (at(source, 0, 10), false),
+        (at(source, 0, 15), true),
+        (at(source, 0, 5), false),
+        (at(other, 1, 0), true),
+        (at(source, 0, 7), true),
+    ];
+    for (entry, added) in order {
+        assert_eq!(graph.add_rel_provenance(rel, entry).unwrap(), added, "{entry:?}");
+    }
+    let starts: Vec<(NodeId, u32)> = graph
+        .rel(rel)
+        .unwrap()
+        .provenance()
+        .into_iter()
+        .map(|p| (p.source, p.start))
+        .collect();
+    assert_eq!(
+        starts,
+        vec![
+            (source, 5),
+            (source, 10),
+            (source, 15),
+            (source, 20),
+            (other, 0),
+            (source, 7)
+        ]
+    );
 }
