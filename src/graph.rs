@@ -820,9 +820,14 @@ impl Graph {
             .sentences
             .get(&provenance.source)?
             .get(provenance.sentence as usize)?;
-        let text = self.source_text(provenance.source)?;
-        text.get(start as usize..end as usize)
-            .map(|sentence| sentence.trim().to_string())
+        let sentence = |text: &str| {
+            text.get(start as usize..end as usize)
+                .map(|sentence| sentence.trim().to_string())
+        };
+        if let Some(packed) = self.texts.get(&provenance.source) {
+            return packed.with_text(sentence).flatten();
+        }
+        sentence(&self.source_text(provenance.source)?)
     }
 
     /// The text of a source node (its `source_text` property).

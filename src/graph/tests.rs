@@ -399,7 +399,11 @@ fn provenance_entries_of_one_source_are_kept_once_in_text_order() {
         (at(source, 0, 7), true),
     ];
     for (entry, added) in order {
-        assert_eq!(graph.add_rel_provenance(rel, entry).unwrap(), added, "{entry:?}");
+        assert_eq!(
+            graph.add_rel_provenance(rel, entry).unwrap(),
+            added,
+            "{entry:?}"
+        );
     }
     let starts: Vec<(NodeId, u32)> = graph
         .rel(rel)

@@ -31,6 +31,11 @@ pub(crate) enum PackedText {
 }
 
 thread_local! {
+    /// The frame unpacked last on this thread and its text: evidence is
+    /// read fact by fact, and the facts of one article come together (an
+    /// export reads every sentence of an article in turn). Keyed by the
+    /// frame's bytes, so it can never answer for another text.
+    static LAST_UNPACKED: RefCell<(Vec<u8>, String)> = const { RefCell::new((Vec::new(), String::new())) };
     static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
     static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
 }
@@ -62,16 +67,30 @@ impl PackedText {
     /// The text; `None` when a frame (read from a damaged file) does not
     /// decompress to UTF-8 text of its stated length.
     pub(crate) fn unpack(&self) -> Option<String> {
-        match self {
-            PackedText::Raw(text) => Some(text.to_string()),
-            PackedText::Zstd { frame, len } => {
-                let bytes = decompress(frame, *len as usize)?;
-                if bytes.len() != *len as usize {
-                    return None;
+        self.with_text(str::to_string)
+    }
+
+    /// Calls `read` with the text (unpacked once for a run of reads of
+    /// the same text); `None` when a frame does not decompress to UTF-8
+    /// text of its stated length.
+    pub(crate) fn with_text<R>(&self, read: impl FnOnce(&str) -> R) -> Option<R> {
+        let (frame, len) = match self {
+            PackedText::Raw(text) => return Some(read(text)),
+            PackedText::Zstd { frame, len } => (frame, *len as usize),
+        };
+        LAST_UNPACKED.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut last) => {
+                if last.0.as_slice() != &**frame {
+                    let text = unpack_frame(frame, len)?;
+                    last.0.clear();
+                    last.0.extend_from_slice(frame);
+                    last.1 = text;
                 }
-                String::from_utf8(bytes).ok()
+                Some(read(&last.1))
             }
-        }
+            // a read within a read: unpack without the cache
+            Err(_) => unpack_frame(frame, len).map(|text| read(&text)),
+        })
     }
 
     /// Bytes this text takes in memory (the frame or the raw text).
@@ -82,6 +101,14 @@ impl PackedText {
             PackedText::Zstd { frame, .. } => frame.len(),
         }
     }
+}
+
+fn unpack_frame(frame: &[u8], len: usize) -> Option<String> {
+    let bytes = decompress(frame, len)?;
+    if bytes.len() != len {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
 }
 
 /// Compresses with this thread's reusable context (making one per text
@@ -133,6 +160,10 @@ mod tests {
         damaged[middle] ^= 0x5a;
         damaged.truncate(damaged.len() - 3);
         assert_eq!(PackedText::from_frame(damaged, len).unpack(), None);
+        // the cache of the last text unpacked answers only for its own frame
+        let other = "Another article entirely, about a summit in Jakarta. ".repeat(20);
+        let good = PackedText::pack(other.clone());
+        assert_eq!(good.unpack(), Some(other));
         // a frame claiming a shorter text than it holds
         assert_eq!(
             PackedText::from_frame(frame.to_vec(), len - 1).unpack(),
