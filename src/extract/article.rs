@@ -315,7 +315,9 @@ impl Reader {
             Ok(b) => b,
             Err(e) => return self.warn(path, format!("cannot read file: {e}")),
         };
-        let text = self.decode(path, &bytes);
+        let Some(text) = self.decode(path, &bytes) else {
+            return;
+        };
         match ext.as_str() {
             "txt" => {
                 let mut article = from_txt(path, &text);
@@ -338,23 +340,42 @@ impl Reader {
         }
     }
 
-    /// UTF-8 text of a file; invalid bytes become U+FFFD, with a warning.
-    fn decode(&mut self, path: &Path, bytes: &[u8]) -> String {
-        match std::str::from_utf8(bytes) {
-            Ok(s) => s.to_string(),
-            Err(e) => {
-                let message = format!(
-                    "not valid UTF-8 (first bad byte at offset {}); invalid bytes replaced",
-                    e.valid_up_to()
-                );
-                self.warn(path, message);
-                String::from_utf8_lossy(bytes).into_owned()
-            }
+    /// UTF-8 text of a file. A few invalid bytes (a damaged character or
+    /// two) become U+FFFD, with a warning; a file with more is not UTF-8
+    /// text (another encoding, or binary data) and is skipped with a
+    /// warning, never read as garbage.
+    fn decode(&mut self, path: &Path, bytes: &[u8]) -> Option<String> {
+        let error = match std::str::from_utf8(bytes) {
+            Ok(s) => return Some(s.to_string()),
+            Err(e) => e,
+        };
+        let invalid: usize = bytes.utf8_chunks().map(|c| c.invalid().len()).sum();
+        if invalid > max_invalid_bytes(bytes.len()) {
+            self.warn(
+                path,
+                format!(
+                    "not UTF-8 text ({invalid} invalid bytes, the first at offset {}); skipped \
+                     (convert it first, e.g. `iconv -f latin1 -t utf-8`)",
+                    error.valid_up_to()
+                ),
+            );
+            return None;
         }
+        self.warn(
+            path,
+            format!(
+                "not valid UTF-8 ({invalid} invalid bytes, the first at offset {}); \
+                 invalid bytes replaced",
+                error.valid_up_to()
+            ),
+        );
+        Some(String::from_utf8_lossy(bytes).into_owned())
     }
 
     fn stdin(&mut self, path: &Path, bytes: &[u8]) {
-        let text = self.decode(path, bytes);
+        let Some(text) = self.decode(path, bytes) else {
+            return;
+        };
         // Text from stdin has no file name; naming it by its content keeps
         // two different piped articles apart while the same text piped
         // twice is still recognised.
@@ -404,6 +425,12 @@ impl Reader {
             self.warn(path, "empty file: no articles".to_string());
         }
     }
+}
+
+/// How many invalid bytes a text may hold and still be read as UTF-8 with
+/// replacements: a few damaged characters, one per 10 KB in a long file.
+fn max_invalid_bytes(len: usize) -> usize {
+    (len / 10_000).max(16)
 }
 
 fn extension(path: &Path) -> String {

@@ -360,14 +360,27 @@ fn articles_piped_on_stdin_are_kept_apart_and_bad_files_warned() {
     std::fs::write(&bad, b"\xff\xfe not text").unwrap();
     let empty = dir.path().join("empty.txt");
     std::fs::write(&empty, b"").unwrap();
+    // Latin-1 text: an invalid byte in nearly every word, so not read as
+    // UTF-8 garbage
+    let latin1 = dir.path().join("latin1.txt");
+    let french =
+        "Le Pr\u{e9}sident fran\u{e7}ais a re\u{e7}u le ministre \u{e0} l'\u{c9}lys\u{e9}e. ";
+    let bytes: Vec<u8> = french.repeat(5).chars().map(|c| c as u32 as u8).collect();
+    std::fs::write(&latin1, bytes).unwrap();
     kg(&graph)
         .arg("ingest")
         .arg(&bad)
         .arg(&empty)
+        .arg(&latin1)
         .assert()
         .success()
-        .stderr(predicate::str::contains("bad.txt: not valid UTF-8"))
-        .stderr(predicate::str::contains("empty.txt: empty article"));
+        .stderr(predicate::str::contains(
+            "bad.txt: not valid UTF-8 (2 invalid bytes",
+        ))
+        .stderr(predicate::str::contains("empty.txt: empty article"))
+        .stderr(predicate::str::contains(
+            "latin1.txt: not UTF-8 text (30 invalid bytes, the first at offset 5); skipped",
+        ));
     kg(&graph)
         .args([
             "query",
