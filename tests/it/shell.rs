@@ -235,3 +235,36 @@ fn tab_completes_a_file_name_after_source() {
     shell.expect("kg> ");
     shell.quit();
 }
+
+#[test]
+fn export_dot_writes_the_last_result_and_a_given_query() {
+    let (dir, graph) = ingested();
+    let mut shell = shell(&graph);
+    shell.line("MATCH (p:Person {name: 'Phùng Sĩ Tấn'})-[h:HOLDS]->(r:Role) RETURN p, h, r;");
+    shell.expect("Deputy Chief");
+    shell.expect("kg> ");
+    shell.line(":export dot last.dot");
+    shell.expect_regex(r"wrote last\.dot \([1-9][0-9]* nodes, [1-9][0-9]* relationships\)");
+    shell.expect("kg> ");
+    shell.line(
+        ":export dot events.dot MATCH (e:Event)-[t:TOOK_PLACE_IN]->(pl:Place) RETURN e, t, pl",
+    );
+    shell.expect_regex(r"wrote events\.dot \([1-9][0-9]* nodes, [1-9][0-9]* relationships\)");
+    shell.expect("kg> ");
+    shell.line(":export dot scalars.dot RETURN 1 AS one");
+    shell.expect("warning:");
+    shell.expect("kg> ");
+    shell.quit();
+    let last = std::fs::read_to_string(dir.path().join("last.dot")).unwrap();
+    assert!(last.starts_with("digraph"), "{last}");
+    assert!(
+        last.contains("Phùng Sĩ Tấn") && last.contains("HOLDS"),
+        "{last}"
+    );
+    let events = std::fs::read_to_string(dir.path().join("events.dot")).unwrap();
+    // the query's subgraph, not the last result's
+    assert!(
+        events.contains("TOOK_PLACE_IN") && !events.contains("HOLDS"),
+        "{events}"
+    );
+}
