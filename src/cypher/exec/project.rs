@@ -7,11 +7,13 @@
 //! per group; `DISTINCT` one key per distinct row; `ORDER BY … LIMIT k`
 //! at most 2·(skip + k) rows; only an unbounded `ORDER BY` holds them all.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::cmp::Ordering;
+use std::hash::Hasher;
 
 use super::super::ast::Projection;
 use super::super::budget::{size_of_row, size_of_val};
+use super::super::expr::compiled::{Compiled, Cx, Out};
 use super::super::expr::{eval, Env, Reader};
 use super::super::functions::Accumulator;
 use super::super::pattern::Flow;
@@ -36,6 +38,11 @@ pub(super) struct ProjectSpec<'a> {
 pub(super) struct ProjectOp<'a> {
     reader: &'a Reader<'a>,
     spec: ProjectSpec<'a>,
+    /// The items compiled against the input rows: with aggregation, the
+    /// grouping keys (the items without an aggregate); else every item.
+    items: Vec<Compiled<'a>>,
+    /// Each aggregate's argument, compiled (`None` for `count(*)`).
+    args: Vec<Option<Compiled<'a>>>,
     /// Per group: its first input row and one accumulator per aggregate.
     groups: Option<Groups>,
     seen: Option<FxHashSet<Key>>,
@@ -54,10 +61,41 @@ pub(super) struct ProjectOp<'a> {
     next: Next<'a>,
 }
 
+/// The groups of an aggregation, found by the hash of their key (`Key`'s
+/// hash), so a row's key is looked up while it still borrows the row and
+/// the graph: only a new group's key is copied.
 #[derive(Default)]
 struct Groups {
-    index: FxHashMap<Key, usize>,
+    /// Key hash → the newest group with it; `chain[g]` the group before
+    /// `g` with the same hash.
+    index: FxHashMap<u64, usize>,
+    chain: Vec<Option<usize>>,
+    keys: Vec<Vec<Val>>,
+    /// Per group: its first input row and one accumulator per aggregate.
     groups: Vec<(Vec<Val>, Vec<Accumulator>)>,
+}
+
+impl Groups {
+    fn find(&self, hash: u64, key: &[Out<'_>]) -> Option<usize> {
+        let mut at = self.index.get(&hash).copied();
+        while let Some(g) = at {
+            if self.keys[g].len() == key.len()
+                && key.iter().zip(&self.keys[g]).all(|(o, k)| o.same_key(k))
+            {
+                return Some(g);
+            }
+            at = self.chain[g];
+        }
+        None
+    }
+
+    fn insert(&mut self, hash: u64, key: Vec<Val>, row: Vec<Val>, fresh: Vec<Accumulator>) -> usize {
+        let g = self.groups.len();
+        self.chain.push(self.index.insert(hash, g));
+        self.keys.push(key);
+        self.groups.push((row, fresh));
+        g
+    }
 }
 
 /// A projected row: its output values, and what `WITH … WHERE` may still
@@ -76,8 +114,25 @@ impl<'a> ProjectOp<'a> {
             .limit
             .filter(|_| ordering)
             .map(|l| l.saturating_add(spec.skip));
+        let plan = spec.plan;
+        let names = spec.input_names;
+        let grouping = !plan.aggregates.is_empty();
+        let items = plan
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !grouping || !plan.item_has_aggregate[*i])
+            .map(|(_, (_, e))| Compiled::new(e, names, reader))
+            .collect();
+        let args = plan
+            .aggregates
+            .iter()
+            .map(|a| a.arg.as_ref().map(|e| Compiled::new(e, names, reader)))
+            .collect();
         ProjectOp {
             reader,
+            items,
+            args,
             groups: (!spec.plan.aggregates.is_empty()).then(Groups::default),
             seen: spec.projection.distinct.then(FxHashSet::default),
             sorted: ordering.then(Vec::new),
@@ -108,42 +163,43 @@ impl<'a> ProjectOp<'a> {
 
     /// Adds one input row to its group.
     fn group(&mut self, row: &[Val]) -> Result<()> {
-        let env = Env::Row {
+        let cx = Cx {
             names: self.spec.input_names,
             row,
+            reader: self.reader,
         };
-        let plan = self.spec.plan;
-        let mut values = Vec::new();
-        for (i, (_, e)) in plan.items.iter().enumerate() {
-            if !plan.item_has_aggregate[i] {
-                values.push(eval(e, &env, self.reader)?);
-            }
+        let key = self
+            .items
+            .iter()
+            .map(|c| c.eval(&cx))
+            .collect::<Result<Vec<_>>>()?;
+        let mut hasher = FxHasher::default();
+        for k in &key {
+            k.hash_key(&mut hasher);
         }
-        let key = Key(values);
-        let known = self
-            .groups
-            .as_ref()
-            .and_then(|g| g.index.get(&key).copied());
-        let g = match known {
-            Some(g) => g,
-            None => {
-                self.hold(size_of_row(row) + size_of_row(&key.0))?;
-                let fresh = self.fresh_accumulators();
-                let Some(groups) = self.groups.as_mut() else {
-                    return Ok(());
-                };
-                groups.groups.push((row.to_vec(), fresh));
-                groups.index.insert(key, groups.groups.len() - 1);
-                groups.groups.len() - 1
-            }
-        };
+        let hash = hasher.finish();
         let Some(groups) = self.groups.as_mut() else {
             return Ok(());
         };
-        let mut kept = 0;
-        for (acc, agg) in groups.groups[g].1.iter_mut().zip(&plan.aggregates) {
-            let value = match &agg.arg {
-                Some(a) => eval(a, &env, self.reader)?,
+        let (g, new_bytes) = match groups.find(hash, &key) {
+            Some(g) => (g, 0),
+            None => {
+                let key: Vec<Val> = key.into_iter().map(Out::into_val).collect();
+                let bytes = size_of_row(row) + size_of_row(&key);
+                let fresh = self
+                    .spec
+                    .plan
+                    .aggregates
+                    .iter()
+                    .map(|a| Accumulator::new(a.name.as_deref(), a.distinct))
+                    .collect();
+                (groups.insert(hash, key, row.to_vec(), fresh), bytes)
+            }
+        };
+        let mut kept = new_bytes;
+        for (acc, arg) in groups.groups[g].1.iter_mut().zip(&self.args) {
+            let value = match arg {
+                Some(a) => a.eval(&cx)?.into_val(),
                 None => Val::Null,
             };
             kept += acc.add(value)?;
@@ -336,16 +392,15 @@ impl Sink for ProjectOp<'_> {
             self.group(row)?;
             return Ok(Flow::Continue);
         }
-        let env = Env::Row {
+        let cx = Cx {
             names: self.spec.input_names,
             row,
+            reader: self.reader,
         };
         let out = self
-            .spec
-            .plan
             .items
             .iter()
-            .map(|(_, e)| eval(e, &env, self.reader))
+            .map(|c| c.eval(&cx).map(Out::into_val))
             .collect::<Result<Vec<_>>>()?;
         self.accept(row, out, Vec::new())
     }
