@@ -371,6 +371,7 @@ impl<'a> Matcher<'a> {
             Some(ids) if !state.bound[part.nodes[anchor].slot] => ids.clone(),
             _ => self.candidates(&part.nodes[anchor], &node_props[anchor], state),
         };
+        let steps = steps_from(anchor, part.rels.len());
         for candidate in candidates {
             self.tick()?;
             if self.full() {
@@ -381,7 +382,6 @@ impl<'a> Matcher<'a> {
             else {
                 continue;
             };
-            let steps = steps_from(anchor, part.rels.len());
             let walk = PartWalk {
                 part,
                 rest,
@@ -492,7 +492,11 @@ impl<'a> Matcher<'a> {
                 return ids;
             }
         }
-        if let Some(label) = node.labels.iter().min_by_key(|l| graph.label_count(l.name())) {
+        if let Some(label) = node
+            .labels
+            .iter()
+            .min_by_key(|l| graph.label_count(l.name()))
+        {
             return graph.nodes_with_label(label.name()).collect();
         }
         graph.node_ids().collect()

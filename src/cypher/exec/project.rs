@@ -89,7 +89,13 @@ impl Groups {
         None
     }
 
-    fn insert(&mut self, hash: u64, key: Vec<Val>, row: Vec<Val>, fresh: Vec<Accumulator>) -> usize {
+    fn insert(
+        &mut self,
+        hash: u64,
+        key: Vec<Val>,
+        row: Vec<Val>,
+        fresh: Vec<Accumulator>,
+    ) -> usize {
         let g = self.groups.len();
         self.chain.push(self.index.insert(hash, g));
         self.keys.push(key);

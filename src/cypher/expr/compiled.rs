@@ -17,8 +17,8 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 
-use super::{binary_values, compare_op, eval, literal, property, type_error, unary, Env, Reader};
 use super::{anchored_regex, Result};
+use super::{binary_values, compare_op, eval, literal, property, type_error, unary, Env, Reader};
 use crate::cypher::ast::{BinaryOp, CompareOp, Expr, ExprKind, Span, UnaryOp};
 use crate::cypher::value::{hash_str, hash_val, order, Val};
 use crate::graph::{Graph, Symbol, Value};
@@ -273,9 +273,11 @@ impl<'q> Compiled<'q> {
                 Val::Node(id) => {
                     let node = cx.reader.node(*id)?;
                     let graph = cx.reader.graph;
-                    Out::Val(Val::Bool(labels.iter().all(|l| {
-                        l.label(graph).is_some_and(|id| node.has_label_id(id))
-                    })))
+                    Out::Val(Val::Bool(
+                        labels
+                            .iter()
+                            .all(|l| l.label(graph).is_some_and(|id| node.has_label_id(id))),
+                    ))
                 }
                 other => {
                     return Err(type_error(
