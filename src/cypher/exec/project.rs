@@ -43,6 +43,8 @@ pub(super) struct ProjectOp<'a> {
     items: Vec<Compiled<'a>>,
     /// Each aggregate's argument, compiled (`None` for `count(*)`).
     args: Vec<Option<Compiled<'a>>>,
+    /// One empty accumulator per aggregate, cloned for each new group.
+    fresh: Vec<Accumulator>,
     /// Per group: its first input row and one accumulator per aggregate.
     groups: Option<Groups>,
     seen: Option<FxHashSet<Key>>,
@@ -50,6 +52,9 @@ pub(super) struct ProjectOp<'a> {
     sorted: Option<Vec<(Vec<Val>, Produced)>>,
     /// With `LIMIT`, the most rows `ORDER BY` needs to keep.
     top_k: Option<usize>,
+    /// With `LIMIT`, the sort keys of the k-th row once the buffer has been
+    /// cut to k: a row that does not sort before it is dropped at once.
+    cutoff: Option<Vec<Val>>,
     /// Per `ORDER BY` item, whether it sorts descending.
     descending: Vec<bool>,
     skipped: usize,
@@ -135,14 +140,21 @@ impl<'a> ProjectOp<'a> {
             .iter()
             .map(|a| a.arg.as_ref().map(|e| Compiled::new(e, names, reader)))
             .collect();
+        let fresh = plan
+            .aggregates
+            .iter()
+            .map(|a| Accumulator::new(a.name.as_deref(), a.distinct))
+            .collect();
         ProjectOp {
             reader,
             items,
             args,
+            fresh,
             groups: (!spec.plan.aggregates.is_empty()).then(Groups::default),
             seen: spec.projection.distinct.then(FxHashSet::default),
             sorted: ordering.then(Vec::new),
             top_k,
+            cutoff: None,
             descending: spec
                 .projection
                 .order_by
@@ -159,12 +171,7 @@ impl<'a> ProjectOp<'a> {
     }
 
     fn fresh_accumulators(&self) -> Vec<Accumulator> {
-        self.spec
-            .plan
-            .aggregates
-            .iter()
-            .map(|a| Accumulator::new(a.name.as_deref(), a.distinct))
-            .collect()
+        self.fresh.clone()
     }
 
     /// Adds one input row to its group.
@@ -174,31 +181,38 @@ impl<'a> ProjectOp<'a> {
             row,
             reader: self.reader,
         };
-        let key = self
-            .items
-            .iter()
-            .map(|c| c.eval(&cx))
-            .collect::<Result<Vec<_>>>()?;
+        // the key of a row, on the stack when it is short (most are)
+        const SHORT: usize = 4;
+        let mut short: [Out<'_>; SHORT] = std::array::from_fn(|_| Out::Val(Val::Null));
+        let mut long = Vec::new();
+        let key: &mut [Out<'_>] = if self.items.len() <= SHORT {
+            for (slot, c) in short.iter_mut().zip(&self.items) {
+                *slot = c.eval(&cx)?;
+            }
+            &mut short[..self.items.len()]
+        } else {
+            for c in &self.items {
+                long.push(c.eval(&cx)?);
+            }
+            &mut long
+        };
         let mut hasher = FxHasher::default();
-        for k in &key {
+        for k in key.iter() {
             k.hash_key(&mut hasher);
         }
         let hash = hasher.finish();
         let Some(groups) = self.groups.as_mut() else {
             return Ok(());
         };
-        let (g, new_bytes) = match groups.find(hash, &key) {
+        let (g, new_bytes) = match groups.find(hash, key) {
             Some(g) => (g, 0),
             None => {
-                let key: Vec<Val> = key.into_iter().map(Out::into_val).collect();
-                let bytes = size_of_row(row) + size_of_row(&key);
-                let fresh = self
-                    .spec
-                    .plan
-                    .aggregates
-                    .iter()
-                    .map(|a| Accumulator::new(a.name.as_deref(), a.distinct))
+                let key: Vec<Val> = key
+                    .iter_mut()
+                    .map(|o| std::mem::replace(o, Out::Val(Val::Null)).into_val())
                     .collect();
+                let bytes = size_of_row(row) + size_of_row(&key);
+                let fresh = self.fresh.clone();
                 (groups.insert(hash, key, row.to_vec(), fresh), bytes)
             }
         };
@@ -227,7 +241,7 @@ impl<'a> ProjectOp<'a> {
 
     /// Emits every group through the rest of the projection.
     fn finish_groups(&mut self) -> Result<Flow> {
-        let Some(Groups { groups, .. }) = self.groups.take() else {
+        let Some(Groups { groups, keys, .. }) = self.groups.take() else {
             return Ok(Flow::Continue);
         };
         let plan = self.spec.plan;
@@ -239,7 +253,9 @@ impl<'a> ProjectOp<'a> {
                 self.fresh_accumulators(),
             ));
         }
-        for (row, accumulators) in groups {
+        // the synthetic group of nothing has no key
+        let keys = keys.into_iter().chain(std::iter::repeat_with(Vec::new));
+        for ((row, accumulators), key) in groups.into_iter().zip(keys) {
             let aggs: Vec<(usize, Val)> = plan
                 .aggregates
                 .iter()
@@ -254,10 +270,20 @@ impl<'a> ProjectOp<'a> {
                 values: &aggs,
                 parent: &row_env,
             };
+            // an item without an aggregate is a grouping key: its value
+            // was computed when the group was found
+            let mut key = key.into_iter();
             let out = plan
                 .items
                 .iter()
-                .map(|(_, e)| eval(e, &env, self.reader))
+                .zip(&plan.item_has_aggregate)
+                .map(|((_, e), aggregates)| {
+                    let known = if *aggregates { None } else { key.next() };
+                    match known {
+                        Some(value) => Ok(value),
+                        None => eval(e, &env, self.reader),
+                    }
+                })
                 .collect::<Result<Vec<_>>>()?;
             if self.accept(&row, out, aggs)? == Flow::Stop {
                 return Ok(Flow::Stop);
@@ -281,12 +307,20 @@ impl<'a> ProjectOp<'a> {
             return self.emit(Produced { row, out, aggs });
         }
         let keys = self.sort_keys(row, &out, &aggs)?;
+        if let Some(cutoff) = &self.cutoff {
+            // not before the k-th row kept so far: a full (stable) sort
+            // would not put it in the first k either
+            if compare_keys(&keys, cutoff, &self.descending) != Ordering::Less {
+                return Ok(Flow::Continue);
+            }
+        }
         let row = if keep_row { row.to_vec() } else { Vec::new() };
         let entry = (keys, Produced { row, out, aggs });
         self.hold(sorted_size(&entry))?;
         let top_k = self.top_k;
         let descending = &self.descending;
         let mut dropped = 0;
+        let mut cutoff = None;
         if let Some(sorted) = self.sorted.as_mut() {
             sorted.push(entry);
             if let Some(k) = top_k {
@@ -296,10 +330,17 @@ impl<'a> ProjectOp<'a> {
                     sorted.sort_by(|(a, _), (b, _)| compare_keys(a, b, descending));
                     dropped = sorted.iter().skip(k).map(sorted_size).sum();
                     sorted.truncate(k);
+                    cutoff = sorted
+                        .last()
+                        .filter(|_| sorted.len() == k)
+                        .map(|(keys, _)| keys.clone());
                 }
             }
         }
         self.release(dropped);
+        if cutoff.is_some() {
+            self.cutoff = cutoff;
+        }
         Ok(Flow::Continue)
     }
 
