@@ -181,50 +181,24 @@ impl<'a> ProjectOp<'a> {
             row,
             reader: self.reader,
         };
-        // the key of a row, on the stack when it is short (most are)
-        const SHORT: usize = 4;
-        let mut short: [Out<'_>; SHORT] = std::array::from_fn(|_| Out::Val(Val::Null));
-        let mut long = Vec::new();
-        let key: &mut [Out<'_>] = if self.items.len() <= SHORT {
-            for (slot, c) in short.iter_mut().zip(&self.items) {
-                *slot = c.eval(&cx)?;
-            }
-            &mut short[..self.items.len()]
-        } else {
-            for c in &self.items {
-                long.push(c.eval(&cx)?);
-            }
-            &mut long
-        };
-        let mut hasher = FxHasher::default();
-        for k in key.iter() {
-            k.hash_key(&mut hasher);
-        }
-        let hash = hasher.finish();
         let Some(groups) = self.groups.as_mut() else {
             return Ok(());
         };
-        let (g, new_bytes) = match groups.find(hash, key) {
-            Some(g) => (g, 0),
-            None => {
-                let key: Vec<Val> = key
-                    .iter_mut()
-                    .map(|o| std::mem::replace(o, Out::Val(Val::Null)).into_val())
-                    .collect();
-                let bytes = size_of_row(row) + size_of_row(&key);
-                let fresh = self.fresh.clone();
-                (groups.insert(hash, key, row.to_vec(), fresh), bytes)
+        let (args, fresh) = (&self.args[..], &self.fresh[..]);
+        // the key of a row, on the stack when it is short (most are)
+        let bytes = match &self.items[..] {
+            [] => add_row(groups, args, fresh, &cx, &mut [])?,
+            [a] => add_row(groups, args, fresh, &cx, &mut [a.eval(&cx)?])?,
+            [a, b] => add_row(groups, args, fresh, &cx, &mut [a.eval(&cx)?, b.eval(&cx)?])?,
+            items => {
+                let mut key = items
+                    .iter()
+                    .map(|c| c.eval(&cx))
+                    .collect::<Result<Vec<_>>>()?;
+                add_row(groups, args, fresh, &cx, &mut key)?
             }
         };
-        let mut kept = new_bytes;
-        for (acc, arg) in groups.groups[g].1.iter_mut().zip(&self.args) {
-            let value = match arg {
-                Some(a) => a.eval(&cx)?.into_val(),
-                None => Val::Null,
-            };
-            kept += acc.add(value)?;
-        }
-        self.hold(kept)
+        self.hold(bytes)
     }
 
     /// Counts `bytes` more as held by this operator.
@@ -460,6 +434,45 @@ impl Sink for ProjectOp<'_> {
         self.release(self.held);
         self.next.finish()
     }
+}
+
+/// Adds the row of `cx`, whose grouping key is `key`, to its group (a new
+/// one when no group has that key). Returns the bytes now held that were
+/// not before: a new group's key and row, values aggregates keep.
+fn add_row(
+    groups: &mut Groups,
+    args: &[Option<Compiled<'_>>],
+    fresh: &[Accumulator],
+    cx: &Cx<'_, '_>,
+    key: &mut [Out<'_>],
+) -> Result<usize> {
+    let mut hasher = FxHasher::default();
+    for k in key.iter() {
+        k.hash_key(&mut hasher);
+    }
+    let hash = hasher.finish();
+    let (g, mut kept) = match groups.find(hash, key) {
+        Some(g) => (g, 0),
+        None => {
+            let key: Vec<Val> = key
+                .iter_mut()
+                .map(|o| std::mem::replace(o, Out::Val(Val::Null)).into_val())
+                .collect();
+            let bytes = size_of_row(cx.row) + size_of_row(&key);
+            (
+                groups.insert(hash, key, cx.row.to_vec(), fresh.to_vec()),
+                bytes,
+            )
+        }
+    };
+    for (acc, arg) in groups.groups[g].1.iter_mut().zip(args) {
+        let value = match arg {
+            Some(a) => a.eval(cx)?.into_val(),
+            None => Val::Null,
+        };
+        kept += acc.add(value)?;
+    }
+    Ok(kept)
 }
 
 /// Estimated bytes of one entry of the `ORDER BY` buffer.
