@@ -275,3 +275,21 @@ fn labels_and_types_unknown_when_planned_are_found_once_made() {
     );
     assert_eq!(ints(&t), vec![2]);
 }
+
+#[test]
+fn order_by_a_projected_name_sorts_by_the_projected_column() {
+    // `a` is both an input variable and a projected column; ORDER BY sees
+    // the projected one (it was sorted by the input `a` before, which the
+    // item `a AS b` repeats as text)
+    let mut g = Graph::new();
+    let t = run(
+        &mut g,
+        "UNWIND [3, 1, 2] AS a RETURN -a AS a, a AS b ORDER BY a",
+    );
+    assert_eq!(ints(&t), vec![-3, -2, -1]);
+    let t = run(
+        &mut g,
+        "UNWIND [3, 1, 2] AS a WITH -a AS a, a AS b ORDER BY a LIMIT 2 RETURN b",
+    );
+    assert_eq!(ints(&t), vec![3, 2]);
+}

@@ -20,6 +20,7 @@ use std::cell::Cell;
 use super::{anchored_regex, Result};
 use super::{binary_values, compare_op, eval, literal, property, type_error, unary, Env, Reader};
 use crate::cypher::ast::{BinaryOp, CompareOp, Expr, ExprKind, Span, UnaryOp};
+use crate::cypher::error::QueryError;
 use crate::cypher::value::{hash_str, hash_val, order, Val};
 use crate::graph::{Graph, Symbol, Value};
 
@@ -177,9 +178,9 @@ pub enum Compiled<'q> {
     IsNull(Box<Compiled<'q>>, bool),
     Unary(UnaryOp, Box<Compiled<'q>>, Span),
     /// `STARTS WITH`, `ENDS WITH`, `CONTAINS`: on borrowed strings.
-    Strings(BinaryOp, Box<Compiled<'q>>, Box<Compiled<'q>>),
+    Strings(BinaryOp, Box<Compiled<'q>>, Box<Compiled<'q>>, Span),
     /// `=~` with a constant pattern, compiled once.
-    Regex(Box<Compiled<'q>>, regex::Regex),
+    Regex(Box<Compiled<'q>>, regex::Regex, Span),
     Binary(BinaryOp, Box<Compiled<'q>>, Box<Compiled<'q>>, Span),
     Compare(Box<Compiled<'q>>, Vec<(CompareOp, Compiled<'q>)>),
     /// Evaluated by walking the AST.
@@ -216,7 +217,7 @@ impl<'q> Compiled<'q> {
             ExprKind::Unary(op, e) => Compiled::Unary(*op, boxed(e), expr.span),
             ExprKind::Binary(op @ (BinaryOp::StartsWith | BinaryOp::EndsWith), a, b)
             | ExprKind::Binary(op @ BinaryOp::Contains, a, b) => {
-                Compiled::Strings(*op, boxed(a), boxed(b))
+                Compiled::Strings(*op, boxed(a), boxed(b), expr.span)
             }
             ExprKind::Binary(op, a, b) => {
                 let right = Compiled::new(b, names, reader);
@@ -225,7 +226,7 @@ impl<'q> Compiled<'q> {
                         // an invalid pattern is left to the interpreter,
                         // which reports it when a row reaches it
                         if let Ok(re) = anchored_regex(pattern) {
-                            return Compiled::Regex(boxed(a), re);
+                            return Compiled::Regex(boxed(a), re, expr.span);
                         }
                         return Compiled::Interpreted(expr);
                     }
@@ -295,8 +296,11 @@ impl<'q> Compiled<'q> {
                 let v = e.eval(cx)?.into_val();
                 Out::Val(unary(*op, v).map_err(|err| err.with_span(*span))?)
             }
-            Compiled::Strings(op, a, b) => {
-                let (left, right) = (a.eval(cx)?, b.eval(cx)?);
+            Compiled::Strings(op, a, b, span) => {
+                // as the interpreter: an operand's error without a place
+                // is placed at the operator
+                let spanned = |e: QueryError| e.with_span_if_none(*span);
+                let (left, right) = (a.eval(cx).map_err(spanned)?, b.eval(cx).map_err(spanned)?);
                 Out::Val(match (left.as_str(), right.as_str()) {
                     (Some(s), Some(t)) => Val::Bool(match op {
                         BinaryOp::StartsWith => s.starts_with(t),
@@ -306,10 +310,16 @@ impl<'q> Compiled<'q> {
                     _ => Val::Null,
                 })
             }
-            Compiled::Regex(subject, re) => Out::Val(match subject.eval(cx)?.as_str() {
-                Some(s) => Val::Bool(re.is_match(s)),
-                None => Val::Null,
-            }),
+            Compiled::Regex(subject, re, span) => Out::Val(
+                match subject
+                    .eval(cx)
+                    .map_err(|e| e.with_span_if_none(*span))?
+                    .as_str()
+                {
+                    Some(s) => Val::Bool(re.is_match(s)),
+                    None => Val::Null,
+                },
+            ),
             Compiled::Binary(op, a, b, span) => {
                 let both = a.eval(cx).and_then(|l| Ok((l, b.eval(cx)?)));
                 let value = both.and_then(|(left, right)| {
