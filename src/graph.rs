@@ -33,7 +33,7 @@ use rustc_hash::FxHashMap;
 pub use change::Change;
 pub use element::{Node, NodeData, Provenance, ProvenanceList, Rel, RelData};
 pub use fold::fold;
-pub(crate) use intern::Symbol;
+pub use intern::Symbol;
 pub use schema::{ProvenanceKeys, Schema};
 pub use value::{Date, Value};
 pub use view::{NodeRef, RelRef};
@@ -1198,6 +1198,22 @@ impl Graph {
         for hash in properties.into_iter().flatten() {
             self.by_property.remove(hash, id);
         }
+    }
+
+    /// The interned id of a label, if any node ever carried it. Ids never
+    /// change once given, so a query can resolve its names once.
+    pub fn label_id(&self, label: &str) -> Option<Symbol> {
+        self.labels.get(label)
+    }
+
+    /// The interned id of a relationship type, if it was ever used.
+    pub fn type_id(&self, rel_type: &str) -> Option<Symbol> {
+        self.types.get(rel_type)
+    }
+
+    /// The interned id of a property key, if it was ever stored.
+    pub fn key_id(&self, key: &str) -> Option<Symbol> {
+        self.keys.get(key)
     }
 
     /// Stored view of a property by key name, for `view`.

@@ -5,7 +5,7 @@ by side in one run.
 
     python3 -m venv /tmp/peers && /tmp/peers/bin/pip install kuzu ladybug
     cargo build --release
-    /tmp/peers/bin/python benches/peers/diff.py --graph GRAPH [--kg target/release/kg] [--repeat 7]
+    /tmp/peers/bin/python benches/peers/diff.py --graph GRAPH [--kg target/release/kg] [--base OLD_KG] [--repeat 7]
 
 The graph (made by `kg ingest`) is read out of kg with queries, written as
 CSV files per label and relationship type and copied into each peer. Kùzu
@@ -170,6 +170,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--graph", required=True)
     ap.add_argument("--kg", default="target/release/kg")
+    ap.add_argument("--base", help="a second kg binary (e.g. a build before a change), "
+                    "timed in the same run and shown beside --kg")
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--peers", default="kuzu,ladybug")
     ap.add_argument("--peer-child", help=argparse.SUPPRESS)
@@ -189,8 +191,10 @@ def main():
     print(f"graph: {n_nodes} nodes, {n_rels} relationships; name={params['name']!r}, other={params['other']!r}")
     kg_cases = [(cid, splice(q, params)) for cid, _, q, _ in QUERIES]
     peer_cases = [(cid, splice(q, params)) for cid, _, _, q in QUERIES]
+    base_ms = kg_times(args.base, args.graph, kg_cases, args.repeat) if args.base else None
     kg_ms = kg_times(args.kg, args.graph, kg_cases, args.repeat)
     kg_results = {cid: kg_rows(args.kg, args.graph, q) for cid, q in kg_cases}
+    kq_of = dict(kg_cases)
     peers = {}
     for module in [p for p in args.peers.split(",") if p]:
         spec = json.dumps({"module": module, "folder": folder, "labels": labels,
@@ -202,15 +206,17 @@ def main():
             print(f"{module}: failed: {done.stderr.strip().splitlines()[-1:]}")
             continue
         peers[module] = json.loads(done.stdout.strip().splitlines()[-1])
-    header = ["query", "kg ms"] + [f"{p} ms" for p in peers] + ["kg / faster peer", "same rows"]
+    header = ["query"] + (["kg base ms"] if base_ms else []) + ["kg ms"] + [f"{p} ms" for p in peers] + ["kg / faster peer", "same rows"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for cid, desc, kq, _ in QUERIES:
         ordered = "ORDER BY" in kq
         mine = normalise(kg_results[cid], ordered)
         same = all(normalise(peers[p][cid]["rows"], ordered) == mine for p in peers)
+        if args.base:
+            same = same and normalise(kg_rows(args.base, args.graph, kq_of[cid]), ordered) == mine
         best = min((peers[p][cid]["ms"] for p in peers), default=float("nan"))
-        cells = [desc, f"{kg_ms[cid]:.3f}"] + [f"{peers[p][cid]['ms']:.3f}" for p in peers]
+        cells = [desc] + ([f"{base_ms[cid]:.3f}"] if base_ms else []) + [f"{kg_ms[cid]:.3f}"] + [f"{peers[p][cid]['ms']:.3f}" for p in peers]
         cells += [f"{kg_ms[cid] / best:.2f}", "yes" if same else "NO"]
         print("| " + " | ".join(cells) + " |")
         if not same:

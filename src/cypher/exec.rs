@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use super::ast::{Clause, Expr, QueryMode, SingleQuery, Statement};
 use super::budget::{size_of_item, Budget};
 use super::error::{ErrorKind, Phase, QueryError};
+use super::expr::compiled::Compiled;
 use super::expr::{eval, Env, Reader, RegexCache};
 use super::pattern::{compile_parts, CompiledPart, Matcher};
 use super::plan::{self, ProjectionPlan};
@@ -440,7 +441,7 @@ fn build_op<'a>(
         Step::Unwind { names, expr } => Box::new(UnwindOp {
             reader,
             names,
-            expr,
+            expr: Compiled::new(expr, names, reader),
             buffer: Vec::new(),
             next,
         }),

@@ -10,6 +10,7 @@ use super::functions;
 use super::value::{compare, equals, nests_deeper_than, Val, MAX_VALUE_DEPTH};
 use super::{Options, Params};
 
+pub mod compiled;
 mod pattern_expr;
 use crate::graph::{Graph, NodeId, NodeRef, RelData, RelId, RelRef};
 
@@ -44,12 +45,7 @@ impl RegexCache {
         if let Some(re) = self.0.borrow().get(pattern) {
             return Ok(re.is_match(text));
         }
-        let re = regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
-            argument_error(
-                "InvalidArgumentValue",
-                format!("invalid regular expression: {e}"),
-            )
-        })?;
+        let re = anchored_regex(pattern)?;
         let matched = re.is_match(text);
         let mut cache = self.0.borrow_mut();
         if cache.len() >= Self::MAX {
@@ -58,6 +54,16 @@ impl RegexCache {
         cache.insert(pattern.to_string(), re);
         Ok(matched)
     }
+}
+
+/// `=~` matches the whole string: the pattern compiled between anchors.
+fn anchored_regex(pattern: &str) -> Result<regex::Regex> {
+    regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| {
+        argument_error(
+            "InvalidArgumentValue",
+            format!("invalid regular expression: {e}"),
+        )
+    })
 }
 
 impl<'a> Reader<'a> {
@@ -590,6 +596,11 @@ fn binary(op: BinaryOp, a: &Expr, b: &Expr, env: &Env<'_>, reader: &Reader<'_>) 
     let left = eval(a, env, reader)?;
     // AND/OR evaluate both sides: a type error on either side must surface.
     let right = eval(b, env, reader)?;
+    binary_values(op, left, right, reader)
+}
+
+/// A binary operator applied to its evaluated operands.
+fn binary_values(op: BinaryOp, left: Val, right: Val, reader: &Reader<'_>) -> Result<Val> {
     let logic = |f: fn(Option<bool>, Option<bool>) -> Option<bool>| -> Result<Val> {
         Ok(f(truth(&left)?, truth(&right)?).map_or(Val::Null, Val::Bool))
     };

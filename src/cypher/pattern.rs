@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::ast::{Expr, NodePattern, PathKind, PatternPart, RelDirection};
 use super::budget::size_of_row;
 use super::error::QueryError;
+use super::expr::compiled::{Compiled, Cx, Interned};
 use super::expr::{eval, Env, Reader};
 use super::parser::shape::MAX_PATTERN_LENGTH;
 use super::plan::{AnchorHint, Lookup};
@@ -22,7 +23,7 @@ type Result<T> = std::result::Result<T, QueryError>;
 #[derive(Debug, Clone)]
 pub struct NodeStep<'q> {
     pub slot: usize,
-    pub labels: Vec<String>,
+    pub labels: Vec<Interned>,
     pub props: Option<&'q Expr>,
     /// WHERE equalities an index can answer for this node.
     pub hints: Vec<(Lookup, &'q Expr)>,
@@ -32,7 +33,7 @@ pub struct NodeStep<'q> {
 #[derive(Debug, Clone)]
 pub struct RelStep<'q> {
     pub slot: usize,
-    pub types: Vec<String>,
+    pub types: Vec<Interned>,
     pub direction: RelDirection,
     /// `Some((min, max))` for variable length, bounds resolved.
     pub length: Option<(u64, u64)>,
@@ -150,7 +151,7 @@ pub fn compile_parts<'q>(
         });
         NodeStep {
             slot: slots.slot_of(n.var.as_ref().map(|v| v.name.as_str())),
-            labels: n.labels.iter().map(|l| l.name.clone()).collect(),
+            labels: n.labels.iter().map(|l| Interned::new(&l.name)).collect(),
             props: n.props.as_ref(),
             hints,
         }
@@ -162,7 +163,7 @@ pub fn compile_parts<'q>(
         for (rel, n) in &part.hops {
             rels.push(RelStep {
                 slot: slots.slot_of(rel.var.as_ref().map(|v| v.name.as_str())),
-                types: rel.types.iter().map(|t| t.name.clone()).collect(),
+                types: rel.types.iter().map(|t| Interned::new(&t.name)).collect(),
                 direction: rel.direction,
                 length: rel.length.map(|(min, max)| {
                     // the walk recurses once per hop, so no bound goes past
@@ -195,8 +196,9 @@ pub struct Matcher<'a> {
     pub names: &'a [String],
     pub options: &'a Options,
     steps_done: std::cell::Cell<u64>,
-    /// Only full bindings for which this is true are kept (MATCH's WHERE).
-    filter: Option<&'a Expr>,
+    /// Only full bindings for which this is true are kept (MATCH's WHERE),
+    /// compiled against `names`.
+    filter: Option<Compiled<'a>>,
     /// Set once the consumer of the rows returned `Flow::Stop`.
     stopped: std::cell::Cell<bool>,
     /// Adjacency lists being walked give their buffer back here, so an
@@ -256,7 +258,7 @@ impl<'a> Matcher<'a> {
 
     /// Keeps only the bindings for which `filter` is true.
     pub fn with_filter(mut self, filter: Option<&'a Expr>) -> Matcher<'a> {
-        self.filter = filter;
+        self.filter = filter.map(|f| Compiled::new(f, self.names, self.reader));
         self
     }
 
@@ -327,12 +329,13 @@ impl<'a> Matcher<'a> {
         out: &mut Emit<'_>,
     ) -> Result<()> {
         let Some((part, rest)) = parts.split_first() else {
-            if let Some(filter) = self.filter {
-                let env = Env::Row {
+            if let Some(filter) = &self.filter {
+                let cx = Cx {
                     names: self.names,
                     row: &state.row,
+                    reader: self.reader,
                 };
-                if eval(filter, &env, self.reader)? != Val::Bool(true) {
+                if !filter.eval(&cx)?.is_true() {
                     return Ok(());
                 }
             }
@@ -368,6 +371,7 @@ impl<'a> Matcher<'a> {
             Some(ids) if !state.bound[part.nodes[anchor].slot] => ids.clone(),
             _ => self.candidates(&part.nodes[anchor], &node_props[anchor], state),
         };
+        let steps = steps_from(anchor, part.rels.len());
         for candidate in candidates {
             self.tick()?;
             if self.full() {
@@ -378,7 +382,6 @@ impl<'a> Matcher<'a> {
             else {
                 continue;
             };
-            let steps = steps_from(anchor, part.rels.len());
             let walk = PartWalk {
                 part,
                 rest,
@@ -460,7 +463,7 @@ impl<'a> Matcher<'a> {
                 1 + node
                     .labels
                     .iter()
-                    .map(|l| self.reader.graph.label_count(l) as u64)
+                    .map(|l| self.reader.graph.label_count(l.name()) as u64)
                     .min()
                     .unwrap_or(0)
             } else {
@@ -489,8 +492,12 @@ impl<'a> Matcher<'a> {
                 return ids;
             }
         }
-        if let Some(label) = node.labels.iter().min_by_key(|l| graph.label_count(l)) {
-            return graph.nodes_with_label(label).collect();
+        if let Some(label) = node
+            .labels
+            .iter()
+            .min_by_key(|l| graph.label_count(l.name()))
+        {
+            return graph.nodes_with_label(label.name()).collect();
         }
         graph.node_ids().collect()
     }
@@ -511,7 +518,12 @@ impl<'a> Matcher<'a> {
         let Some(n) = self.reader.graph.node(id) else {
             return Ok(None);
         };
-        if !node.labels.iter().all(|l| n.has_label(l)) {
+        let graph = self.reader.graph;
+        if !node
+            .labels
+            .iter()
+            .all(|l| l.label(graph).is_some_and(|id| n.has_label_id(id)))
+        {
             return Ok(None);
         }
         if !props_match(props, |k| n.property(k)) {
@@ -694,7 +706,12 @@ impl<'a> Matcher<'a> {
         let Some(r) = self.reader.graph.rel(adj.rel) else {
             return false;
         };
-        (rel.types.is_empty() || rel.types.iter().any(|t| t == r.rel_type()))
+        let graph = self.reader.graph;
+        (rel.types.is_empty()
+            || rel
+                .types
+                .iter()
+                .any(|t| t.rel_type(graph) == Some(r.type_id())))
             && props_match(props, |k| r.property(k))
     }
 

@@ -24,7 +24,7 @@ pub struct ProjectionPlan {
     pub items: Vec<(String, Expr)>,
     pub item_has_aggregate: Vec<bool>,
     pub aggregates: Vec<Aggregate>,
-    /// For each ORDER BY item, the projected item it repeats, if any.
+    /// For each ORDER BY item, the projected item it names or repeats, if any.
     pub order_matches: Vec<Option<usize>>,
 }
 
@@ -187,8 +187,16 @@ pub fn projection(p: &Projection, input_names: &[String]) -> ProjectionPlan {
     let texts: Vec<String> = items.iter().map(|(_, e)| unparen(e).to_string()).collect();
     let mut order_matches = Vec::new();
     for sort in &p.order_by {
-        let text = unparen(&sort.expr).to_string();
-        let matched = texts.iter().position(|t| *t == text);
+        // a projected column's name is that column (the newest of the
+        // name, as `ORDER BY` sees the input columns followed by the
+        // projected ones), else an item written the same way
+        let sort_expr = unparen(&sort.expr);
+        let alias = match &sort_expr.kind {
+            ExprKind::Var(v) => items.iter().rposition(|(n, _)| n == v),
+            _ => None,
+        };
+        let text = sort_expr.to_string();
+        let matched = alias.or_else(|| texts.iter().position(|t| *t == text));
         if matched.is_none() {
             collect_aggregates(&sort.expr, &mut aggregates);
         }

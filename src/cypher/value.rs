@@ -226,7 +226,7 @@ fn type_rank(v: &Val) -> u8 {
         Val::List(_) => 3,
         Val::Path(_) => 4,
         Val::Date(_) => 5,
-        Val::String(_) => 6,
+        Val::String(_) => STRING_RANK,
         Val::Bool(_) => 7,
         Val::Int(_) | Val::Float(_) => 8,
         Val::Null => 9,
@@ -306,7 +306,18 @@ impl std::hash::Hash for Key {
     }
 }
 
-fn hash_val<H: std::hash::Hasher>(v: &Val, state: &mut H) {
+/// Hashes a string as `hash_val` hashes `Val::String` of it, for keys
+/// read in place.
+pub(crate) fn hash_str<H: std::hash::Hasher>(s: &str, state: &mut H) {
+    use std::hash::Hash;
+    STRING_RANK.hash(state);
+    s.hash(state);
+}
+
+/// `type_rank` of a string.
+const STRING_RANK: u8 = 6;
+
+pub(crate) fn hash_val<H: std::hash::Hasher>(v: &Val, state: &mut H) {
     use std::hash::Hash;
     type_rank(v).hash(state);
     match v {

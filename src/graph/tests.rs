@@ -262,6 +262,10 @@ fn a_packed_text_reads_as_a_property_everywhere() {
     );
     assert_eq!(node.keys(), vec!["id", "text"]);
     assert_eq!(
+        node.property_by_id(graph.key_id("text"), "text").as_deref(),
+        Some(&Value::from(text.as_str()))
+    );
+    assert_eq!(
         node.to_data().properties.get("text"),
         Some(&Value::from(text.as_str()))
     );

@@ -56,6 +56,26 @@ impl<'g> NodeRef<'g> {
         self.node.labels().len()
     }
 
+    /// Whether the node carries the label of this id (`Graph::label_id`).
+    pub fn has_label_id(&self, label: super::Symbol) -> bool {
+        self.node.has_label(label)
+    }
+
+    /// A property by the key's id (`Graph::key_id`, `None` when the key
+    /// was never stored) and name (for a packed text and for
+    /// provenance-derived properties).
+    pub fn property_by_id(&self, key: Option<super::Symbol>, name: &str) -> Option<Cow<'g, Value>> {
+        if let Some(value) = key.and_then(|k| self.node.props().get(k)) {
+            return Some(Cow::Borrowed(value));
+        }
+        if let Some(text) = self.packed_text(name) {
+            return Some(Cow::Owned(text));
+        }
+        self.graph
+            .provenance_property(None, self.node.provenance(), name)
+            .map(Cow::Owned)
+    }
+
     /// A property: the stored value (a packed text unpacked), else what
     /// the provenance gives.
     pub fn property(&self, key: &str) -> Option<Cow<'g, Value>> {
@@ -121,6 +141,21 @@ impl<'g> RelRef<'g> {
 
     pub fn rel_type(&self) -> &'g str {
         self.graph.type_name(self.rel.rel_type())
+    }
+
+    /// The id of the relationship's type (`Graph::type_id`).
+    pub fn type_id(&self) -> super::Symbol {
+        self.rel.rel_type()
+    }
+
+    /// A property by the key's id and name, as `NodeRef::property_by_id`.
+    pub fn property_by_id(&self, key: Option<super::Symbol>, name: &str) -> Option<Cow<'g, Value>> {
+        if let Some(value) = key.and_then(|k| self.rel.props().get(k)) {
+            return Some(Cow::Borrowed(value));
+        }
+        self.graph
+            .provenance_property(Some(self.rel.rel_type()), &self.rel.provenance(), name)
+            .map(Cow::Owned)
     }
 
     /// The start node (looked up when asked: matching reads a

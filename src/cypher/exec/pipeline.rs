@@ -10,9 +10,9 @@
 use std::cell::Cell;
 use std::time::Instant;
 
-use super::super::ast::Expr;
 use super::super::budget::{size_of_row, Budget};
-use super::super::expr::{eval, Env, Reader};
+use super::super::expr::compiled::{Compiled, Cx};
+use super::super::expr::Reader;
 use super::super::pattern::{CompiledPart, Flow, Matcher, State};
 use super::super::value::Val;
 use super::Result;
@@ -81,7 +81,8 @@ pub(super) fn widen(row: &[Val], added: usize) -> State {
 pub(super) struct UnwindOp<'a> {
     pub reader: &'a Reader<'a>,
     pub names: &'a [String],
-    pub expr: &'a Expr,
+    /// The list, compiled against `names`.
+    pub expr: Compiled<'a>,
     /// The input row with the element appended, reused from row to row.
     pub buffer: Vec<Val>,
     pub next: Next<'a>,
@@ -89,11 +90,12 @@ pub(super) struct UnwindOp<'a> {
 
 impl Sink for UnwindOp<'_> {
     fn push(&mut self, row: &[Val]) -> Result<Flow> {
-        let env = Env::Row {
+        let cx = Cx {
             names: self.names,
             row,
+            reader: self.reader,
         };
-        let value = eval(self.expr, &env, self.reader)?;
+        let value = self.expr.eval(&cx)?.into_val();
         let items = match value {
             Val::List(items) => items,
             Val::Null => Vec::new(),

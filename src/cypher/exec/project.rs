@@ -7,11 +7,13 @@
 //! per group; `DISTINCT` one key per distinct row; `ORDER BY … LIMIT k`
 //! at most 2·(skip + k) rows; only an unbounded `ORDER BY` holds them all.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::cmp::Ordering;
+use std::hash::Hasher;
 
 use super::super::ast::Projection;
 use super::super::budget::{size_of_row, size_of_val};
+use super::super::expr::compiled::{Compiled, Cx, Out};
 use super::super::expr::{eval, Env, Reader};
 use super::super::functions::Accumulator;
 use super::super::pattern::Flow;
@@ -36,6 +38,13 @@ pub(super) struct ProjectSpec<'a> {
 pub(super) struct ProjectOp<'a> {
     reader: &'a Reader<'a>,
     spec: ProjectSpec<'a>,
+    /// The items compiled against the input rows: with aggregation, the
+    /// grouping keys (the items without an aggregate); else every item.
+    items: Vec<Compiled<'a>>,
+    /// Each aggregate's argument, compiled (`None` for `count(*)`).
+    args: Vec<Option<Compiled<'a>>>,
+    /// One empty accumulator per aggregate, cloned for each new group.
+    fresh: Vec<Accumulator>,
     /// Per group: its first input row and one accumulator per aggregate.
     groups: Option<Groups>,
     seen: Option<FxHashSet<Key>>,
@@ -43,6 +52,9 @@ pub(super) struct ProjectOp<'a> {
     sorted: Option<Vec<(Vec<Val>, Produced)>>,
     /// With `LIMIT`, the most rows `ORDER BY` needs to keep.
     top_k: Option<usize>,
+    /// With `LIMIT`, the sort keys of the k-th row once the buffer has been
+    /// cut to k: a row that does not sort before it is dropped at once.
+    cutoff: Option<Vec<Val>>,
     /// Per `ORDER BY` item, whether it sorts descending.
     descending: Vec<bool>,
     skipped: usize,
@@ -54,10 +66,47 @@ pub(super) struct ProjectOp<'a> {
     next: Next<'a>,
 }
 
+/// The groups of an aggregation, found by the hash of their key (`Key`'s
+/// hash), so a row's key is looked up while it still borrows the row and
+/// the graph: only a new group's key is copied.
 #[derive(Default)]
 struct Groups {
-    index: FxHashMap<Key, usize>,
+    /// Key hash → the newest group with it; `chain[g]` the group before
+    /// `g` with the same hash.
+    index: FxHashMap<u64, usize>,
+    chain: Vec<Option<usize>>,
+    keys: Vec<Vec<Val>>,
+    /// Per group: its first input row and one accumulator per aggregate.
     groups: Vec<(Vec<Val>, Vec<Accumulator>)>,
+}
+
+impl Groups {
+    fn find(&self, hash: u64, key: &[Out<'_>]) -> Option<usize> {
+        let mut at = self.index.get(&hash).copied();
+        while let Some(g) = at {
+            if self.keys[g].len() == key.len()
+                && key.iter().zip(&self.keys[g]).all(|(o, k)| o.same_key(k))
+            {
+                return Some(g);
+            }
+            at = self.chain[g];
+        }
+        None
+    }
+
+    fn insert(
+        &mut self,
+        hash: u64,
+        key: Vec<Val>,
+        row: Vec<Val>,
+        fresh: Vec<Accumulator>,
+    ) -> usize {
+        let g = self.groups.len();
+        self.chain.push(self.index.insert(hash, g));
+        self.keys.push(key);
+        self.groups.push((row, fresh));
+        g
+    }
 }
 
 /// A projected row: its output values, and what `WITH … WHERE` may still
@@ -76,12 +125,36 @@ impl<'a> ProjectOp<'a> {
             .limit
             .filter(|_| ordering)
             .map(|l| l.saturating_add(spec.skip));
+        let plan = spec.plan;
+        let names = spec.input_names;
+        let grouping = !plan.aggregates.is_empty();
+        let items = plan
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !grouping || !plan.item_has_aggregate[*i])
+            .map(|(_, (_, e))| Compiled::new(e, names, reader))
+            .collect();
+        let args = plan
+            .aggregates
+            .iter()
+            .map(|a| a.arg.as_ref().map(|e| Compiled::new(e, names, reader)))
+            .collect();
+        let fresh = plan
+            .aggregates
+            .iter()
+            .map(|a| Accumulator::new(a.name.as_deref(), a.distinct))
+            .collect();
         ProjectOp {
             reader,
+            items,
+            args,
+            fresh,
             groups: (!spec.plan.aggregates.is_empty()).then(Groups::default),
             seen: spec.projection.distinct.then(FxHashSet::default),
             sorted: ordering.then(Vec::new),
             top_k,
+            cutoff: None,
             descending: spec
                 .projection
                 .order_by
@@ -98,57 +171,34 @@ impl<'a> ProjectOp<'a> {
     }
 
     fn fresh_accumulators(&self) -> Vec<Accumulator> {
-        self.spec
-            .plan
-            .aggregates
-            .iter()
-            .map(|a| Accumulator::new(a.name.as_deref(), a.distinct))
-            .collect()
+        self.fresh.clone()
     }
 
     /// Adds one input row to its group.
     fn group(&mut self, row: &[Val]) -> Result<()> {
-        let env = Env::Row {
+        let cx = Cx {
             names: self.spec.input_names,
             row,
-        };
-        let plan = self.spec.plan;
-        let mut values = Vec::new();
-        for (i, (_, e)) in plan.items.iter().enumerate() {
-            if !plan.item_has_aggregate[i] {
-                values.push(eval(e, &env, self.reader)?);
-            }
-        }
-        let key = Key(values);
-        let known = self
-            .groups
-            .as_ref()
-            .and_then(|g| g.index.get(&key).copied());
-        let g = match known {
-            Some(g) => g,
-            None => {
-                self.hold(size_of_row(row) + size_of_row(&key.0))?;
-                let fresh = self.fresh_accumulators();
-                let Some(groups) = self.groups.as_mut() else {
-                    return Ok(());
-                };
-                groups.groups.push((row.to_vec(), fresh));
-                groups.index.insert(key, groups.groups.len() - 1);
-                groups.groups.len() - 1
-            }
+            reader: self.reader,
         };
         let Some(groups) = self.groups.as_mut() else {
             return Ok(());
         };
-        let mut kept = 0;
-        for (acc, agg) in groups.groups[g].1.iter_mut().zip(&plan.aggregates) {
-            let value = match &agg.arg {
-                Some(a) => eval(a, &env, self.reader)?,
-                None => Val::Null,
-            };
-            kept += acc.add(value)?;
-        }
-        self.hold(kept)
+        let (args, fresh) = (&self.args[..], &self.fresh[..]);
+        // the key of a row, on the stack when it is short (most are)
+        let bytes = match &self.items[..] {
+            [] => add_row(groups, args, fresh, &cx, &mut [])?,
+            [a] => add_row(groups, args, fresh, &cx, &mut [a.eval(&cx)?])?,
+            [a, b] => add_row(groups, args, fresh, &cx, &mut [a.eval(&cx)?, b.eval(&cx)?])?,
+            items => {
+                let mut key = items
+                    .iter()
+                    .map(|c| c.eval(&cx))
+                    .collect::<Result<Vec<_>>>()?;
+                add_row(groups, args, fresh, &cx, &mut key)?
+            }
+        };
+        self.hold(bytes)
     }
 
     /// Counts `bytes` more as held by this operator.
@@ -165,7 +215,7 @@ impl<'a> ProjectOp<'a> {
 
     /// Emits every group through the rest of the projection.
     fn finish_groups(&mut self) -> Result<Flow> {
-        let Some(Groups { groups, .. }) = self.groups.take() else {
+        let Some(Groups { groups, keys, .. }) = self.groups.take() else {
             return Ok(Flow::Continue);
         };
         let plan = self.spec.plan;
@@ -177,7 +227,9 @@ impl<'a> ProjectOp<'a> {
                 self.fresh_accumulators(),
             ));
         }
-        for (row, accumulators) in groups {
+        // the synthetic group of nothing has no key
+        let keys = keys.into_iter().chain(std::iter::repeat_with(Vec::new));
+        for ((row, accumulators), key) in groups.into_iter().zip(keys) {
             let aggs: Vec<(usize, Val)> = plan
                 .aggregates
                 .iter()
@@ -192,10 +244,20 @@ impl<'a> ProjectOp<'a> {
                 values: &aggs,
                 parent: &row_env,
             };
+            // an item without an aggregate is a grouping key: its value
+            // was computed when the group was found
+            let mut key = key.into_iter();
             let out = plan
                 .items
                 .iter()
-                .map(|(_, e)| eval(e, &env, self.reader))
+                .zip(&plan.item_has_aggregate)
+                .map(|((_, e), aggregates)| {
+                    let known = if *aggregates { None } else { key.next() };
+                    match known {
+                        Some(value) => Ok(value),
+                        None => eval(e, &env, self.reader),
+                    }
+                })
                 .collect::<Result<Vec<_>>>()?;
             if self.accept(&row, out, aggs)? == Flow::Stop {
                 return Ok(Flow::Stop);
@@ -219,12 +281,20 @@ impl<'a> ProjectOp<'a> {
             return self.emit(Produced { row, out, aggs });
         }
         let keys = self.sort_keys(row, &out, &aggs)?;
+        if let Some(cutoff) = &self.cutoff {
+            // not before the k-th row kept so far: a full (stable) sort
+            // would not put it in the first k either
+            if compare_keys(&keys, cutoff, &self.descending) != Ordering::Less {
+                return Ok(Flow::Continue);
+            }
+        }
         let row = if keep_row { row.to_vec() } else { Vec::new() };
         let entry = (keys, Produced { row, out, aggs });
         self.hold(sorted_size(&entry))?;
         let top_k = self.top_k;
         let descending = &self.descending;
         let mut dropped = 0;
+        let mut cutoff = None;
         if let Some(sorted) = self.sorted.as_mut() {
             sorted.push(entry);
             if let Some(k) = top_k {
@@ -234,10 +304,17 @@ impl<'a> ProjectOp<'a> {
                     sorted.sort_by(|(a, _), (b, _)| compare_keys(a, b, descending));
                     dropped = sorted.iter().skip(k).map(sorted_size).sum();
                     sorted.truncate(k);
+                    cutoff = sorted
+                        .last()
+                        .filter(|_| sorted.len() == k)
+                        .map(|(keys, _)| keys.clone());
                 }
             }
         }
         self.release(dropped);
+        if cutoff.is_some() {
+            self.cutoff = cutoff;
+        }
         Ok(Flow::Continue)
     }
 
@@ -336,16 +413,15 @@ impl Sink for ProjectOp<'_> {
             self.group(row)?;
             return Ok(Flow::Continue);
         }
-        let env = Env::Row {
+        let cx = Cx {
             names: self.spec.input_names,
             row,
+            reader: self.reader,
         };
         let out = self
-            .spec
-            .plan
             .items
             .iter()
-            .map(|(_, e)| eval(e, &env, self.reader))
+            .map(|c| c.eval(&cx).map(Out::into_val))
             .collect::<Result<Vec<_>>>()?;
         self.accept(row, out, Vec::new())
     }
@@ -358,6 +434,45 @@ impl Sink for ProjectOp<'_> {
         self.release(self.held);
         self.next.finish()
     }
+}
+
+/// Adds the row of `cx`, whose grouping key is `key`, to its group (a new
+/// one when no group has that key). Returns the bytes now held that were
+/// not before: a new group's key and row, values aggregates keep.
+fn add_row(
+    groups: &mut Groups,
+    args: &[Option<Compiled<'_>>],
+    fresh: &[Accumulator],
+    cx: &Cx<'_, '_>,
+    key: &mut [Out<'_>],
+) -> Result<usize> {
+    let mut hasher = FxHasher::default();
+    for k in key.iter() {
+        k.hash_key(&mut hasher);
+    }
+    let hash = hasher.finish();
+    let (g, mut kept) = match groups.find(hash, key) {
+        Some(g) => (g, 0),
+        None => {
+            let key: Vec<Val> = key
+                .iter_mut()
+                .map(|o| std::mem::replace(o, Out::Val(Val::Null)).into_val())
+                .collect();
+            let bytes = size_of_row(cx.row) + size_of_row(&key);
+            (
+                groups.insert(hash, key, cx.row.to_vec(), fresh.to_vec()),
+                bytes,
+            )
+        }
+    };
+    for (acc, arg) in groups.groups[g].1.iter_mut().zip(args) {
+        let value = match arg {
+            Some(a) => a.eval(cx)?.into_val(),
+            None => Val::Null,
+        };
+        kept += acc.add(value)?;
+    }
+    Ok(kept)
 }
 
 /// Estimated bytes of one entry of the `ORDER BY` buffer.

@@ -62,9 +62,11 @@ impl Exec<'_, '_> {
                     };
                     self.props_of(node.props, &env)?
                 };
-                let id =
-                    self.journal
-                        .add_node(self.graph, node.labels.iter().cloned().collect(), props);
+                let id = self.journal.add_node(
+                    self.graph,
+                    node.labels.iter().map(|l| l.name().to_string()).collect(),
+                    props,
+                );
                 state.row[node.slot] = Val::Node(id);
                 state.bound[node.slot] = true;
             }
@@ -89,7 +91,11 @@ impl Exec<'_, '_> {
                     };
                     self.props_of(rel.props, &env)?
                 };
-                let rel_type = rel.types.first().cloned().unwrap_or_default();
+                let rel_type = rel
+                    .types
+                    .first()
+                    .map(|t| t.name().to_string())
+                    .unwrap_or_default();
                 let id = self
                     .journal
                     .add_rel(self.graph, start, end, rel_type, props)
