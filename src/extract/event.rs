@@ -11,6 +11,7 @@
 //! the article date), else the article's month for the kinds of event that
 //! news reports on as they happen.
 
+use rustc_hash::FxHashSet;
 use std::collections::{BTreeMap, HashMap};
 
 use super::annotate::{Class, Doc};
@@ -35,6 +36,41 @@ struct Draft {
     /// Dated by its month in the end (a visit of days), though its day
     /// still tells it from another.
     by_month: bool,
+    /// `persons` and `others` as sets once they grow long, so absorbing
+    /// one more mention is not a scan of every participant (a journey to
+    /// many sites); see [`push_unique`].
+    seen: Seen,
+}
+
+/// The participants of a long-lived draft as sets (empty until needed).
+#[derive(Debug, Clone, Default)]
+struct Seen {
+    persons: FxHashSet<usize>,
+    others: FxHashSet<usize>,
+}
+
+/// Pushes `x` unless `list` holds it: a scan of a short list, a set for a
+/// long one (rebuilt from `list` when its size shows `list` was changed
+/// without it, so the set never has to follow every edit of `list`).
+fn push_unique(list: &mut Vec<usize>, set: &mut FxHashSet<usize>, x: usize) {
+    const SCAN: usize = 16;
+    if list.len() <= SCAN {
+        if !list.contains(&x) {
+            list.push(x);
+        }
+        return;
+    }
+    if set.len() != list.len() {
+        *set = list.iter().copied().collect();
+    }
+    if set.len() == list.len() {
+        if set.insert(x) {
+            list.push(x);
+        }
+    } else if !list.contains(&x) {
+        // (a list holding an entity twice: no set can stand for it)
+        list.push(x);
+    }
 }
 
 /// The events of the article.
@@ -214,9 +250,12 @@ pub fn recognize(
         .map(|(n, d)| {
             let id_of = |e: &usize| ids.get(*e).cloned().flatten();
             let mut participants: Vec<String> = d.persons.iter().filter_map(id_of).collect();
-            for o in d.others.iter().filter_map(id_of) {
-                if !participants.contains(&o) {
-                    participants.push(o);
+            // (ids are one per entity, so entities are compared, not ids:
+            // a journey to many sites is no scan of its participants each)
+            let mut listed: FxHashSet<usize> = d.persons.iter().copied().collect();
+            for o in &d.others {
+                if listed.insert(*o) {
+                    participants.extend(id_of(o));
                 }
             }
             let date = d.date.map(|x| match x.month_part() {
@@ -426,14 +465,10 @@ fn singular_reference(doc: &Doc, a: usize, b: usize) -> bool {
 
 fn absorb(e: &mut Draft, d: Draft) {
     for p in d.persons {
-        if !e.persons.contains(&p) {
-            e.persons.push(p);
-        }
+        push_unique(&mut e.persons, &mut e.seen.persons, p);
     }
     for o in d.others {
-        if !e.others.contains(&o) {
-            e.others.push(o);
-        }
+        push_unique(&mut e.others, &mut e.seen.others, o);
     }
     if e.place.is_none() {
         e.place = d.place;
@@ -1157,6 +1192,8 @@ fn merge_or_push(
             }
         }
         // `a meeting of the Joint Commission`, `the G20 summit`: two bodies
+        // (`e`'s bodies are read only when `d` names one: `e` may be a
+        // journey to many places)
         let bodies = |x: &Draft| -> Vec<usize> {
             x.others
                 .iter()
@@ -1164,9 +1201,12 @@ fn merge_or_push(
                 .filter(|o| found_kind(o) == Some(Kind::Institution))
                 .collect()
         };
-        let (eb, db) = (bodies(e), bodies(&d));
-        if !eb.is_empty() && !db.is_empty() && !eb.iter().any(|o| db.contains(o)) {
-            return false;
+        let db = bodies(&d);
+        if !db.is_empty() {
+            let eb = bodies(e);
+            if !eb.is_empty() && !eb.iter().any(|o| db.contains(o)) {
+                return false;
+            }
         }
         // `before leaving for Caracas`: a new journey
         if d.kind == EventType::Visit

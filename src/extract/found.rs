@@ -6,6 +6,8 @@
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use super::annotate::Doc;
 use super::lexicon::fold_phrase;
 
@@ -88,6 +90,18 @@ pub struct Found {
     /// key the entity has now), later ones are looked at one by one.
     by_key: HashMap<String, Vec<usize>>,
     keyed: usize,
+    /// The entities whose `part_of` may name each entity, for
+    /// [`Found::merge`]: built at a merge for the entities of that moment
+    /// (a listing is checked against `part_of` as it is then), dropped by
+    /// [`Found::intern`] and [`Found::set_part_of`], the ways `part_of`
+    /// of a listed entity changes outside a merge.
+    children: Option<Children>,
+}
+
+/// `part_of` reversed, for the first `len` entities.
+struct Children {
+    len: usize,
+    of: FxHashMap<usize, Vec<usize>>,
 }
 
 impl Found {
@@ -99,6 +113,7 @@ impl Found {
             institution_mentions: OnceCell::new(),
             by_key: HashMap::new(),
             keyed: 0,
+            children: None,
         }
     }
 
@@ -156,8 +171,15 @@ impl Found {
         self.entities[id].key = key;
     }
 
+    /// Sets what entity `id` is part of.
+    pub fn set_part_of(&mut self, id: usize, part_of: Option<usize>) {
+        self.children = None;
+        self.entities[id].part_of = part_of;
+    }
+
     /// Adds an entity, or returns the one with the same kind and key.
     pub fn intern(&mut self, entity: Entity) -> usize {
+        self.children = None;
         match self.find(entity.kind, &entity.key) {
             Some(i) => {
                 let existing = &mut self.entities[i];
@@ -196,6 +218,8 @@ impl Found {
 
     /// Folds entity `from` into `into`: its mentions, tokens, aliases and
     /// `PART_OF` links move over and `from` is left without mentions.
+    /// (Linear in what moves, not in the article: the tokens `from` owns
+    /// lie in its mentions, the entities naming it are indexed.)
     pub fn merge(&mut self, into: usize, from: usize) {
         if into == from {
             return;
@@ -210,7 +234,7 @@ impl Found {
             self.mention_set.remove(&(from, a, b));
         }
         let target = &mut self.entities[into];
-        for (a, b) in moved {
+        for &(a, b) in &moved {
             if self.mention_set.insert((into, a, b)) {
                 target.mentions.push((a, b));
             }
@@ -223,21 +247,56 @@ impl Found {
         if target.country.is_none() {
             target.country = country;
         }
+        let mut new_parent = None;
         if target.part_of.is_none() && part_of != Some(into) {
             target.part_of = part_of;
+            new_parent = part_of;
         }
-        for slot in self.owner.iter_mut() {
-            if *slot == Some(from) {
-                *slot = Some(into);
+        // (a token is owned only through a mention of its owner)
+        for &(a, b) in &moved {
+            for slot in &mut self.owner[a..b] {
+                if *slot == Some(from) {
+                    *slot = Some(into);
+                }
             }
         }
-        for e in self.entities.iter_mut() {
-            if e.part_of == Some(from) {
-                e.part_of = Some(into);
+        let children = self.children_index();
+        if let Some(p) = new_parent {
+            children.entry(p).or_default().push(into);
+        }
+        let named_from = children.remove(&from).unwrap_or_default();
+        for &e in &named_from {
+            if self.entities[e].part_of == Some(from) {
+                self.entities[e].part_of = Some(into);
             }
         }
+        self.children_index()
+            .entry(into)
+            .or_default()
+            .extend(named_from);
         if self.entities[into].part_of == Some(into) {
             self.entities[into].part_of = None;
         }
+    }
+
+    /// `part_of` reversed, built if the entities changed since.
+    fn children_index(&mut self) -> &mut FxHashMap<usize, Vec<usize>> {
+        let len = self.entities.len();
+        if self.children.as_ref().is_some_and(|c| c.len != len) {
+            self.children = None;
+        }
+        let entities = &self.entities;
+        &mut self
+            .children
+            .get_or_insert_with(|| {
+                let mut of: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+                for (i, e) in entities.iter().enumerate() {
+                    if let Some(p) = e.part_of {
+                        of.entry(p).or_default().push(i);
+                    }
+                }
+                Children { len, of }
+            })
+            .of
     }
 }
