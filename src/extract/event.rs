@@ -11,8 +11,9 @@
 //! the article date), else the article's month for the kinds of event that
 //! news reports on as they happen.
 
-use rustc_hash::FxHashSet;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::annotate::{Class, Doc};
 use super::date::{find_dates, DateMention};
@@ -303,7 +304,7 @@ pub(super) struct EventDates {
     dated: BTreeMap<usize, (EventType, Date, usize)>,
     /// The latest dated event of each type (an event's date is never
     /// taken away).
-    latest: HashMap<EventType, usize>,
+    latest: FxHashMap<EventType, usize>,
 }
 
 impl EventDates {
@@ -337,15 +338,25 @@ impl EventDates {
 /// names a person) rather than with every event of the article.
 #[derive(Default)]
 struct DraftIndex {
-    by_person: HashMap<(EventType, usize), Vec<usize>>,
-    by_other: HashMap<(EventType, usize), Vec<usize>>,
+    by_person: FxHashMap<(EventType, usize), Vec<usize>>,
+    by_other: FxHashMap<(EventType, usize), Vec<usize>>,
     /// The latest event of each type.
-    latest: HashMap<EventType, usize>,
+    latest: FxHashMap<EventType, usize>,
+    /// Meetings by their sets of persons, so a meeting is compared only
+    /// with those whose persons it holds or that hold its own, not with
+    /// every meeting of each of its persons.
+    meetings: MeetingIndex,
+    /// Meetings noted since the last look-up (their persons are read then,
+    /// once changed).
+    pending: Vec<usize>,
 }
 
 impl DraftIndex {
     /// Lists event `i` under what `d` (it, or what it absorbs) names.
     fn note(&mut self, i: usize, d: &Draft) {
+        if d.kind == EventType::Meeting {
+            self.pending.push(i);
+        }
         for &p in &d.persons {
             self.note_person(i, d.kind, p);
         }
@@ -357,11 +368,26 @@ impl DraftIndex {
     }
 
     fn note_person(&mut self, i: usize, kind: EventType, p: usize) {
+        if kind == EventType::Meeting {
+            self.pending.push(i);
+        }
         push_once(self.by_person.entry((kind, p)).or_default(), i);
     }
 
     /// The events `d` may be, in the order they were told.
-    fn candidates(&self, d: &Draft) -> Vec<usize> {
+    fn candidates(&mut self, d: &Draft, drafts: &[Draft]) -> Vec<usize> {
+        for i in self.pending.drain(..) {
+            if let Some(e) = drafts.get(i) {
+                self.meetings.note(i, &e.persons);
+            }
+        }
+        // (a meeting with persons is another only if one's persons hold
+        // the other's: see `merge_or_push`)
+        if d.kind == EventType::Meeting {
+            if let Some(out) = self.meetings.candidates(&d.persons) {
+                return out;
+            }
+        }
         let (map, keys) = if d.persons.is_empty() {
             (&self.by_other, &d.others)
         } else {
@@ -376,6 +402,87 @@ impl DraftIndex {
         out.sort_unstable();
         out.dedup();
         out
+    }
+}
+
+/// Meetings by sets of their persons: under the whole set and under each
+/// set of at most [`MeetingIndex::WITHIN`] of them. A meeting of more than
+/// [`MeetingIndex::WIDE`] persons is listed apart and always looked at.
+/// (Persons of an event are only ever added, so a listing stays true.)
+#[derive(Default)]
+struct MeetingIndex {
+    /// How many persons each meeting had when last listed.
+    listed: FxHashMap<usize, usize>,
+    exact: FxHashMap<Vec<usize>, Vec<usize>>,
+    within: FxHashMap<Vec<usize>, Vec<usize>>,
+    wide: Vec<usize>,
+}
+
+impl MeetingIndex {
+    const WIDE: usize = 8;
+    const WITHIN: usize = 3;
+
+    /// Lists meeting `i` with persons `persons` (again if they grew).
+    fn note(&mut self, i: usize, persons: &[usize]) {
+        let before = self.listed.insert(i, persons.len()).unwrap_or(0);
+        if persons.is_empty() || persons.len() == before || before > Self::WIDE {
+            return;
+        }
+        if persons.len() > Self::WIDE {
+            self.wide.push(i);
+            return;
+        }
+        let set = sorted_set(persons);
+        for_each_subset(&set, Self::WITHIN, |s| {
+            push_once(self.within.entry(s.to_vec()).or_default(), i)
+        });
+        push_once(self.exact.entry(set).or_default(), i);
+    }
+
+    /// The meetings, in the order told, whose persons hold all of
+    /// `persons` or are all among them; `None` without persons or for
+    /// more than [`MeetingIndex::WIDE`] of them (the caller looks wider).
+    fn candidates(&self, persons: &[usize]) -> Option<Vec<usize>> {
+        let set = sorted_set(persons);
+        if set.is_empty() || set.len() > Self::WIDE {
+            return None;
+        }
+        let mut out = self.wide.clone();
+        // holding all of them: holding the first few
+        let head = &set[..set.len().min(Self::WITHIN)];
+        out.extend(self.within.get(head).into_iter().flatten());
+        // all among them: listed under one of their subsets
+        for_each_subset(&set, set.len(), |s| {
+            out.extend(self.exact.get(s).into_iter().flatten())
+        });
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+}
+
+fn sorted_set(xs: &[usize]) -> Vec<usize> {
+    let mut set = xs.to_vec();
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
+/// Calls `f` with each non-empty subset of `set` of at most `most`
+/// elements, in `set`'s order.
+fn for_each_subset(set: &[usize], most: usize, mut f: impl FnMut(&[usize])) {
+    let mut subset = Vec::with_capacity(most);
+    for mask in 1u32..(1u32 << set.len()) {
+        if mask.count_ones() as usize > most {
+            continue;
+        }
+        subset.clear();
+        subset.extend(
+            (0..set.len())
+                .filter(|b| mask & (1 << b) != 0)
+                .map(|b| set[b]),
+        );
+        f(&subset);
     }
 }
 
@@ -1164,7 +1271,7 @@ fn merge_or_push(
     let found_kind = |id: &usize| found.entities.get(*id).map(|e| e.kind);
     // (the first event told that it is: only those sharing a person or,
     // without persons, a body can be)
-    let same = index.candidates(&d).into_iter().find(|&i| {
+    let same = index.candidates(&d, drafts).into_iter().find(|&i| {
         let e = &drafts[i];
         if e.kind != d.kind {
             return false;

@@ -3,10 +3,8 @@
 //! Recognizers run in order (places, institutions, persons); each claims the
 //! tokens of its mentions so a later one does not read them again.
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
-
-use rustc_hash::FxHashMap;
 
 use super::annotate::Doc;
 use super::lexicon::fold_phrase;
@@ -81,14 +79,15 @@ pub struct Found {
     /// (entity, start, end) of every mention in `entities`, so recording
     /// one is not a scan of the entity's mentions (`mentions` changes only
     /// through [`Found::mention`] and [`Found::merge`]).
-    mention_set: HashSet<(usize, usize, usize)>,
+    // (Fx: small integer keys, looked up per mention; no order is read)
+    mention_set: FxHashSet<(usize, usize, usize)>,
     /// (start, end, entity) of every institution mention, by start: built
     /// when a later stage first asks, dropped by every change to mentions.
     institution_mentions: OnceCell<Vec<(usize, usize, usize)>>,
     /// Entities by key, for [`Found::find`]: the first `keyed` entities are
     /// listed (under every key they had; a listing is checked against the
     /// key the entity has now), later ones are looked at one by one.
-    by_key: HashMap<String, Vec<usize>>,
+    by_key: FxHashMap<String, Vec<usize>>,
     keyed: usize,
     /// The entities whose `part_of` may name each entity, for
     /// [`Found::merge`]: built at a merge for the entities of that moment
@@ -109,9 +108,9 @@ impl Found {
         Found {
             entities: Vec::new(),
             owner: vec![None; doc.tokens.len()],
-            mention_set: HashSet::new(),
+            mention_set: FxHashSet::default(),
             institution_mentions: OnceCell::new(),
-            by_key: HashMap::new(),
+            by_key: FxHashMap::default(),
             keyed: 0,
             children: None,
         }

@@ -448,7 +448,6 @@ mod linear {
     }
 
     #[test]
-    #[ignore = "still super-linear: the meetings of a few persons met again and again are each compared with all their earlier ones (issue 11, left)"]
     fn many_persons() {
         const NAMES: &[&str] = &[
             "Nguyen", "Tran", "Le", "Pham", "Hoang", "Vu", "Dang", "Bui", "Ana", "Maria", "Luis",
@@ -469,7 +468,6 @@ mod linear {
     }
 
     #[test]
-    #[ignore = "still super-linear: Found::merge scans every token and entity per merge (issue 11, left)"]
     fn many_institutions() {
         const HEADS: &[&str] = &["Ministry", "Committee", "Council", "Agency", "Institute"];
         assert_linear("institutions", 1_000, |n| {
@@ -491,7 +489,6 @@ mod linear {
     }
 
     #[test]
-    #[ignore = "still super-linear: one person's visits to many places are each compared with the others, and absorb scans an event's participants (issue 11, left)"]
     fn many_arrival_sites() {
         assert_linear("arrival sites", 1_000, |n| {
             let words = made_up(2 * n, 7);
