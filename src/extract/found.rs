@@ -3,6 +3,8 @@
 //! Recognizers run in order (places, institutions, persons); each claims the
 //! tokens of its mentions so a later one does not read them again.
 
+use std::collections::HashMap;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::OnceCell;
 
@@ -87,7 +89,8 @@ pub struct Found {
     /// Entities by key, for [`Found::find`]: the first `keyed` entities are
     /// listed (under every key they had; a listing is checked against the
     /// key the entity has now), later ones are looked at one by one.
-    by_key: FxHashMap<String, Vec<usize>>,
+    /// (SipHash: the keys are the article's words)
+    by_key: HashMap<String, Vec<usize>>,
     keyed: usize,
     /// The entities whose `part_of` may name each entity, for
     /// [`Found::merge`]: built at a merge for the entities of that moment
@@ -110,7 +113,7 @@ impl Found {
             owner: vec![None; doc.tokens.len()],
             mention_set: FxHashSet::default(),
             institution_mentions: OnceCell::new(),
-            by_key: FxHashMap::default(),
+            by_key: HashMap::new(),
             keyed: 0,
             children: None,
         }
