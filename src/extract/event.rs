@@ -1351,3 +1351,65 @@ fn within(found: &Found, inner: usize, outer: usize) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index finds every meeting whose persons hold a new meeting's
+    /// or lie within them (what `merge_or_push` may merge), checked
+    /// against all pairs of small random person sets.
+    #[test]
+    fn meeting_index_finds_every_subset_and_superset() {
+        let mut x = 7u64;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            ((x >> 33) % m) as usize
+        };
+        let mut sets: Vec<Vec<usize>> = Vec::new();
+        let mut index = MeetingIndex::default();
+        for i in 0..300 {
+            let len = 1 + next(10);
+            let set: Vec<usize> = (0..len).map(|_| next(6)).collect();
+            let query = sets.iter().enumerate().filter(|(_, e)| {
+                let sub = |a: &[usize], b: &[usize]| a.iter().all(|p| b.contains(p));
+                sub(&set, e) || sub(e, &set)
+            });
+            let expected: Vec<usize> = query.map(|(k, _)| k).collect();
+            match index.candidates(&set) {
+                Some(found) => assert!(
+                    expected.iter().all(|k| found.contains(k)),
+                    "{set:?}: {expected:?} not all in {found:?}"
+                ),
+                None => assert!(sorted_set(&set).len() > MeetingIndex::WIDE),
+            }
+            index.note(i, &set);
+            sets.push(set);
+        }
+    }
+
+    /// A meeting listed again after gaining persons is found under them.
+    #[test]
+    fn meeting_index_follows_added_persons() {
+        let mut index = MeetingIndex::default();
+        index.note(0, &[1]);
+        index.note(0, &[1, 2, 3]);
+        assert_eq!(index.candidates(&[2, 3]), Some(vec![0]));
+        assert_eq!(index.candidates(&[4]), Some(vec![]));
+    }
+
+    #[test]
+    fn push_unique_keeps_one_of_each_on_long_lists() {
+        let (mut list, mut set) = (Vec::new(), FxHashSet::default());
+        for x in (0..100).chain(0..100) {
+            push_unique(&mut list, &mut set, x);
+        }
+        assert_eq!(list, (0..100).collect::<Vec<_>>());
+        // a list changed behind the set's back (and holding a duplicate)
+        list.push(5);
+        push_unique(&mut list, &mut set, 5);
+        push_unique(&mut list, &mut set, 100);
+        assert_eq!(list.len(), 102);
+        assert_eq!(list.last(), Some(&100));
+    }
+}

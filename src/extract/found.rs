@@ -302,3 +302,37 @@ impl Found {
             .of
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A merge moves the tokens and the `PART_OF` links of the merged
+    /// entity, also those of entities interned after an earlier merge.
+    #[test]
+    fn merge_moves_tokens_and_parts() {
+        let doc = Doc::new("Ministry of Defence and the Defence Ministry and its Office met.");
+        let mut found = Found::new(&doc);
+        let long = found.intern(Entity::new(Kind::Institution, "Ministry of Defence"));
+        found.mention(long, 0, 3);
+        let short = found.intern(Entity::new(Kind::Institution, "Defence Ministry"));
+        found.mention(short, 5, 7);
+        let mut office = Entity::new(Kind::Institution, "Office");
+        office.part_of = Some(short);
+        let office = found.intern(office);
+        found.mention(office, 9, 10);
+        found.merge(long, short);
+        assert_eq!(found.owner[5..7], [Some(long), Some(long)]);
+        assert_eq!(found.owner[0], Some(long));
+        assert_eq!(found.entities[office].part_of, Some(long));
+        assert!(found.entities[short].mentions.is_empty());
+        assert_eq!(found.entities[long].aliases, ["Defence Ministry"]);
+        // a part interned after the merge, then a second merge
+        let third = found.intern(Entity::new(Kind::Institution, "Defence Office"));
+        let mut unit = Entity::new(Kind::Institution, "Unit");
+        unit.part_of = Some(third);
+        let unit = found.intern(unit);
+        found.merge(office, third);
+        assert_eq!(found.entities[unit].part_of, Some(office));
+    }
+}
