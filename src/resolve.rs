@@ -101,11 +101,13 @@ pub fn keys<S: AsRef<str>>(kind: Kind, name: &str, aliases: &[S]) -> Vec<Key> {
     let strings: Vec<&str> = std::iter::once(name)
         .chain(aliases.iter().map(AsRef::as_ref))
         .collect();
-    if fold(name).is_empty() {
+    // (folded once: this runs for every entity of every article)
+    let folded = fold(name);
+    if folded.is_empty() {
         return Vec::new();
     }
     match kind {
-        Kind::Person | Kind::Place => vec![Key::new(kind, 'n', &fold(name))],
+        Kind::Person | Kind::Place => vec![Key::new(kind, 'n', &folded)],
         Kind::Institution => institution_keys(&strings),
     }
 }

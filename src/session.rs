@@ -999,12 +999,14 @@ pub fn keep_readable(
 
 /// Text has no NUL bytes and few other control characters.
 pub(crate) fn looks_binary(text: &str) -> bool {
-    let sample: Vec<char> = text.chars().take(8192).collect();
-    let control = sample
-        .iter()
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
-        .count();
-    sample.contains(&'\0') || control * 20 > sample.len().max(1)
+    // (one pass over the sample, nothing collected: this runs per article)
+    let (mut chars, mut control, mut nul) = (0usize, 0usize, false);
+    for c in text.chars().take(8192) {
+        chars += 1;
+        nul |= c == '\0';
+        control += usize::from(c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'));
+    }
+    nul || control * 20 > chars.max(1)
 }
 
 /// Echoes a script statement: its leading comment lines as they are, then

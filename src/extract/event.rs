@@ -11,7 +11,9 @@
 //! the article date), else the article's month for the kinds of event that
 //! news reports on as they happen.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::annotate::{Class, Doc};
 use super::date::{find_dates, DateMention};
@@ -35,6 +37,41 @@ struct Draft {
     /// Dated by its month in the end (a visit of days), though its day
     /// still tells it from another.
     by_month: bool,
+    /// `persons` and `others` as sets once they grow long, so absorbing
+    /// one more mention is not a scan of every participant (a journey to
+    /// many sites); see [`push_unique`].
+    seen: Seen,
+}
+
+/// The participants of a long-lived draft as sets (empty until needed).
+#[derive(Debug, Clone, Default)]
+struct Seen {
+    persons: FxHashSet<usize>,
+    others: FxHashSet<usize>,
+}
+
+/// Pushes `x` unless `list` holds it: a scan of a short list, a set for a
+/// long one (rebuilt from `list` when its size shows `list` was changed
+/// without it, so the set never has to follow every edit of `list`).
+fn push_unique(list: &mut Vec<usize>, set: &mut FxHashSet<usize>, x: usize) {
+    const SCAN: usize = 16;
+    if list.len() <= SCAN {
+        if !list.contains(&x) {
+            list.push(x);
+        }
+        return;
+    }
+    if set.len() != list.len() {
+        *set = list.iter().copied().collect();
+    }
+    if set.len() == list.len() {
+        if set.insert(x) {
+            list.push(x);
+        }
+    } else if !list.contains(&x) {
+        // (a list holding an entity twice: no set can stand for it)
+        list.push(x);
+    }
 }
 
 /// The events of the article.
@@ -214,9 +251,12 @@ pub fn recognize(
         .map(|(n, d)| {
             let id_of = |e: &usize| ids.get(*e).cloned().flatten();
             let mut participants: Vec<String> = d.persons.iter().filter_map(id_of).collect();
-            for o in d.others.iter().filter_map(id_of) {
-                if !participants.contains(&o) {
-                    participants.push(o);
+            // (ids are one per entity, so entities are compared, not ids:
+            // a journey to many sites is no scan of its participants each)
+            let mut listed: FxHashSet<usize> = d.persons.iter().copied().collect();
+            for o in &d.others {
+                if listed.insert(*o) {
+                    participants.extend(id_of(o));
                 }
             }
             let date = d.date.map(|x| match x.month_part() {
@@ -264,7 +304,7 @@ pub(super) struct EventDates {
     dated: BTreeMap<usize, (EventType, Date, usize)>,
     /// The latest dated event of each type (an event's date is never
     /// taken away).
-    latest: HashMap<EventType, usize>,
+    latest: FxHashMap<EventType, usize>,
 }
 
 impl EventDates {
@@ -298,15 +338,25 @@ impl EventDates {
 /// names a person) rather than with every event of the article.
 #[derive(Default)]
 struct DraftIndex {
-    by_person: HashMap<(EventType, usize), Vec<usize>>,
-    by_other: HashMap<(EventType, usize), Vec<usize>>,
+    by_person: FxHashMap<(EventType, usize), Vec<usize>>,
+    by_other: FxHashMap<(EventType, usize), Vec<usize>>,
     /// The latest event of each type.
-    latest: HashMap<EventType, usize>,
+    latest: FxHashMap<EventType, usize>,
+    /// Meetings by their sets of persons, so a meeting is compared only
+    /// with those whose persons it holds or that hold its own, not with
+    /// every meeting of each of its persons.
+    meetings: MeetingIndex,
+    /// Meetings noted since the last look-up (their persons are read then,
+    /// once changed).
+    pending: Vec<usize>,
 }
 
 impl DraftIndex {
     /// Lists event `i` under what `d` (it, or what it absorbs) names.
     fn note(&mut self, i: usize, d: &Draft) {
+        if d.kind == EventType::Meeting {
+            self.pending.push(i);
+        }
         for &p in &d.persons {
             self.note_person(i, d.kind, p);
         }
@@ -318,11 +368,26 @@ impl DraftIndex {
     }
 
     fn note_person(&mut self, i: usize, kind: EventType, p: usize) {
+        if kind == EventType::Meeting {
+            self.pending.push(i);
+        }
         push_once(self.by_person.entry((kind, p)).or_default(), i);
     }
 
     /// The events `d` may be, in the order they were told.
-    fn candidates(&self, d: &Draft) -> Vec<usize> {
+    fn candidates(&mut self, d: &Draft, drafts: &[Draft]) -> Vec<usize> {
+        for i in self.pending.drain(..) {
+            if let Some(e) = drafts.get(i) {
+                self.meetings.note(i, &e.persons);
+            }
+        }
+        // (a meeting with persons is another only if one's persons hold
+        // the other's: see `merge_or_push`)
+        if d.kind == EventType::Meeting {
+            if let Some(out) = self.meetings.candidates(&d.persons) {
+                return out;
+            }
+        }
         let (map, keys) = if d.persons.is_empty() {
             (&self.by_other, &d.others)
         } else {
@@ -337,6 +402,87 @@ impl DraftIndex {
         out.sort_unstable();
         out.dedup();
         out
+    }
+}
+
+/// Meetings by sets of their persons: under the whole set and under each
+/// set of at most [`MeetingIndex::WITHIN`] of them. A meeting of more than
+/// [`MeetingIndex::WIDE`] persons is listed apart and always looked at.
+/// (Persons of an event are only ever added, so a listing stays true.)
+#[derive(Default)]
+struct MeetingIndex {
+    /// How many persons each meeting had when last listed.
+    listed: FxHashMap<usize, usize>,
+    exact: FxHashMap<Vec<usize>, Vec<usize>>,
+    within: FxHashMap<Vec<usize>, Vec<usize>>,
+    wide: Vec<usize>,
+}
+
+impl MeetingIndex {
+    const WIDE: usize = 8;
+    const WITHIN: usize = 3;
+
+    /// Lists meeting `i` with persons `persons` (again if they grew).
+    fn note(&mut self, i: usize, persons: &[usize]) {
+        let before = self.listed.insert(i, persons.len()).unwrap_or(0);
+        if persons.is_empty() || persons.len() == before || before > Self::WIDE {
+            return;
+        }
+        if persons.len() > Self::WIDE {
+            self.wide.push(i);
+            return;
+        }
+        let set = sorted_set(persons);
+        for_each_subset(&set, Self::WITHIN, |s| {
+            push_once(self.within.entry(s.to_vec()).or_default(), i)
+        });
+        push_once(self.exact.entry(set).or_default(), i);
+    }
+
+    /// The meetings, in the order told, whose persons hold all of
+    /// `persons` or are all among them; `None` without persons or for
+    /// more than [`MeetingIndex::WIDE`] of them (the caller looks wider).
+    fn candidates(&self, persons: &[usize]) -> Option<Vec<usize>> {
+        let set = sorted_set(persons);
+        if set.is_empty() || set.len() > Self::WIDE {
+            return None;
+        }
+        let mut out = self.wide.clone();
+        // holding all of them: holding the first few
+        let head = &set[..set.len().min(Self::WITHIN)];
+        out.extend(self.within.get(head).into_iter().flatten());
+        // all among them: listed under one of their subsets
+        for_each_subset(&set, set.len(), |s| {
+            out.extend(self.exact.get(s).into_iter().flatten())
+        });
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+}
+
+fn sorted_set(xs: &[usize]) -> Vec<usize> {
+    let mut set = xs.to_vec();
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
+/// Calls `f` with each non-empty subset of `set` of at most `most`
+/// elements, in `set`'s order.
+fn for_each_subset(set: &[usize], most: usize, mut f: impl FnMut(&[usize])) {
+    let mut subset = Vec::with_capacity(most);
+    for mask in 1u32..(1u32 << set.len()) {
+        if mask.count_ones() as usize > most {
+            continue;
+        }
+        subset.clear();
+        subset.extend(
+            (0..set.len())
+                .filter(|b| mask & (1 << b) != 0)
+                .map(|b| set[b]),
+        );
+        f(&subset);
     }
 }
 
@@ -426,14 +572,10 @@ fn singular_reference(doc: &Doc, a: usize, b: usize) -> bool {
 
 fn absorb(e: &mut Draft, d: Draft) {
     for p in d.persons {
-        if !e.persons.contains(&p) {
-            e.persons.push(p);
-        }
+        push_unique(&mut e.persons, &mut e.seen.persons, p);
     }
     for o in d.others {
-        if !e.others.contains(&o) {
-            e.others.push(o);
-        }
+        push_unique(&mut e.others, &mut e.seen.others, o);
     }
     if e.place.is_none() {
         e.place = d.place;
@@ -1129,7 +1271,7 @@ fn merge_or_push(
     let found_kind = |id: &usize| found.entities.get(*id).map(|e| e.kind);
     // (the first event told that it is: only those sharing a person or,
     // without persons, a body can be)
-    let same = index.candidates(&d).into_iter().find(|&i| {
+    let same = index.candidates(&d, drafts).into_iter().find(|&i| {
         let e = &drafts[i];
         if e.kind != d.kind {
             return false;
@@ -1157,6 +1299,8 @@ fn merge_or_push(
             }
         }
         // `a meeting of the Joint Commission`, `the G20 summit`: two bodies
+        // (`e`'s bodies are read only when `d` names one: `e` may be a
+        // journey to many places)
         let bodies = |x: &Draft| -> Vec<usize> {
             x.others
                 .iter()
@@ -1164,9 +1308,12 @@ fn merge_or_push(
                 .filter(|o| found_kind(o) == Some(Kind::Institution))
                 .collect()
         };
-        let (eb, db) = (bodies(e), bodies(&d));
-        if !eb.is_empty() && !db.is_empty() && !eb.iter().any(|o| db.contains(o)) {
-            return false;
+        let db = bodies(&d);
+        if !db.is_empty() {
+            let eb = bodies(e);
+            if !eb.is_empty() && !eb.iter().any(|o| db.contains(o)) {
+                return false;
+            }
         }
         // `before leaving for Caracas`: a new journey
         if d.kind == EventType::Visit
@@ -1202,5 +1349,67 @@ fn within(found: &Found, inner: usize, outer: usize) -> bool {
         (Some(PlaceKind::Site), _) => true,
         (Some(PlaceKind::City(_)), Some(PlaceKind::Country(k))) => i.country == Some(k),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index finds every meeting whose persons hold a new meeting's
+    /// or lie within them (what `merge_or_push` may merge), checked
+    /// against all pairs of small random person sets.
+    #[test]
+    fn meeting_index_finds_every_subset_and_superset() {
+        let mut x = 7u64;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            ((x >> 33) % m) as usize
+        };
+        let mut sets: Vec<Vec<usize>> = Vec::new();
+        let mut index = MeetingIndex::default();
+        for i in 0..300 {
+            let len = 1 + next(10);
+            let set: Vec<usize> = (0..len).map(|_| next(6)).collect();
+            let query = sets.iter().enumerate().filter(|(_, e)| {
+                let sub = |a: &[usize], b: &[usize]| a.iter().all(|p| b.contains(p));
+                sub(&set, e) || sub(e, &set)
+            });
+            let expected: Vec<usize> = query.map(|(k, _)| k).collect();
+            match index.candidates(&set) {
+                Some(found) => assert!(
+                    expected.iter().all(|k| found.contains(k)),
+                    "{set:?}: {expected:?} not all in {found:?}"
+                ),
+                None => assert!(sorted_set(&set).len() > MeetingIndex::WIDE),
+            }
+            index.note(i, &set);
+            sets.push(set);
+        }
+    }
+
+    /// A meeting listed again after gaining persons is found under them.
+    #[test]
+    fn meeting_index_follows_added_persons() {
+        let mut index = MeetingIndex::default();
+        index.note(0, &[1]);
+        index.note(0, &[1, 2, 3]);
+        assert_eq!(index.candidates(&[2, 3]), Some(vec![0]));
+        assert_eq!(index.candidates(&[4]), Some(vec![]));
+    }
+
+    #[test]
+    fn push_unique_keeps_one_of_each_on_long_lists() {
+        let (mut list, mut set) = (Vec::new(), FxHashSet::default());
+        for x in (0..100).chain(0..100) {
+            push_unique(&mut list, &mut set, x);
+        }
+        assert_eq!(list, (0..100).collect::<Vec<_>>());
+        // a list changed behind the set's back (and holding a duplicate)
+        list.push(5);
+        push_unique(&mut list, &mut set, 5);
+        push_unique(&mut list, &mut set, 100);
+        assert_eq!(list.len(), 102);
+        assert_eq!(list.last(), Some(&100));
     }
 }

@@ -3,8 +3,10 @@
 //! Recognizers run in order (places, institutions, persons); each claims the
 //! tokens of its mentions so a later one does not read them again.
 
+use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
 
 use super::annotate::Doc;
 use super::lexicon::fold_phrase;
@@ -79,15 +81,29 @@ pub struct Found {
     /// (entity, start, end) of every mention in `entities`, so recording
     /// one is not a scan of the entity's mentions (`mentions` changes only
     /// through [`Found::mention`] and [`Found::merge`]).
-    mention_set: HashSet<(usize, usize, usize)>,
+    // (Fx: small integer keys, looked up per mention; no order is read)
+    mention_set: FxHashSet<(usize, usize, usize)>,
     /// (start, end, entity) of every institution mention, by start: built
     /// when a later stage first asks, dropped by every change to mentions.
     institution_mentions: OnceCell<Vec<(usize, usize, usize)>>,
     /// Entities by key, for [`Found::find`]: the first `keyed` entities are
     /// listed (under every key they had; a listing is checked against the
     /// key the entity has now), later ones are looked at one by one.
+    /// (SipHash: the keys are the article's words)
     by_key: HashMap<String, Vec<usize>>,
     keyed: usize,
+    /// The entities whose `part_of` may name each entity, for
+    /// [`Found::merge`]: built at a merge for the entities of that moment
+    /// (a listing is checked against `part_of` as it is then), dropped by
+    /// [`Found::intern`] and [`Found::set_part_of`], the ways `part_of`
+    /// of a listed entity changes outside a merge.
+    children: Option<Children>,
+}
+
+/// `part_of` reversed, for the first `len` entities.
+struct Children {
+    len: usize,
+    of: FxHashMap<usize, Vec<usize>>,
 }
 
 impl Found {
@@ -95,10 +111,11 @@ impl Found {
         Found {
             entities: Vec::new(),
             owner: vec![None; doc.tokens.len()],
-            mention_set: HashSet::new(),
+            mention_set: FxHashSet::default(),
             institution_mentions: OnceCell::new(),
             by_key: HashMap::new(),
             keyed: 0,
+            children: None,
         }
     }
 
@@ -156,8 +173,15 @@ impl Found {
         self.entities[id].key = key;
     }
 
+    /// Sets what entity `id` is part of.
+    pub fn set_part_of(&mut self, id: usize, part_of: Option<usize>) {
+        self.children = None;
+        self.entities[id].part_of = part_of;
+    }
+
     /// Adds an entity, or returns the one with the same kind and key.
     pub fn intern(&mut self, entity: Entity) -> usize {
+        self.children = None;
         match self.find(entity.kind, &entity.key) {
             Some(i) => {
                 let existing = &mut self.entities[i];
@@ -196,6 +220,8 @@ impl Found {
 
     /// Folds entity `from` into `into`: its mentions, tokens, aliases and
     /// `PART_OF` links move over and `from` is left without mentions.
+    /// (Linear in what moves, not in the article: the tokens `from` owns
+    /// lie in its mentions, the entities naming it are indexed.)
     pub fn merge(&mut self, into: usize, from: usize) {
         if into == from {
             return;
@@ -210,7 +236,7 @@ impl Found {
             self.mention_set.remove(&(from, a, b));
         }
         let target = &mut self.entities[into];
-        for (a, b) in moved {
+        for &(a, b) in &moved {
             if self.mention_set.insert((into, a, b)) {
                 target.mentions.push((a, b));
             }
@@ -223,21 +249,90 @@ impl Found {
         if target.country.is_none() {
             target.country = country;
         }
+        let mut new_parent = None;
         if target.part_of.is_none() && part_of != Some(into) {
             target.part_of = part_of;
+            new_parent = part_of;
         }
-        for slot in self.owner.iter_mut() {
-            if *slot == Some(from) {
-                *slot = Some(into);
+        // (a token is owned only through a mention of its owner)
+        for &(a, b) in &moved {
+            for slot in &mut self.owner[a..b] {
+                if *slot == Some(from) {
+                    *slot = Some(into);
+                }
             }
         }
-        for e in self.entities.iter_mut() {
-            if e.part_of == Some(from) {
-                e.part_of = Some(into);
+        let children = self.children_index();
+        if let Some(p) = new_parent {
+            children.entry(p).or_default().push(into);
+        }
+        let named_from = children.remove(&from).unwrap_or_default();
+        for &e in &named_from {
+            if self.entities[e].part_of == Some(from) {
+                self.entities[e].part_of = Some(into);
             }
         }
+        self.children_index()
+            .entry(into)
+            .or_default()
+            .extend(named_from);
         if self.entities[into].part_of == Some(into) {
             self.entities[into].part_of = None;
         }
+    }
+
+    /// `part_of` reversed, built if the entities changed since.
+    fn children_index(&mut self) -> &mut FxHashMap<usize, Vec<usize>> {
+        let len = self.entities.len();
+        if self.children.as_ref().is_some_and(|c| c.len != len) {
+            self.children = None;
+        }
+        let entities = &self.entities;
+        &mut self
+            .children
+            .get_or_insert_with(|| {
+                let mut of: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
+                for (i, e) in entities.iter().enumerate() {
+                    if let Some(p) = e.part_of {
+                        of.entry(p).or_default().push(i);
+                    }
+                }
+                Children { len, of }
+            })
+            .of
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A merge moves the tokens and the `PART_OF` links of the merged
+    /// entity, also those of entities interned after an earlier merge.
+    #[test]
+    fn merge_moves_tokens_and_parts() {
+        let doc = Doc::new("Ministry of Defence and the Defence Ministry and its Office met.");
+        let mut found = Found::new(&doc);
+        let long = found.intern(Entity::new(Kind::Institution, "Ministry of Defence"));
+        found.mention(long, 0, 3);
+        let short = found.intern(Entity::new(Kind::Institution, "Defence Ministry"));
+        found.mention(short, 5, 7);
+        let mut office = Entity::new(Kind::Institution, "Office");
+        office.part_of = Some(short);
+        let office = found.intern(office);
+        found.mention(office, 9, 10);
+        found.merge(long, short);
+        assert_eq!(found.owner[5..7], [Some(long), Some(long)]);
+        assert_eq!(found.owner[0], Some(long));
+        assert_eq!(found.entities[office].part_of, Some(long));
+        assert!(found.entities[short].mentions.is_empty());
+        assert_eq!(found.entities[long].aliases, ["Defence Ministry"]);
+        // a part interned after the merge, then a second merge
+        let third = found.intern(Entity::new(Kind::Institution, "Defence Office"));
+        let mut unit = Entity::new(Kind::Institution, "Unit");
+        unit.part_of = Some(third);
+        let unit = found.intern(unit);
+        found.merge(office, third);
+        assert_eq!(found.entities[unit].part_of, Some(office));
     }
 }

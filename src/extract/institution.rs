@@ -11,7 +11,7 @@
 //! Vietnam`), and a body named inside another (`General Staff of the VPA`)
 //! yields both, the inner one as `PART_OF` target.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::annotate::{Class, Doc};
 use super::found::{Entity, Found, Kind};
@@ -464,6 +464,10 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
             (i, h, w)
         })
         .collect();
+    let mut written = Written::new(
+        doc.text,
+        info.iter().map(|x| found.entities[x.0].name.as_str()),
+    );
     // (by head and word, so a name is compared only with the names that
     // share its head and a word of its own, not with every name)
     let mut by_head_word: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
@@ -533,8 +537,8 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
             // description in lower case (`the Chilean defence ministry`).
             let short_name = &found.entities[*a].name;
             let capitalised = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
-            let keep_short = !doc.text.contains(found.entities[*b].name.as_str())
-                && doc.text.contains(short_name.as_str())
+            let keep_short = !written.has(&found.entities[*b].name)
+                && written.has(short_name)
                 && capitalised(short_name)
                 && short_name.split(' ').next_back().is_some_and(capitalised);
             found.merge(*b, *a);
@@ -547,6 +551,53 @@ fn merge_variants(doc: &Doc, found: &mut Found) {
                 found.set_key(*b, fold_phrase(&short));
             }
         }
+    }
+}
+
+/// Which names are written in the text: one pass for all the names
+/// compared (built at the first question), not a search of the text per
+/// merged pair.
+struct Written<'t> {
+    text: &'t str,
+    names: Vec<String>,
+    found: Option<HashSet<usize>>,
+}
+
+impl<'t> Written<'t> {
+    fn new<'n>(text: &'t str, names: impl Iterator<Item = &'n str>) -> Written<'t> {
+        let mut names: Vec<String> = names
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        Written {
+            text,
+            names,
+            found: None,
+        }
+    }
+
+    /// Whether `name` occurs in the text (a name not listed is searched).
+    fn has(&mut self, name: &str) -> bool {
+        let Ok(k) = self.names.binary_search_by(|n| n.as_str().cmp(name)) else {
+            return self.text.contains(name);
+        };
+        let (text, names) = (self.text, &self.names);
+        self.found
+            .get_or_insert_with(|| {
+                match aho_corasick::AhoCorasick::new(names) {
+                    Ok(ac) => ac
+                        .find_overlapping_iter(text)
+                        .map(|m| m.pattern().as_usize())
+                        .collect(),
+                    // (too many names for an automaton: each is searched)
+                    Err(_) => (0..names.len())
+                        .filter(|&i| text.contains(names[i].as_str()))
+                        .collect(),
+                }
+            })
+            .contains(&k)
     }
 }
 

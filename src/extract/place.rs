@@ -644,16 +644,19 @@ fn arrival_site_at(doc: &Doc, i: usize) -> bool {
 
 /// A city's country is recorded when the article names that country.
 fn link_cities(found: &mut Found) {
+    // the first entity that is each country (looked up, not searched per city)
+    let mut country_entity: rustc_hash::FxHashMap<u16, usize> = Default::default();
+    for (i, e) in found.entities.iter().enumerate() {
+        if let Some(PlaceKind::Country(c)) = e.place_kind {
+            country_entity.entry(c).or_insert(i);
+        }
+    }
     for i in 0..found.entities.len() {
         if let Some(PlaceKind::City(_)) = found.entities[i].place_kind {
             let Some(country) = found.entities[i].country else {
                 continue;
             };
-            let target = found
-                .entities
-                .iter()
-                .position(|e| e.place_kind == Some(PlaceKind::Country(country)));
-            found.entities[i].part_of = target;
+            found.set_part_of(i, country_entity.get(&country).copied());
         }
     }
 }

@@ -345,25 +345,32 @@ mod linear {
 
     /// Asserts that the text `make(2n)` takes less than three times as
     /// long as `make(n)`: the best of five runs each, taken in turns so a
-    /// busy moment of the machine weighs on both.
+    /// busy moment of the machine weighs on both. A round over 3x is
+    /// measured again, up to three rounds: on a shared machine a burst of
+    /// load can spoil one round of millisecond runs, while a super-linear
+    /// shape fails every round.
     fn assert_linear(what: &str, n: usize, make: impl Fn(usize) -> String) {
         let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let (small, large) = (article(make(n)), article(make(2 * n)));
-        let (mut t1, mut t2) = (Duration::MAX, Duration::MAX);
-        for _ in 0..5 {
-            t1 = t1.min(time_of(&small));
-            t2 = t2.min(time_of(&large));
+        let mut ratios = Vec::new();
+        for _round in 0..3 {
+            let (mut t1, mut t2) = (Duration::MAX, Duration::MAX);
+            for _ in 0..5 {
+                t1 = t1.min(time_of(&small));
+                t2 = t2.min(time_of(&large));
+            }
+            let ratio = t2.as_secs_f64() / t1.as_secs_f64().max(1e-6);
+            eprintln!(
+                "{what}: {} bytes {t1:?}, {} bytes {t2:?}, ratio {ratio:.2}",
+                small.text.len(),
+                large.text.len()
+            );
+            if ratio < 3.0 {
+                return;
+            }
+            ratios.push(ratio);
         }
-        let ratio = t2.as_secs_f64() / t1.as_secs_f64().max(1e-6);
-        eprintln!(
-            "{what}: {} bytes {t1:?}, {} bytes {t2:?}, ratio {ratio:.2}",
-            small.text.len(),
-            large.text.len()
-        );
-        assert!(
-            ratio < 3.0,
-            "{what}: doubling the input took {ratio:.2}x as long ({t1:?} → {t2:?})"
-        );
+        panic!("{what}: doubling the input took {ratios:.2?} times as long in every round");
     }
 
     /// A small deterministic generator (no dependency, same text every run).
@@ -448,7 +455,6 @@ mod linear {
     }
 
     #[test]
-    #[ignore = "still super-linear: the meetings of a few persons met again and again are each compared with all their earlier ones (issue 11, left)"]
     fn many_persons() {
         const NAMES: &[&str] = &[
             "Nguyen", "Tran", "Le", "Pham", "Hoang", "Vu", "Dang", "Bui", "Ana", "Maria", "Luis",
@@ -469,7 +475,6 @@ mod linear {
     }
 
     #[test]
-    #[ignore = "still super-linear: Found::merge scans every token and entity per merge (issue 11, left)"]
     fn many_institutions() {
         const HEADS: &[&str] = &["Ministry", "Committee", "Council", "Agency", "Institute"];
         assert_linear("institutions", 1_000, |n| {
@@ -491,7 +496,6 @@ mod linear {
     }
 
     #[test]
-    #[ignore = "still super-linear: one person's visits to many places are each compared with the others, and absorb scans an event's participants (issue 11, left)"]
     fn many_arrival_sites() {
         assert_linear("arrival sites", 1_000, |n| {
             let words = made_up(2 * n, 7);

@@ -218,6 +218,7 @@ impl<'s, 'd> Sentence<'s, 'd> {
             others,
             trigger: (ts, te),
             by_month,
+            seen: Default::default(),
         };
         self.split(base, definite, seg_end, out);
     }
