@@ -698,9 +698,16 @@ impl Graph {
             key: key.to_string(),
             value: value.clone(),
         });
-        self.unpack_text(id);
+        // only a change of the text itself unpacks it (the old text is the
+        // previous value) and packs the new one
+        let of_text = self.text_key() == Some(key_id);
+        if of_text {
+            self.unpack_text(id);
+        }
         let previous = self.node_mut(id)?.props.set(key_id, value);
-        self.pack_text(id);
+        if of_text {
+            self.pack_text(id);
+        }
         self.index_node(id);
         Ok(previous)
     }
