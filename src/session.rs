@@ -31,7 +31,7 @@ use crate::export::{self, subgraph, Chosen, Selection};
 use crate::extract;
 use crate::graph::{Graph, Value};
 use crate::ingest::{self, IngestReport};
-use crate::store::{self, GraphFile, WriteLock};
+use crate::store::{self, GraphFile, StoreError, WriteLock};
 use crate::table::{Format, Layout, Table};
 pub use diagnostic::Location;
 pub use help::HELP;
@@ -240,13 +240,36 @@ impl Session {
     ) -> Result<T> {
         let took = self.lock.is_none();
         if took {
-            self.lock = Some(WriteLock::acquire(self.file.path(), self.lock_wait)?);
+            self.lock = Some(self.acquire_lock(err)?);
         }
         let result = self.refresh(err).and_then(|_| work(self, err));
         if took && !self.hold_lock {
             self.lock = None;
         }
         result
+    }
+
+    /// The write lock, waiting up to `--wait` for another writer; a wait
+    /// is announced with the holder, so a shell never hangs without a word.
+    fn acquire_lock(&self, err: &mut dyn Write) -> Result<WriteLock> {
+        let path = self.file.path();
+        if self.lock_wait.is_zero() {
+            return Ok(WriteLock::acquire(path, Duration::ZERO)?);
+        }
+        match WriteLock::acquire(path, Duration::ZERO) {
+            Err(StoreError::Locked { holder, .. }) => {
+                let by = holder
+                    .map(|h| format!(" (held by {h})"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    err,
+                    "waiting up to {} s for the write lock{by}…",
+                    self.lock_wait.as_secs_f64()
+                );
+                Ok(WriteLock::acquire(path, self.lock_wait)?)
+            }
+            other => Ok(other?),
+        }
     }
 
     /// Tries again to commit what a failed commit left pending.

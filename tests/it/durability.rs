@@ -316,7 +316,11 @@ fn readers_never_wait_and_writers_wait_with_wait_and_name_the_holder() {
     kg(&graph)
         .args(["--wait", "20", "query", "CREATE (:B)"])
         .assert()
-        .success();
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "waiting up to 20 s for the write lock (held by pid {}",
+            std::process::id()
+        )));
     release.join().unwrap();
     assert_eq!(count(&graph, "B"), 1);
 }
