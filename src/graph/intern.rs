@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashMap;
 
-/// A name's id within one [`Interner`]; ids are dense, in order of first use.
+/// A name's id within one `Interner`; ids are dense, in order of first use.
 pub type Symbol = u32;
 
 /// A table of distinct names and their ids. Names are never removed, so an

@@ -11,7 +11,7 @@
 //!
 //! Only the common row-level forms are compiled; every other expression
 //! (functions, `CASE`, comprehensions, pattern predicates, …) is kept as
-//! its AST and evaluated by [`eval`](super::eval) with the row's names, so
+//! its AST and evaluated by [`eval`] with the row's names, so
 //! both paths give the same values and the same errors.
 
 use std::borrow::Cow;
