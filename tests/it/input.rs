@@ -546,4 +546,53 @@ mod linear {
             text
         });
     }
+
+    /// Ingest (the graph side: merging, provenance) of one article naming
+    /// the same country thousands of times: each mention's provenance is
+    /// checked for a duplicate against the last entry, not all of them.
+    #[test]
+    fn ingest_of_one_article_naming_a_hub_again_and_again() {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let sentence = "Minister Ana Ruiz said Vietnam and Chile would work together. ";
+        let prepared = |n: usize| {
+            let article = article(sentence.repeat(n));
+            let extraction = extract(&article);
+            (article, extraction)
+        };
+        let ingest_time = |(article, extraction): &(Article, kg::extract::Extraction)| {
+            let mut graph = kg::graph::Graph::new();
+            let started = Instant::now();
+            kg::ingest::ingest(
+                &mut graph,
+                std::slice::from_ref(article),
+                std::slice::from_ref(extraction),
+            )
+            .unwrap();
+            let took = started.elapsed();
+            let most = graph
+                .rel_ids()
+                .filter_map(|id| graph.rel(id).map(|r| r.provenance().len()))
+                .max()
+                .unwrap_or(0);
+            // the shape holds: one fact stated once per sentence
+            assert!(most >= 4_000, "{most} provenance entries");
+            took
+        };
+        let (small, large) = (prepared(4_000), prepared(8_000));
+        let mut ratios = Vec::new();
+        for _round in 0..3 {
+            let (mut t1, mut t2) = (Duration::MAX, Duration::MAX);
+            for _ in 0..3 {
+                t1 = t1.min(ingest_time(&small));
+                t2 = t2.min(ingest_time(&large));
+            }
+            let ratio = t2.as_secs_f64() / t1.as_secs_f64().max(1e-6);
+            eprintln!("ingest of a hub: {t1:?} -> {t2:?}, ratio {ratio:.2}");
+            if ratio < 3.0 {
+                return;
+            }
+            ratios.push(ratio);
+        }
+        panic!("ingest of a hub: doubling the article took {ratios:?} times as long");
+    }
 }
