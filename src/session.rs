@@ -13,6 +13,7 @@
 //! pending: the next statement's commit retries them, and `unsaved` tells
 //! the shell not to quit silently.
 
+mod changes;
 pub mod diagnostic;
 mod explore;
 pub mod help;
@@ -33,6 +34,7 @@ use crate::graph::{Graph, Value};
 use crate::ingest::{self, IngestReport};
 use crate::store::{self, GraphFile, StoreError, WriteLock};
 use crate::table::{Format, Layout, Table};
+pub use changes::Changes;
 pub use diagnostic::Location;
 pub use help::HELP;
 use split::PieceKind;
@@ -449,7 +451,7 @@ impl Session {
         stream: Option<&mut dyn cypher::RowSink>,
     ) -> Result<(Table, Duration, Changes)> {
         self.refresh(err)?;
-        let before = Changes::of(&self.graph);
+        let before = changes::Mark::of(&self.graph);
         let mut options = self.options.clone();
         options.deadline = self.timeout.map(|t| Instant::now() + t);
         let started = Instant::now();
@@ -458,7 +460,7 @@ impl Session {
             None => cypher::execute(&mut self.graph, query, params, &options),
         };
         let elapsed = started.elapsed();
-        let changes = Changes::of(&self.graph).since(&before);
+        let changes = Changes::since(&self.graph, &before);
         // Commit whatever the statement changed, even when it failed part
         // way, so nothing the user saw applied is lost.
         if changes.any() || self.graph.has_pending_changes() {
@@ -863,72 +865,6 @@ impl Session {
 
 fn is_broken_pipe(e: &Error) -> bool {
     matches!(e, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
-}
-
-/// What a statement changed, as far as counts and the change counter tell.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Changes {
-    nodes: i64,
-    rels: i64,
-    /// Changes that are not whole nodes or relationships: properties and
-    /// labels set or removed.
-    other: u64,
-    counter: u64,
-}
-
-impl Changes {
-    fn of(graph: &Graph) -> Changes {
-        Changes {
-            nodes: graph.node_count() as i64,
-            rels: graph.rel_count() as i64,
-            other: 0,
-            counter: graph.change_count(),
-        }
-    }
-
-    fn since(&self, before: &Changes) -> Changes {
-        let nodes = self.nodes - before.nodes;
-        let rels = self.rels - before.rels;
-        let counter = self.counter - before.counter;
-        Changes {
-            nodes,
-            rels,
-            other: counter.saturating_sub(nodes.unsigned_abs() + rels.unsigned_abs()),
-            counter,
-        }
-    }
-
-    pub fn any(&self) -> bool {
-        self.counter > 0
-    }
-
-    /// `+2 nodes, +1 relationship, 3 properties or labels set`, as Neo4j
-    /// reports a write.
-    pub fn summary(&self) -> String {
-        let count = |n: i64, one: &str, many: &str| {
-            let word = if n.abs() == 1 { one } else { many };
-            format!("{n:+} {word}")
-        };
-        let mut parts = Vec::new();
-        if self.nodes != 0 {
-            parts.push(count(self.nodes, "node", "nodes"));
-        }
-        if self.rels != 0 {
-            parts.push(count(self.rels, "relationship", "relationships"));
-        }
-        if self.other > 0 {
-            let word = if self.other == 1 {
-                "property or label"
-            } else {
-                "properties or labels"
-            };
-            parts.push(format!("{} {word} set", self.other));
-        }
-        if parts.is_empty() {
-            parts.push("graph changed".to_string());
-        }
-        parts.join(", ")
-    }
 }
 
 fn format_name(format: Format) -> &'static str {
@@ -1460,25 +1396,5 @@ mod tests {
         assert!(parse_command("frobnicate").is_err());
         assert!(parse_command("format xml").is_err());
         assert!(parse_command("path onlyone").is_err());
-    }
-
-    #[test]
-    fn summaries_count_nodes_relationships_and_other_changes() {
-        let before = Changes {
-            nodes: 3,
-            rels: 1,
-            other: 0,
-            counter: 10,
-        };
-        let after = Changes {
-            nodes: 5,
-            rels: 2,
-            other: 0,
-            counter: 16,
-        };
-        assert_eq!(
-            after.since(&before).summary(),
-            "+2 nodes, +1 relationship, 3 properties or labels set"
-        );
     }
 }

@@ -102,6 +102,11 @@ impl Graph {
     }
 
     /// Whether changes were recorded and not taken yet.
+    /// The changes recorded and not yet taken, oldest first.
+    pub fn pending_changes(&self) -> &[Change] {
+        self.journal.as_deref().unwrap_or_default()
+    }
+
     pub fn has_pending_changes(&self) -> bool {
         self.journal.as_ref().is_some_and(|j| !j.is_empty())
     }

@@ -528,7 +528,7 @@ fn writes_print_a_summary_and_unknown_names_a_warning() {
         ])
         .assert()
         .success()
-        .stdout("+2 nodes, +1 relationship\n");
+        .stdout("+2 nodes, +1 relationship, 2 properties set, 2 labels added\n");
     kg(&graph)
         .args(["query", "MATCH (p:Persn)-[:HOLD]->(r) RETURN p.nme"])
         .assert()
