@@ -232,7 +232,7 @@ pub struct Rel {
 }
 
 /// A provenance entry in 12 bytes: a sentence index and a span length
-/// fit 16 bits each in news (the longest dev article has 60 sentences, a
+/// fit 16 bits each in news (the longest dev article has 18 sentences, a
 /// mention is a few words). An entry that does not fit goes to the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct InlineProvenance {
