@@ -79,15 +79,7 @@ impl<'g> NodeRef<'g> {
     /// A property: the stored value (a packed text unpacked), else what
     /// the provenance gives.
     pub fn property(&self, key: &str) -> Option<Cow<'g, Value>> {
-        if let Some(value) = self.graph.stored_property(self.node.props(), key) {
-            return Some(Cow::Borrowed(value));
-        }
-        if let Some(text) = self.packed_text(key) {
-            return Some(Cow::Owned(text));
-        }
-        self.graph
-            .provenance_property(None, self.node.provenance(), key)
-            .map(Cow::Owned)
+        self.property_by_id(self.graph.key_id(key), key)
     }
 
     /// Every property with its value, stored and from provenance.

@@ -350,21 +350,28 @@ mod linear {
     /// load can spoil one round of millisecond runs, while a super-linear
     /// shape fails every round.
     fn assert_linear(what: &str, n: usize, make: impl Fn(usize) -> String) {
-        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let (small, large) = (article(make(n)), article(make(2 * n)));
+        eprintln!(
+            "{what}: {} and {} bytes",
+            small.text.len(),
+            large.text.len()
+        );
+        assert_doubles_linearly(what, &small, &large, time_of);
+    }
+
+    /// Asserts that `time(large)` is less than three times `time(small)`,
+    /// as [`assert_linear`] says, for any work measured on two inputs.
+    fn assert_doubles_linearly<T>(what: &str, small: &T, large: &T, time: impl Fn(&T) -> Duration) {
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let mut ratios = Vec::new();
         for _round in 0..3 {
             let (mut t1, mut t2) = (Duration::MAX, Duration::MAX);
             for _ in 0..5 {
-                t1 = t1.min(time_of(&small));
-                t2 = t2.min(time_of(&large));
+                t1 = t1.min(time(small));
+                t2 = t2.min(time(large));
             }
             let ratio = t2.as_secs_f64() / t1.as_secs_f64().max(1e-6);
-            eprintln!(
-                "{what}: {} bytes {t1:?}, {} bytes {t2:?}, ratio {ratio:.2}",
-                small.text.len(),
-                large.text.len()
-            );
+            eprintln!("{what}: {t1:?} -> {t2:?}, ratio {ratio:.2}");
             if ratio < 3.0 {
                 return;
             }
@@ -552,7 +559,6 @@ mod linear {
     /// checked for a duplicate against the last entry, not all of them.
     #[test]
     fn ingest_of_one_article_naming_a_hub_again_and_again() {
-        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         let sentence = "Minister Ana Ruiz said Vietnam and Chile would work together. ";
         let prepared = |n: usize| {
             let article = article(sentence.repeat(n));
@@ -579,20 +585,6 @@ mod linear {
             took
         };
         let (small, large) = (prepared(4_000), prepared(8_000));
-        let mut ratios = Vec::new();
-        for _round in 0..3 {
-            let (mut t1, mut t2) = (Duration::MAX, Duration::MAX);
-            for _ in 0..3 {
-                t1 = t1.min(ingest_time(&small));
-                t2 = t2.min(ingest_time(&large));
-            }
-            let ratio = t2.as_secs_f64() / t1.as_secs_f64().max(1e-6);
-            eprintln!("ingest of a hub: {t1:?} -> {t2:?}, ratio {ratio:.2}");
-            if ratio < 3.0 {
-                return;
-            }
-            ratios.push(ratio);
-        }
-        panic!("ingest of a hub: doubling the article took {ratios:?} times as long");
+        assert_doubles_linearly("ingest of a hub", &small, &large, ingest_time);
     }
 }
